@@ -1,0 +1,171 @@
+#include "api/app.hpp"
+
+#include "core/crypto.hpp"
+#include "observability/log.hpp"
+#include "tenancy/token_format.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <chrono>
+
+namespace ferry::api {
+
+namespace json = boost::json;
+
+namespace {
+
+// A client-sent X-Request-Id is kept when it is short and plain, so it can be traced end to end.
+std::string request_id_for(const http::Request& req) {
+    const std::string_view given = req.header("x-request-id");
+    if (!given.empty() && given.size() <= 64) {
+        bool plain = true;
+        for (const char c : given)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') plain = false;
+        if (plain) return std::string(given);
+    }
+    return crypto::random_hex(8);
+}
+
+Error unauthorized(std::string message) { return Error(ErrorKind::unauthorized, "unauthorized", std::move(message)); }
+
+}  // namespace
+
+App::App(Services& services, std::vector<http::Route> routes) : services_(services), router_(std::move(routes)) {}
+
+http::Response App::error_response(const Error& error) {
+    http::Response res;
+    res.status = error.status();
+    res.body = error.to_json();
+    if (error.kind() == ErrorKind::unauthorized) res.set_header("WWW-Authenticate", "Bearer");
+    return res;
+}
+
+void App::audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason) {
+    if (tenant.empty()) return;
+    try {
+        services_.store.write([&](Tx& tx) {
+            if (!tx.tenant(tenant)) return;  // no such tenant: nobody's log to write to
+            append_audit(tx, ctx.audit(tenant, action, ctx.request.method + " " + ctx.path, {{"reason", reason}}));
+        });
+    } catch (const std::exception& e) {
+        log::error("audit append failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+    }
+}
+
+void App::authenticate(Context& ctx) {
+    const std::string_view header = ctx.request.header("authorization");
+    constexpr std::string_view scheme = "bearer ";
+    if (header.size() <= scheme.size()) throw unauthorized("missing bearer token");
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) throw unauthorized("missing bearer token");
+    const std::string_view token = header.substr(scheme.size());
+    const std::string hash = token_format::hash(token);
+
+    // The operator token may be set from the environment and need not have ferry's shape.
+    if (crypto::constant_time_equal(hash, services_.operator_token_hash)) {
+        ctx.caller.is_operator = true;
+        return;
+    }
+    if (!token_format::well_formed(token)) throw unauthorized("malformed token");
+
+    const Timestamp now = ctx.now();
+    services_.store.read([&](Tx& tx) {
+        const std::optional<Token> stored = tx.token_by_hash(hash);
+        if (!stored || !crypto::constant_time_equal(stored->hash, hash)) throw unauthorized("unknown token");
+        if (stored->revoked_at) throw unauthorized("token revoked");
+        if (stored->expires_at && *stored->expires_at <= now) throw unauthorized("token expired");
+        const std::optional<User> user = tx.user(stored->tenant, stored->user);
+        if (!user) throw unauthorized("unknown token");
+        ctx.caller.tenant = stored->tenant;
+        ctx.caller.user = stored->user;
+        ctx.caller.token_id = stored->id;
+        ctx.caller.roles = user->roles;
+    });
+}
+
+void App::authorize(Context& ctx) {
+    const std::string_view tenant = ctx.param("tenant");
+    const std::string_view sandbox = ctx.param("sandbox");
+    switch (ferry::authorize(ctx.caller, ctx.route->permission, tenant, sandbox)) {
+        case Decision::allow: return;
+        case Decision::not_found:
+            // Recorded in the caller's own log: the other tenant learns nothing, and neither does the caller.
+            audit_denial(ctx, ctx.caller.tenant, "authz.denied", "not visible to the caller");
+            throw Error::not_found("resource");
+        case Decision::forbidden:
+            if (!ctx.caller.is_operator) audit_denial(ctx, ctx.caller.tenant, "authz.denied", "permission missing");
+            throw Error(ErrorKind::forbidden, "forbidden",
+                        "this needs the " + std::string(to_string(ctx.route->permission)) + " permission");
+    }
+}
+
+http::Response App::handle(http::Request& request) {
+    const auto started = std::chrono::steady_clock::now();
+    services_.metrics.request_started();
+    std::string request_id = request_id_for(request);
+    std::string route_name = "unmatched";
+    http::Response res;
+    std::string tenant_for_log;
+    try {
+        const auto target = boost::urls::parse_origin_form(request.target);
+        if (!target) throw Error(ErrorKind::bad_request, "bad_request", "malformed request target");
+        std::vector<std::pair<std::string, std::string>> query;
+        for (const auto& p : target->params()) query.emplace_back(p.key, p.value);
+        Context ctx(request, target->path(), std::move(query), services_, request_id);
+        try {
+            http::Match match = router_.match(request.method, ctx.path);
+            if (!match.route) {
+                if (match.allowed_methods.empty()) throw Error(ErrorKind::not_found, "not_found", "no such route");
+                std::string allow;
+                for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+                Error e(ErrorKind::method_not_allowed, "method_not_allowed",
+                        request.method + " is not allowed here", {{"allowed", allow}});
+                res = error_response(e);
+                res.set_header("Allow", allow);
+            } else {
+                ctx.route = match.route;
+                ctx.params = std::move(match.params);
+                route_name = match.route->pattern;
+                if (match.route->permission != Permission::public_access) {
+                    try {
+                        authenticate(ctx);
+                    } catch (const Error& e) {
+                        if (e.kind() == ErrorKind::unauthorized)
+                            audit_denial(ctx, ctx.param("tenant"), "auth.failed", e.message());
+                        throw;
+                    }
+                    authorize(ctx);
+                }
+                ctx.log_tenant = ctx.caller.is_operator ? std::string(ctx.param("tenant")) : ctx.caller.tenant;
+                res = match.route->handler(ctx);
+            }
+        } catch (...) {
+            tenant_for_log = ctx.log_tenant.empty() ? ctx.caller.tenant : ctx.log_tenant;
+            throw;
+        }
+        tenant_for_log = ctx.log_tenant;
+    } catch (const Error& e) {
+        res = error_response(e);
+    } catch (const StoreError& e) {
+        log::error("storage failure", {{"request_id", request_id}, {"error", e.what()}});
+        res = error_response(Error(ErrorKind::unavailable, "storage_unavailable", "storage is unavailable; retry later"));
+    } catch (const std::exception& e) {
+        log::error("unhandled exception", {{"request_id", request_id}, {"error", e.what()}});
+        res = error_response(Error(ErrorKind::internal, "internal", "internal error"));
+    }
+    res.set_header("X-Request-Id", request_id);
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    services_.metrics.observe(route_name, request.method, res.status, seconds);
+    services_.metrics.request_finished();
+    log::info("request", {{"request_id", request_id},
+                          {"method", request.method},
+                          {"route", route_name},
+                          {"status", res.status},
+                          {"duration_ms", seconds * 1000.0},
+                          {"tenant", tenant_for_log},
+                          {"remote", request.remote}});
+    return res;
+}
+
+}  // namespace ferry::api

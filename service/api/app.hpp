@@ -1,0 +1,32 @@
+#pragma once
+// The application behind the HTTP server: routes a request, authenticates and authorizes the
+// caller against the route's permission, runs the handler, maps errors to responses, and
+// records the request in the log and the metrics. Never throws.
+
+#include "api/context.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+namespace ferry::api {
+
+class App {
+public:
+    App(Services& services, std::vector<http::Route> routes);
+
+    http::Response handle(http::Request& request);
+
+    const http::Router& router() const { return router_; }
+
+    static http::Response error_response(const Error& error);
+
+private:
+    void authenticate(Context& ctx);
+    void authorize(Context& ctx);
+    void audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason);
+
+    Services& services_;
+    http::Router router_;
+};
+
+}  // namespace ferry::api

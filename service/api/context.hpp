@@ -1,0 +1,77 @@
+#pragma once
+// What a handler gets: the request, its path parameters, the authenticated caller, and the
+// services it may use. Helpers here turn HTTP details (JSON body, query, If-Match) into values
+// or ferry errors, so handlers read as the product's rules.
+
+#include "audit/record.hpp"
+#include "core/time.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "observability/metrics.hpp"
+#include "store/store.hpp"
+#include "tenancy/permissions.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::api {
+
+struct Services {
+    Store& store;
+    const Clock& clock;
+    Metrics& metrics;
+    std::function<bool()> ready;       // for /readyz
+    std::string_view openapi;          // the OpenAPI document served at /openapi.json
+    std::string operator_token_hash;   // hex SHA-256 of the operator token
+    std::size_t max_json_depth = 64;
+};
+
+class Context {
+public:
+    Context(const http::Request& request, std::string path, std::vector<std::pair<std::string, std::string>> query,
+            Services& services, std::string request_id);
+
+    const http::Request& request;
+    const std::string path;  // decoded
+    Services& services;
+    const std::string request_id;
+    const http::Route* route = nullptr;
+    http::PathParams params;
+    Principal caller;
+    std::string log_tenant;  // tenant the request concerned, for the request log
+
+    Store& store() { return services.store; }
+    Timestamp now() const { return services.clock.now(); }
+
+    // A path parameter by name; empty if absent.
+    std::string_view param(std::string_view name) const;
+    std::optional<std::string> query(std::string_view name) const;
+
+    // The JSON object body: 415 unless application/json, 400 when malformed or too deep, 422 when
+    // not an object. An empty body reads as {}.
+    boost::json::object body() const;
+
+    // Edits need If-Match: 428 when absent, 412 when it does not name the current version.
+    void require_if_match(std::string_view current_etag) const;
+
+    // An audit record of this request by this caller, not yet chained.
+    AuditRecord audit(std::string_view tenant, std::string_view action, std::string_view target,
+                      boost::json::object details = {}) const;
+
+    // The caller's name as the audit log shows it.
+    std::string actor() const;
+
+private:
+    std::vector<std::pair<std::string, std::string>> query_;
+};
+
+// Appends to the tenant's hash-chained audit log inside the caller's write transaction.
+void append_audit(Tx& tx, AuditRecord record);
+
+}  // namespace ferry::api

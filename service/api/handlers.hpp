@@ -1,0 +1,40 @@
+#pragma once
+// The HTTP handlers, one group per resource. Each is thin: read input, call storage inside one
+// transaction with its audit record, shape the response.
+
+#include "api/context.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+
+namespace ferry::api {
+
+http::Response get_healthz(Context& ctx);
+http::Response get_readyz(Context& ctx);
+http::Response get_metrics(Context& ctx);
+http::Response get_openapi(Context& ctx);
+http::Response get_me(Context& ctx);
+
+http::Response create_tenant(Context& ctx);
+http::Response list_tenants(Context& ctx);
+http::Response get_tenant(Context& ctx);
+
+http::Response list_sandboxes(Context& ctx);
+http::Response create_sandbox(Context& ctx);
+http::Response get_sandbox(Context& ctx);
+http::Response update_sandbox(Context& ctx);
+http::Response delete_sandbox(Context& ctx);
+
+http::Response list_users(Context& ctx);
+http::Response create_user(Context& ctx);
+http::Response get_user(Context& ctx);
+http::Response update_user(Context& ctx);
+http::Response delete_user(Context& ctx);
+
+http::Response list_tokens(Context& ctx);
+http::Response create_token(Context& ctx);
+http::Response revoke_token(Context& ctx);
+
+http::Response list_audit(Context& ctx);
+http::Response verify_audit(Context& ctx);
+
+}  // namespace ferry::api

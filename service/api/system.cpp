@@ -1,0 +1,53 @@
+#include "api/handlers.hpp"
+#include "api/json_io.hpp"
+#include "api/wire.hpp"
+
+namespace ferry::api {
+
+namespace json = boost::json;
+
+http::Response get_healthz(Context&) { return json_response(200, json::object{{"status", "ok"}}); }
+
+http::Response get_readyz(Context& ctx) {
+    if (!ctx.services.ready())
+        return json_response(503, json::object{{"status", "unavailable"}, {"reason", "not accepting requests"}});
+    if (!ctx.store().healthy())
+        return json_response(503, json::object{{"status", "unavailable"}, {"reason", "storage unreachable"}});
+    return json_response(200, json::object{{"status", "ready"}});
+}
+
+http::Response get_metrics(Context& ctx) {
+    http::Response res;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = ctx.services.metrics.render();
+    return res;
+}
+
+http::Response get_openapi(Context& ctx) {
+    http::Response res;
+    res.body = std::string(ctx.services.openapi);
+    return res;
+}
+
+http::Response get_me(Context& ctx) {
+    if (ctx.caller.is_operator) return json_response(200, json::object{{"kind", "operator"}});
+    return ctx.store().read([&](Tx& tx) {
+        const auto user = tx.user(ctx.caller.tenant, ctx.caller.user);
+        const auto token = tx.token(ctx.caller.tenant, ctx.caller.token_id);
+        if (!user || !token) throw Error::not_found("user");
+        json::array roles;
+        for (const RoleGrant& g : user->roles) roles.push_back(to_json(g));
+        json::value expires = nullptr;
+        if (token->expires_at) expires = json::value(format_rfc3339(*token->expires_at));
+        return json_response(200, json::object{{"kind", "user"},
+                                               {"tenant", user->tenant},
+                                               {"user", user->id},
+                                               {"name", user->name},
+                                               {"roles", std::move(roles)},
+                                               {"token", json::object{{"id", token->id},
+                                                                      {"name", token->name},
+                                                                      {"expires_at", std::move(expires)}}}});
+    });
+}
+
+}  // namespace ferry::api

@@ -1,0 +1,68 @@
+#include "api/handlers.hpp"
+#include "api/json_io.hpp"
+#include "api/wire.hpp"
+#include "tenancy/token_format.hpp"
+
+namespace ferry::api {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t max_name_length = 200;
+
+}  // namespace
+
+http::Response create_tenant(Context& ctx) {
+    const json::object body = ctx.body();
+    Fields fields(body);
+    Tenant tenant;
+    tenant.id = fields.required_string("id", 64);
+    tenant.name = fields.required_string("name", max_name_length);
+    fields.finish();
+    if (!is_slug(tenant.id))
+        throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+    if (tenant.name.empty()) throw Error::invalid_field("name", "name must not be empty");
+    tenant.created_at = ctx.now();
+
+    // Every tenant starts with an administrator and one token for it, shown only in this response.
+    User admin;
+    admin.tenant = tenant.id;
+    admin.id = "admin";
+    admin.name = "Administrator";
+    admin.roles = {RoleGrant{std::string(all_sandboxes), Role::admin}};
+    admin.created_at = admin.updated_at = tenant.created_at;
+
+    const std::string secret = token_format::generate();
+    Token token;
+    token.id = token_format::generate_id();
+    token.tenant = tenant.id;
+    token.user = admin.id;
+    token.name = "bootstrap";
+    token.hash = token_format::hash(secret);
+    token.created_at = tenant.created_at;
+
+    ctx.log_tenant = tenant.id;
+    ctx.store().write([&](Tx& tx) {
+        if (tx.tenant(tenant.id)) throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
+        tx.insert_tenant(tenant);
+        tx.insert_user(admin);
+        tx.insert_token(token);
+        append_audit(tx, ctx.audit(tenant.id, "tenant.create", "tenants/" + tenant.id, {{"name", tenant.name}}));
+    });
+    return json_response(201, json::object{{"tenant", to_json(tenant)}, {"admin_token", secret}});
+}
+
+http::Response list_tenants(Context& ctx) {
+    json::array items;
+    for (const Tenant& t : ctx.store().read([](Tx& tx) { return tx.tenants(); })) items.push_back(to_json(t));
+    return json_response(200, json::object{{"items", std::move(items)}});
+}
+
+http::Response get_tenant(Context& ctx) {
+    const auto tenant = ctx.store().read([&](Tx& tx) { return tx.tenant(ctx.param("tenant")); });
+    if (!tenant) throw Error::not_found("tenant");
+    return json_response(200, to_json(*tenant));
+}
+
+}  // namespace ferry::api

@@ -1,0 +1,25 @@
+#pragma once
+// How ferry's objects look on the wire (see docs/openapi.json), and their entity tags.
+
+#include "audit/record.hpp"
+#include "tenancy/model.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace ferry::api {
+
+boost::json::object to_json(const Tenant& tenant);
+boost::json::object to_json(const Sandbox& sandbox);
+boost::json::object to_json(const RoleGrant& grant);
+boost::json::object to_json(const User& user);
+boost::json::object to_json(const Token& token);
+boost::json::object to_json(const AuditRecord& record);
+
+// Strong entity tag of a versioned object. It includes the creation time so that an object
+// deleted and created again under the same id never matches an ETag of its predecessor.
+std::string etag(Timestamp created_at, std::int64_t revision);
+
+}  // namespace ferry::api

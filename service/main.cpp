@@ -1,0 +1,202 @@
+// ferryd: flags, wiring and signals. Everything else lives in the libraries it links.
+
+#include "api/app.hpp"
+#include "api/routes.hpp"
+#include "bootstrap.hpp"
+#include "http/server.hpp"
+#include "observability/log.hpp"
+#include "openapi_document.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]:0", "localhost:8080".
+bool parse_listen(const std::string& text, ListenAddress& out) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon + 1 >= text.size()) return false;
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host == "localhost") host = "127.0.0.1";
+    if (host.empty()) host = "0.0.0.0";
+    unsigned long port = 0;
+    try {
+        std::size_t used = 0;
+        port = std::stoul(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1 || port > 65535) return false;
+    } catch (const std::exception&) {
+        return false;
+    }
+    out.host = host;
+    out.port = static_cast<std::uint16_t>(port);
+    return true;
+}
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+void print_routes(bool as_json) {
+    const auto table = ferry::api::routes();
+    if (as_json) {
+        boost::json::array out;
+        for (const auto& r : table)
+            out.push_back(boost::json::object{{"method", r.method},
+                                              {"path", r.pattern},
+                                              {"permission", ferry::to_string(r.permission)},
+                                              {"summary", r.summary}});
+        std::cout << boost::json::serialize(out) << '\n';
+        return;
+    }
+    for (const auto& r : table) {
+        std::printf("%-7s %-52s %-15s %s\n", r.method.c_str(), r.pattern.c_str(),
+                    std::string(ferry::to_string(r.permission)).c_str(), r.summary.c_str());
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
+                 "Serves the ferry HTTP API on the embedded default storage (SQLite in --data-dir)."};
+    cli.set_version_flag("--version", "ferryd 0.1.0");
+
+    std::string listen = "127.0.0.1:8080";
+    std::string data_dir = "./ferry-data";
+    int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    int workers = 32;
+    std::size_t max_body = 1024 * 1024;
+    std::size_t max_header = 16 * 1024;
+    double idle_timeout = 60;
+    double read_timeout = 15;
+    double drain_timeout = 20;
+    std::string log_level = "info";
+    std::string tls_cert;
+    std::string tls_key;
+
+    cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
+        ->envname("FERRY_LISTEN")
+        ->capture_default_str();
+    cli.add_option("--data-dir", data_dir, "directory for the database and package stores")
+        ->envname("FERRY_DATA_DIR")
+        ->capture_default_str();
+    cli.add_option("--threads", threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
+    cli.add_option("--workers", workers, "threads that run request handlers (they may block on storage)")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
+    cli.add_option("--max-body", max_body, "largest request body in bytes (larger: 413)")->capture_default_str();
+    cli.add_option("--max-header", max_header, "largest request header in bytes (larger: 431)")->capture_default_str();
+    cli.add_option("--idle-timeout", idle_timeout, "seconds a kept-alive connection may wait for its next request")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--read-timeout", read_timeout, "seconds a request may take to arrive once it has started")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--drain-timeout", drain_timeout, "seconds in-flight requests get to finish on SIGTERM/SIGINT")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--log-level", log_level, "debug, info, warn or error")
+        ->envname("FERRY_LOG_LEVEL")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+        ->capture_default_str();
+    cli.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
+    cli.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+    cli.footer(
+        "Environment: FERRY_OPERATOR_TOKEN sets the operator token (otherwise one is created on first start,\n"
+        "printed once and written to <data-dir>/operator-token, mode 0600).\n"
+        "Subcommands: `ferryd routes [--json]` prints the routing table.");
+
+    auto* routes_cmd = cli.add_subcommand("routes", "print the routing table (method, path, permission) and exit");
+    bool routes_json = false;
+    routes_cmd->add_flag("--json", routes_json, "as JSON");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (routes_cmd->parsed()) {
+        print_routes(routes_json);
+        return 0;
+    }
+
+    ferry::log::Level level{};
+    ferry::log::parse_level(log_level, level);
+    ferry::log::set_level(level);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    ListenAddress address;
+    if (!parse_listen(listen, address)) {
+        std::cerr << "ferryd: --listen must be host:port, got " << listen << '\n';
+        return 2;
+    }
+
+    try {
+        ferry::prepare_data_dir(data_dir);
+        auto store = ferry::open_sqlite_store({std::filesystem::path(data_dir) / "ferry.db"});
+        const auto operator_token =
+            ferry::ensure_operator_token(*store, data_dir, std::getenv("FERRY_OPERATOR_TOKEN"));
+        if (!operator_token.created_secret.empty()) {
+            // Shown exactly once, on the terminal, never in the log.
+            std::cout << "ferryd: operator token (shown once; also in " << data_dir
+                      << "/operator-token): " << operator_token.created_secret << std::endl;
+        }
+
+        ferry::SystemClock clock;
+        ferry::Metrics metrics;
+        ferry::http::Server* server_ptr = nullptr;
+        ferry::api::Services services{*store, clock, metrics,
+                                      [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
+                                      ferry::openapi_document(), operator_token.hash};
+        ferry::api::App app(services, ferry::api::routes());
+
+        ferry::http::ServerOptions options;
+        options.address = address.host;
+        options.port = address.port;
+        options.io_threads = threads;
+        options.workers = workers;
+        options.max_body = max_body;
+        options.max_header = max_header;
+        options.idle_timeout = seconds_to_ms(idle_timeout);
+        options.read_timeout = seconds_to_ms(read_timeout);
+        options.write_timeout = seconds_to_ms(read_timeout);
+        options.drain_timeout = seconds_to_ms(drain_timeout);
+        if (!tls_cert.empty()) options.tls_cert = tls_cert;
+        if (!tls_key.empty()) options.tls_key = tls_key;
+
+        ferry::http::Server server(
+            options, [&app](ferry::http::Request& req) { return app.handle(req); },
+            [](int status, std::string_view code, std::string_view message) {
+                return ferry::api::App::error_response(
+                    ferry::Error(status == 413   ? ferry::ErrorKind::payload_too_large
+                                 : status == 431 ? ferry::ErrorKind::header_too_large
+                                                 : ferry::ErrorKind::bad_request,
+                                 std::string(code), std::string(message)));
+            });
+        server_ptr = &server;
+        ferry::log::info("listening", {{"address", address.host},
+                                       {"port", server.port()},
+                                       {"tls", options.tls_cert.has_value()},
+                                       {"data_dir", data_dir},
+                                       {"threads", threads}});
+        server.run();
+        server_ptr = nullptr;
+        ferry::log::info("stopped", {});
+        ferry::log::flush();
+        return 0;
+    } catch (const std::exception& e) {
+        ferry::log::error("fatal", {{"error", e.what()}});
+        ferry::log::flush();
+        return 1;
+    }
+}

@@ -1,0 +1,523 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/migrations.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace ferry {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+
+std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return to_millis(*t);
+}
+
+std::optional<Timestamp> timestamp_or_null(const std::optional<std::int64_t>& ms) {
+    if (!ms) return std::nullopt;
+    return from_millis(*ms);
+}
+
+// Stored enum text that no longer parses means the database was edited by hand or by a newer
+// ferryd: refuse to guess.
+template <class T>
+T parse_stored(std::optional<T> value, std::string_view what) {
+    if (!value) throw StoreError("unreadable " + std::string(what) + " in database");
+    return *value;
+}
+
+class SqliteTx final : public Tx {
+public:
+    explicit SqliteTx(Connection& conn) : db_(conn) {}
+
+    std::optional<std::string> meta(std::string_view key) override {
+        auto st = db_.prepare("SELECT value FROM meta WHERE key = ?");
+        st.bind(1, key);
+        if (!st.step()) return std::nullopt;
+        return st.text(0);
+    }
+
+    void set_meta(std::string_view key, std::string_view value) override {
+        db_.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(1, key)
+            .bind(2, value)
+            .run();
+    }
+
+    std::optional<Tenant> tenant(std::string_view id) override {
+        auto st = db_.prepare("SELECT id, name, created_at FROM tenants WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        return read_tenant(st);
+    }
+
+    std::vector<Tenant> tenants() override {
+        auto st = db_.prepare("SELECT id, name, created_at FROM tenants ORDER BY id");
+        std::vector<Tenant> out;
+        while (st.step()) out.push_back(read_tenant(st));
+        return out;
+    }
+
+    void insert_tenant(const Tenant& t) override {
+        db_.prepare("INSERT INTO tenants(id, name, created_at) VALUES(?, ?, ?)")
+            .bind(1, t.id)
+            .bind(2, t.name)
+            .bind(3, to_millis(t.created_at))
+            .run();
+    }
+
+    std::optional<Sandbox> sandbox(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare(std::string(sandbox_columns) + " WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        return read_sandbox(st);
+    }
+
+    std::vector<Sandbox> sandboxes(std::string_view tenant) override {
+        auto st = db_.prepare(std::string(sandbox_columns) + " WHERE tenant = ? ORDER BY id");
+        st.bind(1, tenant);
+        std::vector<Sandbox> out;
+        while (st.step()) out.push_back(read_sandbox(st));
+        return out;
+    }
+
+    void insert_sandbox(const Sandbox& s) override {
+        db_.prepare(
+               "INSERT INTO sandboxes(tenant, id, type, require_approval, description, created_at, updated_at, "
+               "revision) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, s.tenant)
+            .bind(2, s.id)
+            .bind(3, to_string(s.type))
+            .bind(4, to_string(s.require_approval))
+            .bind(5, s.description)
+            .bind(6, to_millis(s.created_at))
+            .bind(7, to_millis(s.updated_at))
+            .bind(8, s.revision)
+            .run();
+    }
+
+    void update_sandbox(const Sandbox& s) override {
+        db_.prepare(
+               "UPDATE sandboxes SET type = ?, require_approval = ?, description = ?, updated_at = ?, revision = ? "
+               "WHERE tenant = ? AND id = ?")
+            .bind(1, to_string(s.type))
+            .bind(2, to_string(s.require_approval))
+            .bind(3, s.description)
+            .bind(4, to_millis(s.updated_at))
+            .bind(5, s.revision)
+            .bind(6, s.tenant)
+            .bind(7, s.id)
+            .run();
+    }
+
+    void delete_sandbox(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND sandbox = ?").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM sandboxes WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+    }
+
+    std::optional<User> user(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare(
+            "SELECT tenant, id, name, created_at, updated_at, revision FROM users WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        User u = read_user(st);
+        u.roles = roles_of(u.tenant, u.id);
+        return u;
+    }
+
+    std::vector<User> users(std::string_view tenant) override {
+        std::vector<User> out;
+        {
+            auto st = db_.prepare(
+                "SELECT tenant, id, name, created_at, updated_at, revision FROM users WHERE tenant = ? ORDER BY id");
+            st.bind(1, tenant);
+            while (st.step()) out.push_back(read_user(st));
+        }
+        for (User& u : out) u.roles = roles_of(u.tenant, u.id);
+        return out;
+    }
+
+    void insert_user(const User& u) override {
+        db_.prepare(
+               "INSERT INTO users(tenant, id, name, created_at, updated_at, revision) VALUES(?, ?, ?, ?, ?, ?)")
+            .bind(1, u.tenant)
+            .bind(2, u.id)
+            .bind(3, u.name)
+            .bind(4, to_millis(u.created_at))
+            .bind(5, to_millis(u.updated_at))
+            .bind(6, u.revision)
+            .run();
+        insert_roles(u);
+    }
+
+    void update_user(const User& u) override {
+        db_.prepare("UPDATE users SET name = ?, updated_at = ?, revision = ? WHERE tenant = ? AND id = ?")
+            .bind(1, u.name)
+            .bind(2, to_millis(u.updated_at))
+            .bind(3, u.revision)
+            .bind(4, u.tenant)
+            .bind(5, u.id)
+            .run();
+        db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND user_id = ?").bind(1, u.tenant).bind(2, u.id).run();
+        insert_roles(u);
+    }
+
+    void delete_user(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM tokens WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM users WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+    }
+
+    std::optional<Token> token_by_hash(std::string_view hash) override {
+        auto st = db_.prepare(std::string(token_columns) + " WHERE hash = ?");
+        st.bind(1, hash);
+        if (!st.step()) return std::nullopt;
+        return read_token(st);
+    }
+
+    std::optional<Token> token(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare(std::string(token_columns) + " WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        return read_token(st);
+    }
+
+    std::vector<Token> tokens(std::string_view tenant, std::string_view user) override {
+        auto st = db_.prepare(std::string(token_columns) + " WHERE tenant = ? AND user_id = ? ORDER BY created_at, id");
+        st.bind(1, tenant).bind(2, user);
+        std::vector<Token> out;
+        while (st.step()) out.push_back(read_token(st));
+        return out;
+    }
+
+    void insert_token(const Token& t) override {
+        db_.prepare(
+               "INSERT INTO tokens(id, tenant, user_id, name, hash, created_at, expires_at, revoked_at) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, t.id)
+            .bind(2, t.tenant)
+            .bind(3, t.user)
+            .bind(4, t.name)
+            .bind(5, t.hash)
+            .bind(6, to_millis(t.created_at))
+            .bind(7, millis_or_null(t.expires_at))
+            .bind(8, millis_or_null(t.revoked_at))
+            .run();
+    }
+
+    void revoke_token(std::string_view tenant, std::string_view id, Timestamp at) override {
+        db_.prepare("UPDATE tokens SET revoked_at = ? WHERE tenant = ? AND id = ? AND revoked_at IS NULL")
+            .bind(1, to_millis(at))
+            .bind(2, tenant)
+            .bind(3, id)
+            .run();
+    }
+
+    std::optional<AuditRecord> last_audit(std::string_view tenant) override {
+        auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? ORDER BY seq DESC LIMIT 1");
+        st.bind(1, tenant);
+        if (!st.step()) return std::nullopt;
+        return read_audit(st);
+    }
+
+    void insert_audit(const AuditRecord& r) override {
+        db_.prepare(
+               "INSERT INTO audit(tenant, seq, at, actor, action, target, request_id, details, prev_hash, hash) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, r.tenant)
+            .bind(2, r.seq)
+            .bind(3, to_millis(r.at))
+            .bind(4, r.actor)
+            .bind(5, r.action)
+            .bind(6, r.target)
+            .bind(7, r.request_id)
+            .bind(8, r.details)
+            .bind(9, r.prev_hash)
+            .bind(10, r.hash)
+            .run();
+    }
+
+    std::vector<AuditRecord> audit_page(std::string_view tenant, std::int64_t after_seq, std::size_t limit) override {
+        auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?");
+        st.bind(1, tenant).bind(2, after_seq).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<AuditRecord> out;
+        while (st.step()) out.push_back(read_audit(st));
+        return out;
+    }
+
+private:
+    static constexpr std::string_view sandbox_columns =
+        "SELECT tenant, id, type, require_approval, description, created_at, updated_at, revision FROM sandboxes";
+    static constexpr std::string_view token_columns =
+        "SELECT id, tenant, user_id, name, hash, created_at, expires_at, revoked_at FROM tokens";
+    static constexpr std::string_view audit_columns =
+        "SELECT tenant, seq, at, actor, action, target, request_id, details, prev_hash, hash FROM audit";
+
+    static Tenant read_tenant(const Statement& st) { return Tenant{st.text(0), st.text(1), from_millis(st.integer(2))}; }
+
+    static Sandbox read_sandbox(const Statement& st) {
+        Sandbox s;
+        s.tenant = st.text(0);
+        s.id = st.text(1);
+        s.type = parse_stored(parse_sandbox_type(st.text(2)), "sandbox type");
+        s.require_approval = parse_stored(parse_approval_requirement(st.text(3)), "approval requirement");
+        s.description = st.text(4);
+        s.created_at = from_millis(st.integer(5));
+        s.updated_at = from_millis(st.integer(6));
+        s.revision = st.integer(7);
+        return s;
+    }
+
+    static User read_user(const Statement& st) {
+        User u;
+        u.tenant = st.text(0);
+        u.id = st.text(1);
+        u.name = st.text(2);
+        u.created_at = from_millis(st.integer(3));
+        u.updated_at = from_millis(st.integer(4));
+        u.revision = st.integer(5);
+        return u;
+    }
+
+    static Token read_token(const Statement& st) {
+        Token t;
+        t.id = st.text(0);
+        t.tenant = st.text(1);
+        t.user = st.text(2);
+        t.name = st.text(3);
+        t.hash = st.text(4);
+        t.created_at = from_millis(st.integer(5));
+        t.expires_at = timestamp_or_null(st.optional_integer(6));
+        t.revoked_at = timestamp_or_null(st.optional_integer(7));
+        return t;
+    }
+
+    static AuditRecord read_audit(const Statement& st) {
+        AuditRecord r;
+        r.tenant = st.text(0);
+        r.seq = st.integer(1);
+        r.at = from_millis(st.integer(2));
+        r.actor = st.text(3);
+        r.action = st.text(4);
+        r.target = st.text(5);
+        r.request_id = st.text(6);
+        r.details = st.text(7);
+        r.prev_hash = st.text(8);
+        r.hash = st.text(9);
+        return r;
+    }
+
+    std::vector<RoleGrant> roles_of(std::string_view tenant, std::string_view user) {
+        auto st = db_.prepare("SELECT sandbox, role FROM user_roles WHERE tenant = ? AND user_id = ? ORDER BY sandbox, role");
+        st.bind(1, tenant).bind(2, user);
+        std::vector<RoleGrant> out;
+        while (st.step()) out.push_back(RoleGrant{st.text(0), parse_stored(parse_role(st.text(1)), "role")});
+        return out;
+    }
+
+    void insert_roles(const User& u) {
+        for (const RoleGrant& g : u.roles) {
+            db_.prepare("INSERT OR IGNORE INTO user_roles(tenant, user_id, sandbox, role) VALUES(?, ?, ?, ?)")
+                .bind(1, u.tenant)
+                .bind(2, u.id)
+                .bind(3, g.sandbox)
+                .bind(4, to_string(g.role))
+                .run();
+        }
+    }
+
+    Connection& db_;
+};
+
+void configure_writer(Connection& conn) {
+    conn.exec("PRAGMA journal_mode=WAL");
+    // FULL: a commit is on disk before it is acknowledged; WAL keeps that to one fsync per commit.
+    conn.exec("PRAGMA synchronous=FULL");
+    conn.exec("PRAGMA foreign_keys=ON");
+}
+
+void apply_migrations(Connection& conn) {
+    conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    std::int64_t current = 0;
+    {
+        auto st = conn.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        if (st.step()) current = st.integer(0);
+    }
+    for (const auto& m : sqlite::migrations()) {
+        if (m.version <= current) continue;
+        conn.exec("BEGIN IMMEDIATE");
+        try {
+            conn.exec(std::string(m.sql).c_str());
+            conn.prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, strftime('%s','now') * 1000)")
+                .bind(1, static_cast<std::int64_t>(m.version))
+                .run();
+            conn.exec("COMMIT");
+        } catch (...) {
+            conn.exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+class SqliteStore final : public Store {
+public:
+    explicit SqliteStore(const SqliteOptions& options) : path_(options.path.string()), max_batch_(options.max_batch) {
+        writer_conn_ = std::make_unique<Connection>(path_, false);
+        configure_writer(*writer_conn_);
+        apply_migrations(*writer_conn_);
+        writer_ = std::thread([this] { writer_loop(); });
+    }
+
+    ~SqliteStore() override {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        writer_.join();
+    }
+
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
+
+    void read_tx(const std::function<void(Tx&)>& fn) override {
+        std::unique_ptr<Connection> conn = acquire_reader();
+        try {
+            conn->exec("BEGIN");
+            SqliteTx tx(*conn);
+            fn(tx);
+            conn->exec("COMMIT");
+        } catch (...) {
+            // A failed read leaves nothing behind; the connection goes back clean.
+            sqlite3_exec(conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            release_reader(std::move(conn));
+            throw;
+        }
+        release_reader(std::move(conn));
+    }
+
+    void write_tx(const std::function<void(Tx&)>& fn) override {
+        Job job{fn, {}, {}};
+        std::future<void> done = job.done.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) throw StoreError("store is shutting down");
+            queue_.push_back(&job);
+        }
+        wake_.notify_one();
+        done.get();
+    }
+
+    bool healthy() override {
+        try {
+            read_tx([](Tx& tx) { tx.meta("schema"); });
+            return true;
+        } catch (const StoreError&) {
+            return false;
+        }
+    }
+
+private:
+    struct Job {
+        const std::function<void(Tx&)>& fn;
+        std::promise<void> done;
+        std::exception_ptr error;
+    };
+
+    std::unique_ptr<Connection> acquire_reader() {
+        {
+            std::lock_guard lock(readers_mutex_);
+            if (!readers_.empty()) {
+                auto conn = std::move(readers_.back());
+                readers_.pop_back();
+                return conn;
+            }
+        }
+        auto conn = std::make_unique<Connection>(path_, true);
+        conn->exec("PRAGMA query_only=1");
+        return conn;
+    }
+
+    void release_reader(std::unique_ptr<Connection> conn) {
+        std::lock_guard lock(readers_mutex_);
+        readers_.push_back(std::move(conn));
+    }
+
+    void writer_loop() {
+        std::vector<Job*> batch;
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty()) return;  // stopping, and every queued write has been served
+                while (!queue_.empty() && batch.size() < max_batch_) {
+                    batch.push_back(queue_.front());
+                    queue_.pop_front();
+                }
+            }
+            commit_batch(batch);
+            batch.clear();
+        }
+    }
+
+    void commit_batch(const std::vector<Job*>& batch) {
+        Connection& conn = *writer_conn_;
+        std::exception_ptr batch_error;
+        try {
+            conn.exec("BEGIN IMMEDIATE");
+            SqliteTx tx(conn);
+            for (Job* job : batch) {
+                conn.exec("SAVEPOINT job");
+                try {
+                    job->fn(tx);
+                    conn.exec("RELEASE job");
+                } catch (...) {
+                    job->error = std::current_exception();
+                    conn.exec("ROLLBACK TO job");
+                    conn.exec("RELEASE job");
+                }
+            }
+            conn.exec("COMMIT");
+        } catch (...) {
+            // The commit (or a rollback to a savepoint) failed: nothing of this batch is durable,
+            // so no job of it may be acknowledged.
+            batch_error = std::current_exception();
+            sqlite3_exec(conn.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+        for (Job* job : batch) {
+            if (batch_error && !job->error) job->error = batch_error;
+            if (job->error)
+                job->done.set_exception(job->error);
+            else
+                job->done.set_value();
+        }
+    }
+
+    std::string path_;
+    std::size_t max_batch_;
+    std::unique_ptr<Connection> writer_conn_;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job*> queue_;
+    bool stopping_ = false;
+    std::thread writer_;
+
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) { return std::make_unique<SqliteStore>(options); }
+
+}  // namespace ferry

@@ -45,7 +45,10 @@ void App::audit_denial(Context& ctx, std::string_view tenant, std::string_view a
     try {
         services_.store.write([&](Tx& tx) {
             if (!tx.tenant(tenant)) return;  // no such tenant: nobody's log to write to
-            append_audit(tx, ctx.audit(tenant, action, ctx.request.method + " " + ctx.path, {{"reason", reason}}));
+            // A probe of another tenant is recorded by route pattern: its ids stay out of this tenant's log.
+            const bool foreign = ctx.route != nullptr && ctx.param("tenant") != tenant;
+            const std::string target = ctx.request.method + " " + (foreign ? ctx.route->pattern : ctx.path);
+            append_audit(tx, ctx.audit(tenant, action, target, {{"reason", reason}}));
         });
     } catch (const std::exception& e) {
         log::error("audit append failed", {{"request_id", ctx.request_id}, {"error", e.what()}});

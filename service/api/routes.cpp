@@ -16,7 +16,7 @@ std::vector<http::Route> routes() {
 
         {"POST", "/v1/tenants", P::operator_only, create_tenant, "create a tenant and its admin"},
         {"GET", "/v1/tenants", P::operator_only, list_tenants, "list tenants"},
-        {"GET", t, P::tenant_member, get_tenant, "get a tenant"},
+        {"GET", t, P::tenant_read, get_tenant, "get a tenant"},
 
         {"GET", t + "/sandboxes", P::tenant_member, list_sandboxes, "list the sandboxes the caller can see"},
         {"POST", t + "/sandboxes", P::tenant_admin, create_sandbox, "create a sandbox"},

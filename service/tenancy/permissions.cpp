@@ -9,6 +9,7 @@ std::string_view to_string(Permission p) {
         case Permission::public_access: return "public";
         case Permission::authenticated: return "authenticated";
         case Permission::operator_only: return "operator";
+        case Permission::tenant_read: return "tenant_read";
         case Permission::tenant_member: return "tenant_member";
         case Permission::tenant_admin: return "tenant_admin";
         case Permission::sandbox_read: return "sandbox_read";
@@ -50,19 +51,19 @@ Decision authorize(const Principal& caller, Permission required, std::string_vie
         case Permission::operator_only: return caller.is_operator ? Decision::allow : Decision::forbidden;
         default: break;
     }
-    if (caller.is_operator)
-        return required == Permission::tenant_member ? Decision::allow : Decision::forbidden;
+    // The operator creates tenants and reads them, nothing else.
+    if (caller.is_operator) return required == Permission::tenant_read ? Decision::allow : Decision::forbidden;
     if (caller.tenant != path_tenant) return Decision::not_found;
-    if (required == Permission::tenant_member) return Decision::allow;
+    // A sandbox the caller holds no role on is invisible, whatever the route requires.
+    if (!path_sandbox.empty() && !can_see_sandbox(caller, path_sandbox)) return Decision::not_found;
+    if (required == Permission::tenant_read || required == Permission::tenant_member) return Decision::allow;
     if (required == Permission::tenant_admin) return is_tenant_admin(caller) ? Decision::allow : Decision::forbidden;
 
-    bool visible = false;
     for (const RoleGrant& grant : caller.roles) {
         if (grant.sandbox != all_sandboxes && grant.sandbox != path_sandbox) continue;
-        visible = true;
         if (role_allows(grant.role, required)) return Decision::allow;
     }
-    return visible ? Decision::forbidden : Decision::not_found;
+    return Decision::forbidden;
 }
 
 }  // namespace ferry

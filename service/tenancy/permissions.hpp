@@ -19,7 +19,8 @@ enum class Permission {
     public_access,   // no credentials needed
     authenticated,   // any valid token, operator or user
     operator_only,   // the operator token
-    tenant_member,   // the operator, or any user of the path's tenant
+    tenant_read,     // the operator, or any user of the path's tenant
+    tenant_member,   // any user of the path's tenant
     tenant_admin,    // admin on "*" in the path's tenant
     sandbox_read,    // any role on the path's sandbox
     sandbox_edit,    // admin or editor on the path's sandbox

@@ -1,0 +1,93 @@
+// The audit log through the real ferryd: what gets recorded, paging, and tamper detection when
+// the database is altered behind ferryd's back.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "world.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+using namespace ferry::test;
+
+namespace {
+
+void sql(const FerrydProcess& server, const std::string& statement, bool expect_ok = true) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((server.data_dir() / "ferry.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
+    if (expect_ok) {
+        EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+    } else {
+        EXPECT_NE(rc, SQLITE_OK) << statement;
+    }
+    sqlite3_free(error);
+    sqlite3_close(db);
+}
+
+std::vector<std::string> actions(HttpClient& c, const std::string& tenant, const std::string& admin) {
+    std::vector<std::string> out;
+    const auto page = c.get("/v1/tenants/" + tenant + "/audit?limit=500", admin).json();
+    for (const auto& item : page.at("items").as_array())
+        out.emplace_back(item.at("action").as_string());
+    return out;
+}
+
+}  // namespace
+
+TEST(Audit, EveryWriteAndEveryDenialIsRecorded) {
+    FerrydProcess server;
+    HttpClient c(server.base_url());
+    const TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev", "prod"});
+    EXPECT_EQ(c.get("/v1/tenants/acme/sandboxes", "fry_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_AAAAAA").status, 401);
+    EXPECT_EQ(c.get("/v1/tenants/acme/users", acme.token_of.at("viewer")).status, 403);
+    EXPECT_EQ(c.get("/v1/tenants/acme/sandboxes/prod", acme.token_of.at("viewer")).status, 404);
+
+    const auto all = actions(c, "acme", acme.admin_token);
+    auto count = [&](const std::string& a) { return std::count(all.begin(), all.end(), a); };
+    EXPECT_EQ(count("tenant.create"), 1);
+    EXPECT_EQ(count("sandbox.create"), 2);
+    EXPECT_EQ(count("user.create"), 4);
+    EXPECT_EQ(count("token.create"), 4);
+    EXPECT_EQ(count("auth.failed"), 1);
+    EXPECT_EQ(count("authz.denied"), 2);
+
+    auto page = c.get("/v1/tenants/acme/audit?limit=1", acme.admin_token).json();
+    const auto& first = page.at("items").as_array()[0];
+    EXPECT_EQ(first.at("seq").as_int64(), 1);
+    EXPECT_EQ(first.at("actor").as_string(), "operator");
+    const std::string cursor(page.at("next_cursor").as_string());
+    auto second = c.get("/v1/tenants/acme/audit?limit=1&cursor=" + cursor, acme.admin_token).json();
+    EXPECT_EQ(second.at("items").as_array()[0].at("seq").as_int64(), 2);
+    EXPECT_EQ(second.at("items").as_array()[0].at("prev_hash"), first.at("hash"));
+    EXPECT_EQ(c.get("/v1/tenants/acme/audit?limit=0", acme.admin_token).status, 400);
+    EXPECT_EQ(c.get("/v1/tenants/acme/audit?cursor=abc", acme.admin_token).status, 400);
+}
+
+TEST(Audit, AlteringOneRowInTheDatabaseIsNamedByVerify) {
+    FerrydProcess server;
+    HttpClient c(server.base_url());
+    const TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    const TenantFixture globex = make_tenant(c, server.operator_token(), "globex", {"gx-dev"}, "gx-");
+    auto clean = c.get("/v1/tenants/acme/audit/verify", acme.admin_token).json();
+    EXPECT_TRUE(clean.at("ok").as_bool());
+    EXPECT_GE(clean.at("checked").as_int64(), 10);
+
+    // ferry's schema refuses edits of the log...
+    sql(server, "UPDATE audit SET actor = 'mallory' WHERE tenant = 'acme' AND seq = 4", false);
+    // ...so someone with the database file removes that guard first.
+    sql(server, "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE tenant = 'acme' AND seq = 4");
+    auto broken = c.get("/v1/tenants/acme/audit/verify", acme.admin_token).json();
+    EXPECT_FALSE(broken.at("ok").as_bool());
+    EXPECT_EQ(broken.at("first_broken").at("seq").as_int64(), 4);
+    EXPECT_EQ(broken.at("checked").as_int64(), 3);
+
+    // Removing a row is named too; the other tenant's chain is untouched.
+    sql(server, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE tenant = 'globex' AND seq = 6");
+    auto gap = c.get("/v1/tenants/globex/audit/verify", globex.admin_token).json();
+    EXPECT_FALSE(gap.at("ok").as_bool());
+    EXPECT_EQ(gap.at("first_broken").at("seq").as_int64(), 6);
+    EXPECT_EQ(gap.at("first_broken").at("reason").as_string(), "missing");
+}

@@ -1,0 +1,167 @@
+// The authorization matrix: every route x every caller x own/other tenant, with the expected
+// statuses kept in authz_matrix.tsv. Destructive routes act on objects made fresh for each call,
+// so the order of rows does not matter. Every body an acme caller receives is scanned for
+// globex's names.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "world.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace ferry::test;
+
+namespace {
+
+struct Row {
+    std::string method;
+    std::string path;
+    std::map<std::string, std::string> expected;  // caller -> status or "-"
+};
+
+const std::vector<std::string> callers{"anonymous", "operator", "admin", "editor", "reviewer", "viewer", "importer"};
+const std::vector<std::string> tenant_roles{"admin", "editor", "reviewer", "viewer", "importer"};
+
+std::vector<Row> load_matrix() {
+    std::ifstream in(AUTHZ_MATRIX_PATH);
+    std::vector<Row> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        Row row;
+        fields >> row.method >> row.path;
+        for (const auto& c : callers) fields >> row.expected[c];
+        fields >> row.expected["other"];
+        if (!fields) throw std::runtime_error("bad matrix line: " + line);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+class Matrix : public ::testing::Test {
+protected:
+    void SetUp() override {
+        HttpClient c(server.base_url());
+        acme = make_tenant(c, server.operator_token(), "acme", {"dev", "prod"});
+        globex = make_tenant(c, server.operator_token(), "globex", {"gx-dev", "gx-prod"}, "gx-");
+    }
+
+    // Fills the path's placeholders with objects of `tenant`, creating fresh ones for deletes.
+    std::pair<std::string, std::string> prepare(const Row& row, const TenantFixture& tenant, const std::string& prefix) {
+        HttpClient c(server.base_url());
+        std::string path = row.path;
+        const bool destructive = row.method == "DELETE";
+        auto replace = [&](const std::string& name, const std::string& value) {
+            const auto pos = path.find("{" + name + "}");
+            if (pos != std::string::npos) path.replace(pos, name.size() + 2, value);
+        };
+        const std::string n = std::to_string(++counter);
+        std::string sandbox = tenant.sandboxes.front();
+        std::string user = tenant.user_of.at("viewer");
+        if (destructive && row.path.find("{token}") == std::string::npos && row.path.find("{user}") == std::string::npos) {
+            sandbox = prefix + "tmp" + n;
+            c.post("/v1/tenants/" + tenant.id + "/sandboxes", R"({"id":")" + sandbox + R"(","type":"development"})",
+                   tenant.admin_token);
+        }
+        if (destructive && row.path.find("{user}") != std::string::npos) {
+            user = prefix + "tmp" + n;
+            make_user(c, tenant, user, "[]");
+        }
+        replace("tenant", tenant.id);
+        replace("sandbox", sandbox);
+        replace("user", user);
+        if (row.path.find("{token}") != std::string::npos) {
+            auto list = c.get("/v1/tenants/" + tenant.id + "/users/" + user + "/tokens", tenant.admin_token);
+            replace("token", std::string(list.json().at("items").as_array()[0].at("id").as_string()));
+        }
+        std::string body;
+        if (row.method == "POST" && row.path == "/v1/tenants") body = R"({"id":"t)" + n + R"(","name":"T"})";
+        else if (row.method == "POST" && row.path.ends_with("/sandboxes")) body = R"({"id":"s)" + n + R"(","type":"development"})";
+        else if (row.method == "POST" && row.path.ends_with("/users")) body = R"({"id":"u)" + n + R"(","name":"U"})";
+        else if (row.method == "POST" && row.path.ends_with("/tokens")) body = R"({"name":"k)" + n + R"("})";
+        else if (row.method == "PATCH" && row.path.ends_with("{sandbox}")) body = R"({"description":"d)" + n + R"("})";
+        else if (row.method == "PATCH" && row.path.ends_with("{user}")) body = R"({"name":"n)" + n + R"("})";
+        return {path, body};
+    }
+
+    HttpResponse call(const Row& row, const std::string& path, const std::string& body, const std::string& token) {
+        HttpClient c(server.base_url());
+        std::vector<std::string> headers;
+        if (row.method == "PATCH" || row.method == "DELETE") headers.push_back("If-Match: *");
+        return c.request(row.method, path, token, body.empty() ? nullptr : &body, headers);
+    }
+
+    std::string token_for(const std::string& caller, const TenantFixture& tenant) {
+        if (caller == "anonymous") return "";
+        if (caller == "operator") return server.operator_token();
+        return tenant.token_of.at(caller);
+    }
+
+    FerrydProcess server;
+    TenantFixture acme;
+    TenantFixture globex;
+    int counter = 0;
+};
+
+void expect_no_leak(const HttpResponse& res, const std::string& what) {
+    EXPECT_EQ(res.body.find("globex"), std::string::npos) << what << " leaked: " << res.body;
+    EXPECT_EQ(res.body.find("gx-"), std::string::npos) << what << " leaked: " << res.body;
+}
+
+}  // namespace
+
+TEST_F(Matrix, EveryRouteEveryCallerOwnAndOtherTenant) {
+    const auto rows = load_matrix();
+    int checked = 0;
+    for (const Row& row : rows) {
+        for (const std::string& caller : callers) {
+            auto [path, body] = prepare(row, acme, "");
+            const auto res = call(row, path, body, token_for(caller, acme));
+            const std::string what = caller + " " + row.method + " " + path;
+            EXPECT_EQ(std::to_string(res.status), row.expected.at(caller)) << what << " -> " << res.body;
+            if (res.status >= 400) {
+                EXPECT_FALSE(res.error_code().empty()) << what << " has no JSON error";
+            }
+            if (caller != "operator") expect_no_leak(res, what);
+            ++checked;
+        }
+        if (row.expected.at("other") == "-") continue;
+        for (const std::string& role : tenant_roles) {
+            auto [path, body] = prepare(row, globex, "gx-");
+            const auto res = call(row, path, body, acme.token_of.at(role));
+            const std::string what = "acme " + role + " " + row.method + " " + path;
+            EXPECT_EQ(std::to_string(res.status), row.expected.at("other")) << what << " -> " << res.body;
+            expect_no_leak(res, what);
+            ++checked;
+        }
+    }
+    EXPECT_GT(checked, 200);
+}
+
+TEST_F(Matrix, CoversEveryRouteOfTheRoutingTable) {
+    const std::string routes_file = (server.data_dir().parent_path() / "routes.json").string();
+    ASSERT_EQ(std::system((ferryd_path() + " routes --json > " + routes_file).c_str()), 0);
+    const auto routes = boost::json::parse(read_file(routes_file)).as_array();
+    std::set<std::string> in_table;
+    for (const auto& r : routes)
+        in_table.insert(std::string(r.at("method").as_string()) + " " + std::string(r.at("path").as_string()));
+    std::set<std::string> in_matrix;
+    for (const Row& row : load_matrix()) in_matrix.insert(row.method + " " + row.path);
+    EXPECT_EQ(in_table, in_matrix);
+}
+
+TEST_F(Matrix, ListsNeverShowAnotherTenant) {
+    HttpClient c(server.base_url());
+    for (const std::string& role : tenant_roles) {
+        for (const std::string path : {"/v1/tenants/acme/sandboxes", "/v1/tenants/acme/users", "/v1/tenants/acme/audit",
+                                       "/v1/me"}) {
+            expect_no_leak(c.get(path, acme.token_of.at(role)), role + " " + path);
+        }
+    }
+}

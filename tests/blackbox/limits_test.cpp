@@ -1,0 +1,161 @@
+// Request limits and slow clients: what a hostile or broken client gets, and that it cannot
+// hold the server.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "raw_socket.hpp"
+#include "world.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+using namespace ferry::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Limits : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        server_ = new FerrydProcess({{"--idle-timeout", "1", "--read-timeout", "3"}, {}});
+        HttpClient c(server_->base_url());
+        admin_ = new std::string(make_tenant(c, server_->operator_token(), "acme", {"dev"}).admin_token);
+    }
+    static void TearDownTestSuite() {
+        delete admin_;
+        delete server_;
+    }
+    HttpClient client{server_->base_url()};
+    static FerrydProcess* server_;
+    static std::string* admin_;
+};
+
+FerrydProcess* Limits::server_ = nullptr;
+std::string* Limits::admin_ = nullptr;
+
+const std::string sandboxes = "/v1/tenants/acme/sandboxes";
+
+}  // namespace
+
+TEST_F(Limits, TwoMegabyteBodyIs413AndNothingIsWritten) {
+    const std::string big = R"({"id":"big","type":"development","description":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";
+    auto res = client.post(sandboxes, big, *admin_);
+    EXPECT_EQ(res.status, 413);
+    EXPECT_EQ(res.error_code(), "payload_too_large");
+    EXPECT_EQ(client.get(sandboxes + "/big", *admin_).status, 404);
+    // The server is fine afterwards.
+    EXPECT_EQ(client.get(sandboxes + "/dev", *admin_).status, 200);
+}
+
+TEST_F(Limits, DeeplyNestedJsonIs400) {
+    const std::string deep = std::string(1000, '[') + std::string(1000, ']');
+    const std::string body = R"({"id":"deep","type":"development","description":)" + deep + "}";
+    auto res = client.post(sandboxes, body, *admin_);
+    EXPECT_EQ(res.status, 400);
+    EXPECT_EQ(res.error_code(), "malformed_json");
+}
+
+TEST_F(Limits, TruncatedJsonIs400) {
+    auto res = client.post(sandboxes, R"({"id":"trunc","type":"devel)", *admin_);
+    EXPECT_EQ(res.status, 400);
+    EXPECT_EQ(res.error_code(), "malformed_json");
+    EXPECT_EQ(client.get(sandboxes + "/trunc", *admin_).status, 404);
+}
+
+TEST_F(Limits, NonJsonContentTypeIs415) {
+    const std::string body = R"({"id":"plain","type":"development"})";
+    auto res = client.request("POST", sandboxes, *admin_, &body, {"Content-Type: text/plain"});
+    EXPECT_EQ(res.status, 415);
+    EXPECT_EQ(res.error_code(), "unsupported_media_type");
+    auto with_charset = client.request("POST", sandboxes, *admin_, &body, {"Content-Type: application/json; charset=utf-8"});
+    EXPECT_EQ(with_charset.status, 201);
+}
+
+TEST_F(Limits, WellFormedButWrongShapesAre422) {
+    EXPECT_EQ(client.post(sandboxes, "[1,2]", *admin_).status, 422);
+    auto unknown = client.post(sandboxes, R"({"id":"u1","type":"development","colour":"red"})", *admin_);
+    EXPECT_EQ(unknown.status, 422);
+    EXPECT_EQ(unknown.error_code(), "unknown_field");
+    EXPECT_EQ(client.post(sandboxes, R"({"id":7,"type":"development"})", *admin_).status, 422);
+}
+
+TEST_F(Limits, OversizedHeaderIs431) {
+    auto res = client.request("GET", "/healthz", "", nullptr, {"X-Padding: " + std::string(64 * 1024, 'p')});
+    EXPECT_EQ(res.status, 431);
+}
+
+TEST_F(Limits, UnknownRoutesAndMethodsAnswerJson) {
+    auto missing = client.get("/v1/nothing-here");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.error_code(), "not_found");
+    auto wrong = client.request("PUT", "/v1/tenants", "", nullptr);
+    EXPECT_EQ(wrong.status, 405);
+    EXPECT_EQ(wrong.header("allow"), "POST, GET");
+}
+
+TEST_F(Limits, GarbageRequestLineIs400) {
+    RawSocket s(server_->port());
+    ASSERT_TRUE(s.send("THIS IS NOT HTTP\r\n\r\n"));
+    const std::string response = s.read_response(3s);
+    EXPECT_NE(response.find(" 400 "), std::string::npos) << response;
+}
+
+TEST_F(Limits, IdleConnectionIsClosedAfterTheIdleTimeout) {
+    RawSocket idle(server_->port());
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_FALSE(idle.closed_within(500ms));
+    EXPECT_TRUE(idle.closed_within(3s));
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(waited, 900ms);
+
+    // The same holds between requests on a kept-alive connection.
+    RawSocket kept(server_->port());
+    ASSERT_TRUE(kept.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_NE(kept.read_response(2s).find(" 200 "), std::string::npos);
+    EXPECT_TRUE(kept.closed_within(3s));
+}
+
+TEST_F(Limits, SlowHeaderClientsDoNotStopOthers) {
+    constexpr int slow_count = 200;
+    std::vector<std::unique_ptr<RawSocket>> slow;
+    for (int i = 0; i < slow_count; ++i) slow.push_back(std::make_unique<RawSocket>(server_->port()));
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> closed_by_server{0};
+    std::thread trickle([&] {
+        const std::string request = "GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Slow: " + std::string(100, 's') + "\r\n\r\n";
+        std::vector<bool> open(slow_count, true);
+        for (std::size_t pos = 0; !stop && pos < request.size(); ++pos) {
+            for (int i = 0; i < slow_count; ++i) {
+                if (open[static_cast<std::size_t>(i)] && !slow[static_cast<std::size_t>(i)]->send(request.substr(pos, 1))) {
+                    open[static_cast<std::size_t>(i)] = false;
+                    ++closed_by_server;
+                }
+            }
+            std::this_thread::sleep_for(1s);
+        }
+    });
+
+    // Meanwhile, ordinary clients are served promptly.
+    std::chrono::milliseconds slowest{0};
+    for (int i = 0; i < 50; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        HttpClient c(server_->base_url());
+        EXPECT_EQ(c.get(sandboxes + "/dev", *admin_).status, 200);
+        slowest = std::max(slowest, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_LT(slowest, 1000ms);
+
+    // Past the read timeout (3 s) the server has cut the slow clients off.
+    std::this_thread::sleep_for(3s);
+    int closed = 0;
+    for (auto& s : slow)
+        if (s->closed_within(100ms) || !s->send("x")) ++closed;
+    stop = true;
+    trickle.join();
+    EXPECT_EQ(closed, slow_count);
+}

@@ -1,0 +1,121 @@
+#include "ferryd_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace ferry::test {
+
+std::string ferryd_path() { return FERRYD_PATH; }
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+FerrydProcess::FerrydProcess(FerrydOptions options) : options_(std::move(options)) {
+    std::string templ = (std::filesystem::temp_directory_path() / "ferry-test-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    root_ = templ;
+    data_dir_ = root_ / "data";
+    start();
+}
+
+FerrydProcess::~FerrydProcess() {
+    if (pid_ > 0) kill9();
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+}
+
+std::string FerrydProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+std::string FerrydProcess::operator_token() const {
+    std::string token = read_file(data_dir_ / "operator-token");
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return token;
+}
+
+std::string FerrydProcess::log() const { return read_file(root_ / "stderr.log"); }
+std::string FerrydProcess::stdout_text() const { return read_file(root_ / "stdout.log"); }
+
+void FerrydProcess::start() {
+    const auto log_path = root_ / "stderr.log";
+    const std::size_t log_offset = std::filesystem::exists(log_path) ? std::filesystem::file_size(log_path) : 0;
+
+    std::vector<std::string> args{ferryd_path(), "--data-dir", data_dir_.string(), "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), options_.args.begin(), options_.args.end());
+
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        const int out = ::open((root_ / "stdout.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        const int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        ::dup2(out, STDOUT_FILENO);
+        ::dup2(err, STDERR_FILENO);
+        for (const auto& [name, value] : options_.env) ::setenv(name.c_str(), value.c_str(), 1);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    pid_ = pid;
+
+    static const std::regex listening(R"re("msg":"listening".*"port":(\d+))re");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const std::string text = read_file(log_path);
+        std::smatch m;
+        const std::string fresh = text.size() > log_offset ? text.substr(log_offset) : std::string();
+        if (std::regex_search(fresh, m, listening)) {
+            port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+            return;
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("ferryd exited during start:\n" + fresh);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill9();
+    throw std::runtime_error("ferryd did not report its port within 20 s");
+}
+
+void FerrydProcess::kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+int FerrydProcess::terminate(std::chrono::seconds timeout) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill9();
+    return -2;  // did not stop in time
+}
+
+}  // namespace ferry::test

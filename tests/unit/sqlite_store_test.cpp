@@ -1,0 +1,124 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+using namespace ferry;
+
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string templ = (std::filesystem::temp_directory_path() / "ferry-store-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
+        dir_ = templ;
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    std::unique_ptr<Store> open() { return open_sqlite_store({dir_ / "ferry.db"}); }
+
+    static Tenant tenant(std::string id) { return Tenant{std::move(id), "Name", from_millis(1000)}; }
+
+    std::filesystem::path dir_;
+};
+
+}  // namespace
+
+TEST_F(SqliteStoreTest, WritesSurviveReopenAndMigrationsRunOnce) {
+    {
+        auto store = open();
+        store->write([](Tx& tx) { tx.insert_tenant(tenant("acme")); });
+    }
+    auto store = open();
+    const auto t = store->read([](Tx& tx) { return tx.tenant("acme"); });
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->name, "Name");
+}
+
+TEST_F(SqliteStoreTest, AFailingWriteLeavesNothingAndReachesItsCaller) {
+    auto store = open();
+    EXPECT_THROW(store->write([](Tx& tx) {
+        tx.insert_tenant(tenant("half"));
+        throw std::runtime_error("validation failed after the insert");
+    }),
+                 std::runtime_error);
+    EXPECT_FALSE(store->read([](Tx& tx) { return tx.tenant("half"); }));
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAreEachAllOrNothingInSharedCommits) {
+    auto store = open();
+    constexpr int threads = 32;
+    constexpr int per_thread = 20;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+                try {
+                    store->write([&](Tx& tx) {
+                        tx.insert_tenant(tenant(id));
+                        // Every fifth write fails after writing: it must vanish without harming its batch.
+                        if (i % 5 == 4) throw std::runtime_error("rejected");
+                    });
+                } catch (const std::runtime_error&) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(failures.load(), threads * per_thread / 5);
+    const auto all = store->read([](Tx& tx) { return tx.tenants(); });
+    EXPECT_EQ(all.size(), static_cast<std::size_t>(threads * per_thread * 4 / 5));
+    for (const Tenant& t : all) EXPECT_NE(t.id.back(), '4') << t.id;  // i == 4, 9, 14, 19 all end in 4 or 9
+    for (const Tenant& t : all) EXPECT_NE(t.id.back(), '9') << t.id;
+}
+
+TEST_F(SqliteStoreTest, AuditPagesFollowSequenceOrder) {
+    auto store = open();
+    store->write([](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        for (std::int64_t seq : {3, 1, 2}) {
+            AuditRecord r;
+            r.tenant = "acme";
+            r.seq = seq;
+            r.details = "{}";
+            tx.insert_audit(r);
+        }
+    });
+    const auto page = store->read([](Tx& tx) { return tx.audit_page("acme", 1, 10); });
+    ASSERT_EQ(page.size(), 2U);
+    EXPECT_EQ(page[0].seq, 2);
+    EXPECT_EQ(page[1].seq, 3);
+    EXPECT_EQ(store->read([](Tx& tx) { return tx.last_audit("acme"); })->seq, 3);
+    EXPECT_TRUE(store->read([](Tx& tx) { return tx.audit_page("other", 0, 10); }).empty());
+}
+
+TEST_F(SqliteStoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
+    auto store = open();
+    store->write([](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        Sandbox s;
+        s.tenant = "acme";
+        s.id = "dev";
+        tx.insert_sandbox(s);
+        User u;
+        u.tenant = "acme";
+        u.id = "alice";
+        u.name = "Alice";
+        u.roles = {{"dev", Role::editor}, {"*", Role::viewer}};
+        tx.insert_user(u);
+    });
+    auto alice = store->read([](Tx& tx) { return tx.user("acme", "alice"); });
+    ASSERT_TRUE(alice);
+    EXPECT_EQ(alice->roles.size(), 2U);
+    store->write([](Tx& tx) { tx.delete_sandbox("acme", "dev"); });
+    alice = store->read([](Tx& tx) { return tx.user("acme", "alice"); });
+    ASSERT_TRUE(alice);
+    EXPECT_EQ(alice->roles, (std::vector<RoleGrant>{{"*", Role::viewer}}));
+}

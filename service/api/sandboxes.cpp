@@ -22,16 +22,8 @@ ApprovalRequirement read_requirement(const std::string& text) {
     return *requirement;
 }
 
-http::Response sandbox_response(int status, const Sandbox& s) {
-    http::Response res = json_response(status, to_json(s));
-    res.set_header("ETag", etag(s.created_at, s.revision));
-    return res;
-}
-
 Sandbox existing_sandbox(Tx& tx, std::string_view tenant, std::string_view id) {
-    auto s = tx.sandbox(tenant, id);
-    if (!s) throw Error::not_found("sandbox");
-    return std::move(*s);
+    return or_not_found(tx.sandbox(tenant, id), "sandbox");
 }
 
 }  // namespace
@@ -62,11 +54,11 @@ http::Response create_sandbox(Context& ctx) {
         append_audit(tx, ctx.audit(s.tenant, "sandbox.create", "sandboxes/" + s.id,
                                    {{"type", to_string(s.type)}, {"require_approval", to_string(s.require_approval)}}));
     });
-    return sandbox_response(201, s);
+    return versioned_response(201, s);
 }
 
 http::Response get_sandbox(Context& ctx) {
-    return sandbox_response(200, ctx.store().read([&](Tx& tx) {
+    return versioned_response(200, ctx.store().read([&](Tx& tx) {
         return existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox"));
     }));
 }
@@ -100,7 +92,7 @@ http::Response update_sandbox(Context& ctx) {
         append_audit(tx, ctx.audit(s.tenant, "sandbox.update", "sandboxes/" + s.id, std::move(changes)));
         return s;
     });
-    return sandbox_response(200, updated);
+    return versioned_response(200, updated);
 }
 
 http::Response delete_sandbox(Context& ctx) {

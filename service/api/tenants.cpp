@@ -60,9 +60,8 @@ http::Response list_tenants(Context& ctx) {
 }
 
 http::Response get_tenant(Context& ctx) {
-    const auto tenant = ctx.store().read([&](Tx& tx) { return tx.tenant(ctx.param("tenant")); });
-    if (!tenant) throw Error::not_found("tenant");
-    return json_response(200, to_json(*tenant));
+    return json_response(200, to_json(or_not_found(ctx.store().read([&](Tx& tx) { return tx.tenant(ctx.param("tenant")); }),
+                                                   "tenant")));
 }
 
 }  // namespace ferry::api

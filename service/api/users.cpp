@@ -54,16 +54,8 @@ json::array roles_json(const std::vector<RoleGrant>& roles) {
     return out;
 }
 
-http::Response user_response(int status, const User& u) {
-    http::Response res = json_response(status, to_json(u));
-    res.set_header("ETag", etag(u.created_at, u.revision));
-    return res;
-}
-
 User existing_user(Tx& tx, std::string_view tenant, std::string_view id) {
-    auto u = tx.user(tenant, id);
-    if (!u) throw Error::not_found("user");
-    return std::move(*u);
+    return or_not_found(tx.user(tenant, id), "user");
 }
 
 }  // namespace
@@ -94,11 +86,11 @@ http::Response create_user(Context& ctx) {
         tx.insert_user(u);
         append_audit(tx, ctx.audit(u.tenant, "user.create", "users/" + u.id, {{"roles", roles_json(u.roles)}}));
     });
-    return user_response(201, u);
+    return versioned_response(201, u);
 }
 
 http::Response get_user(Context& ctx) {
-    return user_response(200, ctx.store().read([&](Tx& tx) {
+    return versioned_response(200, ctx.store().read([&](Tx& tx) {
         return existing_user(tx, ctx.caller.tenant, ctx.param("user"));
     }));
 }
@@ -131,7 +123,7 @@ http::Response update_user(Context& ctx) {
         append_audit(tx, ctx.audit(u.tenant, "user.update", "users/" + u.id, std::move(changes)));
         return u;
     });
-    return user_response(200, updated);
+    return versioned_response(200, updated);
 }
 
 http::Response delete_user(Context& ctx) {

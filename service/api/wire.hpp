@@ -1,6 +1,7 @@
 #pragma once
 // How ferry's objects look on the wire (see docs/openapi.json), and their entity tags.
 
+#include "api/json_io.hpp"
 #include "audit/record.hpp"
 #include "tenancy/model.hpp"
 
@@ -21,5 +22,13 @@ boost::json::object to_json(const AuditRecord& record);
 // Strong entity tag of a versioned object. It includes the creation time so that an object
 // deleted and created again under the same id never matches an ETag of its predecessor.
 std::string etag(Timestamp created_at, std::int64_t revision);
+
+// A versioned object (one with created_at and revision) as a JSON response with its ETag.
+template <class T>
+http::Response versioned_response(int status, const T& object) {
+    http::Response res = json_response(status, to_json(object));
+    res.set_header("ETag", etag(object.created_at, object.revision));
+    return res;
+}
 
 }  // namespace ferry::api

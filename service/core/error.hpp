@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 namespace ferry {
@@ -52,5 +53,12 @@ private:
     std::string message_;
     boost::json::object details_;
 };
+
+// The value, or a 404 naming what was looked for.
+template <class T>
+T or_not_found(std::optional<T> value, std::string_view what) {
+    if (!value) throw Error::not_found(what);
+    return std::move(*value);
+}
 
 }  // namespace ferry

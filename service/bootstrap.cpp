@@ -33,9 +33,10 @@ void write_durably(const std::filesystem::path& path, const std::string& content
 
 void prepare_data_dir(const std::filesystem::path& data_dir) {
     std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
+    const bool created = std::filesystem::create_directories(data_dir, ec);
     if (ec) throw std::runtime_error("cannot create data directory " + data_dir.string() + ": " + ec.message());
-    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, ec);
+    // A directory ferryd makes is private; an existing one the operator chose keeps its mode.
+    if (created) std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, ec);
 }
 
 OperatorToken ensure_operator_token(Store& store, const std::filesystem::path& data_dir, const char* env_value) {

@@ -18,7 +18,7 @@ struct OperatorToken {
 // hash committed.
 OperatorToken ensure_operator_token(Store& store, const std::filesystem::path& data_dir, const char* env_value);
 
-// Creates the directory (0700) if needed; throws with a clear message when it cannot.
+// Creates the directory (mode 0700) if it does not exist; throws with a clear message when it cannot.
 void prepare_data_dir(const std::filesystem::path& data_dir);
 
 }  // namespace ferry

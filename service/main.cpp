@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
     int workers = 32;
     std::size_t max_body = 1024 * 1024;
     std::size_t max_header = 16 * 1024;
+    int max_in_flight = 4096;
     double idle_timeout = 60;
     double read_timeout = 15;
     double drain_timeout = 20;
@@ -97,8 +98,16 @@ int main(int argc, char** argv) {
     cli.add_option("--workers", workers, "threads that run request handlers (they may block on storage)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    cli.add_option("--max-body", max_body, "largest request body in bytes (larger: 413)")->capture_default_str();
-    cli.add_option("--max-header", max_header, "largest request header in bytes (larger: 431)")->capture_default_str();
+    cli.add_option("--max-body", max_body, "largest request body in bytes (larger: 413)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+        ->capture_default_str();
+    cli.add_option("--max-header", max_header, "largest request header in bytes (larger: 431)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
+        ->capture_default_str();
+    cli.add_option("--max-in-flight", max_in_flight,
+                   "requests handled or queued at once; beyond it, 503 overloaded at once instead of queueing")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
     cli.add_option("--idle-timeout", idle_timeout, "seconds a kept-alive connection may wait for its next request")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
@@ -167,6 +176,7 @@ int main(int argc, char** argv) {
         options.workers = workers;
         options.max_body = max_body;
         options.max_header = max_header;
+        options.max_in_flight = max_in_flight;
         options.idle_timeout = seconds_to_ms(idle_timeout);
         options.read_timeout = seconds_to_ms(read_timeout);
         options.write_timeout = seconds_to_ms(read_timeout);
@@ -176,12 +186,8 @@ int main(int argc, char** argv) {
 
         ferry::http::Server server(
             options, [&app](ferry::http::Request& req) { return app.handle(req); },
-            [](int status, std::string_view code, std::string_view message) {
-                return ferry::api::App::error_response(
-                    ferry::Error(status == 413   ? ferry::ErrorKind::payload_too_large
-                                 : status == 431 ? ferry::ErrorKind::header_too_large
-                                                 : ferry::ErrorKind::bad_request,
-                                 std::string(code), std::string(message)));
+            [&app](int status, std::string_view code, std::string_view message) {
+                return app.refuse(status, code, message);
             });
         server_ptr = &server;
         ferry::log::info("listening", {{"address", address.host},

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include <chrono>
+#include <cmath>
 
 namespace ferry::api {
 
@@ -24,6 +25,20 @@ std::string request_id_for(const http::Request& req) {
         if (plain) return std::string(given);
     }
     return crypto::random_hex(8);
+}
+
+// Metric labels take a bounded set of values: a client cannot mint new series with odd methods.
+std::string_view method_label(std::string_view method) {
+    for (const std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+        if (method == known) return known;
+    return "OTHER";
+}
+
+bool has_encoded_slash(std::string_view encoded_path) {
+    for (std::size_t i = 0; i + 2 < encoded_path.size(); ++i)
+        if (encoded_path[i] == '%' && encoded_path[i + 1] == '2' && (encoded_path[i + 2] == 'F' || encoded_path[i + 2] == 'f'))
+            return true;
+    return false;
 }
 
 Error unauthorized(std::string message) { return Error(ErrorKind::unauthorized, "unauthorized", std::move(message)); }
@@ -112,6 +127,9 @@ http::Response App::handle(http::Request& request) {
     try {
         const auto target = boost::urls::parse_origin_form(request.target);
         if (!target) throw Error(ErrorKind::bad_request, "bad_request", "malformed request target");
+        // Ids never contain '/': an encoded one would only smuggle a separator past the router.
+        if (has_encoded_slash(target->encoded_path()))
+            throw Error(ErrorKind::bad_request, "bad_request", "encoded '/' in the request path");
         std::vector<std::pair<std::string, std::string>> query;
         for (const auto& p : target->params()) query.emplace_back(p.key, p.value);
         Context ctx(request, target->path(), std::move(query), services_, request_id);
@@ -159,16 +177,34 @@ http::Response App::handle(http::Request& request) {
     res.set_header("X-Request-Id", request_id);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    services_.metrics.observe(route_name, request.method, res.status, seconds);
     services_.metrics.request_finished();
-    log::info("request", {{"request_id", request_id},
-                          {"method", request.method},
-                          {"route", route_name},
-                          {"status", res.status},
-                          {"duration_ms", seconds * 1000.0},
-                          {"tenant", tenant_for_log},
-                          {"remote", request.remote}});
+    record(request_id, route_name, request.method, res.status, seconds, tenant_for_log, request.remote);
     return res;
+}
+
+http::Response App::refuse(int status, std::string_view code, std::string_view message) {
+    ErrorKind kind = ErrorKind::bad_request;
+    if (status == 413) kind = ErrorKind::payload_too_large;
+    else if (status == 431) kind = ErrorKind::header_too_large;
+    else if (status == 503) kind = ErrorKind::unavailable;
+    http::Response res = error_response(Error(kind, std::string(code), std::string(message)));
+    const std::string request_id = crypto::random_hex(8);
+    res.set_header("X-Request-Id", request_id);
+    record(request_id, "refused", "OTHER", res.status, 0.0, "", "");
+    return res;
+}
+
+void App::record(const std::string& request_id, const std::string& route, std::string_view method, int status,
+                 double seconds, const std::string& tenant, const std::string& remote) {
+    const std::string label(method_label(method));
+    services_.metrics.observe(route, label, status, seconds);
+    log::info("request", {{"request_id", request_id},
+                          {"method", label},
+                          {"route", route},
+                          {"status", status},
+                          {"duration_ms", std::round(seconds * 1e6) / 1e3},
+                          {"tenant", tenant},
+                          {"remote", remote}});
 }
 
 }  // namespace ferry::api

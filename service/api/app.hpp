@@ -20,9 +20,15 @@ public:
 
     static http::Response error_response(const Error& error);
 
+    // For requests the server refuses before they reach the application (malformed, too large,
+    // overloaded): the same error body, request id, log line and metrics as any other response.
+    http::Response refuse(int status, std::string_view code, std::string_view message);
+
 private:
     void authenticate(Context& ctx);
     void authorize(Context& ctx);
+    void record(const std::string& request_id, const std::string& route, std::string_view method, int status,
+                double seconds, const std::string& tenant, const std::string& remote);
     void audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason);
 
     Services& services_;

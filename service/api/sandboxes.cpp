@@ -99,8 +99,10 @@ http::Response delete_sandbox(Context& ctx) {
     ctx.store().write([&](Tx& tx) {
         const Sandbox s = existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox"));
         ctx.require_if_match(etag(s.created_at, s.revision));
-        tx.delete_sandbox(s.tenant, s.id);
-        append_audit(tx, ctx.audit(s.tenant, "sandbox.delete", "sandboxes/" + s.id));
+        json::array revoked_from;
+        for (const std::string& user : tx.delete_sandbox(s.tenant, s.id)) revoked_from.emplace_back(user);
+        append_audit(tx, ctx.audit(s.tenant, "sandbox.delete", "sandboxes/" + s.id,
+                                   {{"grants_removed_from", std::move(revoked_from)}}));
     });
     return no_content();
 }

@@ -19,7 +19,7 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text);
 std::int64_t to_millis(Timestamp t);
 Timestamp from_millis(std::int64_t ms);
 
-// The source of "now" for everything that decides by time; tests and --test-clock inject their own.
+// The source of "now" for everything that decides by time; tests inject their own.
 class Clock {
 public:
     virtual ~Clock() = default;

@@ -39,7 +39,8 @@ public:
     virtual ~SessionBase() = default;
     // Called once shutdown starts: an idle connection closes now, a busy one after its response.
     virtual void drain() = 0;
-    virtual void close_now() = 0;
+    // Closes the connection from any thread (at the drain deadline).
+    virtual void abort() = 0;
 };
 
 }  // namespace
@@ -55,6 +56,7 @@ struct Server::Impl {
     net::signal_set signals;
     net::steady_timer drain_timer;
     std::atomic<bool> draining{false};
+    std::atomic<int> in_flight{0};
     std::chrono::steady_clock::time_point drain_deadline;
 
     std::mutex sessions_mutex;
@@ -65,10 +67,11 @@ struct Server::Impl {
           handler(std::move(h)),
           refuse(std::move(r)),
           ioc(std::max(1, options.io_threads)),
-          acceptor(ioc),
+          // The acceptor, the signals and shutdown share one strand: closing the acceptor never races an accept.
+          acceptor(net::make_strand(ioc)),
           workers(static_cast<std::size_t>(std::max(1, options.workers))),
-          signals(ioc, SIGINT, SIGTERM),
-          drain_timer(ioc) {}
+          signals(acceptor.get_executor(), SIGINT, SIGTERM),
+          drain_timer(acceptor.get_executor()) {}
 
     void add(const std::shared_ptr<SessionBase>& s) {
         std::lock_guard lock(sessions_mutex);
@@ -132,7 +135,11 @@ public:
         });
     }
 
-    void close_now() override {
+    void abort() override {
+        net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });
+    }
+
+    void close_now() {
         beast::error_code ec;
         lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
         lowest().close();
@@ -222,23 +229,31 @@ private:
             req.headers.push_back(Header{std::move(name), std::string(field.value())});
         }
         req.body = std::move(msg.body());
+        // Beyond the in-flight bound, answer at once instead of queueing work nobody can serve soon.
+        if (server_.in_flight.fetch_add(1) >= server_.options.max_in_flight) {
+            server_.in_flight.fetch_sub(1);
+            Response busy = server_.refuse(503, "overloaded", "too many requests in flight; retry shortly");
+            busy.set_header("Retry-After", "1");
+            return write(std::move(busy), false, false);
+        }
         // Handlers may block on storage, so they run on the worker pool, never on this I/O thread.
         // The work guard keeps the I/O loop alive until the response is handed back.
         net::post(server_.workers, [self = this->shared_from_this(), req = std::move(req),
                                     guard = net::make_work_guard(stream_.get_executor())]() mutable {
             Response res = self->server_.handler(req);
             net::post(self->stream_.get_executor(),
-                      [self, res = std::move(res)]() mutable { self->write(std::move(res), false); });
+                      [self, res = std::move(res)]() mutable { self->write(std::move(res), false, true); });
         });
     }
 
     void refuse(int status, std::string_view code, const std::string& message) {
         Response res = server_.refuse(status, code, message);
         res.close = true;
-        write(std::move(res), true);
+        write(std::move(res), true, false);
     }
 
-    void write(Response res, bool linger) {
+    // counted: the request was dispatched to a worker and holds an in-flight slot until written.
+    void write(Response res, bool linger, bool counted) {
         auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
         msg->version(version_);
         msg->result(static_cast<unsigned>(res.status));
@@ -251,7 +266,8 @@ private:
         msg->prepare_payload();
         lowest().expires_after(server_.options.write_timeout);
         bhttp::async_write(stream_, *msg,
-                           [self = this->shared_from_this(), msg, keep, linger](beast::error_code ec, std::size_t) {
+                           [self = this->shared_from_this(), msg, keep, linger, counted](beast::error_code ec, std::size_t) {
+                               if (counted) self->server_.in_flight.fetch_sub(1);
                                if (ec) return self->close_now();
                                if (linger) return self->linger_close();
                                if (!keep) return self->close_gracefully();
@@ -335,7 +351,7 @@ void Server::Impl::watch_drain() {
     auto live = live_sessions();
     if (live.empty()) return;  // nothing left: the I/O loop runs out of work and returns
     if (std::chrono::steady_clock::now() >= drain_deadline) {
-        for (auto& s : live) s->close_now();
+        for (auto& s : live) s->abort();
         return;
     }
     live.clear();
@@ -383,7 +399,7 @@ void Server::run() {
     s.signals.async_wait([&s](beast::error_code ec, int) {
         if (!ec) s.begin_shutdown();
     });
-    s.do_accept();
+    net::dispatch(s.acceptor.get_executor(), [&s] { s.do_accept(); });
     std::vector<std::thread> threads;
     for (int i = 1; i < s.options.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
     s.ioc.run();
@@ -392,7 +408,7 @@ void Server::run() {
 }
 
 void Server::shutdown() {
-    net::post(impl_->ioc, [impl = impl_] { impl->begin_shutdown(); });
+    net::post(impl_->acceptor.get_executor(), [impl = impl_] { impl->begin_shutdown(); });
 }
 
 }  // namespace ferry::http

@@ -19,6 +19,7 @@ struct ServerOptions {
     std::uint16_t port = 8080;
     int io_threads = 1;
     int workers = 32;
+    int max_in_flight = 4096;  // requests dispatched and not yet answered; beyond: 503 at once
     std::size_t max_body = 1024 * 1024;
     std::size_t max_header = 16 * 1024;
     std::chrono::milliseconds idle_timeout{60'000};   // keep-alive: wait for a request's first byte
@@ -31,7 +32,7 @@ struct ServerOptions {
 
 // Runs on a worker thread; must not throw.
 using RequestHandler = std::function<Response(Request&)>;
-// Builds the response for a request the server itself refuses (too large, malformed, draining).
+// Builds the response for a request the server itself refuses (too large, malformed, overloaded).
 using ErrorResponder = std::function<Response(int status, std::string_view code, std::string_view message)>;
 
 class Server {

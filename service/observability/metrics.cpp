@@ -34,6 +34,7 @@ void Metrics::observe(const std::string& route, const std::string& method, int s
 
 std::string Metrics::render() const {
     std::ostringstream out;
+    out.precision(12);
     std::lock_guard lock(mutex_);
     out << "# HELP ferry_http_requests_total HTTP requests answered, by route pattern, method and status.\n"
         << "# TYPE ferry_http_requests_total counter\n";

@@ -38,7 +38,9 @@ public:
     virtual void insert_sandbox(const Sandbox& sandbox) = 0;
     // Writes every field and stores sandbox.revision as given.
     virtual void update_sandbox(const Sandbox& sandbox) = 0;
-    virtual void delete_sandbox(std::string_view tenant, std::string_view id) = 0;
+    // Deletes the sandbox and every role grant on it; returns the users who lost a grant (their
+    // revision is bumped, so their ETags change).
+    virtual std::vector<std::string> delete_sandbox(std::string_view tenant, std::string_view id) = 0;
 
     virtual std::optional<User> user(std::string_view tenant, std::string_view id) = 0;
     virtual std::vector<User> users(std::string_view tenant) = 0;

@@ -45,6 +45,11 @@ TEST_F(Limits, TwoMegabyteBodyIs413AndNothingIsWritten) {
     auto res = client.post(sandboxes, big, *admin_);
     EXPECT_EQ(res.status, 413);
     EXPECT_EQ(res.error_code(), "payload_too_large");
+    // Refused by the server before the application, it still carries a request id and is logged.
+    const std::string id = res.header("x-request-id");
+    ASSERT_FALSE(id.empty());
+    EXPECT_NE(server_->log().find("\"request_id\":\"" + id + "\",\"method\":\"OTHER\",\"route\":\"refused\",\"status\":413"),
+              std::string::npos);
     EXPECT_EQ(client.get(sandboxes + "/big", *admin_).status, 404);
     // The server is fine afterwards.
     EXPECT_EQ(client.get(sandboxes + "/dev", *admin_).status, 200);
@@ -94,6 +99,20 @@ TEST_F(Limits, UnknownRoutesAndMethodsAnswerJson) {
     auto wrong = client.request("PUT", "/v1/tenants", "", nullptr);
     EXPECT_EQ(wrong.status, 405);
     EXPECT_EQ(wrong.header("allow"), "POST, GET");
+}
+
+TEST_F(Limits, EncodedSlashInThePathIs400) {
+    auto res = client.get("/v1/tenants/acme/sandboxes/dev%2F..%2Fprod", *admin_);
+    EXPECT_EQ(res.status, 400);
+    EXPECT_EQ(res.error_code(), "bad_request");
+}
+
+TEST_F(Limits, OddMethodsShareOneMetricLabel) {
+    client.request("BREW", "/healthz", "", nullptr);
+    client.request("BREW2", "/nowhere", "", nullptr);
+    const std::string metrics = client.get("/metrics").body;
+    EXPECT_EQ(metrics.find("BREW"), std::string::npos);
+    EXPECT_NE(metrics.find(R"(route="unmatched",method="OTHER",status="405")"), std::string::npos) << metrics;
 }
 
 TEST_F(Limits, GarbageRequestLineIs400) {

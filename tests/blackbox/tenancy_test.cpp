@@ -237,9 +237,27 @@ TEST_F(Tenancy, SandboxesAreEditedWithIfMatch) {
     EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/stage", admin).status, 404);
 
     // Created again under the same id, it is a different object: the old ETag does not match.
+    // Deleting it removed the grants on it, and the users who held them changed (new ETag).
     auto again = client.post("/v1/tenants/acme/sandboxes", R"({"id":"stage","type":"production"})", admin);
     ASSERT_EQ(again.status, 201);
     EXPECT_NE(again.header("etag"), etag);
+}
+
+TEST_F(Tenancy, DeletingASandboxRemovesItsGrants) {
+    const std::string admin = acme_->admin_token;
+    ASSERT_EQ(client.post("/v1/tenants/acme/sandboxes", R"({"id":"qa","type":"development"})", admin).status, 201);
+    const std::string token = make_user(client, *acme_, "tester", R"([{"sandbox":"qa","role":"editor"},{"sandbox":"dev","role":"viewer"}])");
+    const std::string user_etag = client.get("/v1/tenants/acme/users/tester", admin).header("etag");
+    EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/qa", token).status, 200);
+
+    EXPECT_EQ(client.del("/v1/tenants/acme/sandboxes/qa", admin, "*").status, 204);
+    auto tester = client.get("/v1/tenants/acme/users/tester", admin);
+    EXPECT_NE(tester.header("etag"), user_etag);
+    EXPECT_EQ(tester.json().at("roles").as_array().size(), 1U);
+
+    // A new sandbox under the old name does not inherit the old grants.
+    ASSERT_EQ(client.post("/v1/tenants/acme/sandboxes", R"({"id":"qa","type":"development"})", admin).status, 201);
+    EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/qa", token).status, 404);
 }
 
 TEST(OperatorToken, CreatedOnFirstStartPrintedOnceAndKeptPrivate) {

@@ -117,8 +117,11 @@ TEST_F(SqliteStoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
     auto alice = store->read([](Tx& tx) { return tx.user("acme", "alice"); });
     ASSERT_TRUE(alice);
     EXPECT_EQ(alice->roles.size(), 2U);
-    store->write([](Tx& tx) { tx.delete_sandbox("acme", "dev"); });
+    const auto affected = store->write([](Tx& tx) { return tx.delete_sandbox("acme", "dev"); });
+    EXPECT_EQ(affected, (std::vector<std::string>{"alice"}));
+    const auto revision_before = alice->revision;
     alice = store->read([](Tx& tx) { return tx.user("acme", "alice"); });
     ASSERT_TRUE(alice);
     EXPECT_EQ(alice->roles, (std::vector<RoleGrant>{{"*", Role::viewer}}));
+    EXPECT_EQ(alice->revision, revision_before + 1);
 }

@@ -119,9 +119,18 @@ public:
             .run();
     }
 
-    void delete_sandbox(std::string_view tenant, std::string_view id) override {
+    std::vector<std::string> delete_sandbox(std::string_view tenant, std::string_view id) override {
+        std::vector<std::string> affected;
+        {
+            auto st = db_.prepare("SELECT DISTINCT user_id FROM user_roles WHERE tenant = ? AND sandbox = ? ORDER BY user_id");
+            st.bind(1, tenant).bind(2, id);
+            while (st.step()) affected.push_back(st.text(0));
+        }
+        for (const std::string& user : affected)
+            db_.prepare("UPDATE users SET revision = revision + 1 WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, user).run();
         db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND sandbox = ?").bind(1, tenant).bind(2, id).run();
         db_.prepare("DELETE FROM sandboxes WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+        return affected;
     }
 
     std::optional<User> user(std::string_view tenant, std::string_view id) override {

@@ -8,63 +8,6 @@ namespace ferry::api {
 
 namespace json = boost::json;
 
-Fields::Fields(const json::object& object, std::string path) : object_(object), path_(std::move(path)) {}
-
-std::string Fields::path_of(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-}
-
-const json::value* Fields::find(std::string_view key) {
-    seen_.emplace(key);
-    return object_.if_contains(key);
-}
-
-std::optional<std::string> Fields::optional_string(std::string_view key, std::size_t max_length) {
-    const json::value* v = find(key);
-    if (v == nullptr) return std::nullopt;
-    if (!v->is_string()) throw Error::invalid_field(path_of(key), path_of(key) + " must be a string");
-    const json::string& s = v->get_string();
-    if (s.size() > max_length)
-        throw Error::invalid_field(path_of(key),
-                                   path_of(key) + " must be at most " + std::to_string(max_length) + " characters");
-    return std::string(s);
-}
-
-std::string Fields::required_string(std::string_view key, std::size_t max_length) {
-    auto s = optional_string(key, max_length);
-    if (!s) throw Error::invalid_field(path_of(key), path_of(key) + " is required");
-    return *s;
-}
-
-std::optional<std::optional<std::string>> Fields::optional_nullable_string(std::string_view key,
-                                                                           std::size_t max_length) {
-    const json::value* v = find(key);
-    if (v == nullptr) return std::nullopt;
-    if (v->is_null()) return std::optional<std::string>{};
-    return std::optional<std::string>{optional_string(key, max_length)};
-}
-
-const json::array* Fields::optional_array(std::string_view key) {
-    const json::value* v = find(key);
-    if (v == nullptr) return nullptr;
-    if (!v->is_array()) throw Error::invalid_field(path_of(key), path_of(key) + " must be an array");
-    return &v->get_array();
-}
-
-const json::array& Fields::required_array(std::string_view key) {
-    const json::array* a = optional_array(key);
-    if (a == nullptr) throw Error::invalid_field(path_of(key), path_of(key) + " is required");
-    return *a;
-}
-
-void Fields::finish() {
-    for (const auto& [key, value] : object_) {
-        if (seen_.find(std::string_view(key)) == seen_.end())
-            throw Error(ErrorKind::unprocessable, "unknown_field", "unknown field " + path_of(key),
-                        {{"field", path_of(key)}});
-    }
-}
-
 http::Response json_response(int status, const json::value& body) {
     http::Response res;
     res.status = status;

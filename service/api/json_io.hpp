@@ -1,7 +1,7 @@
 #pragma once
-// Reading request fields with precise 422 errors (the JSON path of the bad field), and writing
-// JSON responses.
+// Writing JSON responses. (Reading request fields: core/fields.hpp.)
 
+#include "core/fields.hpp"
 #include "http/message.hpp"
 
 #include <boost/json/array.hpp>
@@ -16,30 +16,7 @@
 
 namespace ferry::api {
 
-// Reads the fields of one JSON object; finish() rejects any field nobody asked for, so a typo
-// in a field name is an error, not a silent no-op.
-class Fields {
-public:
-    explicit Fields(const boost::json::object& object, std::string path = "");
-
-    std::optional<std::string> optional_string(std::string_view key, std::size_t max_length);
-    std::string required_string(std::string_view key, std::size_t max_length);
-    const boost::json::array* optional_array(std::string_view key);
-    const boost::json::array& required_array(std::string_view key);
-    // Present and null reads as "explicitly cleared": the outer optional is set, the inner empty.
-    std::optional<std::optional<std::string>> optional_nullable_string(std::string_view key, std::size_t max_length);
-
-    void finish();
-
-    std::string path_of(std::string_view key) const;
-
-private:
-    const boost::json::value* find(std::string_view key);
-
-    const boost::json::object& object_;
-    std::string path_;
-    std::set<std::string, std::less<>> seen_;
-};
+using ferry::Fields;
 
 http::Response json_response(int status, const boost::json::value& body);
 http::Response no_content();

@@ -25,7 +25,7 @@ Error error_of(F&& f) {
 
 TEST(Fields, ReadsStringsAndRejectsUnknownFields) {
     const auto o = obj(R"({"id":"acme","name":"Acme","nmae":"typo"})");
-    api::Fields f(o);
+    Fields f(o);
     EXPECT_EQ(f.required_string("id", 64), "acme");
     EXPECT_EQ(f.optional_string("name", 200), "Acme");
     const Error e = error_of([&] { f.finish(); });
@@ -36,7 +36,7 @@ TEST(Fields, ReadsStringsAndRejectsUnknownFields) {
 
 TEST(Fields, NamesTheFieldPathOfBadValues) {
     const auto o = obj(R"({"sandbox":7})");
-    api::Fields f(o, "roles[2]");
+    Fields f(o, "roles[2]");
     const Error e = error_of([&] { f.required_string("sandbox", 64); });
     EXPECT_EQ(e.status(), 422);
     EXPECT_EQ(e.details().at("field").as_string(), "roles[2].sandbox");
@@ -44,14 +44,14 @@ TEST(Fields, NamesTheFieldPathOfBadValues) {
 
 TEST(Fields, EnforcesLengthAndPresence) {
     const auto o = obj(R"({"name":"abcdef"})");
-    api::Fields f(o);
+    Fields f(o);
     EXPECT_EQ(error_of([&] { f.required_string("name", 5); }).code(), "invalid_field");
     EXPECT_EQ(error_of([&] { f.required_string("id", 5); }).details().at("field").as_string(), "id");
 }
 
 TEST(Fields, NullableStrings) {
     const auto o = obj(R"({"a":null,"b":"x"})");
-    api::Fields f(o);
+    Fields f(o);
     auto a = f.optional_nullable_string("a", 10);
     ASSERT_TRUE(a);
     EXPECT_FALSE(*a);

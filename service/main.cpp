@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "openapi_document.hpp"
+#include "scheduler/scheduler.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,7 +51,7 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 }
 
 void print_routes(bool as_json) {
-    const auto table = ferry::api::routes();
+    const auto table = ferry::api::routes(false);
     if (as_json) {
         boost::json::array out;
         for (const auto& r : table)
@@ -87,6 +88,9 @@ int main(int argc, char** argv) {
     std::string log_level = "info";
     std::string tls_cert;
     std::string tls_key;
+    bool test_clock = false;
+    std::string test_clock_start;
+    double scheduler_interval = 1.0;
 
     cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
@@ -123,6 +127,14 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
     cli.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+    cli.add_option("--scheduler-interval", scheduler_interval,
+                   "seconds between scheduler passes (time-driven campaign transitions)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_flag("--test-clock", test_clock,
+                 "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
+                 "where it was at the last stop");
+    cli.add_option("--test-clock-start", test_clock_start, "FOR TESTS: with --test-clock, start at this RFC 3339 time");
     cli.footer(
         "Environment: FERRY_OPERATOR_TOKEN sets the operator token (otherwise one is created on first start,\n"
         "printed once and written to <data-dir>/operator-token, mode 0600).\n"
@@ -161,13 +173,36 @@ int main(int argc, char** argv) {
                       << "/operator-token): " << operator_token.created_secret << std::endl;
         }
 
-        ferry::SystemClock clock;
+        ferry::SystemClock system_clock;
+        std::unique_ptr<ferry::ManualClock> manual_clock;
+        if (test_clock) {
+            // Resume where the test clock was, unless told where to start.
+            ferry::Timestamp start = system_clock.now();
+            if (auto saved = store->read([](ferry::Tx& tx) { return tx.meta("test_clock_ms"); }))
+                start = ferry::from_millis(std::stoll(*saved));
+            if (!test_clock_start.empty()) {
+                const auto parsed = ferry::parse_rfc3339(test_clock_start);
+                if (!parsed) throw std::runtime_error("--test-clock-start must be an RFC 3339 date-time");
+                start = *parsed;
+            }
+            manual_clock = std::make_unique<ferry::ManualClock>(start);
+            store->write([&](ferry::Tx& tx) { tx.set_meta("test_clock_ms", std::to_string(ferry::to_millis(start))); });
+            ferry::log::warn("test clock in use", {{"now", ferry::format_rfc3339(start)}});
+        }
+        const ferry::Clock& clock = manual_clock ? static_cast<const ferry::Clock&>(*manual_clock) : system_clock;
+
+        // Catch up on everything that fell due while ferryd was down, before serving anyone.
+        ferry::Scheduler scheduler(*store, clock, seconds_to_ms(scheduler_interval));
+        const std::size_t caught_up = scheduler.run_once();
+        if (caught_up > 0) ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
+
         ferry::Metrics metrics;
         ferry::http::Server* server_ptr = nullptr;
         ferry::api::Services services{*store, clock, metrics,
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
-                                      ferry::openapi_document(), operator_token.hash};
-        ferry::api::App app(services, ferry::api::routes());
+                                      ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
+                                      [&scheduler] { scheduler.run_once(); }};
+        ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;
         options.address = address.host;
@@ -195,8 +230,10 @@ int main(int argc, char** argv) {
                                        {"tls", options.tls_cert.has_value()},
                                        {"data_dir", data_dir},
                                        {"threads", threads}});
+        scheduler.start();
         server.run();
         server_ptr = nullptr;
+        scheduler.stop();
         ferry::log::info("stopped", {});
         ferry::log::flush();
         return 0;

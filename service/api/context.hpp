@@ -30,6 +30,8 @@ struct Services {
     std::string_view openapi;          // the OpenAPI document served at /openapi.json
     std::string operator_token_hash;   // hex SHA-256 of the operator token
     std::size_t max_json_depth = 64;
+    ManualClock* test_clock = nullptr;        // set only under --test-clock
+    std::function<void()> run_scheduler;      // one scheduler pass, now
 };
 
 class Context {

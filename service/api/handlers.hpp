@@ -34,6 +34,34 @@ http::Response list_tokens(Context& ctx);
 http::Response create_token(Context& ctx);
 http::Response revoke_token(Context& ctx);
 
+http::Response list_segments(Context& ctx);
+http::Response create_segment(Context& ctx);
+http::Response get_segment(Context& ctx);
+http::Response update_segment(Context& ctx);
+http::Response segment_action(Context& ctx);
+
+http::Response list_templates(Context& ctx);
+http::Response create_template(Context& ctx);
+http::Response get_template(Context& ctx);
+http::Response update_template(Context& ctx);
+http::Response template_action(Context& ctx);
+
+http::Response list_campaigns(Context& ctx);
+http::Response create_campaign(Context& ctx);
+http::Response bulk_campaigns(Context& ctx);
+http::Response get_campaign(Context& ctx);
+http::Response update_campaign(Context& ctx);
+http::Response delete_campaign(Context& ctx);
+http::Response campaign_action(Context& ctx);
+http::Response get_campaign_draft(Context& ctx);
+http::Response put_campaign_draft(Context& ctx);
+http::Response delete_campaign_draft(Context& ctx);
+http::Response list_campaign_versions(Context& ctx);
+http::Response post_execution_event(Context& ctx);
+http::Response get_calendar(Context& ctx);
+
+http::Response advance_test_clock(Context& ctx);
+
 http::Response list_audit(Context& ctx);
 http::Response verify_audit(Context& ctx);
 

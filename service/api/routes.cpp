@@ -4,10 +4,11 @@
 
 namespace ferry::api {
 
-std::vector<http::Route> routes() {
+std::vector<http::Route> routes(bool test_clock) {
     using P = Permission;
     const std::string t = "/v1/tenants/{tenant}";
-    return {
+    const std::string s = t + "/sandboxes/{sandbox}";
+    std::vector<http::Route> table{
         {"GET", "/healthz", P::public_access, get_healthz, "liveness"},
         {"GET", "/readyz", P::public_access, get_readyz, "readiness"},
         {"GET", "/metrics", P::public_access, get_metrics, "Prometheus metrics"},
@@ -36,7 +37,46 @@ std::vector<http::Route> routes() {
 
         {"GET", t + "/audit", P::tenant_admin, list_audit, "page through the audit log"},
         {"GET", t + "/audit/verify", P::tenant_admin, verify_audit, "verify the audit hash chain"},
+
+        {"GET", s + "/segments", P::sandbox_read, list_segments, "list segments"},
+        {"POST", s + "/segments", P::sandbox_edit, create_segment, "create a segment"},
+        {"GET", s + "/segments/{segment}", P::sandbox_read, get_segment, "get a segment"},
+        {"PATCH", s + "/segments/{segment}", P::sandbox_edit, update_segment, "edit a segment"},
+        {"POST", s + "/segments/{segment}/actions/{action}", P::sandbox_edit, segment_action,
+         "archive (with the campaigns using it) or unarchive a segment"},
+
+        {"GET", s + "/templates", P::sandbox_read, list_templates, "list templates"},
+        {"POST", s + "/templates", P::sandbox_edit, create_template, "create a template"},
+        {"GET", s + "/templates/{template}", P::sandbox_read, get_template, "get a template"},
+        {"PATCH", s + "/templates/{template}", P::sandbox_edit, update_template, "edit a template"},
+        {"POST", s + "/templates/{template}/actions/{action}", P::sandbox_edit, template_action,
+         "archive or unarchive a template"},
+
+        {"GET", s + "/campaigns", P::sandbox_read, list_campaigns, "list campaigns (filters, cursor pages)"},
+        {"POST", s + "/campaigns", P::sandbox_edit, create_campaign, "create a campaign (a draft)"},
+        {"POST", s + "/campaigns/bulk", P::sandbox_edit, bulk_campaigns, "one action over many campaigns"},
+        {"GET", s + "/campaigns/{campaign}", P::sandbox_read, get_campaign, "get a campaign"},
+        {"PATCH", s + "/campaigns/{campaign}", P::sandbox_edit, update_campaign,
+         "edit a draft, tags, or start a live campaign's draft version"},
+        {"DELETE", s + "/campaigns/{campaign}", P::sandbox_edit, delete_campaign, "delete a never-activated draft"},
+        {"POST", s + "/campaigns/{campaign}/actions/{action}", P::sandbox_edit, campaign_action,
+         "a lifecycle action"},
+        {"GET", s + "/campaigns/{campaign}/draft", P::sandbox_read, get_campaign_draft,
+         "the draft version of a live campaign"},
+        {"PUT", s + "/campaigns/{campaign}/draft", P::sandbox_edit, put_campaign_draft,
+         "create or replace the draft version of a live campaign"},
+        {"DELETE", s + "/campaigns/{campaign}/draft", P::sandbox_edit, delete_campaign_draft,
+         "discard the draft version"},
+        {"GET", s + "/campaigns/{campaign}/versions", P::sandbox_read, list_campaign_versions,
+         "history of live versions"},
+        {"POST", s + "/campaigns/{campaign}/execution-events", P::sandbox_edit, post_execution_event,
+         "the delivery engine reports a failure or a warning"},
+        {"GET", s + "/calendar", P::sandbox_read, get_calendar, "active and scheduled campaigns of an ISO week"},
     };
+    if (test_clock)
+        table.push_back({"POST", "/v1/operator/clock", P::operator_only, advance_test_clock,
+                         "move the test clock forward and run the scheduler (--test-clock only)"});
+    return table;
 }
 
 }  // namespace ferry::api

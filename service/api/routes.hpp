@@ -8,6 +8,7 @@
 
 namespace ferry::api {
 
-std::vector<http::Route> routes();
+// With test_clock, also the operator's POST /v1/operator/clock (ferryd --test-clock only).
+std::vector<http::Route> routes(bool test_clock = false);
 
 }  // namespace ferry::api

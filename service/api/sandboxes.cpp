@@ -99,6 +99,8 @@ http::Response delete_sandbox(Context& ctx) {
     ctx.store().write([&](Tx& tx) {
         const Sandbox s = existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox"));
         ctx.require_if_match(etag(s.created_at, s.revision));
+        if (tx.sandbox_has_objects(s.tenant, s.id))
+            throw Error::conflict("sandbox_not_empty", "the sandbox still holds campaigns, segments or templates");
         json::array revoked_from;
         for (const std::string& user : tx.delete_sandbox(s.tenant, s.id)) revoked_from.emplace_back(user);
         append_audit(tx, ctx.audit(s.tenant, "sandbox.delete", "sandboxes/" + s.id,

@@ -51,3 +51,22 @@ http::Response get_me(Context& ctx) {
 }
 
 }  // namespace ferry::api
+
+namespace ferry::api {
+
+http::Response advance_test_clock(Context& ctx) {
+    if (ctx.services.test_clock == nullptr) throw Error::not_found("route");
+    const json::object body = ctx.body();
+    Fields f(body);
+    const auto seconds = f.optional_integer("advance_seconds", 0, 10LL * 365 * 24 * 3600);
+    f.finish();
+    if (!seconds) throw Error::invalid_field("advance_seconds", "advance_seconds is required");
+    ctx.services.test_clock->advance(std::chrono::seconds(*seconds));
+    const Timestamp now = ctx.services.test_clock->now();
+    // Kept, so that a restart under --test-clock resumes at the same time.
+    ctx.store().write([&](Tx& tx) { tx.set_meta("test_clock_ms", std::to_string(to_millis(now))); });
+    if (ctx.services.run_scheduler) ctx.services.run_scheduler();
+    return json_response(200, json::object{{"now", format_rfc3339(now)}});
+}
+
+}  // namespace ferry::api

@@ -1,5 +1,7 @@
 #include "api/wire.hpp"
 
+#include "campaigns/spec.hpp"
+
 #include <boost/json/parse.hpp>
 
 namespace ferry::api {
@@ -61,6 +63,77 @@ json::object to_json(const AuditRecord& r) {
             {"details", std::move(details)},
             {"prev_hash", r.prev_hash},
             {"hash", r.hash}};
+}
+
+json::object to_json(const Segment& s) {
+    return {{"id", s.id},
+            {"key", s.key},
+            {"name", s.name},
+            {"description", s.description},
+            {"rule", s.rule},
+            {"archived", s.archived},
+            {"created_at", format_rfc3339(s.created_at)},
+            {"created_by", s.created_by},
+            {"updated_at", format_rfc3339(s.updated_at)},
+            {"updated_by", s.updated_by}};
+}
+
+json::object to_json(const Template& t) {
+    json::value subject = nullptr;
+    if (t.subject) subject = json::value(*t.subject);
+    return {{"id", t.id},
+            {"key", t.key},
+            {"name", t.name},
+            {"channel", to_string(t.channel)},
+            {"subject", std::move(subject)},
+            {"body", t.body},
+            {"archived", t.archived},
+            {"created_at", format_rfc3339(t.created_at)},
+            {"created_by", t.created_by},
+            {"updated_at", format_rfc3339(t.updated_at)},
+            {"updated_by", t.updated_by}};
+}
+
+json::object to_json(const DraftVersion& d) {
+    json::object out = spec_to_json(d.spec);
+    out["updated_at"] = format_rfc3339(d.updated_at);
+    out["updated_by"] = d.updated_by;
+    return out;
+}
+
+json::object to_json(const CampaignVersion& v) {
+    return {{"version", v.version},
+            {"activated_at", format_rfc3339(v.activated_at)},
+            {"activated_by", v.activated_by},
+            {"spec", spec_to_json(v.spec)}};
+}
+
+json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool full) {
+    json::object out{{"id", c.id}, {"key", c.key}, {"sandbox", c.sandbox}, {"type", to_string(c.type)}};
+    for (auto& [k, v] : spec_to_json(c.spec)) out[k] = std::move(v);
+    json::array tags;
+    for (const auto& t : c.tags) tags.emplace_back(t);
+    out["tags"] = std::move(tags);
+    out["status"] = to_string(c.status);
+    json::array actions;
+    for (const CampaignAction a : allowed_actions(c.status, facts)) actions.emplace_back(to_string(a));
+    out["allowed_actions"] = std::move(actions);
+    out["live_version"] = c.live_version;
+    out["activated_at"] = optional_time(c.activated_at);
+    if (full)
+        out["draft_version"] = c.draft ? json::value(to_json(*c.draft)) : json::value(nullptr);
+    else
+        out["has_draft_version"] = c.draft.has_value();
+    json::array alerts;
+    for (const Alert& a : c.alerts)
+        alerts.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", format_rfc3339(a.at)}});
+    out["alerts"] = std::move(alerts);
+    out["provenance"] = c.provenance;
+    out["created_at"] = format_rfc3339(c.created_at);
+    out["created_by"] = c.created_by;
+    out["updated_at"] = format_rfc3339(c.updated_at);
+    out["updated_by"] = c.updated_by;
+    return out;
 }
 
 std::string etag(Timestamp created_at, std::int64_t revision) {

@@ -3,6 +3,8 @@
 
 #include "api/json_io.hpp"
 #include "audit/record.hpp"
+#include "campaigns/lifecycle.hpp"
+#include "campaigns/model.hpp"
 #include "tenancy/model.hpp"
 
 #include <boost/json/object.hpp>
@@ -18,6 +20,14 @@ boost::json::object to_json(const RoleGrant& grant);
 boost::json::object to_json(const User& user);
 boost::json::object to_json(const Token& token);
 boost::json::object to_json(const AuditRecord& record);
+boost::json::object to_json(const Segment& segment);
+boost::json::object to_json(const Template& t);
+boost::json::object to_json(const DraftVersion& draft);
+boost::json::object to_json(const CampaignVersion& version);
+
+// A campaign as GET shows it; `facts` decide allowed_actions. With full=false (lists), the draft
+// version is reduced to "has_draft_version".
+boost::json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool full = true);
 
 // Strong entity tag of a versioned object. It includes the creation time so that an object
 // deleted and created again under the same id never matches an ETag of its predecessor.

@@ -1,5 +1,7 @@
 #include "campaigns/model.hpp"
 
+#include "core/error.hpp"
+
 #include <array>
 #include <utility>
 
@@ -108,6 +110,41 @@ std::string key_from_name(std::string_view name) {
     if (key.size() > 64) key.resize(64);
     while (!key.empty() && key.back() == '-') key.pop_back();
     return key.empty() ? "item" : key;
+}
+
+}  // namespace ferry
+
+namespace ferry {
+
+namespace {
+
+bool is_key(std::string_view s) {
+    if (s.empty() || s.size() > 64 || s.front() == '-' || s.back() == '-') return false;
+    for (const char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    return true;
+}
+
+}  // namespace
+
+std::string choose_key(const std::optional<std::string>& requested, std::string_view name,
+                       const std::function<bool(std::string_view)>& taken) {
+    if (requested) {
+        if (!is_key(*requested))
+            throw Error::invalid_field("key", "key must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+        if (taken(*requested)) throw Error::conflict("already_exists", "key " + *requested + " is already used in this sandbox");
+        return *requested;
+    }
+    const std::string base = key_from_name(name);
+    if (!taken(base)) return base;
+    for (int n = 2; n < 10000; ++n) {
+        const std::string suffix = "-" + std::to_string(n);
+        std::string candidate = base.substr(0, 64 - suffix.size());
+        while (!candidate.empty() && candidate.back() == '-') candidate.pop_back();
+        candidate += suffix;
+        if (!taken(candidate)) return candidate;
+    }
+    throw Error::conflict("already_exists", "no free key derived from this name; give one");
 }
 
 }  // namespace ferry

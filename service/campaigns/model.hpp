@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,5 +131,10 @@ std::optional<CampaignStatus> parse_campaign_status(std::string_view s);
 // A stable slug from a display name: ASCII letters and digits kept (common Latin accents
 // folded: "Été" -> "ete"), everything else one '-', at most 64 characters; "item" if empty.
 std::string key_from_name(std::string_view name);
+
+// The key of a new object: the requested one (a slug, 409 already_exists when taken), or one
+// derived from the name, made unique with "-2", "-3"... when needed.
+std::string choose_key(const std::optional<std::string>& requested, std::string_view name,
+                       const std::function<bool(std::string_view)>& taken);
 
 }  // namespace ferry

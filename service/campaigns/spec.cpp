@@ -175,8 +175,8 @@ json::object spec_to_json(const CampaignSpec& spec) {
 
 CampaignSpec spec_from_json(const json::object& stored) {
     CampaignSpec spec;
-    spec.name = json::value_to<std::string>(stored.at("name"));
-    spec.description = json::value_to<std::string>(stored.at("description"));
+    spec.name = std::string(stored.at("name").as_string());
+    spec.description = std::string(stored.at("description").as_string());
     for (const auto& c : stored.at("channels").as_array())
         if (auto channel = parse_channel(c.as_string())) spec.channels.push_back(*channel);
     const auto& schedule = stored.at("schedule").as_object();
@@ -185,10 +185,10 @@ CampaignSpec spec_from_json(const json::object& stored) {
     if (schedule.at("recurrence").is_object()) {
         const auto& r = schedule.at("recurrence").as_object();
         spec.schedule.recurrence =
-            Recurrence{json::value_to<std::string>(r.at("frequency")), static_cast<int>(r.at("interval").as_int64())};
+            Recurrence{std::string(r.at("frequency").as_string()), static_cast<int>(r.at("interval").as_int64())};
     }
     if (stored.at("audience").is_object())
-        spec.segment = json::value_to<std::string>(stored.at("audience").as_object().at("segment"));
+        spec.segment = std::string(stored.at("audience").as_object().at("segment").as_string());
     spec.content = stored.at("content").as_object();
     return spec;
 }

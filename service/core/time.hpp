@@ -1,7 +1,9 @@
 #pragma once
 // Timestamps as ferry stores and shows them: UTC, millisecond precision, RFC 3339 on the wire.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,18 @@ public:
 class SystemClock final : public Clock {
 public:
     Timestamp now() const override;
+};
+
+// A clock that only moves when told to: ferryd --test-clock, and tests.
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(Timestamp start) : ms_(to_millis(start)) {}
+    Timestamp now() const override { return from_millis(ms_.load()); }
+    void set(Timestamp t) { ms_.store(to_millis(t)); }
+    void advance(std::chrono::milliseconds by) { ms_.fetch_add(by.count()); }
+
+private:
+    std::atomic<std::int64_t> ms_;
 };
 
 }  // namespace ferry

@@ -3,6 +3,7 @@
 // PostgreSQL) implement them. A write is acknowledged only once it is durable.
 
 #include "audit/record.hpp"
+#include "campaigns/model.hpp"
 #include "tenancy/model.hpp"
 
 #include <functional>
@@ -16,6 +17,34 @@
 namespace ferry {
 
 // Storage failed in a way the caller cannot fix (I/O error, database locked for too long).
+// A page of the campaign list: filters, then (updated_at, id) descending, after a cursor.
+struct CampaignQuery {
+    std::string tenant;
+    std::string sandbox;
+    std::vector<CampaignStatus> statuses;  // empty: any
+    std::optional<CampaignType> type;
+    std::optional<Channel> channel;
+    std::optional<std::string> tag;
+    std::optional<Timestamp> created_after;
+    std::optional<Timestamp> created_before;
+    std::optional<std::string> name_contains;  // case-insensitive (ASCII)
+    std::size_t limit = 50;
+    // The last item of the previous page; the next page starts strictly after it.
+    std::optional<std::pair<Timestamp, std::string>> after;
+};
+
+struct CampaignPage {
+    std::vector<Campaign> items;
+    std::int64_t total = 0;  // matching the filters, all pages
+    bool more = false;
+};
+
+struct CampaignRef {
+    std::string tenant;
+    std::string sandbox;
+    std::string id;
+};
+
 class StoreError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -53,6 +82,42 @@ public:
     virtual std::vector<Token> tokens(std::string_view tenant, std::string_view user) = 0;
     virtual void insert_token(const Token& token) = 0;
     virtual void revoke_token(std::string_view tenant, std::string_view id, Timestamp at) = 0;
+
+    // True when campaigns, segments or templates live in the sandbox.
+    virtual bool sandbox_has_objects(std::string_view tenant, std::string_view sandbox) = 0;
+
+    virtual std::optional<Segment> segment(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    virtual std::vector<Segment> segments(std::string_view tenant, std::string_view sandbox, bool include_archived) = 0;
+    virtual bool segment_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
+    virtual void insert_segment(const Segment& segment) = 0;
+    virtual void update_segment(const Segment& segment) = 0;
+
+    virtual std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    virtual std::vector<Template> templates(std::string_view tenant, std::string_view sandbox, bool include_archived) = 0;
+    virtual bool template_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
+    virtual void insert_template(const Template& t) = 0;
+    virtual void update_template(const Template& t) = 0;
+
+    virtual std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    virtual bool campaign_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
+    virtual void insert_campaign(const Campaign& campaign) = 0;
+    // Writes every field; the derived indexes (tags, channels, references, due time) follow.
+    virtual void update_campaign(const Campaign& campaign) = 0;
+    virtual void delete_campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    virtual CampaignPage campaigns(const CampaignQuery& query) = 0;
+    // Campaigns whose live spec or draft version refers to the segment or template ("segment", "template").
+    virtual std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox,
+                                                     std::string_view kind, std::string_view id) = 0;
+    // Campaigns, of any tenant, whose next automatic transition is due at or before `now`.
+    virtual std::vector<CampaignRef> campaigns_due(Timestamp now, std::size_t limit) = 0;
+    // Campaigns in these statuses whose calendar span overlaps [from, to).
+    virtual std::vector<Campaign> campaigns_in_window(std::string_view tenant, std::string_view sandbox,
+                                                      const std::vector<CampaignStatus>& statuses, Timestamp from,
+                                                      Timestamp to) = 0;
+    virtual void insert_campaign_version(const Campaign& campaign, const CampaignVersion& version) = 0;
+    // Newest first.
+    virtual std::vector<CampaignVersion> campaign_versions(std::string_view tenant, std::string_view sandbox,
+                                                           std::string_view id) = 0;
 
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;

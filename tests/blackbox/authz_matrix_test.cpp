@@ -64,7 +64,7 @@ protected:
         const std::string n = std::to_string(++counter);
         std::string sandbox = tenant.sandboxes.front();
         std::string user = tenant.user_of.at("viewer");
-        if (destructive && row.path.find("{token}") == std::string::npos && row.path.find("{user}") == std::string::npos) {
+        if (destructive && row.path.ends_with("{sandbox}")) {
             sandbox = prefix + "tmp" + n;
             c.post("/v1/tenants/" + tenant.id + "/sandboxes", R"({"id":")" + sandbox + R"(","type":"development"})",
                    tenant.admin_token);
@@ -80,6 +80,26 @@ protected:
             auto list = c.get("/v1/tenants/" + tenant.id + "/users/" + user + "/tokens", tenant.admin_token);
             replace("token", std::string(list.json().at("items").as_array()[0].at("id").as_string()));
         }
+        const std::string base = "/v1/tenants/" + tenant.id + "/sandboxes/" + sandbox;
+        if (row.path.find("{segment}") != std::string::npos)
+            replace("segment", created_id(c.post(base + "/segments", R"({"name":"S)" + n + R"(","rule":{}})", tenant.admin_token)));
+        if (row.path.find("{template}") != std::string::npos)
+            replace("template", created_id(c.post(base + "/templates", R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})",
+                                                  tenant.admin_token)));
+        if (row.path.find("{campaign}") != std::string::npos) {
+            const std::string id = created_id(c.post(base + "/campaigns", campaign_body(n), tenant.admin_token));
+            // The draft-version routes need a live campaign; GET and DELETE need its draft version too.
+            if (row.path.ends_with("/draft")) {
+                c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
+                if (row.method != "PUT")
+                    c.request("PUT", base + "/campaigns/" + id + "/draft", tenant.admin_token, &draft_spec);
+            }
+            replace("campaign", id);
+        }
+        if (row.path.find("/segments/") != std::string::npos || row.path.find("/templates/") != std::string::npos)
+            replace("action", "archive");
+        replace("action", "duplicate");
+
         std::string body;
         if (row.method == "POST" && row.path == "/v1/tenants") body = R"({"id":"t)" + n + R"(","name":"T"})";
         else if (row.method == "POST" && row.path.ends_with("/sandboxes")) body = R"({"id":"s)" + n + R"(","type":"development"})";
@@ -87,6 +107,17 @@ protected:
         else if (row.method == "POST" && row.path.ends_with("/tokens")) body = R"({"name":"k)" + n + R"("})";
         else if (row.method == "PATCH" && row.path.ends_with("{sandbox}")) body = R"({"description":"d)" + n + R"("})";
         else if (row.method == "PATCH" && row.path.ends_with("{user}")) body = R"({"name":"n)" + n + R"("})";
+        else if (row.method == "POST" && row.path.ends_with("/segments")) body = R"({"name":"S)" + n + R"(","rule":{}})";
+        else if (row.method == "PATCH" && row.path.ends_with("{segment}")) body = R"({"description":"d"})";
+        else if (row.method == "POST" && row.path.ends_with("/templates")) body = R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})";
+        else if (row.method == "PATCH" && row.path.ends_with("{template}")) body = R"({"body":"hello"})";
+        else if (row.method == "POST" && row.path.ends_with("/campaigns")) body = campaign_body(n);
+        else if (row.method == "PATCH" && row.path.ends_with("{campaign}")) body = R"({"tags":["x"]})";
+        else if (row.method == "PUT" && row.path.ends_with("/draft")) body = draft_spec;
+        else if (row.path.ends_with("/execution-events")) body = R"({"type":"warning","reason":"slow provider"})";
+        else if (row.path.ends_with("/campaigns/bulk"))
+            body = R"({"action":"pause","ids":[")" + created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
+        if (row.path.ends_with("/calendar")) path += "?week=2026-W48";
         return {path, body};
     }
 
@@ -96,6 +127,17 @@ protected:
         if (row.method == "PATCH" || row.method == "DELETE") headers.push_back("If-Match: *");
         return c.request(row.method, path, token, body.empty() ? nullptr : &body, headers);
     }
+
+    static std::string created_id(const HttpResponse& res) {
+        if (res.status != 201) throw std::runtime_error("fixture creation failed: " + res.body);
+        return std::string(res.json().at("id").as_string());
+    }
+
+    static std::string campaign_body(const std::string& n) {
+        return R"({"name":"C)" + n + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"hi"}}})";
+    }
+
+    const std::string draft_spec = R"({"name":"Next","channels":["sms"],"content":{"sms":{"body":"hello again"}}})";
 
     std::string token_for(const std::string& caller, const TenantFixture& tenant) {
         if (caller == "anonymous") return "";

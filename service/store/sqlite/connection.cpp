@@ -28,6 +28,10 @@ Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) 
     return value ? bind(index, *value) : bind_null(index);
 }
 
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bind_null(index);
+}
+
 Statement& Statement::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) conn_.fail(rc, "bind");
@@ -51,6 +55,11 @@ std::string Statement::text(int column) const {
     const int size = sqlite3_column_bytes(stmt_, column);
     if (data == nullptr) return {};
     return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return text(column);
 }
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }

@@ -23,8 +23,11 @@ public:
     Statement& operator=(const Statement&) = delete;
 
     Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
+    Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind_null(int index);
 
     // Advances; true while a row is available.
@@ -35,6 +38,7 @@ public:
     std::string text(int column) const;
     std::int64_t integer(int column) const;
     std::optional<std::int64_t> optional_integer(int column) const;
+    std::optional<std::string> optional_text(int column) const;
 
 private:
     Connection& conn_;

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 1> all{{
+constexpr std::array<Migration, 2> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -83,6 +83,108 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+)sql"},
+    {2, "segments, templates, campaigns and their versions", R"sql(
+CREATE TABLE segments (
+    tenant      TEXT NOT NULL,
+    sandbox     TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    archived    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    created_by  TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id),
+    FOREIGN KEY (tenant, sandbox) REFERENCES sandboxes(tenant, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX segments_by_key ON segments(tenant, sandbox, key);
+
+CREATE TABLE templates (
+    tenant      TEXT NOT NULL,
+    sandbox     TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    channel     TEXT NOT NULL,
+    subject     TEXT,
+    body        TEXT NOT NULL,
+    archived    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    created_by  TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id),
+    FOREIGN KEY (tenant, sandbox) REFERENCES sandboxes(tenant, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX templates_by_key ON templates(tenant, sandbox, key);
+
+-- spec, draft, tags, alerts and provenance are JSON; the columns after them are derived from
+-- the row on every write, for filters, sorting, the scheduler and the calendar.
+CREATE TABLE campaigns (
+    tenant                TEXT NOT NULL,
+    sandbox               TEXT NOT NULL,
+    id                    TEXT NOT NULL,
+    key                   TEXT NOT NULL,
+    type                  TEXT NOT NULL,
+    status                TEXT NOT NULL,
+    status_before_archive TEXT,
+    spec                  TEXT NOT NULL,
+    draft                 TEXT,
+    tags                  TEXT NOT NULL,
+    alerts                TEXT NOT NULL,
+    provenance            TEXT NOT NULL,
+    live_version          INTEGER NOT NULL,
+    activated_at          INTEGER,
+    submitted_by          TEXT NOT NULL,
+    status_changed_at     INTEGER NOT NULL,
+    created_at            INTEGER NOT NULL,
+    created_by            TEXT NOT NULL,
+    updated_at            INTEGER NOT NULL,
+    updated_by            TEXT NOT NULL,
+    revision              INTEGER NOT NULL,
+    name                  TEXT NOT NULL,
+    next_due_at           INTEGER,
+    window_start          INTEGER,
+    window_end            INTEGER,
+    PRIMARY KEY (tenant, sandbox, id),
+    FOREIGN KEY (tenant, sandbox) REFERENCES sandboxes(tenant, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX campaigns_by_key ON campaigns(tenant, sandbox, key);
+CREATE INDEX campaigns_recent ON campaigns(tenant, sandbox, updated_at DESC, id DESC);
+CREATE INDEX campaigns_by_status ON campaigns(tenant, sandbox, status, updated_at DESC, id DESC);
+CREATE INDEX campaigns_due ON campaigns(next_due_at) WHERE next_due_at IS NOT NULL;
+
+CREATE TABLE campaign_tags (
+    tenant TEXT NOT NULL, sandbox TEXT NOT NULL, tag TEXT NOT NULL, campaign_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, tag, campaign_id)
+) WITHOUT ROWID;
+CREATE TABLE campaign_channels (
+    tenant TEXT NOT NULL, sandbox TEXT NOT NULL, channel TEXT NOT NULL, campaign_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, channel, campaign_id)
+) WITHOUT ROWID;
+-- Segments and templates used by a campaign's live spec or its draft version.
+CREATE TABLE campaign_refs (
+    tenant TEXT NOT NULL, sandbox TEXT NOT NULL, kind TEXT NOT NULL, ref_id TEXT NOT NULL, campaign_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, kind, ref_id, campaign_id)
+) WITHOUT ROWID;
+CREATE INDEX campaign_refs_by_campaign ON campaign_refs(tenant, sandbox, campaign_id);
+
+CREATE TABLE campaign_versions (
+    tenant       TEXT NOT NULL,
+    sandbox      TEXT NOT NULL,
+    campaign_id  TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    spec         TEXT NOT NULL,
+    activated_at INTEGER NOT NULL,
+    activated_by TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, campaign_id, version)
+) WITHOUT ROWID;
 )sql"},
 }};
 

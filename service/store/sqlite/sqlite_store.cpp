@@ -1,7 +1,13 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/sqlite/campaign_rows.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
+
+#include "campaigns/spec.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <condition_variable>
 #include <deque>
@@ -231,6 +237,145 @@ public:
             .run();
     }
 
+    bool sandbox_has_objects(std::string_view tenant, std::string_view sandbox) override {
+        for (const char* table : {"campaigns", "segments", "templates"}) {
+            auto st = db_.prepare(std::string("SELECT 1 FROM ") + table + " WHERE tenant = ? AND sandbox = ? LIMIT 1");
+            st.bind(1, tenant).bind(2, sandbox);
+            if (st.step()) return true;
+        }
+        return false;
+    }
+
+    std::optional<Segment> segment(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::segment_columns) +
+                              " FROM segments WHERE tenant = ? AND sandbox = ? AND id = ?");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_segment(st);
+    }
+
+    std::vector<Segment> segments(std::string_view tenant, std::string_view sandbox, bool include_archived) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::segment_columns) +
+                              " FROM segments WHERE tenant = ? AND sandbox = ? AND (archived = 0 OR ?) ORDER BY key");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, std::int64_t{include_archived ? 1 : 0});
+        std::vector<Segment> out;
+        while (st.step()) out.push_back(sqlite::read_segment(st));
+        return out;
+    }
+
+    bool segment_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) override {
+        return exists("SELECT 1 FROM segments WHERE tenant = ? AND sandbox = ? AND key = ?", tenant, sandbox, key);
+    }
+
+    void insert_segment(const Segment& s) override { sqlite::write_segment(db_, s, true); }
+    void update_segment(const Segment& s) override { sqlite::write_segment(db_, s, false); }
+
+    std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::template_columns) +
+                              " FROM templates WHERE tenant = ? AND sandbox = ? AND id = ?");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_template(st);
+    }
+
+    std::vector<Template> templates(std::string_view tenant, std::string_view sandbox, bool include_archived) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::template_columns) +
+                              " FROM templates WHERE tenant = ? AND sandbox = ? AND (archived = 0 OR ?) ORDER BY key");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, std::int64_t{include_archived ? 1 : 0});
+        std::vector<Template> out;
+        while (st.step()) out.push_back(sqlite::read_template(st));
+        return out;
+    }
+
+    bool template_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) override {
+        return exists("SELECT 1 FROM templates WHERE tenant = ? AND sandbox = ? AND key = ?", tenant, sandbox, key);
+    }
+
+    void insert_template(const Template& t) override { sqlite::write_template(db_, t, true); }
+    void update_template(const Template& t) override { sqlite::write_template(db_, t, false); }
+
+    std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::campaign_columns) +
+                              " FROM campaigns WHERE tenant = ? AND sandbox = ? AND id = ?");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_campaign(st);
+    }
+
+    bool campaign_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) override {
+        return exists("SELECT 1 FROM campaigns WHERE tenant = ? AND sandbox = ? AND key = ?", tenant, sandbox, key);
+    }
+
+    void insert_campaign(const Campaign& c) override { sqlite::write_campaign(db_, c, true); }
+    void update_campaign(const Campaign& c) override { sqlite::write_campaign(db_, c, false); }
+
+    void delete_campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        for (const char* table : {"campaign_tags", "campaign_channels", "campaign_refs", "campaign_versions"})
+            db_.prepare(std::string("DELETE FROM ") + table + " WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
+                .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+        db_.prepare("DELETE FROM campaigns WHERE tenant = ? AND sandbox = ? AND id = ?")
+            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+    }
+
+    CampaignPage campaigns(const CampaignQuery& query) override { return sqlite::query_campaigns(db_, query); }
+
+    std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+                                             std::string_view id) override {
+        auto st = db_.prepare("SELECT campaign_id FROM campaign_refs WHERE tenant = ? AND sandbox = ? AND kind = ? "
+                              "AND ref_id = ? ORDER BY campaign_id");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, id);
+        std::vector<std::string> out;
+        while (st.step()) out.push_back(st.text(0));
+        return out;
+    }
+
+    std::vector<CampaignRef> campaigns_due(Timestamp now, std::size_t limit) override {
+        auto st = db_.prepare("SELECT tenant, sandbox, id FROM campaigns WHERE next_due_at IS NOT NULL AND "
+                              "next_due_at <= ? ORDER BY next_due_at LIMIT ?");
+        st.bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<CampaignRef> out;
+        while (st.step()) out.push_back(CampaignRef{st.text(0), st.text(1), st.text(2)});
+        return out;
+    }
+
+    std::vector<Campaign> campaigns_in_window(std::string_view tenant, std::string_view sandbox,
+                                              const std::vector<CampaignStatus>& statuses, Timestamp from,
+                                              Timestamp to) override {
+        std::string sql = "SELECT " + std::string(sqlite::campaign_columns) +
+                          " FROM campaigns WHERE tenant = ? AND sandbox = ? AND window_start < ? AND "
+                          "(window_end IS NULL OR window_end > ?) AND status IN (";
+        for (std::size_t i = 0; i < statuses.size(); ++i) sql += i == 0 ? "?" : ", ?";
+        sql += ") ORDER BY window_start, id";
+        auto st = db_.prepare(sql);
+        st.bind(1, tenant).bind(2, sandbox).bind(3, to_millis(to)).bind(4, to_millis(from));
+        int index = 5;
+        for (const CampaignStatus s : statuses) st.bind(index++, to_string(s));
+        std::vector<Campaign> out;
+        while (st.step()) out.push_back(sqlite::read_campaign(st));
+        return out;
+    }
+
+    void insert_campaign_version(const Campaign& c, const CampaignVersion& v) override {
+        db_.prepare("INSERT INTO campaign_versions(tenant, sandbox, campaign_id, version, spec, activated_at, "
+                    "activated_by) VALUES(?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, c.id).bind(4, v.version)
+            .bind(5, boost::json::serialize(spec_to_json(v.spec))).bind(6, to_millis(v.activated_at))
+            .bind(7, v.activated_by)
+            .run();
+    }
+
+    std::vector<CampaignVersion> campaign_versions(std::string_view tenant, std::string_view sandbox,
+                                                   std::string_view id) override {
+        auto st = db_.prepare("SELECT version, spec, activated_at, activated_by FROM campaign_versions WHERE tenant = ? "
+                              "AND sandbox = ? AND campaign_id = ? ORDER BY version DESC");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, id);
+        std::vector<CampaignVersion> out;
+        while (st.step())
+            out.push_back(CampaignVersion{st.integer(0), spec_from_json(boost::json::parse(st.text(1)).as_object()),
+                                          from_millis(st.integer(2)), st.text(3)});
+        return out;
+    }
+
     std::optional<AuditRecord> last_audit(std::string_view tenant) override {
         auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? ORDER BY seq DESC LIMIT 1");
         st.bind(1, tenant);
@@ -323,6 +468,12 @@ private:
         r.prev_hash = st.text(8);
         r.hash = st.text(9);
         return r;
+    }
+
+    bool exists(const char* sql, std::string_view a, std::string_view b, std::string_view c) {
+        auto st = db_.prepare(sql);
+        st.bind(1, a).bind(2, b).bind(3, c);
+        return st.step();
     }
 
     std::vector<RoleGrant> roles_of(std::string_view tenant, std::string_view user) {

@@ -1,0 +1,45 @@
+#pragma once
+// Applies the time-driven rows of the lifecycle: scheduled -> active at start, one-shot active ->
+// completed 3 days after activation, recurring -> completed at end, publishing -> live, archived
+// and untouched for 30 days -> purged. Each campaign advances in its own transaction, as of the
+// time each event fell due, so a pass after downtime catches up on everything in order.
+
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ferry {
+
+class Scheduler {
+public:
+    Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick);
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    // Runs passes every tick on a thread of its own until stop().
+    void start();
+    void stop();
+
+    // Applies every transition due by now; returns how many it applied. Thread-safe: passes are
+    // serialized.
+    std::size_t run_once();
+
+private:
+    std::size_t advance(Tx& tx, const CampaignRef& ref, Timestamp now);
+
+    Store& store_;
+    const Clock& clock_;
+    std::chrono::milliseconds tick_;
+    std::mutex pass_mutex_;
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ferry

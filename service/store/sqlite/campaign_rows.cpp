@@ -1,0 +1,290 @@
+#include "store/sqlite/campaign_rows.hpp"
+
+#include "campaigns/spec.hpp"
+#include "campaigns/timing.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <variant>
+
+namespace ferry::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+template <class T>
+T parse_stored(std::optional<T> value, std::string_view what) {
+    if (!value) throw StoreError("unreadable " + std::string(what) + " in database");
+    return *value;
+}
+
+json::value parse_json(const std::string& text) {
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) throw StoreError("unreadable JSON in database: " + ec.message());
+    return v;
+}
+
+std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return to_millis(*t);
+}
+
+std::optional<Timestamp> time_or_null(const std::optional<std::int64_t>& ms) {
+    if (!ms) return std::nullopt;
+    return from_millis(*ms);
+}
+
+std::string draft_json(const std::optional<DraftVersion>& d) {
+    if (!d) return {};
+    return json::serialize(json::object{{"spec", spec_to_json(d->spec)},
+                                        {"updated_at", to_millis(d->updated_at)},
+                                        {"updated_by", d->updated_by}});
+}
+
+std::string alerts_json(const std::vector<Alert>& alerts) {
+    json::array out;
+    for (const Alert& a : alerts) out.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", to_millis(a.at)}});
+    return json::serialize(out);
+}
+
+std::string tags_json(const std::vector<std::string>& tags) {
+    json::array out;
+    for (const auto& t : tags) out.emplace_back(t);
+    return json::serialize(out);
+}
+
+void refresh_derived(Connection& db, const Campaign& c) {
+    for (const char* table : {"campaign_tags", "campaign_channels", "campaign_refs"}) {
+        db.prepare(std::string("DELETE FROM ") + table + " WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
+            .bind(1, c.tenant)
+            .bind(2, c.sandbox)
+            .bind(3, c.id)
+            .run();
+    }
+    for (const auto& tag : c.tags)
+        db.prepare("INSERT OR IGNORE INTO campaign_tags(tenant, sandbox, tag, campaign_id) VALUES(?, ?, ?, ?)")
+            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, tag).bind(4, c.id).run();
+    for (const Channel ch : c.spec.channels)
+        db.prepare("INSERT OR IGNORE INTO campaign_channels(tenant, sandbox, channel, campaign_id) VALUES(?, ?, ?, ?)")
+            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, to_string(ch)).bind(4, c.id).run();
+    auto add_ref = [&](std::string_view kind, const std::string& ref) {
+        db.prepare("INSERT OR IGNORE INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?)")
+            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, kind).bind(4, ref).bind(5, c.id).run();
+    };
+    for (const CampaignSpec* spec : {&c.spec, c.draft ? &c.draft->spec : nullptr}) {
+        if (spec == nullptr) continue;
+        if (spec->segment) add_ref("segment", *spec->segment);
+        for (const auto& t : template_ids(*spec)) add_ref("template", t);
+    }
+}
+
+}  // namespace
+
+Segment read_segment(const Statement& st) {
+    Segment s;
+    s.tenant = st.text(0);
+    s.sandbox = st.text(1);
+    s.id = st.text(2);
+    s.key = st.text(3);
+    s.name = st.text(4);
+    s.description = st.text(5);
+    s.rule = parse_json(st.text(6)).as_object();
+    s.archived = st.integer(7) != 0;
+    s.created_at = from_millis(st.integer(8));
+    s.created_by = st.text(9);
+    s.updated_at = from_millis(st.integer(10));
+    s.updated_by = st.text(11);
+    s.revision = st.integer(12);
+    return s;
+}
+
+Template read_template(const Statement& st) {
+    Template t;
+    t.tenant = st.text(0);
+    t.sandbox = st.text(1);
+    t.id = st.text(2);
+    t.key = st.text(3);
+    t.name = st.text(4);
+    t.channel = parse_stored(parse_channel(st.text(5)), "template channel");
+    t.subject = st.optional_text(6);
+    t.body = st.text(7);
+    t.archived = st.integer(8) != 0;
+    t.created_at = from_millis(st.integer(9));
+    t.created_by = st.text(10);
+    t.updated_at = from_millis(st.integer(11));
+    t.updated_by = st.text(12);
+    t.revision = st.integer(13);
+    return t;
+}
+
+Campaign read_campaign(const Statement& st) {
+    Campaign c;
+    c.tenant = st.text(0);
+    c.sandbox = st.text(1);
+    c.id = st.text(2);
+    c.key = st.text(3);
+    c.type = parse_stored(parse_campaign_type(st.text(4)), "campaign type");
+    c.status = parse_stored(parse_campaign_status(st.text(5)), "campaign status");
+    if (auto before = st.optional_text(6)) c.status_before_archive = parse_campaign_status(*before);
+    c.spec = spec_from_json(parse_json(st.text(7)).as_object());
+    if (auto draft = st.optional_text(8)) {
+        const json::value d = parse_json(*draft);
+        c.draft = DraftVersion{spec_from_json(d.at("spec").as_object()), from_millis(d.at("updated_at").as_int64()),
+                               std::string(d.at("updated_by").as_string())};
+    }
+    const json::value tags = parse_json(st.text(9));
+    for (const auto& t : tags.as_array()) c.tags.emplace_back(t.as_string());
+    const json::value alerts = parse_json(st.text(10));
+    for (const auto& a : alerts.as_array())
+        c.alerts.push_back(Alert{std::string(a.at("type").as_string()), std::string(a.at("message").as_string()),
+                                 from_millis(a.at("at").as_int64())});
+    c.provenance = parse_json(st.text(11));
+    c.live_version = st.integer(12);
+    c.activated_at = time_or_null(st.optional_integer(13));
+    c.submitted_by = st.text(14);
+    c.status_changed_at = from_millis(st.integer(15));
+    c.created_at = from_millis(st.integer(16));
+    c.created_by = st.text(17);
+    c.updated_at = from_millis(st.integer(18));
+    c.updated_by = st.text(19);
+    c.revision = st.integer(20);
+    return c;
+}
+
+void write_segment(Connection& db, const Segment& s, bool insert) {
+    const char* sql = insert ? "INSERT INTO segments(key, name, description, rule, archived, created_at, created_by, "
+                               "updated_at, updated_by, revision, tenant, sandbox, id) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             : "UPDATE segments SET key = ?, name = ?, description = ?, rule = ?, archived = ?, "
+                               "created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ? "
+                               "WHERE tenant = ? AND sandbox = ? AND id = ?";
+    db.prepare(sql)
+        .bind(1, s.key).bind(2, s.name).bind(3, s.description).bind(4, json::serialize(s.rule))
+        .bind(5, std::int64_t{s.archived ? 1 : 0}).bind(6, to_millis(s.created_at)).bind(7, s.created_by)
+        .bind(8, to_millis(s.updated_at)).bind(9, s.updated_by).bind(10, s.revision)
+        .bind(11, s.tenant).bind(12, s.sandbox).bind(13, s.id)
+        .run();
+}
+
+void write_template(Connection& db, const Template& t, bool insert) {
+    const char* sql = insert ? "INSERT INTO templates(key, name, channel, subject, body, archived, created_at, "
+                               "created_by, updated_at, updated_by, revision, tenant, sandbox, id) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             : "UPDATE templates SET key = ?, name = ?, channel = ?, subject = ?, body = ?, archived = ?, "
+                               "created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ? "
+                               "WHERE tenant = ? AND sandbox = ? AND id = ?";
+    db.prepare(sql)
+        .bind(1, t.key).bind(2, t.name).bind(3, to_string(t.channel)).bind(4, t.subject).bind(5, t.body)
+        .bind(6, std::int64_t{t.archived ? 1 : 0}).bind(7, to_millis(t.created_at)).bind(8, t.created_by)
+        .bind(9, to_millis(t.updated_at)).bind(10, t.updated_by).bind(11, t.revision)
+        .bind(12, t.tenant).bind(13, t.sandbox).bind(14, t.id)
+        .run();
+}
+
+void write_campaign(Connection& db, const Campaign& c, bool insert) {
+    const char* sql =
+        insert ? "INSERT INTO campaigns(key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
+                 "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, "
+                 "updated_by, revision, name, next_due_at, window_start, window_end, tenant, sandbox, id) "
+                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+               : "UPDATE campaigns SET key = ?, type = ?, status = ?, status_before_archive = ?, spec = ?, draft = ?, "
+                 "tags = ?, alerts = ?, provenance = ?, live_version = ?, activated_at = ?, submitted_by = ?, "
+                 "status_changed_at = ?, created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ?, "
+                 "name = ?, next_due_at = ?, window_start = ?, window_end = ? "
+                 "WHERE tenant = ? AND sandbox = ? AND id = ?";
+    const auto due = next_due(c);
+    const auto span = calendar_span(c);
+    std::optional<std::string> before;
+    if (c.status_before_archive) before = std::string(to_string(*c.status_before_archive));
+    std::optional<std::string> draft;
+    if (c.draft) draft = draft_json(c.draft);
+    db.prepare(sql)
+        .bind(1, c.key).bind(2, to_string(c.type)).bind(3, to_string(c.status)).bind(4, before)
+        .bind(5, json::serialize(spec_to_json(c.spec))).bind(6, draft).bind(7, tags_json(c.tags))
+        .bind(8, alerts_json(c.alerts)).bind(9, json::serialize(c.provenance)).bind(10, c.live_version)
+        .bind(11, millis_or_null(c.activated_at)).bind(12, c.submitted_by).bind(13, to_millis(c.status_changed_at))
+        .bind(14, to_millis(c.created_at)).bind(15, c.created_by).bind(16, to_millis(c.updated_at))
+        .bind(17, c.updated_by).bind(18, c.revision).bind(19, c.spec.name)
+        .bind(20, due ? std::optional<std::int64_t>(to_millis(due->at)) : std::nullopt)
+        .bind(21, span ? std::optional<std::int64_t>(to_millis(span->first)) : std::nullopt)
+        .bind(22, span && span->second ? std::optional<std::int64_t>(to_millis(*span->second)) : std::nullopt)
+        .bind(23, c.tenant).bind(24, c.sandbox).bind(25, c.id)
+        .run();
+    refresh_derived(db, c);
+}
+
+CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
+    using Bound = std::variant<std::string, std::int64_t>;
+    std::string where = " WHERE tenant = ? AND sandbox = ?";
+    std::vector<Bound> binds{q.tenant, q.sandbox};
+    if (!q.statuses.empty()) {
+        where += " AND status IN (";
+        for (std::size_t i = 0; i < q.statuses.size(); ++i) {
+            where += i == 0 ? "?" : ", ?";
+            binds.emplace_back(std::string(to_string(q.statuses[i])));
+        }
+        where += ")";
+    }
+    if (q.type) {
+        where += " AND type = ?";
+        binds.emplace_back(std::string(to_string(*q.type)));
+    }
+    if (q.channel) {
+        where += " AND id IN (SELECT campaign_id FROM campaign_channels WHERE tenant = ? AND sandbox = ? AND channel = ?)";
+        binds.insert(binds.end(), {q.tenant, q.sandbox, std::string(to_string(*q.channel))});
+    }
+    if (q.tag) {
+        where += " AND id IN (SELECT campaign_id FROM campaign_tags WHERE tenant = ? AND sandbox = ? AND tag = ?)";
+        binds.insert(binds.end(), {q.tenant, q.sandbox, *q.tag});
+    }
+    if (q.created_after) {
+        where += " AND created_at >= ?";
+        binds.emplace_back(to_millis(*q.created_after));
+    }
+    if (q.created_before) {
+        where += " AND created_at < ?";
+        binds.emplace_back(to_millis(*q.created_before));
+    }
+    if (q.name_contains) {
+        std::string pattern = "%";
+        for (const char ch : *q.name_contains) {
+            if (ch == '%' || ch == '_' || ch == '\\') pattern.push_back('\\');
+            pattern.push_back(ch);
+        }
+        pattern.push_back('%');
+        where += " AND name LIKE ? ESCAPE '\\'";
+        binds.emplace_back(pattern);
+    }
+    auto bind_all = [](Statement& st, const std::vector<Bound>& values) {
+        int i = 1;
+        for (const auto& v : values) std::visit([&](const auto& x) { st.bind(i++, x); }, v);
+    };
+
+    CampaignPage page;
+    {
+        auto st = db.prepare("SELECT COUNT(*) FROM campaigns" + where);
+        bind_all(st, binds);
+        if (st.step()) page.total = st.integer(0);
+    }
+    std::string page_where = where;
+    std::vector<Bound> page_binds = binds;
+    if (q.after) {
+        page_where += " AND (updated_at < ? OR (updated_at = ? AND id < ?))";
+        page_binds.insert(page_binds.end(), {to_millis(q.after->first), to_millis(q.after->first), q.after->second});
+    }
+    page_binds.emplace_back(static_cast<std::int64_t>(q.limit + 1));
+    auto st = db.prepare("SELECT " + std::string(campaign_columns) + " FROM campaigns" + page_where +
+                         " ORDER BY updated_at DESC, id DESC LIMIT ?");
+    bind_all(st, page_binds);
+    while (st.step()) page.items.push_back(read_campaign(st));
+    if (page.items.size() > q.limit) {
+        page.items.pop_back();
+        page.more = true;
+    }
+    return page;
+}
+
+}  // namespace ferry::sqlite

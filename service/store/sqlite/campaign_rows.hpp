@@ -1,0 +1,35 @@
+#pragma once
+// How segments, templates and campaigns map to SQLite rows and back.
+
+#include "campaigns/model.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace ferry::sqlite {
+
+inline constexpr std::string_view segment_columns =
+    "tenant, sandbox, id, key, name, description, rule, archived, created_at, created_by, updated_at, updated_by, "
+    "revision";
+inline constexpr std::string_view template_columns =
+    "tenant, sandbox, id, key, name, channel, subject, body, archived, created_at, created_by, updated_at, "
+    "updated_by, revision";
+inline constexpr std::string_view campaign_columns =
+    "tenant, sandbox, id, key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
+    "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, updated_by, "
+    "revision";
+
+Segment read_segment(const Statement& st);
+Template read_template(const Statement& st);
+Campaign read_campaign(const Statement& st);
+
+void write_segment(Connection& db, const Segment& s, bool insert);
+void write_template(Connection& db, const Template& t, bool insert);
+// Inserts or updates the row, then refreshes tags, channels and references.
+void write_campaign(Connection& db, const Campaign& c, bool insert);
+
+CampaignPage query_campaigns(Connection& db, const CampaignQuery& q);
+
+}  // namespace ferry::sqlite

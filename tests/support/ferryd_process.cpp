@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,8 @@ void FerrydProcess::start() {
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        // If the test process dies (timeout, crash), ferryd goes with it instead of lingering.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         const int out = ::open((root_ / "stdout.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         const int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         ::dup2(out, STDOUT_FILENO);

@@ -34,6 +34,8 @@ public:
     }
 
     bool running() const { return pid_ > 0; }
+    // The extra flags, to change before the next start().
+    std::vector<std::string>& args() { return options_.args; }
     std::uint16_t port() const { return port_; }
     std::string base_url() const;
     const std::filesystem::path& data_dir() const { return data_dir_; }

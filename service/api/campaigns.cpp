@@ -151,7 +151,7 @@ void apply_action(Tx& tx, Campaign& c, const Sandbox& sandbox, CampaignAction ac
     if (c.status == CampaignStatus::active && !c.activated_at) c.activated_at = now;
     mark_changed(c, ctx, now);
     tx.update_campaign(c);
-    append_audit(tx, ctx.audit(c.tenant, "campaign." + std::string(to_string(action)), c.sandbox + "/campaigns/" + c.id,
+    append_audit(tx, ctx.audit(c.tenant, audit_name(action), c.sandbox + "/campaigns/" + c.id,
                                {{"from", to_string(from)}, {"to", to_string(c.status)}}));
 }
 
@@ -265,6 +265,7 @@ http::Response create_campaign(Context& ctx) {
         Sandbox s = path_sandbox(tx, ctx);
         SandboxReferences refs(tx, c.tenant, c.sandbox);
         c.spec = parse_spec(body, refs, false);
+        restore_secrets(c.spec, nullptr);
         c.key = choose_key(key, c.spec.name, [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
         tx.insert_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.create", c.sandbox + "/campaigns/" + c.id, {{"key", c.key}}));
@@ -359,6 +360,7 @@ http::Response update_campaign(Context& ctx) {
         if (touches_spec(body)) {
             SandboxReferences refs(tx, c.tenant, c.sandbox);
             CampaignSpec spec = parse_spec(merged_spec(c.spec, body), refs, true);
+            restore_secrets(spec, &c.spec);
             if (rule.mode == EditMode::via_draft_version) {
                 // Editing a live campaign creates its one draft version; the live version runs on untouched.
                 c.draft = DraftVersion{std::move(spec), now, ctx.actor()};
@@ -475,7 +477,9 @@ http::Response put_campaign_draft(Context& ctx) {
                                   {{"status", to_string(campaign.status)}});
         SandboxReferences refs(tx, campaign.tenant, campaign.sandbox);
         const bool created = !campaign.draft;
-        campaign.draft = DraftVersion{parse_spec(body, refs, true), now, ctx.actor()};
+        CampaignSpec spec = parse_spec(body, refs, true);
+        restore_secrets(spec, campaign.draft ? &campaign.draft->spec : &campaign.spec);
+        campaign.draft = DraftVersion{std::move(spec), now, ctx.actor()};
         mark_changed(campaign, ctx, now);
         tx.update_campaign(campaign);
         append_audit(tx, ctx.audit(campaign.tenant, created ? "campaign.draft_create" : "campaign.draft_update",
@@ -518,6 +522,13 @@ http::Response post_execution_event(Context& ctx) {
         Sandbox s = path_sandbox(tx, ctx);
         Campaign campaign = existing_campaign(tx, ctx);
         const CampaignStatus from = campaign.status;
+        // Only a campaign the delivery engine runs can report: others keep their state (and their purge date).
+        const bool running = is_live(campaign.status) || campaign.status == CampaignStatus::publishing ||
+                             campaign.status == CampaignStatus::closed;
+        if (!running)
+            throw Error::conflict("not_running", "execution events apply to scheduled, active, paused, publishing or "
+                                                 "closed campaigns",
+                                  {{"status", to_string(campaign.status)}});
         if (type == "failed") {
             const LifecycleFacts lf = facts(s, campaign, now);
             const Transition t = transition(campaign.status, CampaignAction::execution_failed, lf);

@@ -95,7 +95,7 @@ json::object to_json(const Template& t) {
 }
 
 json::object to_json(const DraftVersion& d) {
-    json::object out = spec_to_json(d.spec);
+    json::object out = redacted_spec_json(d.spec);
     out["updated_at"] = format_rfc3339(d.updated_at);
     out["updated_by"] = d.updated_by;
     return out;
@@ -105,12 +105,12 @@ json::object to_json(const CampaignVersion& v) {
     return {{"version", v.version},
             {"activated_at", format_rfc3339(v.activated_at)},
             {"activated_by", v.activated_by},
-            {"spec", spec_to_json(v.spec)}};
+            {"spec", redacted_spec_json(v.spec)}};
 }
 
 json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool full) {
     json::object out{{"id", c.id}, {"key", c.key}, {"sandbox", c.sandbox}, {"type", to_string(c.type)}};
-    for (auto& [k, v] : spec_to_json(c.spec)) out[k] = std::move(v);
+    for (auto& [k, v] : redacted_spec_json(c.spec)) out[k] = std::move(v);
     json::array tags;
     for (const auto& t : c.tags) tags.emplace_back(t);
     out["tags"] = std::move(tags);

@@ -68,6 +68,13 @@ std::string_view to_string(CampaignAction a) {
     return "unknown";
 }
 
+std::string audit_name(CampaignAction a) {
+    std::string name = "campaign." + std::string(to_string(a));
+    for (char& ch : name)
+        if (ch == '-') ch = '_';
+    return name;
+}
+
 std::optional<CampaignAction> parse_campaign_action(std::string_view s) {
     for (const A a : url_actions)
         if (to_string(a) == s) return a;

@@ -39,6 +39,8 @@ enum class CampaignAction {
 };
 
 std::string_view to_string(CampaignAction a);
+// The audit log's name for the action: "campaign.activate_draft" (underscores throughout).
+std::string audit_name(CampaignAction a);
 // Parses the action names used in URLs ("activate-draft"); people's actions only.
 std::optional<CampaignAction> parse_campaign_action(std::string_view s);
 

@@ -216,3 +216,29 @@ std::vector<std::string> template_ids(const CampaignSpec& spec) {
 }
 
 }  // namespace ferry
+
+namespace ferry {
+
+json::object redacted_spec_json(const CampaignSpec& spec) {
+    json::object out = spec_to_json(spec);
+    for (auto& [channel, content] : out.at("content").as_object())
+        if (auto* secret = content.as_object().if_contains("auth_header")) *secret = secret_mask;
+    return out;
+}
+
+void restore_secrets(CampaignSpec& incoming, const CampaignSpec* previous) {
+    for (auto& [channel, content] : incoming.content) {
+        auto* secret = content.as_object().if_contains("auth_header");
+        if (secret == nullptr || secret->as_string() != secret_mask) continue;
+        const json::value* old = nullptr;
+        if (previous != nullptr)
+            if (const auto* prev_content = previous->content.if_contains(channel))
+                old = prev_content->as_object().if_contains("auth_header");
+        if (old == nullptr)
+            throw Error::invalid_field("content." + std::string(channel) + ".auth_header",
+                                       "auth_header holds the mask, but there is no stored secret to keep: send the secret");
+        *secret = *old;
+    }
+}
+
+}  // namespace ferry

@@ -36,6 +36,17 @@ CampaignSpec spec_from_json(const boost::json::object& stored);
 // Tags: up to 50 distinct strings of 1-64 characters, order kept.
 std::vector<std::string> parse_tags(const boost::json::value& value, std::string_view path);
 
+// Secret fields (a webhook's auth_header) are write-only: responses show this mask instead, and a
+// request that sends the mask back keeps the stored secret.
+inline constexpr std::string_view secret_mask = "********";
+
+// The spec as responses show it: secrets masked.
+boost::json::object redacted_spec_json(const CampaignSpec& spec);
+
+// Where `incoming` carries the mask for a secret, puts back the secret of `previous` (the same
+// channel's); a mask with nothing to restore is a 422.
+void restore_secrets(CampaignSpec& incoming, const CampaignSpec* previous);
+
 // The segment and template ids a spec refers to.
 std::vector<std::string> template_ids(const CampaignSpec& spec);
 

@@ -103,7 +103,7 @@ std::size_t Scheduler::advance(Tx& tx, const CampaignRef& ref, Timestamp now) {
         c.status = t.to;
         c.status_changed_at = event->at;
         if (c.status == CampaignStatus::active && !c.activated_at) c.activated_at = event->at;
-        audit(tx, c, "campaign." + std::string(to_string(event->action)), now,
+        audit(tx, c, audit_name(event->action), now,
               {{"from", to_string(from)}, {"to", to_string(c.status)}, {"due_at", format_rfc3339(event->at)}});
         ++steps;
     }

@@ -89,6 +89,7 @@ protected:
         if (row.path.find("{campaign}") != std::string::npos) {
             const std::string id = created_id(c.post(base + "/campaigns", campaign_body(n), tenant.admin_token));
             // The draft-version routes need a live campaign; GET and DELETE need its draft version too.
+            if (row.path.ends_with("/execution-events")) c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
             if (row.path.ends_with("/draft")) {
                 c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
                 if (row.method != "PUT")

@@ -588,3 +588,34 @@ TEST_F(Campaigns, ViewersReadButDoNotWrite) {
     // A campaign id from another sandbox is not found through this one.
     EXPECT_EQ(client->get(path("campaigns/" + prod, "dev"), acme.admin_token).status, 404);
 }
+
+TEST_F(Campaigns, WebhookSecretsAreWriteOnly) {
+    const std::string secret = "Bearer s3cr3t-value";
+    const std::string webhook = R"({"name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":")" + secret + R"("}}})";
+    auto created = client->post(path("campaigns"), webhook, editor);
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.body.find(secret), std::string::npos);
+    const std::string id(created.json().at("id").as_string());
+    EXPECT_EQ(get(id).at("content").at("webhook").at("auth_header").as_string(), "********");
+    EXPECT_EQ(client->get(path("campaigns/" + id), acme.token_of.at("viewer")).body.find(secret), std::string::npos);
+    // Sending the mask back keeps the secret; activating and drafting never reveal it either.
+    auto same = client->patch(path("campaigns/" + id), R"({"content":{"webhook":{"url":"https://hooks.example.com/y","auth_header":"********"}}})", editor, "*");
+    ASSERT_EQ(same.status, 200) << same.body;
+    act(id, "activate");
+    client->patch(path("campaigns/" + id), R"({"description":"next"})", editor, "*");
+    for (const std::string& p : {"campaigns/" + id, "campaigns/" + id + "/draft", "campaigns/" + id + "/versions"})
+        EXPECT_EQ(client->get(path(p), editor).body.find(secret), std::string::npos) << p;
+    // The mask cannot stand in for a secret that was never given.
+    auto fresh = client->post(path("campaigns"), R"({"name":"Bad","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":"********"}}})", editor);
+    EXPECT_EQ(fresh.status, 422);
+}
+
+TEST_F(Campaigns, OnlyRunningCampaignsReportExecutionEvents) {
+    const std::string archived = in_status("archived");
+    const auto before = get(archived);
+    auto res = client->post(path("campaigns/" + archived + "/execution-events"), R"({"type":"warning","reason":"late"})", editor);
+    EXPECT_EQ(res.status, 409);
+    EXPECT_EQ(res.error_code(), "not_running");
+    EXPECT_EQ(get(archived).at("updated_at"), before.at("updated_at"));
+    EXPECT_EQ(client->post(path("campaigns/" + in_status("paused") + "/execution-events"), R"({"type":"warning","reason":"slow"})", editor).status, 200);
+}

@@ -1,6 +1,7 @@
 // Campaigns: create, read, list, edit (directly or through the draft version of a live
 // campaign), lifecycle actions, bulk actions, delivery-engine events and the calendar.
 
+#include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
@@ -19,162 +20,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view spec_fields[] = {"name", "description", "channels", "schedule", "audience", "content"};
-
-// Spec references resolve against the campaign's own sandbox: nothing of another sandbox is usable.
-class SandboxReferences final : public SpecReferences {
-public:
-    SandboxReferences(Tx& tx, std::string tenant, std::string sandbox)
-        : tx_(tx), tenant_(std::move(tenant)), sandbox_(std::move(sandbox)) {}
-
-    std::optional<std::string> check_segment(std::string_view id) override {
-        const auto s = tx_.segment(tenant_, sandbox_, id);
-        if (!s) return "segment " + std::string(id) + " does not exist in this sandbox";
-        if (s->archived) return "segment " + std::string(id) + " is archived";
-        return std::nullopt;
-    }
-
-    std::optional<std::string> check_template(std::string_view id, Channel channel) override {
-        const auto t = tx_.template_(tenant_, sandbox_, id);
-        if (!t) return "template " + std::string(id) + " does not exist in this sandbox";
-        if (t->archived) return "template " + std::string(id) + " is archived";
-        if (t->channel != channel)
-            return "template " + std::string(id) + " is for " + std::string(to_string(t->channel)) + ", not " +
-                   std::string(to_string(channel));
-        return std::nullopt;
-    }
-
-private:
-    Tx& tx_;
-    std::string tenant_;
-    std::string sandbox_;
-};
-
-// The one place that decides whether activating this campaign needs an approval first. Today it
-// is the sandbox's require_approval setting; the approval gate's policies join here.
-bool approval_required(const Sandbox& sandbox, const Campaign&) {
-    return sandbox.require_approval == ApprovalRequirement::always;
-}
-
-Campaign existing_campaign(Tx& tx, const Context& ctx) {
-    return or_not_found(tx.campaign(ctx.caller.tenant, ctx.param("sandbox"), ctx.param("campaign")), "campaign");
-}
-
-LifecycleFacts facts(const Sandbox& sandbox, const Campaign& c, Timestamp now) {
-    return facts_of(c, now, approval_required(sandbox, c));
-}
-
-http::Response campaign_response(int status, const Campaign& c, const LifecycleFacts& f) {
-    http::Response res = json_response(status, campaign_json(c, f));
-    res.set_header("ETag", etag(c.created_at, c.revision));
-    return res;
-}
-
-Error transition_error(const Campaign& c, CampaignAction action, const LifecycleFacts& f, const std::string& refusal) {
-    json::array allowed;
-    for (const CampaignAction a : allowed_actions(c.status, f)) allowed.emplace_back(to_string(a));
-    std::string message = std::string(to_string(action)) + " is not allowed while the campaign is " +
-                          std::string(to_string(c.status));
-    if (refusal == "approval_required") message = "this campaign needs an approval before it can go live: submit it";
-    if (refusal == "approval_not_required") message = "no approval applies to this campaign: activate it";
-    return Error(ErrorKind::conflict, refusal, message,
-                 {{"status", to_string(c.status)}, {"action", to_string(action)}, {"allowed_actions", std::move(allowed)}});
-}
-
-// Going live needs a complete campaign: an audience (except API-triggered ones, whose API call
-// names the recipients) and references that are still usable.
-void require_ready(Tx& tx, const Campaign& c, const CampaignSpec& spec) {
-    if (c.type != CampaignType::api_triggered && !spec.segment)
-        throw Error(ErrorKind::unprocessable, "not_ready", "the campaign needs an audience before it can go live",
-                    {{"field", "audience.segment"}});
-    SandboxReferences refs(tx, c.tenant, c.sandbox);
-    if (spec.segment)
-        if (auto problem = refs.check_segment(*spec.segment))
-            throw Error(ErrorKind::unprocessable, "not_ready", *problem, {{"field", "audience.segment"}});
-    for (const auto& [channel, content] : spec.content)
-        if (const auto* t = content.as_object().if_contains("template"))
-            if (auto problem = refs.check_template(t->as_string(), *parse_channel(channel)))
-                throw Error(ErrorKind::unprocessable, "not_ready", *problem,
-                            {{"field", "content." + std::string(channel) + ".template"}});
-}
-
-void mark_changed(Campaign& c, const Context& ctx, Timestamp now) {
-    c.updated_at = now;
-    c.updated_by = ctx.actor();
-    ++c.revision;
-}
-
-void set_status(Campaign& c, CampaignStatus to, Timestamp now) {
-    if (c.status != to) c.status_changed_at = now;
-    c.status = to;
-}
-
-// First activation makes the current spec live version 1.
-void go_live(Tx& tx, Campaign& c, const Context& ctx, Timestamp now) {
-    if (c.live_version > 0) return;
-    c.live_version = 1;
-    tx.insert_campaign_version(c, CampaignVersion{1, c.spec, now, ctx.actor()});
-}
-
-// Applies one people's action to the campaign inside the caller's transaction.
-void apply_action(Tx& tx, Campaign& c, const Sandbox& sandbox, CampaignAction action, const Context& ctx, Timestamp now) {
-    const LifecycleFacts f = facts(sandbox, c, now);
-    const Transition t = transition(c.status, action, f);
-    if (!t.allowed) throw transition_error(c, action, f, t.refusal);
-    const CampaignStatus from = c.status;
-    switch (action) {
-        case CampaignAction::submit:
-            require_ready(tx, c, c.spec);
-            c.submitted_by = ctx.actor();
-            break;
-        case CampaignAction::withdraw:
-            if (ctx.actor() != c.submitted_by && !is_tenant_admin(ctx.caller))
-                throw Error(ErrorKind::forbidden, "forbidden", "only the submitter (or an administrator) can withdraw it");
-            c.submitted_by.clear();
-            break;
-        case CampaignAction::activate:
-            require_ready(tx, c, c.spec);
-            go_live(tx, c, ctx, now);
-            break;
-        case CampaignAction::archive: c.status_before_archive = c.status; break;
-        case CampaignAction::unarchive: c.status_before_archive.reset(); break;
-        case CampaignAction::activate_draft:
-            require_ready(tx, c, c.draft->spec);
-            c.spec = c.draft->spec;
-            c.draft.reset();
-            ++c.live_version;
-            tx.insert_campaign_version(c, CampaignVersion{c.live_version, c.spec, now, ctx.actor()});
-            break;
-        case CampaignAction::discard_draft: c.draft.reset(); break;
-        default: break;
-    }
-    set_status(c, t.to, now);
-    if (c.status == CampaignStatus::active && !c.activated_at) c.activated_at = now;
-    mark_changed(c, ctx, now);
-    tx.update_campaign(c);
-    append_audit(tx, ctx.audit(c.tenant, audit_name(action), c.sandbox + "/campaigns/" + c.id,
-                               {{"from", to_string(from)}, {"to", to_string(c.status)}}));
-}
-
-Campaign duplicate_of(Tx& tx, const Campaign& original, const Context& ctx, Timestamp now) {
-    Campaign copy;
-    copy.tenant = original.tenant;
-    copy.sandbox = original.sandbox;
-    copy.id = new_object_id("cmp_");
-    copy.type = original.type;
-    copy.spec = original.spec;
-    const std::string suffix = " (copy)";
-    copy.spec.name = original.spec.name.substr(0, 200 - suffix.size()) + suffix;
-    copy.tags = original.tags;
-    copy.key = choose_key(std::nullopt, original.key + "-copy",
-                          [&](std::string_view k) { return tx.campaign_key_exists(copy.tenant, copy.sandbox, k); });
-    copy.status = CampaignStatus::draft;
-    copy.status_changed_at = copy.created_at = copy.updated_at = now;
-    copy.created_by = copy.updated_by = ctx.actor();
-    tx.insert_campaign(copy);
-    append_audit(tx, ctx.audit(copy.tenant, "campaign.duplicate", copy.sandbox + "/campaigns/" + copy.id,
-                               {{"from_campaign", original.id}}));
-    return copy;
-}
 
 // Reads "type" only where it may change (drafts); "key" never changes.
 void check_immutable(const Fields&, const json::object& body, const Campaign& c) {
@@ -265,22 +110,24 @@ http::Response create_campaign(Context& ctx) {
         Sandbox s = path_sandbox(tx, ctx);
         SandboxReferences refs(tx, c.tenant, c.sandbox);
         c.spec = parse_spec(body, refs, false);
+        c.spec_edited_by = ctx.actor();
         restore_secrets(c.spec, nullptr);
         c.key = choose_key(key, c.spec.name, [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
         tx.insert_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.create", c.sandbox + "/campaigns/" + c.id, {{"key", c.key}}));
-        return std::pair{c, s};
+        return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
     });
-    return campaign_response(201, created, facts(sandbox, created, now));
+    return campaign_response(201, created, sandbox);
 }
 
 http::Response get_campaign(Context& ctx) {
     const Timestamp now = ctx.now();
-    const auto [c, sandbox] = ctx.store().read([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
-        return std::pair{existing_campaign(tx, ctx), s};
+    const auto [c, f] = ctx.store().read([&](Tx& tx) {
+        const Sandbox s = path_sandbox(tx, ctx);
+        Campaign campaign = existing_campaign(tx, ctx);
+        return std::pair{campaign, Gate(tx, ctx.caller.tenant).facts(s, campaign, now, ctx.actor())};
     });
-    return campaign_response(200, c, facts(sandbox, c, now));
+    return campaign_response(200, c, f);
 }
 
 http::Response list_campaigns(Context& ctx) {
@@ -309,12 +156,14 @@ http::Response list_campaigns(Context& ctx) {
     if (const auto cursor = ctx.query("cursor")) q.after = decode_cursor(*cursor);
 
     const Timestamp now = ctx.now();
-    const auto [page, sandbox] = ctx.store().read([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
-        return std::pair{tx.campaigns(q), s};
-    });
     json::array items;
-    for (const Campaign& c : page.items) items.push_back(campaign_json(c, facts(sandbox, c, now), false));
+    const CampaignPage page = ctx.store().read([&](Tx& tx) {
+        const Sandbox s = path_sandbox(tx, ctx);
+        CampaignPage result = tx.campaigns(q);
+        const Gate gate(tx, ctx.caller.tenant);
+        for (const Campaign& c : result.items) items.push_back(campaign_json(c, gate.facts(s, c, now, ctx.actor()), false));
+        return result;
+    });
     json::value next = nullptr;
     if (page.more) next = json::value(encode_cursor(page.items.back()));
     return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}, {"total", page.total}});
@@ -333,7 +182,7 @@ http::Response update_campaign(Context& ctx) {
     const bool spec_change = touches_spec(body) || type_text.has_value();
 
     const Timestamp now = ctx.now();
-    const auto [updated, sandbox] = ctx.store().write([&](Tx& tx) {
+    const auto [updated, facts] = ctx.store().write([&](Tx& tx) {
         Sandbox s = path_sandbox(tx, ctx);
         Campaign c = existing_campaign(tx, ctx);
         ctx.require_if_match(etag(c.created_at, c.revision));
@@ -363,19 +212,20 @@ http::Response update_campaign(Context& ctx) {
             restore_secrets(spec, &c.spec);
             if (rule.mode == EditMode::via_draft_version) {
                 // Editing a live campaign creates its one draft version; the live version runs on untouched.
-                c.draft = DraftVersion{std::move(spec), now, ctx.actor()};
+                c.draft = DraftVersion{std::move(spec), now, ctx.actor(), false};
                 changes["draft_version"] = "created";
             } else {
                 c.spec = std::move(spec);
+                c.spec_edited_by = ctx.actor();
                 changes["spec"] = "edited";
             }
         }
         mark_changed(c, ctx, now);
         tx.update_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.update", c.sandbox + "/campaigns/" + c.id, std::move(changes)));
-        return std::pair{c, s};
+        return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
     });
-    return campaign_response(200, updated, facts(sandbox, updated, now));
+    return campaign_response(200, updated, facts);
 }
 
 http::Response delete_campaign(Context& ctx) {
@@ -384,7 +234,7 @@ http::Response delete_campaign(Context& ctx) {
         const Sandbox s = path_sandbox(tx, ctx);
         const Campaign c = existing_campaign(tx, ctx);
         ctx.require_if_match(etag(c.created_at, c.revision));
-        const LifecycleFacts f = facts(s, c, now);
+        const LifecycleFacts f = Gate(tx, c.tenant).facts(s, c, now, ctx.actor());
         const Transition t = transition(c.status, CampaignAction::remove, f);
         if (!t.allowed) throw transition_error(c, CampaignAction::remove, f, t.refusal);
         tx.delete_campaign(c.tenant, c.sandbox, c.id);
@@ -399,24 +249,33 @@ http::Response campaign_action(Context& ctx) {
     const auto action = parse_campaign_action(name);
     if (!action) throw Error::not_found("campaign action " + name);
     const json::object body = ctx.body();
-    Fields(body).finish();  // actions take no fields yet; a typo'd one is an error, not ignored
+    Fields f(body);
+    ActionOptions options;
+    const bool activation = *action == CampaignAction::activate || *action == CampaignAction::activate_draft;
+    if (activation) options.bypass_reason = f.optional_string("bypass_reason", 2000);
+    if (options.bypass_reason && options.bypass_reason->empty())
+        throw Error::invalid_field("bypass_reason", "bypass_reason must say why");
+    f.finish();  // a typo'd field is an error, not ignored
     const Timestamp now = ctx.now();
     if (*action == CampaignAction::duplicate) {
-        const auto [copy, sandbox] = ctx.store().write([&](Tx& tx) {
-            Sandbox s = path_sandbox(tx, ctx);
-            return std::pair{duplicate_of(tx, existing_campaign(tx, ctx), ctx, now), s};
+        const auto [copy, facts] = ctx.store().write([&](Tx& tx) {
+            const Sandbox s = path_sandbox(tx, ctx);
+            Campaign created = duplicate_of(tx, existing_campaign(tx, ctx), ctx, now);
+            return std::pair{created, Gate(tx, ctx.caller.tenant).facts(s, created, now, ctx.actor())};
         });
-        return campaign_response(201, copy, facts(sandbox, copy, now));
+        return campaign_response(201, copy, facts);
     }
-    const auto [c, sandbox] = ctx.store().write([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
+    const auto [c, facts] = ctx.store().write([&](Tx& tx) {
+        const Sandbox s = path_sandbox(tx, ctx);
         Campaign campaign = existing_campaign(tx, ctx);
         if (const auto if_match = ctx.request.header("if-match"); !if_match.empty())
             ctx.require_if_match(etag(campaign.created_at, campaign.revision));
-        apply_action(tx, campaign, s, *action, ctx, now);
-        return std::pair{campaign, s};
+        const Gate gate(tx, ctx.caller.tenant);
+        apply_action(tx, gate, campaign, s, *action, ctx, now, options);
+        campaign = existing_campaign(tx, ctx);
+        return std::pair{campaign, gate.facts(s, campaign, now, ctx.actor())};
     });
-    return campaign_response(200, c, facts(sandbox, c, now));
+    return campaign_response(200, c, facts);
 }
 
 http::Response bulk_campaigns(Context& ctx) {
@@ -443,7 +302,7 @@ http::Response bulk_campaigns(Context& ctx) {
             const CampaignStatus status = ctx.store().write([&](Tx& tx) {
                 const Sandbox s = path_sandbox(tx, ctx);
                 Campaign c = or_not_found(tx.campaign(ctx.caller.tenant, s.id, id), "campaign");
-                apply_action(tx, c, s, *action, ctx, ctx.now());
+                apply_action(tx, Gate(tx, s.tenant), c, s, *action, ctx, ctx.now());
                 return c.status;
             });
             results.push_back(json::object{{"id", id}, {"ok", true}, {"status", to_string(status)}});
@@ -475,11 +334,13 @@ http::Response put_campaign_draft(Context& ctx) {
             throw Error::conflict("not_live", "only a scheduled, active or paused campaign has a draft version; edit a "
                                               "draft campaign with PATCH",
                                   {{"status", to_string(campaign.status)}});
+        if (campaign.draft && campaign.draft->in_review)
+            throw Error::conflict("content_locked", "the draft version is in review: withdraw the review first");
         SandboxReferences refs(tx, campaign.tenant, campaign.sandbox);
         const bool created = !campaign.draft;
         CampaignSpec spec = parse_spec(body, refs, true);
         restore_secrets(spec, campaign.draft ? &campaign.draft->spec : &campaign.spec);
-        campaign.draft = DraftVersion{std::move(spec), now, ctx.actor()};
+        campaign.draft = DraftVersion{std::move(spec), now, ctx.actor(), false};
         mark_changed(campaign, ctx, now);
         tx.update_campaign(campaign);
         append_audit(tx, ctx.audit(campaign.tenant, created ? "campaign.draft_create" : "campaign.draft_update",
@@ -496,7 +357,7 @@ http::Response delete_campaign_draft(Context& ctx) {
     ctx.store().write([&](Tx& tx) {
         const Sandbox s = path_sandbox(tx, ctx);
         Campaign c = existing_campaign(tx, ctx);
-        apply_action(tx, c, s, CampaignAction::discard_draft, ctx, now);
+        apply_action(tx, Gate(tx, s.tenant), c, s, CampaignAction::discard_draft, ctx, now);
     });
     return no_content();
 }
@@ -518,7 +379,7 @@ http::Response post_execution_event(Context& ctx) {
     f.finish();
     if (type != "failed" && type != "warning") throw Error::invalid_field("type", "type must be failed or warning");
     const Timestamp now = ctx.now();
-    const auto [c, sandbox] = ctx.store().write([&](Tx& tx) {
+    const auto [c, facts] = ctx.store().write([&](Tx& tx) {
         Sandbox s = path_sandbox(tx, ctx);
         Campaign campaign = existing_campaign(tx, ctx);
         const CampaignStatus from = campaign.status;
@@ -530,7 +391,7 @@ http::Response post_execution_event(Context& ctx) {
                                                  "closed campaigns",
                                   {{"status", to_string(campaign.status)}});
         if (type == "failed") {
-            const LifecycleFacts lf = facts(s, campaign, now);
+            const LifecycleFacts lf = Gate(tx, s.tenant).facts(s, campaign, now, ctx.actor());
             const Transition t = transition(campaign.status, CampaignAction::execution_failed, lf);
             if (!t.allowed) throw transition_error(campaign, CampaignAction::execution_failed, lf, t.refusal);
             set_status(campaign, t.to, now);
@@ -541,9 +402,9 @@ http::Response post_execution_event(Context& ctx) {
         append_audit(tx, ctx.audit(campaign.tenant, "campaign.execution_" + type,
                                    campaign.sandbox + "/campaigns/" + campaign.id,
                                    {{"from", to_string(from)}, {"to", to_string(campaign.status)}, {"reason", reason}}));
-        return std::pair{campaign, s};
+        return std::pair{campaign, Gate(tx, s.tenant).facts(s, campaign, now, ctx.actor())};
     });
-    return campaign_response(200, c, facts(sandbox, c, now));
+    return campaign_response(200, c, facts);
 }
 
 http::Response get_calendar(Context& ctx) {

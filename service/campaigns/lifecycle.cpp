@@ -10,7 +10,7 @@ namespace {
 using S = CampaignStatus;
 using A = CampaignAction;
 
-constexpr std::array<std::pair<A, std::string_view>, 21> action_names{{
+constexpr std::array<std::pair<A, std::string_view>, 22> action_names{{
     {A::submit, "submit"},
     {A::withdraw, "withdraw"},
     {A::request_changes, "request-changes"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<A, std::string_view>, 21> action_names{{
     {A::unarchive, "unarchive"},
     {A::duplicate, "duplicate"},
     {A::remove, "delete"},
+    {A::submit_draft, "submit-draft"},
     {A::activate_draft, "activate-draft"},
     {A::discard_draft, "discard-draft"},
     {A::start_reached, "start-reached"},
@@ -35,9 +36,9 @@ constexpr std::array<std::pair<A, std::string_view>, 21> action_names{{
 }};
 
 // The actions people can ask for through POST .../actions/{action}.
-constexpr std::array<A, 12> url_actions{A::submit, A::withdraw, A::activate, A::pause, A::resume, A::stop,
-                                         A::close, A::archive, A::unarchive, A::duplicate, A::activate_draft,
-                                         A::discard_draft};
+constexpr std::array<A, 13> url_actions{A::submit, A::withdraw, A::activate, A::pause, A::resume, A::stop,
+                                         A::close, A::archive, A::unarchive, A::duplicate, A::submit_draft,
+                                         A::activate_draft, A::discard_draft};
 
 Transition to(S status) { return Transition{true, status, {}}; }
 Transition refuse(std::string why = "invalid_transition") { return Transition{false, S::draft, std::move(why)}; }
@@ -119,11 +120,16 @@ Transition transition(CampaignStatus from, CampaignAction action, const Lifecycl
         case A::duplicate: return to(from);
         // draft | delete | (gone) | only never-activated drafts
         case A::remove: return from == S::draft && !f.ever_activated ? to(S::draft) : refuse();
-        // draft version of a live campaign: activated (through the gate) or discarded; the status stays
+        // draft version of a live campaign: submitted, activated (through the gate) or discarded; the
+        // live version keeps running and the status stays. In review, the draft version is locked.
+        case A::submit_draft:
+            if (!is_live(from) || !f.has_draft_version || f.draft_in_review) return refuse();
+            return f.approval_required ? to(from) : refuse("approval_not_required");
         case A::activate_draft:
-            if (!is_live(from) || !f.has_draft_version) return refuse();
+            if (!is_live(from) || !f.has_draft_version || f.draft_in_review) return refuse();
             return f.approval_required ? refuse("approval_required") : to(from);
-        case A::discard_draft: return is_live(from) && f.has_draft_version ? to(from) : refuse();
+        case A::discard_draft:
+            return is_live(from) && f.has_draft_version && !f.draft_in_review ? to(from) : refuse();
         // scheduled | start time reached | active
         case A::start_reached: return from == S::scheduled ? to(S::active) : refuse();
         // orchestrated publishing | published | scheduled / active
@@ -156,7 +162,8 @@ EditRule edit_rule(CampaignStatus status, bool has_draft_version, bool tags_only
     if (status == S::draft) return {EditMode::direct, {}};
     if (status == S::in_review) return {EditMode::refused, "content_locked"};
     if (is_live(status)) {
-        // While a draft version exists the live version cannot be edited directly.
+        // While a draft version exists the live version cannot be edited directly; the draft
+        // version itself is edited with PUT .../draft (refused while it is in review).
         if (has_draft_version) return {EditMode::refused, "draft_version_exists"};
         return {EditMode::via_draft_version, {}};
     }

@@ -27,6 +27,7 @@ enum class CampaignAction {
     unarchive,
     duplicate,        // any status: a new draft; the campaign itself is unchanged
     remove,           // DELETE: never-activated drafts only
+    submit_draft,     // a live campaign's draft version goes to review (the live version runs on)
     activate_draft,   // the draft version replaces the live version
     discard_draft,
     // What happens to a campaign (scheduler, delivery engine, segment archive).
@@ -50,6 +51,7 @@ struct LifecycleFacts {
     bool start_in_future = false;    // schedule.start is after now
     bool recurring = false;
     bool has_draft_version = false;
+    bool draft_in_review = false;  // the draft version is locked in a review
     bool ever_activated = false;
     std::optional<CampaignStatus> status_before_archive;
 };

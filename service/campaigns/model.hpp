@@ -49,6 +49,7 @@ struct DraftVersion {
     CampaignSpec spec;
     Timestamp updated_at;
     std::string updated_by;
+    bool in_review = false;  // submitted for approval: locked until the review ends
 };
 
 struct Alert {
@@ -72,6 +73,8 @@ struct Campaign {
     std::optional<DraftVersion> draft;
     std::vector<Alert> alerts;
     std::string submitted_by;  // who put it in review
+    std::string spec_edited_by;  // the last editor of the content (cannot approve it)
+    boost::json::value bypass;   // null, or {"by","reason","at"} when activated by break-glass
     boost::json::value provenance;  // null unless imported
     Timestamp status_changed_at;
     std::string created_by;

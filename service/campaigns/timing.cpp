@@ -31,6 +31,7 @@ LifecycleFacts facts_of(const Campaign& c, Timestamp now, bool approval_required
     f.start_in_future = c.spec.schedule.start && *c.spec.schedule.start > now;
     f.recurring = c.spec.schedule.recurrence.has_value();
     f.has_draft_version = c.draft.has_value();
+    f.draft_in_review = c.draft && c.draft->in_review;
     f.ever_activated = c.live_version > 0;
     f.status_before_archive = c.status_before_archive;
     return f;

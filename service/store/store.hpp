@@ -2,6 +2,8 @@
 // The one storage interface. Handlers and domain code see only Store and Tx; SQLite (and later
 // PostgreSQL) implement them. A write is acknowledged only once it is durable.
 
+#include "approval/policy.hpp"
+#include "approval/review.hpp"
 #include "audit/record.hpp"
 #include "campaigns/model.hpp"
 #include "tenancy/model.hpp"
@@ -118,6 +120,24 @@ public:
     // Newest first.
     virtual std::vector<CampaignVersion> campaign_versions(std::string_view tenant, std::string_view sandbox,
                                                            std::string_view id) = 0;
+
+    virtual std::vector<approval::Policy> policies(std::string_view tenant) = 0;
+    virtual std::optional<approval::Policy> policy(std::string_view tenant, std::string_view id) = 0;
+    virtual void insert_policy(const approval::Policy& policy) = 0;
+    virtual void update_policy(const approval::Policy& policy) = 0;
+    virtual void delete_policy(std::string_view tenant, std::string_view id) = 0;
+
+    virtual std::optional<approval::Review> review(std::string_view tenant, std::string_view id) = 0;
+    // The pending review of a campaign (or of its draft version), if any.
+    virtual std::optional<approval::Review> pending_review(std::string_view tenant, std::string_view sandbox,
+                                                           std::string_view subject_id) = 0;
+    // Newest first.
+    virtual std::vector<approval::Review> reviews(std::string_view tenant, std::optional<approval::ReviewState> state,
+                                                  std::size_t limit) = 0;
+    virtual void insert_review(const approval::Review& review) = 0;
+    virtual void update_review(const approval::Review& review) = 0;
+    virtual std::vector<approval::Approval> approvals(std::string_view tenant, std::string_view review_id) = 0;
+    virtual void insert_approval(std::string_view tenant, std::string_view review_id, const approval::Approval& a) = 0;
 
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;

@@ -47,10 +47,14 @@ struct User {
     std::string id;
     std::string name;
     std::vector<RoleGrant> roles;
+    std::vector<std::string> permissions;  // extra grants beyond roles: "bypass_approval"
     Timestamp created_at;
     Timestamp updated_at;
     std::int64_t revision = 1;
 };
+
+// The break-glass permission: activate without the approvals a policy requires (always audited).
+inline constexpr std::string_view bypass_approval = "bypass_approval";
 
 struct Token {
     std::string id;

@@ -19,7 +19,7 @@ const std::vector<S> all_statuses{S::draft,     S::in_review, S::scheduled, S::a
 const std::vector<A> all_actions{A::submit,         A::withdraw,        A::request_changes, A::approve,
                                  A::activate,       A::pause,           A::resume,          A::stop,
                                  A::close,          A::archive,         A::unarchive,       A::duplicate,
-                                 A::remove,         A::activate_draft,  A::discard_draft,   A::start_reached,
+                                 A::remove,         A::submit_draft,    A::activate_draft,  A::discard_draft,   A::start_reached,
                                  A::publishing_done, A::completion_due, A::execution_failed, A::purge_due,
                                  A::segment_archived};
 
@@ -112,7 +112,8 @@ TEST(Lifecycle, EveryStatusTimesEveryAction) {
             if (it == expected.end()) {
                 EXPECT_FALSE(t.allowed) << what << " should be refused";
                 // Submitting where no approval applies is refused with its own reason.
-                const bool unneeded_submit = from == S::draft && action == A::submit;
+                const bool unneeded_submit = (from == S::draft && action == A::submit) ||
+                                             (is_live(from) && action == A::submit_draft);
                 EXPECT_EQ(t.refusal, unneeded_submit ? "approval_not_required" : "invalid_transition") << what;
             } else {
                 EXPECT_TRUE(t.allowed) << what << " should be allowed";
@@ -121,7 +122,7 @@ TEST(Lifecycle, EveryStatusTimesEveryAction) {
             ++checked;
         }
     }
-    EXPECT_EQ(checked, 11 * 21);
+    EXPECT_EQ(checked, 11 * 22);
 }
 
 TEST(Lifecycle, TheApprovalGateDecidesBetweenSubmitAndActivate) {
@@ -165,6 +166,17 @@ TEST(Lifecycle, UnarchiveRestoresButNeverRestartsSending) {
         f.status_before_archive = before;
         EXPECT_EQ(transition(S::archived, A::unarchive, f).to, after) << to_string(before);
     }
+}
+
+TEST(Lifecycle, ADraftVersionInReviewIsLocked) {
+    LifecycleFacts f = baseline();
+    f.approval_required = true;
+    EXPECT_EQ(transition(S::active, A::submit_draft, f).to, S::active);
+    f.draft_in_review = true;
+    EXPECT_FALSE(transition(S::active, A::submit_draft, f).allowed);
+    EXPECT_FALSE(transition(S::active, A::discard_draft, f).allowed);
+    f.approval_required = false;
+    EXPECT_FALSE(transition(S::active, A::activate_draft, f).allowed);
 }
 
 TEST(Lifecycle, OnlyNeverActivatedDraftsCanBeDeleted) {

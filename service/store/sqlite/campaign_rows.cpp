@@ -41,7 +41,8 @@ std::string draft_json(const std::optional<DraftVersion>& d) {
     if (!d) return {};
     return json::serialize(json::object{{"spec", spec_to_json(d->spec)},
                                         {"updated_at", to_millis(d->updated_at)},
-                                        {"updated_by", d->updated_by}});
+                                        {"updated_by", d->updated_by},
+                                        {"in_review", d->in_review}});
 }
 
 std::string alerts_json(const std::vector<Alert>& alerts) {
@@ -133,7 +134,8 @@ Campaign read_campaign(const Statement& st) {
     if (auto draft = st.optional_text(8)) {
         const json::value d = parse_json(*draft);
         c.draft = DraftVersion{spec_from_json(d.at("spec").as_object()), from_millis(d.at("updated_at").as_int64()),
-                               std::string(d.at("updated_by").as_string())};
+                               std::string(d.at("updated_by").as_string()), false};
+        if (const auto* in_review = d.as_object().if_contains("in_review")) c.draft->in_review = in_review->as_bool();
     }
     const json::value tags = parse_json(st.text(9));
     for (const auto& t : tags.as_array()) c.tags.emplace_back(t.as_string());
@@ -151,6 +153,8 @@ Campaign read_campaign(const Statement& st) {
     c.updated_at = from_millis(st.integer(18));
     c.updated_by = st.text(19);
     c.revision = st.integer(20);
+    c.spec_edited_by = st.text(21);
+    c.bypass = parse_json(st.text(22));
     return c;
 }
 
@@ -188,12 +192,12 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
     const char* sql =
         insert ? "INSERT INTO campaigns(key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
                  "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, "
-                 "updated_by, revision, name, next_due_at, window_start, window_end, tenant, sandbox, id) "
-                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                 "updated_by, revision, name, next_due_at, window_start, window_end, spec_edited_by, bypass, tenant, "
+                 "sandbox, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                : "UPDATE campaigns SET key = ?, type = ?, status = ?, status_before_archive = ?, spec = ?, draft = ?, "
                  "tags = ?, alerts = ?, provenance = ?, live_version = ?, activated_at = ?, submitted_by = ?, "
                  "status_changed_at = ?, created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ?, "
-                 "name = ?, next_due_at = ?, window_start = ?, window_end = ? "
+                 "name = ?, next_due_at = ?, window_start = ?, window_end = ?, spec_edited_by = ?, bypass = ? "
                  "WHERE tenant = ? AND sandbox = ? AND id = ?";
     const auto due = next_due(c);
     const auto span = calendar_span(c);
@@ -211,9 +215,78 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
         .bind(20, due ? std::optional<std::int64_t>(to_millis(due->at)) : std::nullopt)
         .bind(21, span ? std::optional<std::int64_t>(to_millis(span->first)) : std::nullopt)
         .bind(22, span && span->second ? std::optional<std::int64_t>(to_millis(*span->second)) : std::nullopt)
-        .bind(23, c.tenant).bind(24, c.sandbox).bind(25, c.id)
+        .bind(23, c.spec_edited_by).bind(24, json::serialize(c.bypass))
+        .bind(25, c.tenant).bind(26, c.sandbox).bind(27, c.id)
         .run();
     refresh_derived(db, c);
+}
+
+approval::Policy read_policy(const Statement& st) {
+    approval::Policy p;
+    p.tenant = st.text(0);
+    p.id = st.text(1);
+    p.name = st.text(2);
+    p.scope = parse_stored(approval::parse_scope(st.text(3)), "policy scope");
+    p.conditions = approval::parse_conditions(parse_json(st.text(4)), "conditions");
+    p.approvers = approval::parse_approvers(parse_json(st.text(5)), "approvers");
+    p.required = static_cast<int>(st.integer(6));
+    p.active = st.integer(7) != 0;
+    p.created_at = from_millis(st.integer(8));
+    p.created_by = st.text(9);
+    p.updated_at = from_millis(st.integer(10));
+    p.updated_by = st.text(11);
+    p.revision = st.integer(12);
+    return p;
+}
+
+void write_policy(Connection& db, const approval::Policy& p, bool insert) {
+    const char* sql = insert ? "INSERT INTO approval_policies(name, scope, conditions, approvers, required, active, "
+                               "created_at, created_by, updated_at, updated_by, revision, tenant, id) "
+                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             : "UPDATE approval_policies SET name = ?, scope = ?, conditions = ?, approvers = ?, "
+                               "required = ?, active = ?, created_at = ?, created_by = ?, updated_at = ?, "
+                               "updated_by = ?, revision = ? WHERE tenant = ? AND id = ?";
+    db.prepare(sql)
+        .bind(1, p.name).bind(2, approval::to_string(p.scope)).bind(3, json::serialize(approval::to_json(p.conditions)))
+        .bind(4, json::serialize(approval::to_json(p.approvers))).bind(5, std::int64_t{p.required})
+        .bind(6, std::int64_t{p.active ? 1 : 0}).bind(7, to_millis(p.created_at)).bind(8, p.created_by)
+        .bind(9, to_millis(p.updated_at)).bind(10, p.updated_by).bind(11, p.revision).bind(12, p.tenant).bind(13, p.id)
+        .run();
+}
+
+approval::Review read_review(const Statement& st) {
+    approval::Review r;
+    r.tenant = st.text(0);
+    r.id = st.text(1);
+    r.scope = parse_stored(approval::parse_scope(st.text(2)), "review scope");
+    r.sandbox = st.text(3);
+    r.subject_kind = st.text(4);
+    r.subject_id = st.text(5);
+    r.subject_name = st.text(6);
+    r.digest = st.text(7);
+    r.state = parse_stored(approval::parse_review_state(st.text(8)), "review state");
+    r.requested_by = st.text(9);
+    r.last_editor = st.text(10);
+    r.requested_at = from_millis(st.integer(11));
+    r.decided_at = time_or_null(st.optional_integer(12));
+    r.decided_by = st.text(13);
+    r.comment = st.text(14);
+    return r;
+}
+
+void write_review(Connection& db, const approval::Review& r, bool insert) {
+    const char* sql = insert ? "INSERT INTO reviews(scope, sandbox, subject_kind, subject_id, subject_name, digest, "
+                               "state, requested_by, last_editor, requested_at, decided_at, decided_by, comment, tenant, "
+                               "id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             : "UPDATE reviews SET scope = ?, sandbox = ?, subject_kind = ?, subject_id = ?, "
+                               "subject_name = ?, digest = ?, state = ?, requested_by = ?, last_editor = ?, "
+                               "requested_at = ?, decided_at = ?, decided_by = ?, comment = ? WHERE tenant = ? AND id = ?";
+    db.prepare(sql)
+        .bind(1, approval::to_string(r.scope)).bind(2, r.sandbox).bind(3, r.subject_kind).bind(4, r.subject_id)
+        .bind(5, r.subject_name).bind(6, r.digest).bind(7, approval::to_string(r.state)).bind(8, r.requested_by)
+        .bind(9, r.last_editor).bind(10, to_millis(r.requested_at)).bind(11, millis_or_null(r.decided_at))
+        .bind(12, r.decided_by).bind(13, r.comment).bind(14, r.tenant).bind(15, r.id)
+        .run();
 }
 
 CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {

@@ -19,7 +19,13 @@ inline constexpr std::string_view template_columns =
 inline constexpr std::string_view campaign_columns =
     "tenant, sandbox, id, key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
     "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, updated_by, "
-    "revision";
+    "revision, spec_edited_by, bypass";
+inline constexpr std::string_view policy_columns =
+    "tenant, id, name, scope, conditions, approvers, required, active, created_at, created_by, updated_at, "
+    "updated_by, revision";
+inline constexpr std::string_view review_columns =
+    "tenant, id, scope, sandbox, subject_kind, subject_id, subject_name, digest, state, requested_by, last_editor, "
+    "requested_at, decided_at, decided_by, comment";
 
 Segment read_segment(const Statement& st);
 Template read_template(const Statement& st);
@@ -29,6 +35,11 @@ void write_segment(Connection& db, const Segment& s, bool insert);
 void write_template(Connection& db, const Template& t, bool insert);
 // Inserts or updates the row, then refreshes tags, channels and references.
 void write_campaign(Connection& db, const Campaign& c, bool insert);
+
+approval::Policy read_policy(const Statement& st);
+void write_policy(Connection& db, const approval::Policy& p, bool insert);
+approval::Review read_review(const Statement& st);
+void write_review(Connection& db, const approval::Review& r, bool insert);
 
 CampaignPage query_campaigns(Connection& db, const CampaignQuery& q);
 

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 2> all{{
+constexpr std::array<Migration, 3> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -184,6 +184,59 @@ CREATE TABLE campaign_versions (
     activated_at INTEGER NOT NULL,
     activated_by TEXT NOT NULL,
     PRIMARY KEY (tenant, sandbox, campaign_id, version)
+) WITHOUT ROWID;
+)sql"},
+    {3, "approval policies, reviews and their approvals; break-glass", R"sql(
+ALTER TABLE users ADD COLUMN permissions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE campaigns ADD COLUMN spec_edited_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE campaigns ADD COLUMN bypass TEXT NOT NULL DEFAULT 'null';
+
+CREATE TABLE approval_policies (
+    tenant     TEXT NOT NULL REFERENCES tenants(id),
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    scope      TEXT NOT NULL,
+    conditions TEXT NOT NULL,
+    approvers  TEXT NOT NULL,
+    required   INTEGER NOT NULL,
+    active     INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    revision   INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+
+CREATE TABLE reviews (
+    tenant       TEXT NOT NULL REFERENCES tenants(id),
+    id           TEXT NOT NULL,
+    scope        TEXT NOT NULL,
+    sandbox      TEXT NOT NULL,
+    subject_kind TEXT NOT NULL,
+    subject_id   TEXT NOT NULL,
+    subject_name TEXT NOT NULL,
+    digest       TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    last_editor  TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    decided_at   INTEGER,
+    decided_by   TEXT NOT NULL,
+    comment      TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE INDEX reviews_by_state ON reviews(tenant, state, requested_at);
+CREATE INDEX reviews_by_subject ON reviews(tenant, sandbox, subject_id, state);
+
+CREATE TABLE review_approvals (
+    tenant    TEXT NOT NULL,
+    review_id TEXT NOT NULL,
+    user_id   TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    comment   TEXT NOT NULL,
+    PRIMARY KEY (tenant, review_id, user_id)
 ) WITHOUT ROWID;
 )sql"},
 }};

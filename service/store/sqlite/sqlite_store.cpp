@@ -23,6 +23,12 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
+std::string strings_json(const std::vector<std::string>& items) {
+    boost::json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return boost::json::serialize(out);
+}
+
 std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
     if (!t) return std::nullopt;
     return to_millis(*t);
@@ -141,7 +147,7 @@ public:
 
     std::optional<User> user(std::string_view tenant, std::string_view id) override {
         auto st = db_.prepare(
-            "SELECT tenant, id, name, created_at, updated_at, revision FROM users WHERE tenant = ? AND id = ?");
+            "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? AND id = ?");
         st.bind(1, tenant).bind(2, id);
         if (!st.step()) return std::nullopt;
         User u = read_user(st);
@@ -153,7 +159,7 @@ public:
         std::vector<User> out;
         {
             auto st = db_.prepare(
-                "SELECT tenant, id, name, created_at, updated_at, revision FROM users WHERE tenant = ? ORDER BY id");
+                "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? ORDER BY id");
             st.bind(1, tenant);
             while (st.step()) out.push_back(read_user(st));
         }
@@ -163,24 +169,26 @@ public:
 
     void insert_user(const User& u) override {
         db_.prepare(
-               "INSERT INTO users(tenant, id, name, created_at, updated_at, revision) VALUES(?, ?, ?, ?, ?, ?)")
+               "INSERT INTO users(tenant, id, name, created_at, updated_at, revision, permissions) VALUES(?, ?, ?, ?, ?, ?, ?)")
             .bind(1, u.tenant)
             .bind(2, u.id)
             .bind(3, u.name)
             .bind(4, to_millis(u.created_at))
             .bind(5, to_millis(u.updated_at))
             .bind(6, u.revision)
+            .bind(7, strings_json(u.permissions))
             .run();
         insert_roles(u);
     }
 
     void update_user(const User& u) override {
-        db_.prepare("UPDATE users SET name = ?, updated_at = ?, revision = ? WHERE tenant = ? AND id = ?")
+        db_.prepare("UPDATE users SET name = ?, updated_at = ?, revision = ?, permissions = ? WHERE tenant = ? AND id = ?")
             .bind(1, u.name)
             .bind(2, to_millis(u.updated_at))
             .bind(3, u.revision)
-            .bind(4, u.tenant)
-            .bind(5, u.id)
+            .bind(4, strings_json(u.permissions))
+            .bind(5, u.tenant)
+            .bind(6, u.id)
             .run();
         db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND user_id = ?").bind(1, u.tenant).bind(2, u.id).run();
         insert_roles(u);
@@ -376,6 +384,75 @@ public:
         return out;
     }
 
+    std::vector<approval::Policy> policies(std::string_view tenant) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::policy_columns) + " FROM approval_policies WHERE tenant = ? ORDER BY created_at, id");
+        st.bind(1, tenant);
+        std::vector<approval::Policy> out;
+        while (st.step()) out.push_back(sqlite::read_policy(st));
+        return out;
+    }
+
+    std::optional<approval::Policy> policy(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::policy_columns) + " FROM approval_policies WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_policy(st);
+    }
+
+    void insert_policy(const approval::Policy& p) override { sqlite::write_policy(db_, p, true); }
+    void update_policy(const approval::Policy& p) override { sqlite::write_policy(db_, p, false); }
+
+    void delete_policy(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM approval_policies WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+    }
+
+    std::optional<approval::Review> review(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::review_columns) + " FROM reviews WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_review(st);
+    }
+
+    std::optional<approval::Review> pending_review(std::string_view tenant, std::string_view sandbox,
+                                                   std::string_view subject_id) override {
+        auto st = db_.prepare("SELECT " + std::string(sqlite::review_columns) +
+                              " FROM reviews WHERE tenant = ? AND sandbox = ? AND subject_id = ? AND state = 'pending'");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, subject_id);
+        if (!st.step()) return std::nullopt;
+        return sqlite::read_review(st);
+    }
+
+    std::vector<approval::Review> reviews(std::string_view tenant, std::optional<approval::ReviewState> state,
+                                          std::size_t limit) override {
+        const std::string sql = "SELECT " + std::string(sqlite::review_columns) + " FROM reviews WHERE tenant = ?" +
+                                (state ? " AND state = ?" : "") + " ORDER BY requested_at DESC, id DESC LIMIT ?";
+        auto st = db_.prepare(sql);
+        int i = 1;
+        st.bind(i++, tenant);
+        if (state) st.bind(i++, approval::to_string(*state));
+        st.bind(i, static_cast<std::int64_t>(limit));
+        std::vector<approval::Review> out;
+        while (st.step()) out.push_back(sqlite::read_review(st));
+        return out;
+    }
+
+    void insert_review(const approval::Review& r) override { sqlite::write_review(db_, r, true); }
+    void update_review(const approval::Review& r) override { sqlite::write_review(db_, r, false); }
+
+    std::vector<approval::Approval> approvals(std::string_view tenant, std::string_view review_id) override {
+        auto st = db_.prepare("SELECT user_id, digest, at, comment FROM review_approvals WHERE tenant = ? AND review_id = ? ORDER BY at, user_id");
+        st.bind(1, tenant).bind(2, review_id);
+        std::vector<approval::Approval> out;
+        while (st.step()) out.push_back(approval::Approval{st.text(0), st.text(1), from_millis(st.integer(2)), st.text(3)});
+        return out;
+    }
+
+    void insert_approval(std::string_view tenant, std::string_view review_id, const approval::Approval& a) override {
+        db_.prepare("INSERT INTO review_approvals(tenant, review_id, user_id, digest, at, comment) VALUES(?, ?, ?, ?, ?, ?)")
+            .bind(1, tenant).bind(2, review_id).bind(3, a.user).bind(4, a.digest).bind(5, to_millis(a.at)).bind(6, a.comment)
+            .run();
+    }
+
     std::optional<AuditRecord> last_audit(std::string_view tenant) override {
         auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? ORDER BY seq DESC LIMIT 1");
         st.bind(1, tenant);
@@ -439,6 +516,7 @@ private:
         u.created_at = from_millis(st.integer(3));
         u.updated_at = from_millis(st.integer(4));
         u.revision = st.integer(5);
+        for (const auto& p : boost::json::parse(st.text(6)).as_array()) u.permissions.emplace_back(p.as_string());
         return u;
     }
 

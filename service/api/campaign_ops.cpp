@@ -169,7 +169,11 @@ void apply_action(Tx& tx, const Gate& gate, Campaign& c, const Sandbox& sandbox,
     const bool activation = action == CampaignAction::activate || action == CampaignAction::activate_draft;
     bool bypassed = false;
     if (activation && f.approval_required && options.bypass_reason) {
-        // Break-glass: a separate permission, and always audited.
+        // Break-glass: a separate permission, and always audited. It only matters where the
+        // action would be valid without the gate; otherwise the transition error says more.
+        LifecycleFacts open = f;
+        open.approval_required = false;
+        if (const Transition t = transition(c.status, action, open); !t.allowed) throw transition_error(c, action, f, t.refusal);
         if (!has_permission(tx, ctx, bypass_approval))
             throw Error(ErrorKind::forbidden, "bypass_not_permitted", "bypassing approval needs the bypass_approval permission");
         f.approval_required = false;

@@ -60,6 +60,19 @@ http::Response list_campaign_versions(Context& ctx);
 http::Response post_execution_event(Context& ctx);
 http::Response get_calendar(Context& ctx);
 
+http::Response list_policies(Context& ctx);
+http::Response create_policy(Context& ctx);
+http::Response get_policy(Context& ctx);
+http::Response update_policy(Context& ctx);
+http::Response delete_policy(Context& ctx);
+http::Response policy_action(Context& ctx);
+
+http::Response list_reviews(Context& ctx);
+http::Response get_review(Context& ctx);
+http::Response approve_review(Context& ctx);
+http::Response request_review_changes(Context& ctx);
+http::Response withdraw_review(Context& ctx);
+
 http::Response advance_test_clock(Context& ctx);
 
 http::Response list_audit(Context& ctx);

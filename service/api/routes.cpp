@@ -72,6 +72,21 @@ std::vector<http::Route> routes(bool test_clock) {
         {"POST", s + "/campaigns/{campaign}/execution-events", P::sandbox_edit, post_execution_event,
          "the delivery engine reports a failure or a warning"},
         {"GET", s + "/calendar", P::sandbox_read, get_calendar, "active and scheduled campaigns of an ISO week"},
+
+        {"GET", t + "/approval-policies", P::tenant_admin, list_policies, "list approval policies"},
+        {"POST", t + "/approval-policies", P::tenant_admin, create_policy, "create an approval policy"},
+        {"GET", t + "/approval-policies/{policy}", P::tenant_admin, get_policy, "get an approval policy"},
+        {"PATCH", t + "/approval-policies/{policy}", P::tenant_admin, update_policy, "edit an inactive policy"},
+        {"DELETE", t + "/approval-policies/{policy}", P::tenant_admin, delete_policy, "delete an inactive policy"},
+        {"POST", t + "/approval-policies/{policy}/actions/{action}", P::tenant_admin, policy_action,
+         "activate, deactivate or duplicate a policy"},
+
+        {"GET", t + "/reviews", P::tenant_member, list_reviews, "reviews, e.g. those waiting for me"},
+        {"GET", t + "/reviews/{review}", P::tenant_member, get_review, "a review: content, diff, approvals"},
+        {"POST", t + "/reviews/{review}/approve", P::tenant_member, approve_review, "approve (eligible reviewers)"},
+        {"POST", t + "/reviews/{review}/request-changes", P::tenant_member, request_review_changes,
+         "send it back to draft (a veto)"},
+        {"POST", t + "/reviews/{review}/withdraw", P::tenant_member, withdraw_review, "withdraw (the submitter)"},
     };
     if (test_clock)
         table.push_back({"POST", "/v1/operator/clock", P::operator_only, advance_test_clock,

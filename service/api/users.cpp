@@ -48,6 +48,17 @@ void keep_an_admin(Tx& tx, std::string_view tenant, std::string_view changing_us
         throw Error::conflict("last_admin", "the tenant would be left without an administrator (admin on \"*\")");
 }
 
+// Permissions beyond roles that an administrator can grant: today only the break-glass one.
+std::vector<std::string> read_permissions(const json::array& array) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        if (!array[i].is_string() || array[i].get_string() != bypass_approval)
+            throw Error::invalid_field("permissions[" + std::to_string(i) + "]", "the only permission is bypass_approval");
+        if (out.empty()) out.emplace_back(array[i].get_string());
+    }
+    return out;
+}
+
 json::array roles_json(const std::vector<RoleGrant>& roles) {
     json::array out;
     for (const RoleGrant& g : roles) out.push_back(to_json(g));
@@ -75,6 +86,7 @@ http::Response create_user(Context& ctx) {
     u.id = fields.required_string("id", 64);
     u.name = fields.required_string("name", max_name_length);
     const json::array* roles = fields.optional_array("roles");
+    if (const json::array* permissions = fields.optional_array("permissions")) u.permissions = read_permissions(*permissions);
     fields.finish();
     if (!is_user_id(u.id))
         throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9, '.', '_' and '-', starting and ending with a letter or digit");
@@ -101,6 +113,7 @@ http::Response update_user(Context& ctx) {
     const auto id = fields.optional_string("id", 64);
     const auto name = fields.optional_string("name", max_name_length);
     const json::array* roles = fields.optional_array("roles");
+    const json::array* permissions = fields.optional_array("permissions");
     fields.finish();
     if (name && name->empty()) throw Error::invalid_field("name", "name must not be empty");
     const User updated = ctx.store().write([&](Tx& tx) {
@@ -116,6 +129,12 @@ http::Response update_user(Context& ctx) {
             u.roles = read_roles(tx, u.tenant, *roles);
             if (!grants_tenant_admin(u.roles)) keep_an_admin(tx, u.tenant, u.id);
             changes["roles"] = roles_json(u.roles);
+        }
+        if (permissions) {
+            u.permissions = read_permissions(*permissions);
+            json::array granted;
+            for (const auto& p : u.permissions) granted.emplace_back(p);
+            changes["permissions"] = std::move(granted);
         }
         u.updated_at = ctx.now();
         ++u.revision;

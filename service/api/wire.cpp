@@ -35,9 +35,12 @@ json::object to_json(const RoleGrant& g) { return {{"sandbox", g.sandbox}, {"rol
 json::object to_json(const User& u) {
     json::array roles;
     for (const RoleGrant& g : u.roles) roles.push_back(to_json(g));
+    json::array permissions;
+    for (const auto& p : u.permissions) permissions.emplace_back(p);
     return {{"id", u.id},
             {"name", u.name},
             {"roles", std::move(roles)},
+            {"permissions", std::move(permissions)},
             {"created_at", format_rfc3339(u.created_at)},
             {"updated_at", format_rfc3339(u.updated_at)}};
 }
@@ -129,6 +132,7 @@ json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool 
         alerts.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", format_rfc3339(a.at)}});
     out["alerts"] = std::move(alerts);
     out["provenance"] = c.provenance;
+    out["bypass"] = c.bypass;  // {"by","reason","at"} when activated by break-glass
     out["created_at"] = format_rfc3339(c.created_at);
     out["created_by"] = c.created_by;
     out["updated_at"] = format_rfc3339(c.updated_at);

@@ -2,6 +2,7 @@
 // How ferry's objects look on the wire (see docs/openapi.json), and their entity tags.
 
 #include "api/json_io.hpp"
+#include "approval/policy.hpp"
 #include "audit/record.hpp"
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/model.hpp"
@@ -24,6 +25,7 @@ boost::json::object to_json(const Segment& segment);
 boost::json::object to_json(const Template& t);
 boost::json::object to_json(const DraftVersion& draft);
 boost::json::object to_json(const CampaignVersion& version);
+boost::json::object to_json(const approval::Policy& policy);
 
 // A campaign as GET shows it; `facts` decide allowed_actions. With full=false (lists), the draft
 // version is reduced to "has_draft_version".

@@ -97,6 +97,13 @@ protected:
             }
             replace("campaign", id);
         }
+        if (row.path.find("{policy}") != std::string::npos) {
+            auto policy = c.post("/v1/tenants/" + tenant.id + "/approval-policies",
+                                 R"({"name":"P)" + n + R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":"never"}]},"approvers":{"role":"reviewer"},"required_approvals":1,"active":false})",
+                                 tenant.admin_token);
+            replace("policy", created_id(policy));
+        }
+        if (row.path.find("{review}") != std::string::npos) replace("review", pending_review(c, tenant, base, n));
         if (row.path.find("/segments/") != std::string::npos || row.path.find("/templates/") != std::string::npos)
             replace("action", "archive");
         replace("action", "duplicate");
@@ -119,6 +126,10 @@ protected:
         else if (row.path.ends_with("/campaigns/bulk"))
             body = R"({"action":"pause","ids":[")" + created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
         if (row.path.ends_with("/calendar")) path += "?week=2026-W48";
+        else if (row.method == "POST" && row.path.ends_with("/approval-policies"))
+            body = R"({"name":"New )" + n + R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
+        else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";
+        else if (row.path.ends_with("/request-changes")) body = R"({"comment":"please fix"})";
         return {path, body};
     }
 
@@ -132,6 +143,26 @@ protected:
     static std::string created_id(const HttpResponse& res) {
         if (res.status != 201) throw std::runtime_error("fixture creation failed: " + res.body);
         return std::string(res.json().at("id").as_string());
+    }
+
+    // A campaign in review: an active policy on a tag only this campaign carries, approvers the
+    // reviewer role, written and submitted by the editor.
+    std::string pending_review(HttpClient& c, const TenantFixture& tenant, const std::string& base, const std::string& n) {
+        const std::string tag = "gate" + n;
+        created_id(c.post("/v1/tenants/" + tenant.id + "/approval-policies",
+                          R"({"name":"Gate )" + n + R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":")" +
+                              tag + R"("}]},"approvers":{"role":"reviewer"},"required_approvals":2})",
+                          tenant.admin_token));
+        const std::string id = created_id(c.post(
+            base + "/campaigns",
+            R"({"name":"R)" + n + R"(","type":"api_triggered","tags":[")" + tag + R"("],"channels":["sms"],"content":{"sms":{"body":"hi"}}})",
+            tenant.token_of.at("editor")));
+        auto submitted = c.post(base + "/campaigns/" + id + "/actions/submit", "{}", tenant.token_of.at("editor"));
+        if (submitted.status != 200) throw std::runtime_error("submit failed: " + submitted.body);
+        auto reviews = c.get("/v1/tenants/" + tenant.id + "/reviews", tenant.admin_token).json();
+        for (const auto& r : reviews.at("items").as_array())
+            if (r.at("subject").at("campaign") == boost::json::value(id)) return std::string(r.at("id").as_string());
+        throw std::runtime_error("no review for " + id);
     }
 
     static std::string campaign_body(const std::string& n) {

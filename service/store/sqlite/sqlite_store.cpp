@@ -516,7 +516,8 @@ private:
         u.created_at = from_millis(st.integer(3));
         u.updated_at = from_millis(st.integer(4));
         u.revision = st.integer(5);
-        for (const auto& p : boost::json::parse(st.text(6)).as_array()) u.permissions.emplace_back(p.as_string());
+        const boost::json::value permissions = boost::json::parse(st.text(6));
+        for (const auto& p : permissions.as_array()) u.permissions.emplace_back(p.as_string());
         return u;
     }
 

@@ -7,9 +7,11 @@
 #include "observability/log.hpp"
 #include "openapi_document.hpp"
 #include "scheduler/scheduler.hpp"
+#include "webhooks/dispatcher.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <CLI/CLI.hpp>
+#include <curl/curl.h>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -91,6 +93,9 @@ int main(int argc, char** argv) {
     bool test_clock = false;
     std::string test_clock_start;
     double scheduler_interval = 1.0;
+    bool allow_private_webhooks = false;
+    double webhook_retry_base = 2.0;
+    double webhook_retry_max = 3600.0;
 
     cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
@@ -131,6 +136,14 @@ int main(int argc, char** argv) {
                    "seconds between scheduler passes (time-driven campaign transitions)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cli.add_flag("--allow-private-webhooks", allow_private_webhooks,
+                 "let webhooks target loopback and private addresses (refused by default)");
+    cli.add_option("--webhook-retry-base", webhook_retry_base, "seconds before the first webhook retry (doubles each time)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--webhook-retry-max", webhook_retry_max, "longest wait between webhook retries, seconds")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cli.add_flag("--test-clock", test_clock,
                  "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
                  "where it was at the last stop");
@@ -155,6 +168,8 @@ int main(int argc, char** argv) {
     ferry::log::parse_level(log_level, level);
     ferry::log::set_level(level);
     std::signal(SIGPIPE, SIG_IGN);
+    // libcurl's global state must be set up once, before any thread uses it (webhook deliveries).
+    curl_global_init(CURL_GLOBAL_DEFAULT);
 
     ListenAddress address;
     if (!parse_listen(listen, address)) {
@@ -201,7 +216,7 @@ int main(int argc, char** argv) {
         ferry::api::Services services{*store, clock, metrics,
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
-                                      [&scheduler] { scheduler.run_once(); }};
+                                      [&scheduler] { scheduler.run_once(); }, allow_private_webhooks};
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;
@@ -230,10 +245,17 @@ int main(int argc, char** argv) {
                                        {"tls", options.tls_cert.has_value()},
                                        {"data_dir", data_dir},
                                        {"threads", threads}});
+        ferry::webhooks::DispatcherOptions dispatch;
+        dispatch.allow_private = allow_private_webhooks;
+        dispatch.retry_base = seconds_to_ms(webhook_retry_base);
+        dispatch.retry_max = seconds_to_ms(webhook_retry_max);
+        ferry::webhooks::Dispatcher dispatcher(*store, dispatch);
         scheduler.start();
+        dispatcher.start();
         server.run();
         server_ptr = nullptr;
         scheduler.stop();
+        dispatcher.stop();
         ferry::log::info("stopped", {});
         ferry::log::flush();
         return 0;

@@ -5,6 +5,7 @@
 #include "api/wire.hpp"
 #include "campaigns/timing.hpp"
 #include "core/canonical_json.hpp"
+#include "webhooks/events.hpp"
 
 #include <algorithm>
 
@@ -141,6 +142,10 @@ void open_review(Tx& tx, Campaign& c, const Sandbox& sandbox, bool draft_version
     tx.insert_review(r);
     append_audit(tx, ctx.audit(c.tenant, "review.request", "reviews/" + r.id,
                                {{"campaign", c.id}, {"kind", r.subject_kind}, {"digest", r.digest}}));
+    webhooks::emit(tx, c.tenant, "review.requested",
+                   {{"review", r.id}, {"kind", r.subject_kind}, {"campaign", c.id}, {"sandbox", r.sandbox},
+                    {"name", r.subject_name}, {"requested_by", r.requested_by}, {"digest", r.digest}},
+                   now);
 }
 
 bool has_permission(Tx& tx, const Context& ctx, std::string_view permission) {
@@ -150,6 +155,14 @@ bool has_permission(Tx& tx, const Context& ctx, std::string_view permission) {
 }
 
 }  // namespace
+
+void announce_status(Tx& tx, const Campaign& c, CampaignStatus from, Timestamp now, std::string_view by) {
+    if (from == c.status) return;
+    webhooks::emit(tx, c.tenant, "campaign.status_changed",
+                   {{"campaign", c.id}, {"key", c.key}, {"sandbox", c.sandbox}, {"from", to_string(from)},
+                    {"to", to_string(c.status)}, {"by", by}},
+                   now);
+}
 
 void mark_changed(Campaign& c, const Context& ctx, Timestamp now) {
     c.updated_at = now;
@@ -235,6 +248,7 @@ void apply_action(Tx& tx, const Gate& gate, Campaign& c, const Sandbox& sandbox,
     tx.update_campaign(c);
     append_audit(tx, ctx.audit(c.tenant, audit_name(action), c.sandbox + "/campaigns/" + c.id,
                                {{"from", to_string(from)}, {"to", to_string(c.status)}}));
+    announce_status(tx, c, from, now, ctx.actor());
     if (bypassed)
         append_audit(tx, ctx.audit(c.tenant, "campaign.bypass_approval", c.sandbox + "/campaigns/" + c.id,
                                    {{"action", to_string(action)}, {"reason", *options.bypass_reason}}));
@@ -280,6 +294,11 @@ void end_review(Tx& tx, approval::Review& review, Campaign& c, approval::ReviewS
     const std::string action = state == approval::ReviewState::withdrawn ? "review.withdraw" : "review.request_changes";
     append_audit(tx, ctx.audit(c.tenant, action, "reviews/" + review.id,
                                {{"campaign", c.id}, {"from", to_string(from)}, {"to", to_string(c.status)}, {"comment", comment}}));
+    webhooks::emit(tx, c.tenant, "review.decided",
+                   {{"review", review.id}, {"campaign", c.id}, {"decision", approval::to_string(state)},
+                    {"by", ctx.actor()}, {"comment", comment}},
+                   now);
+    announce_status(tx, c, from, now, ctx.actor());
 }
 
 void complete_review(Tx& tx, const Gate& gate, approval::Review& review, Campaign& c, const Sandbox& sandbox,
@@ -306,6 +325,11 @@ void complete_review(Tx& tx, const Gate& gate, approval::Review& review, Campaig
     append_audit(tx, ctx.audit(c.tenant, "campaign.approve", c.sandbox + "/campaigns/" + c.id,
                                {{"review", review.id}, {"from", to_string(from)}, {"to", to_string(c.status)},
                                 {"live_version", c.live_version}}));
+    webhooks::emit(tx, c.tenant, "review.decided",
+                   {{"review", review.id}, {"campaign", c.id}, {"decision", "approved"}, {"by", ctx.actor()},
+                    {"live_version", c.live_version}},
+                   now);
+    announce_status(tx, c, from, now, ctx.actor());
 }
 
 }  // namespace ferry::api

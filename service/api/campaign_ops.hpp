@@ -71,6 +71,8 @@ void apply_action(Tx& tx, const Gate& gate, Campaign& c, const Sandbox& sandbox,
 Campaign duplicate_of(Tx& tx, const Campaign& original, const Context& ctx, Timestamp now);
 
 void mark_changed(Campaign& c, const Context& ctx, Timestamp now);
+// Emits campaign.status_changed when the status moved from `from`.
+void announce_status(Tx& tx, const Campaign& c, CampaignStatus from, Timestamp now, std::string_view by);
 void set_status(Campaign& c, CampaignStatus to, Timestamp now);
 
 // Ends a pending review (changes requested, or withdrawn): the campaign goes back to draft, or

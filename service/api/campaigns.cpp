@@ -399,6 +399,7 @@ http::Response post_execution_event(Context& ctx) {
         campaign.alerts.push_back(Alert{type == "failed" ? "execution_failed" : "warning", reason, now});
         mark_changed(campaign, ctx, now);
         tx.update_campaign(campaign);
+        announce_status(tx, campaign, from, now, ctx.actor());
         append_audit(tx, ctx.audit(campaign.tenant, "campaign.execution_" + type,
                                    campaign.sandbox + "/campaigns/" + campaign.id,
                                    {{"from", to_string(from)}, {"to", to_string(campaign.status)}, {"reason", reason}}));

@@ -32,6 +32,7 @@ struct Services {
     std::size_t max_json_depth = 64;
     ManualClock* test_clock = nullptr;        // set only under --test-clock
     std::function<void()> run_scheduler;      // one scheduler pass, now
+    bool allow_private_webhooks = false;      // --allow-private-webhooks
 };
 
 class Context {

@@ -73,6 +73,11 @@ http::Response approve_review(Context& ctx);
 http::Response request_review_changes(Context& ctx);
 http::Response withdraw_review(Context& ctx);
 
+http::Response list_webhooks(Context& ctx);
+http::Response create_webhook(Context& ctx);
+http::Response delete_webhook(Context& ctx);
+http::Response list_webhook_deliveries(Context& ctx);
+
 http::Response advance_test_clock(Context& ctx);
 
 http::Response list_audit(Context& ctx);

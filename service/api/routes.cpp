@@ -87,6 +87,12 @@ std::vector<http::Route> routes(bool test_clock) {
         {"POST", t + "/reviews/{review}/request-changes", P::tenant_member, request_review_changes,
          "send it back to draft (a veto)"},
         {"POST", t + "/reviews/{review}/withdraw", P::tenant_member, withdraw_review, "withdraw (the submitter)"},
+
+        {"GET", t + "/webhooks", P::tenant_admin, list_webhooks, "list webhooks"},
+        {"POST", t + "/webhooks", P::tenant_admin, create_webhook, "subscribe a URL to events"},
+        {"DELETE", t + "/webhooks/{webhook}", P::tenant_admin, delete_webhook, "delete a webhook"},
+        {"GET", t + "/webhooks/{webhook}/deliveries", P::tenant_admin, list_webhook_deliveries,
+         "delivery attempts, newest first"},
     };
     if (test_clock)
         table.push_back({"POST", "/v1/operator/clock", P::operator_only, advance_test_clock,

@@ -1,5 +1,6 @@
 // Segments (audiences) and templates (reusable content): the objects campaigns depend on.
 
+#include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
@@ -164,6 +165,7 @@ http::Response segment_action(Context& ctx) {
                 c.updated_by = ctx.actor();
                 ++c.revision;
                 tx.update_campaign(c);
+                announce_status(tx, c, *c.status_before_archive, now, ctx.actor());
                 append_audit(tx, ctx.audit(s.tenant, "campaign.archive", s.sandbox + "/campaigns/" + c.id,
                                            {{"from", to_string(*c.status_before_archive)}, {"reason", "segment archived"},
                                             {"segment", s.id}}));

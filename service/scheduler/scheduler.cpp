@@ -4,6 +4,7 @@
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/timing.hpp"
 #include "observability/log.hpp"
+#include "webhooks/events.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -105,6 +106,10 @@ std::size_t Scheduler::advance(Tx& tx, const CampaignRef& ref, Timestamp now) {
         if (c.status == CampaignStatus::active && !c.activated_at) c.activated_at = event->at;
         audit(tx, c, audit_name(event->action), now,
               {{"from", to_string(from)}, {"to", to_string(c.status)}, {"due_at", format_rfc3339(event->at)}});
+        webhooks::emit(tx, c.tenant, "campaign.status_changed",
+                       {{"campaign", c.id}, {"key", c.key}, {"sandbox", c.sandbox}, {"from", to_string(from)},
+                        {"to", to_string(c.status)}, {"by", "scheduler"}},
+                       now);
         ++steps;
     }
     if (steps > 0) {

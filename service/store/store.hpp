@@ -7,6 +7,7 @@
 #include "audit/record.hpp"
 #include "campaigns/model.hpp"
 #include "tenancy/model.hpp"
+#include "webhooks/model.hpp"
 
 #include <functional>
 #include <optional>
@@ -138,6 +139,19 @@ public:
     virtual void update_review(const approval::Review& review) = 0;
     virtual std::vector<approval::Approval> approvals(std::string_view tenant, std::string_view review_id) = 0;
     virtual void insert_approval(std::string_view tenant, std::string_view review_id, const approval::Approval& a) = 0;
+
+    virtual std::vector<Webhook> webhooks(std::string_view tenant) = 0;
+    virtual std::optional<Webhook> webhook(std::string_view tenant, std::string_view id) = 0;
+    virtual void insert_webhook(const Webhook& webhook) = 0;
+    // Deletes the webhook; its undelivered events are dropped with it.
+    virtual void delete_webhook(std::string_view tenant, std::string_view id) = 0;
+    virtual void insert_outbox(const OutboxItem& item) = 0;
+    // Pending items, of any tenant, due at or before `now`, oldest first.
+    virtual std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) = 0;
+    virtual void update_outbox(const OutboxItem& item) = 0;
+    virtual void insert_delivery(const Delivery& delivery) = 0;
+    // Newest first.
+    virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) = 0;
 
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;

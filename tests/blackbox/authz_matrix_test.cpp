@@ -103,6 +103,8 @@ protected:
                                  tenant.admin_token);
             replace("policy", created_id(policy));
         }
+        if (row.path.find("{webhook}") != std::string::npos)
+            replace("webhook", created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
         if (row.path.find("{review}") != std::string::npos) replace("review", pending_review(c, tenant, base, n));
         if (row.path.find("/segments/") != std::string::npos || row.path.find("/templates/") != std::string::npos)
             replace("action", "archive");
@@ -130,6 +132,7 @@ protected:
             body = R"({"name":"New )" + n + R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
         else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";
         else if (row.path.ends_with("/request-changes")) body = R"({"comment":"please fix"})";
+        else if (row.method == "POST" && row.path.ends_with("/webhooks")) body = webhook_body;
         return {path, body};
     }
 
@@ -169,6 +172,9 @@ protected:
         return R"({"name":"C)" + n + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"hi"}}})";
     }
 
+    // The matrix's ferryd allows private webhook destinations, so a loopback URL is accepted.
+    const std::string webhook_body = R"({"url":"http://127.0.0.1:9/hook","events":["review.requested"],"secret":"0123456789abcdef"})";
+
     const std::string draft_spec = R"({"name":"Next","channels":["sms"],"content":{"sms":{"body":"hello again"}}})";
 
     std::string token_for(const std::string& caller, const TenantFixture& tenant) {
@@ -177,7 +183,7 @@ protected:
         return tenant.token_of.at(caller);
     }
 
-    FerrydProcess server;
+    FerrydProcess server{FerrydOptions{{"--allow-private-webhooks"}, {}}};
     TenantFixture acme;
     TenantFixture globex;
     int counter = 0;

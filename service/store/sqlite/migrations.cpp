@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 3> all{{
+constexpr std::array<Migration, 4> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -238,6 +238,47 @@ CREATE TABLE review_approvals (
     comment   TEXT NOT NULL,
     PRIMARY KEY (tenant, review_id, user_id)
 ) WITHOUT ROWID;
+)sql"},
+    {4, "webhooks, their outbox and delivery log", R"sql(
+CREATE TABLE webhooks (
+    tenant     TEXT NOT NULL REFERENCES tenants(id),
+    id         TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    events     TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant          TEXT NOT NULL,
+    webhook_id      TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    event_type      TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    state           TEXT NOT NULL,
+    last_error      TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
+
+CREATE TABLE webhook_deliveries (
+    tenant      TEXT NOT NULL,
+    webhook_id  TEXT NOT NULL,
+    event_id    TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    attempt     INTEGER NOT NULL,
+    at          INTEGER NOT NULL,
+    status_code INTEGER NOT NULL,
+    error       TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    PRIMARY KEY (tenant, webhook_id, event_id, attempt)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_recent ON webhook_deliveries(tenant, webhook_id, at DESC);
 )sql"},
 }};
 

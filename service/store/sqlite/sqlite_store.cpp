@@ -453,6 +453,92 @@ public:
             .run();
     }
 
+    std::vector<Webhook> webhooks(std::string_view tenant) override {
+        auto st = db_.prepare("SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? ORDER BY created_at, id");
+        st.bind(1, tenant);
+        std::vector<Webhook> out;
+        while (st.step()) out.push_back(read_webhook(st));
+        return out;
+    }
+
+    std::optional<Webhook> webhook(std::string_view tenant, std::string_view id) override {
+        auto st = db_.prepare("SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? AND id = ?");
+        st.bind(1, tenant).bind(2, id);
+        if (!st.step()) return std::nullopt;
+        return read_webhook(st);
+    }
+
+    void insert_webhook(const Webhook& w) override {
+        db_.prepare("INSERT INTO webhooks(tenant, id, url, events, secret, created_at, created_by) VALUES(?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, w.tenant).bind(2, w.id).bind(3, w.url).bind(4, strings_json(w.events)).bind(5, w.secret)
+            .bind(6, to_millis(w.created_at)).bind(7, w.created_by)
+            .run();
+    }
+
+    void delete_webhook(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM outbox WHERE tenant = ? AND webhook_id = ? AND state = 'pending'").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM webhooks WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+    }
+
+    void insert_outbox(const OutboxItem& o) override {
+        db_.prepare("INSERT INTO outbox(tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
+                    "next_attempt_at, state, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, o.tenant).bind(2, o.webhook_id).bind(3, o.event_id).bind(4, o.event_type).bind(5, o.payload)
+            .bind(6, to_millis(o.created_at)).bind(7, std::int64_t{o.attempts}).bind(8, to_millis(o.next_attempt_at))
+            .bind(9, to_string(o.state)).bind(10, o.last_error)
+            .run();
+    }
+
+    std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) override {
+        auto st = db_.prepare("SELECT seq, tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
+                              "next_attempt_at, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+                              "ORDER BY next_attempt_at, seq LIMIT ?");
+        st.bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<OutboxItem> out;
+        while (st.step()) {
+            OutboxItem o;
+            o.seq = st.integer(0);
+            o.tenant = st.text(1);
+            o.webhook_id = st.text(2);
+            o.event_id = st.text(3);
+            o.event_type = st.text(4);
+            o.payload = st.text(5);
+            o.created_at = from_millis(st.integer(6));
+            o.attempts = static_cast<int>(st.integer(7));
+            o.next_attempt_at = from_millis(st.integer(8));
+            o.last_error = st.text(9);
+            out.push_back(std::move(o));
+        }
+        return out;
+    }
+
+    void update_outbox(const OutboxItem& o) override {
+        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ? WHERE seq = ?")
+            .bind(1, std::int64_t{o.attempts}).bind(2, to_millis(o.next_attempt_at)).bind(3, to_string(o.state))
+            .bind(4, o.last_error).bind(5, o.seq)
+            .run();
+    }
+
+    void insert_delivery(const Delivery& d) override {
+        db_.prepare("INSERT OR REPLACE INTO webhook_deliveries(tenant, webhook_id, event_id, event_type, attempt, at, "
+                    "status_code, error, duration_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, d.tenant).bind(2, d.webhook_id).bind(3, d.event_id).bind(4, d.event_type)
+            .bind(5, std::int64_t{d.attempt}).bind(6, to_millis(d.at)).bind(7, std::int64_t{d.status_code})
+            .bind(8, d.error).bind(9, d.duration_ms)
+            .run();
+    }
+
+    std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) override {
+        auto st = db_.prepare("SELECT tenant, webhook_id, event_id, event_type, attempt, at, status_code, error, duration_ms "
+                              "FROM webhook_deliveries WHERE tenant = ? AND webhook_id = ? ORDER BY at DESC, attempt DESC LIMIT ?");
+        st.bind(1, tenant).bind(2, webhook_id).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<Delivery> out;
+        while (st.step())
+            out.push_back(Delivery{st.text(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.integer(4)),
+                                   from_millis(st.integer(5)), static_cast<int>(st.integer(6)), st.text(7), st.integer(8)});
+        return out;
+    }
+
     std::optional<AuditRecord> last_audit(std::string_view tenant) override {
         auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? ORDER BY seq DESC LIMIT 1");
         st.bind(1, tenant);
@@ -547,6 +633,19 @@ private:
         r.prev_hash = st.text(8);
         r.hash = st.text(9);
         return r;
+    }
+
+    static Webhook read_webhook(const Statement& st) {
+        Webhook w;
+        w.tenant = st.text(0);
+        w.id = st.text(1);
+        w.url = st.text(2);
+        const boost::json::value events = boost::json::parse(st.text(3));
+        for (const auto& e : events.as_array()) w.events.emplace_back(e.as_string());
+        w.secret = st.text(4);
+        w.created_at = from_millis(st.integer(5));
+        w.created_by = st.text(6);
+        return w;
     }
 
     bool exists(const char* sql, std::string_view a, std::string_view b, std::string_view c) {

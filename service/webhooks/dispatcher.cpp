@@ -1,0 +1,183 @@
+#include "webhooks/dispatcher.hpp"
+
+#include "core/crypto.hpp"
+#include "observability/log.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netdb.h>
+#include <openssl/hmac.h>
+
+#include <boost/url/parse.hpp>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+namespace ferry::webhooks {
+
+namespace {
+
+bool is_public_v4(std::uint32_t a) {
+    const auto in = [&](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+    return !(in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12) ||
+             in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000);
+}
+
+bool is_public(const sockaddr* sa) {
+    if (sa->sa_family == AF_INET)
+        return is_public_v4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(reinterpret_cast<const in6_addr*>(a)) || IN6_IS_ADDR_UNSPECIFIED(reinterpret_cast<const in6_addr*>(a)) ||
+            IN6_IS_ADDR_LINKLOCAL(reinterpret_cast<const in6_addr*>(a)) || (a[0] & 0xFE) == 0xFC)  // fc00::/7 unique local
+            return false;
+        if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(a)))
+            return is_public_v4(static_cast<std::uint32_t>(a[12]) << 24U | static_cast<std::uint32_t>(a[13]) << 16U |
+                                static_cast<std::uint32_t>(a[14]) << 8U | a[15]);
+        return true;
+    }
+    return false;
+}
+
+struct CurlHandle {
+    CURL* curl = curl_easy_init();
+    ~CurlHandle() { curl_easy_cleanup(curl); }
+};
+
+struct CurlList {
+    curl_slist* list = nullptr;
+    ~CurlList() { curl_slist_free_all(list); }
+    void add(const std::string& s) { list = curl_slist_append(list, s.c_str()); }
+};
+
+std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+struct Attempt {
+    int status = 0;
+    std::string error;
+};
+
+Attempt post(const Webhook& hook, const OutboxItem& item, const DispatcherOptions& options, std::int64_t unix_now) {
+    if (const std::string problem = check_destination(hook.url, options.allow_private); !problem.empty())
+        return {0, problem};
+    CurlHandle h;
+    if (h.curl == nullptr) return {0, "curl_easy_init failed"};
+    CurlList headers;
+    headers.add("Content-Type: application/json");
+    headers.add("User-Agent: ferryd/0.1");
+    headers.add("Ferry-Event: " + item.event_type);
+    headers.add("Ferry-Delivery: " + item.event_id);
+    headers.add("Ferry-Signature: " + signature(hook.secret, item.payload, unix_now));
+    headers.add("Expect:");
+    curl_easy_setopt(h.curl, CURLOPT_URL, hook.url.c_str());
+    curl_easy_setopt(h.curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(h.curl, CURLOPT_POSTFIELDS, item.payload.data());
+    curl_easy_setopt(h.curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(item.payload.size()));
+    curl_easy_setopt(h.curl, CURLOPT_HTTPHEADER, headers.list);
+    curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+    curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h.curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect could lead anywhere
+    curl_easy_setopt(h.curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h.curl, CURLOPT_WRITEFUNCTION, discard);
+    const CURLcode rc = curl_easy_perform(h.curl);
+    if (rc != CURLE_OK) return {0, curl_easy_strerror(rc)};
+    long status = 0;
+    curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status >= 300) return {static_cast<int>(status), "receiver answered " + std::to_string(status)};
+    return {static_cast<int>(status), {}};
+}
+
+}  // namespace
+
+std::string check_destination(const std::string& url, bool allow_private) {
+    const auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed) return "not an absolute URL";
+    if (parsed->scheme() != "https" && parsed->scheme() != "http") return "only http and https URLs";
+    const std::string host = parsed->host_address();
+    if (host.empty()) return "the URL has no host";
+    if (allow_private) return {};
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return "the host does not resolve";
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
+    for (const addrinfo* a = found; a != nullptr; a = a->ai_next)
+        if (!is_public(a->ai_addr)) return "the host resolves to a loopback or private address";
+    return {};
+}
+
+std::string signature(const std::string& secret, const std::string& body, std::int64_t unix_seconds) {
+    const std::string signed_text = std::to_string(unix_seconds) + "." + body;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac, &length);
+    return "t=" + std::to_string(unix_seconds) + ",v1=" +
+           crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), length));
+}
+
+Dispatcher::Dispatcher(Store& store, DispatcherOptions options) : store_(store), options_(options) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+    thread_ = std::thread([this] {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+            lock.unlock();
+            std::size_t attempts = 0;
+            try {
+                attempts = run_once();
+            } catch (const std::exception& e) {
+                log::error("webhook dispatch failed", {{"error", e.what()}});
+            }
+            lock.lock();
+            // Poll often: events are committed by other threads, and a due retry should not wait.
+            if (attempts == 0) wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+        }
+    });
+}
+
+void Dispatcher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::size_t Dispatcher::run_once() {
+    const Timestamp now = clock_.now();
+    const auto due = store_.read([&](Tx& tx) { return tx.due_outbox(now, 32); });
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    for (OutboxItem item : due) {
+        const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });
+        if (!hook) continue;  // deleted meanwhile; its rows went with it
+        const auto started = std::chrono::steady_clock::now();
+        const Attempt result = post(*hook, item, options_, to_millis(now) / 1000);
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        ++item.attempts;
+        item.last_error = result.error;
+        if (result.error.empty()) {
+            item.state = OutboxState::delivered;
+        } else if (now - item.created_at >= options_.give_up_after) {
+            item.state = OutboxState::dead;
+        } else {
+            // Exponential backoff with jitter, so that many failing events do not retry in lockstep.
+            const double base = static_cast<double>(options_.retry_base.count()) * std::pow(2.0, item.attempts - 1);
+            const double capped = std::min(base, static_cast<double>(options_.retry_max.count()));
+            const double jittered = capped * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
+            item.next_attempt_at = clock_.now() + std::chrono::milliseconds(static_cast<std::int64_t>(jittered));
+        }
+        store_.write([&](Tx& tx) {
+            tx.update_outbox(item);
+            tx.insert_delivery(Delivery{item.tenant, item.webhook_id, item.event_id, item.event_type, item.attempts, now,
+                                        result.status, result.error, took.count()});
+        });
+    }
+    return due.size();
+}
+
+}  // namespace ferry::webhooks

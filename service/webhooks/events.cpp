@@ -1,0 +1,34 @@
+#include "webhooks/events.hpp"
+
+#include "core/crypto.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace ferry::webhooks {
+
+void emit(Tx& tx, std::string_view tenant, std::string_view type, boost::json::object data, Timestamp now) {
+    const auto hooks = tx.webhooks(tenant);
+    if (hooks.empty()) return;
+    const std::string event_id = "evt_" + crypto::random_base62(20);
+    const std::string payload = boost::json::serialize(boost::json::object{{"id", event_id},
+                                                                           {"type", type},
+                                                                           {"tenant", tenant},
+                                                                           {"created_at", format_rfc3339(now)},
+                                                                           {"data", std::move(data)}});
+    for (const Webhook& w : hooks) {
+        if (std::find(w.events.begin(), w.events.end(), type) == w.events.end()) continue;
+        OutboxItem item;
+        item.tenant = std::string(tenant);
+        item.webhook_id = w.id;
+        item.event_id = event_id;
+        item.event_type = std::string(type);
+        item.payload = payload;
+        item.created_at = now;
+        item.next_attempt_at = now;
+        tx.insert_outbox(item);
+    }
+}
+
+}  // namespace ferry::webhooks

@@ -1,0 +1,151 @@
+// Webhooks through the real ferryd: signed deliveries of review events, nothing lost while the
+// receiver is down and ferryd restarts, and private destinations refused.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "webhook_receiver.hpp"
+#include "world.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+#include <openssl/hmac.h>
+
+#include <set>
+
+using namespace ferry::test;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string secret = "whsec-0123456789abcdef";
+
+// Verifies "t=<unix>,v1=<hex>" against HMAC-SHA256(secret, "<t>.<body>").
+bool signature_valid(const std::string& header, const std::string& body) {
+    const auto comma = header.find(",v1=");
+    if (header.rfind("t=", 0) != 0 || comma == std::string::npos) return false;
+    const std::string t = header.substr(2, comma - 2);
+    const std::string given = header.substr(comma + 4);
+    const std::string text = t + "." + body;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(text.data()),
+         text.size(), mac, &len);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string expected;
+    for (unsigned int i = 0; i < len; ++i) {
+        expected.push_back(hex[mac[i] >> 4U]);
+        expected.push_back(hex[mac[i] & 0x0FU]);
+    }
+    return expected == given;
+}
+
+std::set<std::string> event_ids(const std::vector<WebhookReceiver::Request>& requests) {
+    std::set<std::string> ids;
+    for (const auto& r : requests) ids.emplace(json::parse(r.body).at("id").as_string());
+    return ids;
+}
+
+const std::vector<std::string> fast_retries{"--allow-private-webhooks", "--webhook-retry-base", "0.1",
+                                            "--webhook-retry-max", "0.5"};
+
+}  // namespace
+
+TEST(Webhooks, ReviewEventsArriveSigned) {
+    WebhookReceiver receiver;
+    FerrydProcess server({fast_retries, {}});
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"prod"});
+    const std::string rita = make_user(c, acme, "rita", R"([{"sandbox":"prod","role":"reviewer"}])");
+    const std::string roy = make_user(c, acme, "roy", R"([{"sandbox":"prod","role":"reviewer"}])");
+    auto hook = c.post("/v1/tenants/acme/webhooks",
+                       R"({"url":")" + receiver.url() + R"(","events":["review.requested","review.decided"],"secret":")" + secret + "\"}",
+                       acme.admin_token);
+    ASSERT_EQ(hook.status, 201) << hook.body;
+    EXPECT_EQ(hook.body.find(secret), std::string::npos);
+    ASSERT_EQ(c.post("/v1/tenants/acme/approval-policies", R"({"name":"two","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":2})", acme.admin_token).status, 201);
+    const std::string editor = acme.token_of.at("editor");
+    auto campaign = c.post("/v1/tenants/acme/sandboxes/prod/campaigns",
+                           R"({"name":"Signed","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})", editor);
+    const std::string id(campaign.json().at("id").as_string());
+    ASSERT_EQ(c.post("/v1/tenants/acme/sandboxes/prod/campaigns/" + id + "/actions/submit", "{}", editor).status, 200);
+    const auto reviews = c.get("/v1/tenants/acme/reviews", acme.admin_token).json();
+    const std::string review(reviews.at("items").as_array()[0].at("id").as_string());
+    ASSERT_EQ(c.post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", rita).status, 200);
+    ASSERT_EQ(c.post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", roy).status, 200);
+
+    ASSERT_TRUE(receiver.wait_for([](const auto& r) { return r.size() >= 2; }, 10s));
+    std::map<std::string, json::value> by_type;
+    for (const auto& r : receiver.received()) {
+        EXPECT_TRUE(signature_valid(r.headers.at("ferry-signature"), r.body)) << r.headers.at("ferry-signature");
+        const auto event = json::parse(r.body);
+        EXPECT_EQ(r.headers.at("ferry-event"), event.at("type").as_string());
+        EXPECT_EQ(r.headers.at("ferry-delivery"), event.at("id").as_string());
+        by_type[std::string(event.at("type").as_string())] = event;
+    }
+    ASSERT_TRUE(by_type.count("review.requested") && by_type.count("review.decided"));
+    EXPECT_EQ(by_type["review.requested"].at("data").at("review").as_string(), review);
+    EXPECT_EQ(by_type["review.decided"].at("data").at("decision").as_string(), "approved");
+    EXPECT_FALSE(signature_valid(receiver.received()[0].headers.at("ferry-signature"), receiver.received()[0].body + " "));
+    // Not subscribed: no status-change events.
+    for (const auto& [type, event] : by_type) EXPECT_NE(type, "campaign.status_changed");
+    const std::string hook_id(hook.json().at("id").as_string());
+    const auto log = c.get("/v1/tenants/acme/webhooks/" + hook_id + "/deliveries", acme.admin_token).json();
+    EXPECT_GE(log.at("items").as_array().size(), 2U);
+    EXPECT_TRUE(log.at("items").as_array()[0].at("ok").as_bool());
+}
+
+TEST(Webhooks, NothingIsLostWhileTheReceiverIsDownAndFerrydRestarts) {
+    WebhookReceiver receiver;
+    receiver.stop();  // down from the start
+    FerrydProcess server({fast_retries, {}});
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    auto hook = c.post("/v1/tenants/acme/webhooks",
+                       R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+                       acme.admin_token);
+    ASSERT_EQ(hook.status, 201) << hook.body;
+    const std::string editor = acme.token_of.at("editor");
+    int changes = 0;
+    for (int i = 0; i < 4; ++i) {
+        auto created = c.post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                              R"({"name":"C)" + std::to_string(i) + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                              editor);
+        const std::string base = "/v1/tenants/acme/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string());
+        for (const std::string action : {"activate", "pause", "resume"}) {
+            ASSERT_EQ(c.post(base + "/actions/" + action, "{}", editor).status, 200);
+            ++changes;
+        }
+    }
+    // Attempts fail while the receiver is down...
+    std::this_thread::sleep_for(800ms);
+    const std::string hook_id(hook.json().at("id").as_string());
+    const auto failures = c.get("/v1/tenants/acme/webhooks/" + hook_id + "/deliveries", acme.admin_token).json();
+    ASSERT_FALSE(failures.at("items").as_array().empty());
+    EXPECT_FALSE(failures.at("items").as_array()[0].at("ok").as_bool());
+    // ...ferryd crashes and comes back, then the receiver does.
+    server.kill9();
+    server.start();
+    receiver.start();
+    ASSERT_TRUE(receiver.wait_for([&](const auto& r) { return static_cast<int>(event_ids(r).size()) >= changes; }, 20s))
+        << "received " << event_ids(receiver.received()).size() << " of " << changes;
+    const auto all = receiver.received();
+    EXPECT_EQ(static_cast<int>(event_ids(all).size()), changes);
+    for (const auto& r : all) EXPECT_TRUE(signature_valid(r.headers.at("ferry-signature"), r.body));
+}
+
+TEST(Webhooks, PrivateDestinationsAreRefusedByDefault) {
+    FerrydProcess server;
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    for (const std::string url : {"http://127.0.0.1:8080/x", "http://10.1.2.3/x", "http://192.168.0.1/x", "http://[::1]/x",
+                                  "http://localhost/x", "ftp://example.com/x", "not a url"}) {
+        auto res = c.post("/v1/tenants/acme/webhooks",
+                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}", acme.admin_token);
+        EXPECT_EQ(res.status, 422) << url << " " << res.body;
+    }
+    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks", R"({"url":"http://10.1.2.3/x","events":["nope"],"secret":")" + secret + "\"}",
+                     acme.admin_token).status, 422);
+    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks", R"({"url":"http://10.1.2.3/x","events":["review.requested"],"secret":"short"})",
+                     acme.admin_token).status, 422);
+}

@@ -63,16 +63,25 @@ TEST(Webhooks, ReviewEventsArriveSigned) {
                        acme.admin_token);
     ASSERT_EQ(hook.status, 201) << hook.body;
     EXPECT_EQ(hook.body.find(secret), std::string::npos);
-    ASSERT_EQ(c.post("/v1/tenants/acme/approval-policies", R"({"name":"two","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":2})", acme.admin_token).status, 201);
-    const std::string editor = acme.token_of.at("editor");
+    // The policy of issue 4's first scenario: sandbox prod and channel email need 2 reviewers.
+    ASSERT_EQ(c.post("/v1/tenants/acme/approval-policies", R"({"name":"prod email","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"equals","value":"email"}]},"approvers":{"role":"reviewer"},"required_approvals":2})", acme.admin_token).status, 201);
+    const std::string editor = make_user(c, acme, "ed", R"([{"sandbox":"prod","role":"editor"}])");
+    const std::string segment(c.post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"All","rule":{}})", editor).json().at("id").as_string());
     auto campaign = c.post("/v1/tenants/acme/sandboxes/prod/campaigns",
-                           R"({"name":"Signed","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})", editor);
+                           R"({"name":"Signed","type":"action","channels":["email"],"audience":{"segment":")" + segment +
+                               R"("},"content":{"email":{"subject":"s","body":"b"}}})", editor);
     const std::string id(campaign.json().at("id").as_string());
-    ASSERT_EQ(c.post("/v1/tenants/acme/sandboxes/prod/campaigns/" + id + "/actions/submit", "{}", editor).status, 200);
+    const std::string campaign_path = "/v1/tenants/acme/sandboxes/prod/campaigns/" + id;
+    ASSERT_EQ(c.post(campaign_path + "/actions/submit", "{}", editor).json().at("status").as_string(), "in_review");
     const auto reviews = c.get("/v1/tenants/acme/reviews", acme.admin_token).json();
     const std::string review(reviews.at("items").as_array()[0].at("id").as_string());
-    ASSERT_EQ(c.post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", rita).status, 200);
-    ASSERT_EQ(c.post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", roy).status, 200);
+    const std::string approve = "/v1/tenants/acme/reviews/" + review + "/approve";
+    EXPECT_EQ(c.post(approve, "{}", editor).status, 403);
+    ASSERT_EQ(c.post(approve, "{}", rita).status, 200);
+    EXPECT_EQ(c.get(campaign_path, editor).json().at("status").as_string(), "in_review");
+    EXPECT_EQ(c.post(approve, "{}", rita).status, 409);
+    ASSERT_EQ(c.post(approve, "{}", roy).status, 200);
+    EXPECT_EQ(c.get(campaign_path, editor).json().at("status").as_string(), "active");
 
     ASSERT_TRUE(receiver.wait_for([](const auto& r) { return r.size() >= 2; }, 10s));
     std::map<std::string, json::value> by_type;

@@ -64,7 +64,9 @@ LifecycleFacts Gate::facts(const Sandbox& sandbox, const Campaign& c, Timestamp 
 const CampaignSpec& gated_spec(const Campaign& c) { return is_live(c.status) && c.draft ? c.draft->spec : c.spec; }
 
 std::string review_digest(const Campaign& c, const CampaignSpec& spec) {
-    return content_digest(json::object{{"type", to_string(c.type)}, {"spec", spec_to_json(spec)}});
+    json::array tags;
+    for (const auto& t : c.tags) tags.emplace_back(t);
+    return content_digest(json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)}, {"spec", spec_to_json(spec)}});
 }
 
 Campaign existing_campaign(Tx& tx, const Context& ctx) {
@@ -221,19 +223,14 @@ void apply_action(Tx& tx, const Gate& gate, Campaign& c, const Sandbox& sandbox,
             require_ready(tx, c, c.spec);
             go_live(tx, c, ctx.actor(), now);
             break;
-        case CampaignAction::archive: {
+        case CampaignAction::archive:
             c.status_before_archive = c.status;
-            // Archiving ends any pending review of the campaign.
-            if (auto review = tx.pending_review(c.tenant, c.sandbox, c.id)) {
-                review->state = approval::ReviewState::withdrawn;
-                review->decided_at = now;
-                review->decided_by = ctx.actor();
-                review->comment = "campaign archived";
-                tx.update_review(*review);
-                if (c.draft) c.draft->in_review = false;
-            }
+            cancel_pending_review(tx, c, ctx, now, "campaign archived");
             break;
-        }
+        case CampaignAction::stop:
+            // A stopped campaign never goes live again: a review of its draft version is moot.
+            cancel_pending_review(tx, c, ctx, now, "campaign stopped");
+            break;
         case CampaignAction::unarchive: c.status_before_archive.reset(); break;
         case CampaignAction::activate_draft:
             require_ready(tx, c, c.draft->spec);
@@ -273,6 +270,22 @@ Campaign duplicate_of(Tx& tx, const Campaign& original, const Context& ctx, Time
     append_audit(tx, ctx.audit(copy.tenant, "campaign.duplicate", copy.sandbox + "/campaigns/" + copy.id,
                                {{"from_campaign", original.id}}));
     return copy;
+}
+
+void cancel_pending_review(Tx& tx, Campaign& c, const Context& ctx, Timestamp now, const std::string& reason) {
+    auto review = tx.pending_review(c.tenant, c.sandbox, c.id);
+    if (!review) return;
+    review->state = approval::ReviewState::withdrawn;
+    review->decided_at = now;
+    review->decided_by = ctx.actor();
+    review->comment = reason;
+    tx.update_review(*review);
+    if (c.draft) c.draft->in_review = false;
+    append_audit(tx, ctx.audit(c.tenant, "review.withdraw", "reviews/" + review->id, {{"campaign", c.id}, {"reason", reason}}));
+    webhooks::emit(tx, c.tenant, "review.decided",
+                   {{"review", review->id}, {"campaign", c.id}, {"decision", "withdrawn"}, {"by", ctx.actor()},
+                    {"comment", reason}},
+                   now);
 }
 
 void end_review(Tx& tx, approval::Review& review, Campaign& c, approval::ReviewState state, const Context& ctx,
@@ -317,6 +330,9 @@ void complete_review(Tx& tx, const Gate& gate, approval::Review& review, Campaig
         set_status(c, t.to, now);
         c.submitted_by.clear();
     } else {
+        if (!is_live(c.status) || !c.draft)
+            throw Error::conflict("review_stale", "the campaign is no longer live: its draft version cannot go live",
+                                  {{"status", to_string(c.status)}});
         require_ready(tx, c, c.draft->spec);
         replace_live_with_draft(tx, c, review.requested_by, now);
     }

@@ -75,6 +75,10 @@ void mark_changed(Campaign& c, const Context& ctx, Timestamp now);
 void announce_status(Tx& tx, const Campaign& c, CampaignStatus from, Timestamp now, std::string_view by);
 void set_status(Campaign& c, CampaignStatus to, Timestamp now);
 
+// Withdraws the campaign's pending review, if any, without touching its status (archive, stop,
+// segment archive): audited and announced.
+void cancel_pending_review(Tx& tx, Campaign& c, const Context& ctx, Timestamp now, const std::string& reason);
+
 // Ends a pending review (changes requested, or withdrawn): the campaign goes back to draft, or
 // its draft version is unlocked.
 void end_review(Tx& tx, approval::Review& review, Campaign& c, approval::ReviewState state, const Context& ctx,

@@ -195,6 +195,9 @@ http::Response update_campaign(Context& ctx) {
             throw Error(ErrorKind::conflict, rule.refusal, message, {{"status", to_string(c.status)}});
         }
         json::object changes;
+        if (tags && c.draft && c.draft->in_review)
+            throw Error::conflict("content_locked", "tags decide which approvals apply: they are locked while the draft "
+                                                    "version is in review");
         if (tags) {
             c.tags = *tags;
             changes["tags"] = tags_value ? *tags_value : json::value(nullptr);
@@ -204,6 +207,7 @@ http::Response update_campaign(Context& ctx) {
             if (!type) throw Error::invalid_field("type", "type must be action, api_triggered or orchestrated");
             if (*type != c.type && c.status != CampaignStatus::draft)
                 throw Error::invalid_field("type", "type can only change while the campaign is a draft");
+            if (*type != c.type) c.spec_edited_by = ctx.actor();  // the type is reviewed content too
             c.type = *type;
         }
         if (touches_spec(body)) {

@@ -160,6 +160,7 @@ http::Response segment_action(Context& ctx) {
                 Campaign c = or_not_found(tx.campaign(s.tenant, s.sandbox, id), "campaign");
                 if (c.status == CampaignStatus::archived) continue;
                 c.status_before_archive = c.status;
+                cancel_pending_review(tx, c, ctx, now, "segment archived");
                 c.status = CampaignStatus::archived;
                 c.status_changed_at = c.updated_at = now;
                 c.updated_by = ctx.actor();

@@ -96,7 +96,10 @@ http::Response create_user(Context& ctx) {
         if (roles) u.roles = read_roles(tx, u.tenant, *roles);
         if (tx.user(u.tenant, u.id)) throw Error::conflict("already_exists", "user " + u.id + " already exists");
         tx.insert_user(u);
-        append_audit(tx, ctx.audit(u.tenant, "user.create", "users/" + u.id, {{"roles", roles_json(u.roles)}}));
+        json::array granted;
+        for (const auto& p : u.permissions) granted.emplace_back(p);
+        append_audit(tx, ctx.audit(u.tenant, "user.create", "users/" + u.id,
+                                   {{"roles", roles_json(u.roles)}, {"permissions", std::move(granted)}}));
     });
     return versioned_response(201, u);
 }

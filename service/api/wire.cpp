@@ -101,6 +101,7 @@ json::object to_json(const DraftVersion& d) {
     json::object out = redacted_spec_json(d.spec);
     out["updated_at"] = format_rfc3339(d.updated_at);
     out["updated_by"] = d.updated_by;
+    out["in_review"] = d.in_review;
     return out;
 }
 

@@ -157,10 +157,11 @@ std::vector<CampaignAction> allowed_actions(CampaignStatus from, const Lifecycle
 
 EditRule edit_rule(CampaignStatus status, bool has_draft_version, bool tags_only) {
     if (status == S::archived) return {EditMode::refused, "archived"};
-    // Tags can be edited in any status but archived.
+    // Tags decide which approval policies apply, so they are locked while in review too.
+    if (status == S::in_review) return {EditMode::refused, "content_locked"};
+    // Otherwise tags can be edited in any status but archived.
     if (tags_only) return {EditMode::direct, {}};
     if (status == S::draft) return {EditMode::direct, {}};
-    if (status == S::in_review) return {EditMode::refused, "content_locked"};
     if (is_live(status)) {
         // While a draft version exists the live version cannot be edited directly; the draft
         // version itself is edited with PUT .../draft (refused while it is in review).

@@ -59,8 +59,8 @@ struct Attempt {
 };
 
 Attempt post(const Webhook& hook, const OutboxItem& item, const DispatcherOptions& options, std::int64_t unix_now) {
-    if (const std::string problem = check_destination(hook.url, options.allow_private); !problem.empty())
-        return {0, problem};
+    const Destination to = resolve_destination(hook.url, options.allow_private);
+    if (!to.error.empty()) return {0, to.error};
     CurlHandle h;
     if (h.curl == nullptr) return {0, "curl_easy_init failed"};
     CurlList headers;
@@ -70,6 +70,10 @@ Attempt post(const Webhook& hook, const OutboxItem& item, const DispatcherOption
     headers.add("Ferry-Delivery: " + item.event_id);
     headers.add("Ferry-Signature: " + signature(hook.secret, item.payload, unix_now));
     headers.add("Expect:");
+    // Connect to the address that was checked, not to whatever a second lookup returns.
+    CurlList pinned;
+    pinned.add(to.host + ":" + to.port + ":" + to.address);
+    curl_easy_setopt(h.curl, CURLOPT_RESOLVE, pinned.list);
     curl_easy_setopt(h.curl, CURLOPT_URL, hook.url.c_str());
     curl_easy_setopt(h.curl, CURLOPT_POST, 1L);
     curl_easy_setopt(h.curl, CURLOPT_POSTFIELDS, item.payload.data());
@@ -90,21 +94,34 @@ Attempt post(const Webhook& hook, const OutboxItem& item, const DispatcherOption
 
 }  // namespace
 
-std::string check_destination(const std::string& url, bool allow_private) {
+Destination resolve_destination(const std::string& url, bool allow_private) {
+    Destination d;
     const auto parsed = boost::urls::parse_absolute_uri(url);
-    if (!parsed) return "not an absolute URL";
-    if (parsed->scheme() != "https" && parsed->scheme() != "http") return "only http and https URLs";
-    const std::string host = parsed->host_address();
-    if (host.empty()) return "the URL has no host";
-    if (allow_private) return {};
+    if (!parsed) return {"not an absolute URL", {}, {}, {}};
+    if (parsed->scheme() != "https" && parsed->scheme() != "http") return {"only http and https URLs", {}, {}, {}};
+    d.host = parsed->host_address();
+    if (d.host.empty()) return {"the URL has no host", {}, {}, {}};
+    d.port = parsed->has_port() ? std::string(parsed->port()) : (parsed->scheme() == "https" ? "443" : "80");
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return "the host does not resolve";
+    if (getaddrinfo(d.host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr)
+        return {"the host does not resolve", {}, {}, {}};
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
     for (const addrinfo* a = found; a != nullptr; a = a->ai_next)
-        if (!is_public(a->ai_addr)) return "the host resolves to a loopback or private address";
-    return {};
+        if (!allow_private && !is_public(a->ai_addr))
+            return {"the host resolves to a loopback or private address", {}, {}, {}};
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = found->ai_family == AF_INET
+                          ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr)
+                          : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(found->ai_addr)->sin6_addr);
+    inet_ntop(found->ai_family, raw, text, sizeof text);
+    d.address = found->ai_family == AF_INET6 ? "[" + std::string(text) + "]" : std::string(text);
+    return d;
+}
+
+std::string check_destination(const std::string& url, bool allow_private) {
+    return resolve_destination(url, allow_private).error;
 }
 
 std::string signature(const std::string& secret, const std::string& body, std::int64_t unix_seconds) {
@@ -156,7 +173,7 @@ std::size_t Dispatcher::run_once() {
         const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });
         if (!hook) continue;  // deleted meanwhile; its rows went with it
         const auto started = std::chrono::steady_clock::now();
-        const Attempt result = post(*hook, item, options_, to_millis(now) / 1000);
+        const Attempt result = post(*hook, item, options_, to_millis(clock_.now()) / 1000);
         const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         ++item.attempts;
         item.last_error = result.error;

@@ -28,6 +28,16 @@ struct DispatcherOptions {
 // resolving to a loopback, private, link-local or otherwise non-public address.
 std::string check_destination(const std::string& url, bool allow_private);
 
+// The checked destination: the host, port and the one address deliveries must connect to, so
+// that a second DNS answer (rebinding) cannot redirect a delivery to a private address.
+struct Destination {
+    std::string error;  // "" when usable
+    std::string host;
+    std::string port;
+    std::string address;
+};
+Destination resolve_destination(const std::string& url, bool allow_private);
+
 // "t=<unix>,v1=<hex>" for the body.
 std::string signature(const std::string& secret, const std::string& body, std::int64_t unix_seconds);
 

@@ -25,8 +25,10 @@ void emit(Tx& tx, std::string_view tenant, std::string_view type, boost::json::o
         item.event_id = event_id;
         item.event_type = std::string(type);
         item.payload = payload;
-        item.created_at = now;
-        item.next_attempt_at = now;
+        // Delivery timing follows wall time (the dispatcher's clock), whatever clock the event came from.
+        const Timestamp wall = SystemClock().now();
+        item.created_at = wall;
+        item.next_attempt_at = wall;
         tx.insert_outbox(item);
     }
 }

@@ -295,3 +295,45 @@ TEST_F(Approvals, ReviewsOfInvisibleSandboxesDoNotExistForTheCaller) {
     EXPECT_EQ(c->get("/v1/tenants/acme/reviews/" + review, dev_only).status, 404);
     EXPECT_EQ(approve(review, dev_only).status, 404);
 }
+
+TEST_F(Approvals, WhoeverChangedTheTypeCannotApprove) {
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies/" + policy + "/actions/deactivate", "{}", admin).status, 200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", R"({"name":"all","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})", admin).status, 201);
+    const std::string id = campaign();
+    ASSERT_EQ(c->patch(cpath(id), R"({"type":"orchestrated"})", admin, "*").status, 200);
+    c->post(cpath(id, "/actions/submit"), "{}", ed);
+    EXPECT_EQ(approve(review_of(id), admin).error_code(), "self_approval");
+}
+
+TEST_F(Approvals, TagsAreLockedWhileInReview) {
+    const std::string id = campaign();
+    c->post(cpath(id, "/actions/submit"), "{}", ed);
+    auto res = c->patch(cpath(id), R"({"tags":["vip"]})", ed, "*");
+    EXPECT_EQ(res.status, 409);
+    EXPECT_EQ(res.error_code(), "content_locked");
+}
+
+TEST_F(Approvals, StoppingOrArchivingEndsPendingReviews) {
+    // A live campaign whose draft version is in review, then stopped: the review is moot.
+    const std::string id = campaign();
+    c->post(cpath(id, "/actions/submit"), "{}", ed);
+    std::string review = review_of(id);
+    approve(review, rita);
+    approve(review, roy);
+    ASSERT_EQ(status(id), "active");
+    c->patch(cpath(id), R"({"name":"Next"})", ed, "*");
+    ASSERT_EQ(c->post(cpath(id, "/actions/submit-draft"), "{}", ed).status, 200);
+    review = review_of(id);
+    approve(review, rita);
+    ASSERT_EQ(c->post(cpath(id, "/actions/stop"), "{}", ed).status, 200);
+    EXPECT_EQ(c->get("/v1/tenants/acme/reviews/" + review, admin).json().at("state").as_string(), "withdrawn");
+    EXPECT_EQ(approve(review, roy).error_code(), "review_closed");
+    EXPECT_EQ(c->get(cpath(id), ed).json().at("live_version").as_int64(), 1);
+    // A campaign in review whose segment is archived: archived with it, its review withdrawn.
+    const std::string other = campaign();
+    c->post(cpath(other, "/actions/submit"), "{}", ed);
+    const std::string other_review = review_of(other);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments/" + segment + "/actions/archive", "{}", ed).status, 200);
+    EXPECT_EQ(status(other), "archived");
+    EXPECT_EQ(c->get("/v1/tenants/acme/reviews/" + other_review, admin).json().at("state").as_string(), "withdrawn");
+}

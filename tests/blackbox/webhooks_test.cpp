@@ -158,3 +158,22 @@ TEST(Webhooks, PrivateDestinationsAreRefusedByDefault) {
     EXPECT_EQ(c.post("/v1/tenants/acme/webhooks", R"({"url":"http://10.1.2.3/x","events":["review.requested"],"secret":"short"})",
                      acme.admin_token).status, 422);
 }
+
+TEST(Webhooks, DeliveriesFollowWallTimeEvenUnderATestClock) {
+    WebhookReceiver receiver;
+    std::vector<std::string> args = fast_retries;
+    args.insert(args.end(), {"--test-clock", "--test-clock-start", "2031-01-01T00:00:00Z"});
+    FerrydProcess server({args, {}});
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    ASSERT_EQ(c.post("/v1/tenants/acme/webhooks",
+                     R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+                     acme.admin_token).status, 201);
+    auto created = c.post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                          R"({"name":"Later","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                          acme.admin_token);
+    ASSERT_EQ(c.post("/v1/tenants/acme/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string()) +
+                         "/actions/activate", "{}", acme.admin_token).status, 200);
+    ASSERT_TRUE(receiver.wait_for([](const auto& r) { return !r.empty(); }, 10s));
+    EXPECT_EQ(std::string(json::parse(receiver.received()[0].body).at("created_at").as_string()).substr(0, 4), "2031");
+}

@@ -210,7 +210,7 @@ TEST(Lifecycle, AllowedActionsListWhatWouldSucceed) {
 TEST(Lifecycle, EditRules) {
     EXPECT_EQ(edit_rule(S::draft, false, false).mode, EditMode::direct);
     EXPECT_EQ(edit_rule(S::in_review, false, false).refusal, "content_locked");
-    EXPECT_EQ(edit_rule(S::in_review, false, true).mode, EditMode::direct);
+    EXPECT_EQ(edit_rule(S::in_review, false, true).refusal, "content_locked");  // tags decide the policies
     EXPECT_EQ(edit_rule(S::active, false, false).mode, EditMode::via_draft_version);
     EXPECT_EQ(edit_rule(S::active, true, false).refusal, "draft_version_exists");
     EXPECT_EQ(edit_rule(S::active, true, true).mode, EditMode::direct);

@@ -272,6 +272,22 @@ std::optional<std::string> GitStore::subtree(const std::string& tenant, const st
     return hex(*git_object_id(tree.get()));
 }
 
+void GitStore::set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit) {
+    std::lock_guard serialize(lock_for(tenant));
+    if (!std::filesystem::exists(repository_path(tenant) / "HEAD")) return;
+    Repo repo;
+    open_repository(repo, repository_path(tenant));
+    const std::string branch = "refs/heads/packages/" + package;
+    if (!commit) {
+        Reference ref;
+        if (git_reference_lookup(ref.out(), repo.get(), branch.c_str()) == 0) check(git_reference_delete(ref.get()), "delete branch");
+        return;
+    }
+    const git_oid id = parse_oid(*commit);
+    Reference ref;
+    check(git_reference_create(ref.out(), repo.get(), branch.c_str(), &id, 1, "recovery"), "reset branch");
+}
+
 void GitStore::clear_stale_locks(const std::string& tenant) {
     const auto path = repository_path(tenant);
     if (!std::filesystem::exists(path)) return;

@@ -51,6 +51,10 @@ public:
     std::optional<std::string> subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                        const std::string& dir);
 
+    // Points the package's branch at `commit` (nullopt: removes it), whatever it pointed at: used by
+    // recovery after a crash between writing a version and recording it.
+    void set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit);
+
     // Removes stale *.lock files a crash may have left in a tenant's repository.
     void clear_stale_locks(const std::string& tenant);
 

@@ -6,6 +6,10 @@
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "openapi_document.hpp"
+#include "packager/git_store.hpp"
+#include "packages/keys.hpp"
+#include "packages/locks.hpp"
+#include "packages/recovery.hpp"
 #include "scheduler/scheduler.hpp"
 #include "webhooks/dispatcher.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -206,6 +210,13 @@ int main(int argc, char** argv) {
         }
         const ferry::Clock& clock = manual_clock ? static_cast<const ferry::Clock&>(*manual_clock) : system_clock;
 
+        // A crash may have left a package version half-written: settle it before serving anyone.
+        ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git");
+        ferry::packages::KeyStore keys(std::filesystem::path(data_dir) / "keys");
+        ferry::packages::Locks package_locks;
+        if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)
+            ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
+
         // Catch up on everything that fell due while ferryd was down, before serving anyone.
         ferry::Scheduler scheduler(*store, clock, seconds_to_ms(scheduler_interval));
         const std::size_t caught_up = scheduler.run_once();
@@ -216,7 +227,8 @@ int main(int argc, char** argv) {
         ferry::api::Services services{*store, clock, metrics,
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
-                                      [&scheduler] { scheduler.run_once(); }, allow_private_webhooks};
+                                      [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
+                                      &keys, &git, &package_locks};
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;

@@ -250,6 +250,7 @@ http::Response delete_campaign(Context& ctx) {
 
 http::Response campaign_action(Context& ctx) {
     const std::string name(ctx.param("action"));
+    if (name == "add-to-package") return add_to_package(ctx, ctx.body());
     const auto action = parse_campaign_action(name);
     if (!action) throw Error::not_found("campaign action " + name);
     const json::object body = ctx.body();

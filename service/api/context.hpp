@@ -20,6 +20,14 @@
 #include <string_view>
 #include <vector>
 
+namespace ferry::packager {
+class GitStore;
+}
+namespace ferry::packages {
+class KeyStore;
+class Locks;
+}
+
 namespace ferry::api {
 
 struct Services {
@@ -33,6 +41,9 @@ struct Services {
     ManualClock* test_clock = nullptr;        // set only under --test-clock
     std::function<void()> run_scheduler;      // one scheduler pass, now
     bool allow_private_webhooks = false;      // --allow-private-webhooks
+    packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
+    packager::GitStore* git = nullptr;        // the package store
+    packages::Locks* package_locks = nullptr; // one publisher per package at a time
 };
 
 class Context {

@@ -78,6 +78,20 @@ http::Response create_webhook(Context& ctx);
 http::Response delete_webhook(Context& ctx);
 http::Response list_webhook_deliveries(Context& ctx);
 
+http::Response list_packages(Context& ctx);
+http::Response create_package(Context& ctx);
+http::Response get_package(Context& ctx);
+http::Response update_package(Context& ctx);
+http::Response delete_package(Context& ctx);
+http::Response publish_version(Context& ctx);
+http::Response list_versions(Context& ctx);
+http::Response get_version(Context& ctx);
+http::Response diff_versions(Context& ctx);
+http::Response export_version(Context& ctx);
+http::Response get_signing_key(Context& ctx);
+// POST .../campaigns/{campaign}/actions/add-to-package, dispatched by campaign_action.
+http::Response add_to_package(Context& ctx, const boost::json::object& body);
+
 http::Response advance_test_clock(Context& ctx);
 
 http::Response list_audit(Context& ctx);

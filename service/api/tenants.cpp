@@ -1,6 +1,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
+#include "packages/keys.hpp"
 #include "tenancy/token_format.hpp"
 
 namespace ferry::api {
@@ -43,9 +44,14 @@ http::Response create_tenant(Context& ctx) {
     token.created_at = tenant.created_at;
 
     ctx.log_tenant = tenant.id;
+    if (ctx.store().read([&](Tx& tx) { return tx.tenant(tenant.id).has_value(); }))
+        throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
+    // The tenant's signing key: its private half is written to the data directory first.
+    const auto key = ctx.services.keys ? std::optional(ctx.services.keys->create(tenant.id, tenant.created_at)) : std::nullopt;
     ctx.store().write([&](Tx& tx) {
         if (tx.tenant(tenant.id)) throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
         tx.insert_tenant(tenant);
+        if (key) tx.insert_signing_key(*key);
         tx.insert_user(admin);
         tx.insert_token(token);
         append_audit(tx, ctx.audit(tenant.id, "tenant.create", "tenants/" + tenant.id, {{"name", tenant.name}}));

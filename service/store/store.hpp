@@ -6,6 +6,7 @@
 #include "approval/review.hpp"
 #include "audit/record.hpp"
 #include "campaigns/model.hpp"
+#include "packager/package.hpp"
 #include "tenancy/model.hpp"
 #include "webhooks/model.hpp"
 
@@ -152,6 +153,19 @@ public:
     virtual void insert_delivery(const Delivery& delivery) = 0;
     // Newest first.
     virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) = 0;
+
+    virtual std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) = 0;  // newest first
+    virtual void insert_signing_key(const packager::SigningKeyRecord& key) = 0;
+
+    // Including deleted ones (tombstones), so that numbering continues.
+    virtual std::optional<packager::Package> package(std::string_view tenant, std::string_view name) = 0;
+    virtual std::vector<packager::Package> packages(std::string_view tenant) = 0;  // not deleted
+    virtual void upsert_package(const packager::Package& package) = 0;
+    virtual std::vector<packager::PackageVersion> package_versions(std::string_view tenant, std::string_view package) = 0;
+    // Every version still being published, of any tenant (for recovery at start).
+    virtual std::vector<packager::PackageVersion> unfinished_versions() = 0;
+    virtual void upsert_package_version(const packager::PackageVersion& version) = 0;
+    virtual void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) = 0;
 
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;

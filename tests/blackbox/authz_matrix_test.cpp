@@ -103,6 +103,18 @@ protected:
                                  tenant.admin_token);
             replace("policy", created_id(policy));
         }
+        if (row.path.find("{package}") != std::string::npos) {
+            const std::string campaign = created_id(c.post(base + "/campaigns", campaign_body(n + "p"), tenant.admin_token));
+            auto pkg = c.post("/v1/tenants/" + tenant.id + "/packages",
+                              R"({"name":"pkg)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[{"kind":"campaign","id":")" +
+                                  campaign + "\"}]}",
+                              tenant.admin_token);
+            if (pkg.status != 201) throw std::runtime_error("package fixture: " + pkg.body);
+            if (c.post("/v1/tenants/" + tenant.id + "/packages/pkg" + n + "/versions", "{}", tenant.admin_token).status != 201)
+                throw std::runtime_error("publish fixture failed");
+            replace("package", "pkg" + n);
+            replace("version", "1");
+        }
         if (row.path.find("{webhook}") != std::string::npos)
             replace("webhook", created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
         if (row.path.find("{review}") != std::string::npos) replace("review", pending_review(c, tenant, base, n));
@@ -128,6 +140,10 @@ protected:
         else if (row.path.ends_with("/campaigns/bulk"))
             body = R"({"action":"pause","ids":[")" + created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
         if (row.path.ends_with("/calendar")) path += "?week=2026-W48";
+        else if (row.path.ends_with("/diff")) path += "?from=1";
+        else if (row.method == "POST" && row.path.ends_with("/packages"))
+            body = R"({"name":"new)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[]})";
+        else if (row.method == "PATCH" && row.path.ends_with("{package}")) body = R"({"description":"d"})";
         else if (row.method == "POST" && row.path.ends_with("/approval-policies"))
             body = R"({"name":"New )" + n + R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
         else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";

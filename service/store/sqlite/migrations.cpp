@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 4> all{{
+constexpr std::array<Migration, 5> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -279,6 +279,48 @@ CREATE TABLE webhook_deliveries (
     PRIMARY KEY (tenant, webhook_id, event_id, attempt)
 ) WITHOUT ROWID;
 CREATE INDEX deliveries_recent ON webhook_deliveries(tenant, webhook_id, at DESC);
+)sql"},
+    {5, "signing keys, packages and their versions", R"sql(
+CREATE TABLE signing_keys (
+    tenant     TEXT NOT NULL REFERENCES tenants(id),
+    key_id     TEXT NOT NULL,
+    public_pem TEXT NOT NULL,
+    active     INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, key_id)
+) WITHOUT ROWID;
+
+-- A deleted package stays as a tombstone: re-creating the name continues its numbering.
+CREATE TABLE packages (
+    tenant         TEXT NOT NULL REFERENCES tenants(id),
+    name           TEXT NOT NULL,
+    source_sandbox TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    campaigns      TEXT NOT NULL,
+    deleted        INTEGER NOT NULL,
+    last_version   INTEGER NOT NULL,
+    created_at     INTEGER NOT NULL,
+    created_by     TEXT NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    updated_by     TEXT NOT NULL,
+    revision       INTEGER NOT NULL,
+    PRIMARY KEY (tenant, name)
+) WITHOUT ROWID;
+
+CREATE TABLE package_versions (
+    tenant     TEXT NOT NULL,
+    package    TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    commit_id  TEXT NOT NULL,
+    tag        TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (tenant, package, version)
+) WITHOUT ROWID;
+CREATE INDEX package_versions_unfinished ON package_versions(state) WHERE state = 'publishing';
 )sql"},
 }};
 

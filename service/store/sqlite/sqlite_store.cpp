@@ -539,6 +539,79 @@ public:
         return out;
     }
 
+    std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) override {
+        auto st = db_.prepare("SELECT tenant, key_id, public_pem, active, created_at FROM signing_keys WHERE tenant = ? ORDER BY created_at DESC, key_id");
+        st.bind(1, tenant);
+        std::vector<packager::SigningKeyRecord> out;
+        while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4))});
+        return out;
+    }
+
+    void insert_signing_key(const packager::SigningKeyRecord& k) override {
+        db_.prepare("UPDATE signing_keys SET active = 0 WHERE tenant = ?").bind(1, k.tenant).run();
+        db_.prepare("INSERT INTO signing_keys(tenant, key_id, public_pem, active, created_at) VALUES(?, ?, ?, ?, ?)")
+            .bind(1, k.tenant).bind(2, k.key_id).bind(3, k.public_pem).bind(4, std::int64_t{k.active ? 1 : 0})
+            .bind(5, to_millis(k.created_at))
+            .run();
+    }
+
+    std::optional<packager::Package> package(std::string_view tenant, std::string_view name) override {
+        auto st = db_.prepare(std::string(package_columns) + " WHERE tenant = ? AND name = ?");
+        st.bind(1, tenant).bind(2, name);
+        if (!st.step()) return std::nullopt;
+        return read_package(st);
+    }
+
+    std::vector<packager::Package> packages(std::string_view tenant) override {
+        auto st = db_.prepare(std::string(package_columns) + " WHERE tenant = ? AND deleted = 0 ORDER BY name");
+        st.bind(1, tenant);
+        std::vector<packager::Package> out;
+        while (st.step()) out.push_back(read_package(st));
+        return out;
+    }
+
+    void upsert_package(const packager::Package& p) override {
+        db_.prepare("INSERT INTO packages(tenant, name, source_sandbox, kind, description, campaigns, deleted, last_version, "
+                    "created_at, created_by, updated_at, updated_by, revision) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(tenant, name) DO UPDATE SET source_sandbox = excluded.source_sandbox, kind = excluded.kind, "
+                    "description = excluded.description, campaigns = excluded.campaigns, deleted = excluded.deleted, "
+                    "last_version = excluded.last_version, created_at = excluded.created_at, created_by = excluded.created_by, "
+                    "updated_at = excluded.updated_at, updated_by = excluded.updated_by, revision = excluded.revision")
+            .bind(1, p.tenant).bind(2, p.name).bind(3, p.source_sandbox).bind(4, p.kind).bind(5, p.description)
+            .bind(6, strings_json(p.campaigns)).bind(7, std::int64_t{p.deleted ? 1 : 0}).bind(8, p.last_version)
+            .bind(9, to_millis(p.created_at)).bind(10, p.created_by).bind(11, to_millis(p.updated_at)).bind(12, p.updated_by)
+            .bind(13, p.revision)
+            .run();
+    }
+
+    std::vector<packager::PackageVersion> package_versions(std::string_view tenant, std::string_view package) override {
+        auto st = db_.prepare(std::string(version_columns) + " WHERE tenant = ? AND package = ? ORDER BY version");
+        st.bind(1, tenant).bind(2, package);
+        std::vector<packager::PackageVersion> out;
+        while (st.step()) out.push_back(read_version(st));
+        return out;
+    }
+
+    std::vector<packager::PackageVersion> unfinished_versions() override {
+        auto st = db_.prepare(std::string(version_columns) + " WHERE state = 'publishing' ORDER BY tenant, package, version");
+        std::vector<packager::PackageVersion> out;
+        while (st.step()) out.push_back(read_version(st));
+        return out;
+    }
+
+    void upsert_package_version(const packager::PackageVersion& v) override {
+        db_.prepare("INSERT OR REPLACE INTO package_versions(tenant, package, version, state, commit_id, tag, digest, created_at, "
+                    "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, v.tenant).bind(2, v.package).bind(3, v.version).bind(4, v.state).bind(5, v.commit).bind(6, v.tag)
+            .bind(7, v.digest).bind(8, to_millis(v.created_at)).bind(9, v.created_by)
+            .run();
+    }
+
+    void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) override {
+        db_.prepare("DELETE FROM package_versions WHERE tenant = ? AND package = ? AND version = ?")
+            .bind(1, tenant).bind(2, package).bind(3, version).run();
+    }
+
     std::optional<AuditRecord> last_audit(std::string_view tenant) override {
         auto st = db_.prepare(std::string(audit_columns) + " WHERE tenant = ? ORDER BY seq DESC LIMIT 1");
         st.bind(1, tenant);
@@ -633,6 +706,36 @@ private:
         r.prev_hash = st.text(8);
         r.hash = st.text(9);
         return r;
+    }
+
+    static constexpr std::string_view package_columns =
+        "SELECT tenant, name, source_sandbox, kind, description, campaigns, deleted, last_version, created_at, "
+        "created_by, updated_at, updated_by, revision FROM packages";
+    static constexpr std::string_view version_columns =
+        "SELECT tenant, package, version, state, commit_id, tag, digest, created_at, created_by FROM package_versions";
+
+    static packager::Package read_package(const Statement& st) {
+        packager::Package p;
+        p.tenant = st.text(0);
+        p.name = st.text(1);
+        p.source_sandbox = st.text(2);
+        p.kind = st.text(3);
+        p.description = st.text(4);
+        const boost::json::value campaigns = boost::json::parse(st.text(5));
+        for (const auto& c : campaigns.as_array()) p.campaigns.emplace_back(c.as_string());
+        p.deleted = st.integer(6) != 0;
+        p.last_version = st.integer(7);
+        p.created_at = from_millis(st.integer(8));
+        p.created_by = st.text(9);
+        p.updated_at = from_millis(st.integer(10));
+        p.updated_by = st.text(11);
+        p.revision = st.integer(12);
+        return p;
+    }
+
+    static packager::PackageVersion read_version(const Statement& st) {
+        return packager::PackageVersion{st.text(0), st.text(1), st.integer(2), st.text(3), st.text(4),
+                                        st.text(5), st.text(6), st.text(8), from_millis(st.integer(7))};
     }
 
     static Webhook read_webhook(const Statement& st) {

@@ -1,0 +1,447 @@
+// Packages: what a tenant promotes from one sandbox to others. Versions are snapshots written to
+// the tenant's git store, signed, immutable, numbered without reuse.
+
+#include "api/handlers.hpp"
+#include "api/json_io.hpp"
+#include "api/sandbox_objects.hpp"
+#include "api/wire.hpp"
+#include "core/crypto.hpp"
+#include "core/json_diff.hpp"
+#include "observability/log.hpp"
+#include "packager/canonical.hpp"
+#include "packager/git_store.hpp"
+#include "packager/manifest.hpp"
+#include "packager/signing.hpp"
+#include "packages/keys.hpp"
+#include "packages/locks.hpp"
+#include "packages/snapshot.hpp"
+#include "campaigns/spec.hpp"
+
+#include <set>
+#include "webhooks/events.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+
+namespace ferry::api {
+
+namespace json = boost::json;
+using packager::Package;
+using packager::PackageVersion;
+
+namespace {
+
+// Packages live in the tenant, but what they hold comes from one sandbox: the caller's rights
+// there decide (invisible sandbox: the package does not exist for them).
+void require_on_sandbox(const Context& ctx, const std::string& sandbox, Permission needed) {
+    switch (ferry::authorize(ctx.caller, needed, ctx.caller.tenant, sandbox)) {
+        case Decision::allow: return;
+        case Decision::not_found: throw Error::not_found("package");
+        case Decision::forbidden:
+            throw Error(ErrorKind::forbidden, "forbidden", "this needs the " + std::string(to_string(needed)) +
+                                                               " permission on sandbox " + sandbox);
+    }
+}
+
+Package visible_package(Tx& tx, const Context& ctx, Permission needed) {
+    auto p = tx.package(ctx.caller.tenant, ctx.param("package"));
+    if (!p || p->deleted) throw Error::not_found("package");
+    require_on_sandbox(ctx, p->source_sandbox, needed);
+    return std::move(*p);
+}
+
+std::int64_t version_param(const Context& ctx, std::string_view name, std::string_view text) {
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < 1) throw Error::not_found(std::string(name));
+    (void)ctx;
+    return v;
+}
+
+PackageVersion published_version(Tx& tx, const Package& p, std::int64_t number) {
+    for (auto& v : tx.package_versions(p.tenant, p.name))
+        if (v.version == number && v.state == "published") return v;
+    throw Error::not_found("version");
+}
+
+// The campaigns of the package's source sandbox it may hold: present and not archived.
+std::vector<std::string> read_campaign_ids(Tx& tx, const std::string& tenant, const std::string& sandbox,
+                                           const json::array& objects) {
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        const std::string path = "objects[" + std::to_string(i) + "]";
+        if (!objects[i].is_object()) throw Error::invalid_field(path, path + " must be an object");
+        Fields f(objects[i].get_object(), path);
+        const std::string kind = f.required_string("kind", 32);
+        const std::string id = f.required_string("id", 64);
+        f.finish();
+        if (kind != "campaign") throw Error::invalid_field(path + ".kind", "packages hold campaigns; their dependencies follow");
+        const auto c = tx.campaign(tenant, sandbox, id);
+        if (!c) throw Error::invalid_field(path + ".id", "campaign " + id + " is not in sandbox " + sandbox);
+        if (c->status == CampaignStatus::archived)
+            throw Error::invalid_field(path + ".id", "campaign " + c->key + " is archived");
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    return ids;
+}
+
+json::object package_json(Tx& tx, const Package& p) {
+    json::array campaigns;
+    json::array segments;
+    json::array templates;
+    std::set<std::string> seen;
+    std::vector<Campaign> roots;
+    if (p.kind == "full") {
+        CampaignQuery q;
+        q.tenant = p.tenant;
+        q.sandbox = p.source_sandbox;
+        q.limit = 100000;
+        for (const Campaign& c : tx.campaigns(q).items) roots.push_back(c);
+    } else {
+        for (const auto& id : p.campaigns)
+            if (auto c = tx.campaign(p.tenant, p.source_sandbox, id)) roots.push_back(std::move(*c));
+    }
+    for (const Campaign& c : roots) {
+        campaigns.push_back(json::object{{"id", c.id}, {"key", c.key}, {"name", c.spec.name}, {"status", to_string(c.status)}});
+        // The dependency closure: what the campaigns refer to.
+        if (c.spec.segment && seen.insert("s/" + *c.spec.segment).second)
+            if (auto s = tx.segment(p.tenant, p.source_sandbox, *c.spec.segment))
+                segments.push_back(json::object{{"id", s->id}, {"key", s->key}, {"name", s->name}});
+        for (const auto& id : template_ids(c.spec))
+            if (seen.insert("t/" + id).second)
+                if (auto t = tx.template_(p.tenant, p.source_sandbox, id))
+                    templates.push_back(json::object{{"id", t->id}, {"key", t->key}, {"name", t->name}});
+    }
+    return {{"name", p.name},
+            {"source_sandbox", p.source_sandbox},
+            {"kind", p.kind},
+            {"description", p.description},
+            {"campaigns", std::move(campaigns)},
+            {"dependencies", json::object{{"segments", std::move(segments)}, {"templates", std::move(templates)}}},
+            {"last_version", p.last_version},
+            {"created_at", format_rfc3339(p.created_at)},
+            {"created_by", p.created_by},
+            {"updated_at", format_rfc3339(p.updated_at)},
+            {"updated_by", p.updated_by}};
+}
+
+http::Response package_response(Tx& tx, int status, const Package& p) {
+    http::Response res = json_response(status, package_json(tx, p));
+    res.set_header("ETag", etag(p.created_at, p.revision));
+    return res;
+}
+
+json::object version_json(const PackageVersion& v) {
+    return {{"version", v.version}, {"commit", v.commit}, {"tag", v.tag}, {"digest", v.digest},
+            {"created_at", format_rfc3339(v.created_at)}, {"created_by", v.created_by}};
+}
+
+packager::SigningKeyRecord active_key(Tx& tx, const Context& ctx) {
+    auto keys = tx.signing_keys(ctx.caller.tenant);
+    for (const auto& k : keys)
+        if (k.active) return k;
+    // A tenant created before signing keys existed gets its key on first use.
+    auto record = ctx.services.keys->create(ctx.caller.tenant, ctx.now());
+    tx.insert_signing_key(record);
+    return record;
+}
+
+struct Reserved {
+    PackageVersion version;
+    std::map<std::string, std::string> files;
+    std::optional<std::string> parent;
+};
+
+}  // namespace
+
+http::Response list_packages(Context& ctx) {
+    json::array items;
+    ctx.store().read([&](Tx& tx) {
+        for (const Package& p : tx.packages(ctx.caller.tenant))
+            if (can_see_sandbox(ctx.caller, p.source_sandbox)) items.push_back(package_json(tx, p));
+    });
+    return json_response(200, json::object{{"items", std::move(items)}});
+}
+
+http::Response create_package(Context& ctx) {
+    const json::object body = ctx.body();
+    Fields f(body);
+    Package p;
+    p.name = f.required_string("name", 64);
+    p.source_sandbox = f.required_string("source_sandbox", 64);
+    p.kind = f.optional_string("kind", 16).value_or("partial");
+    p.description = f.optional_string("description", 2000).value_or("");
+    const json::array* objects = f.optional_array("objects");
+    f.finish();
+    if (!is_slug(p.name)) throw Error::invalid_field("name", "name must be a slug: a-z, 0-9 and '-'");
+    if (p.kind != "partial" && p.kind != "full") throw Error::invalid_field("kind", "kind must be partial or full");
+    if (p.kind == "full" && objects && !objects->empty())
+        throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox: list none");
+    require_on_sandbox(ctx, p.source_sandbox, Permission::sandbox_edit);
+    p.tenant = ctx.caller.tenant;
+    const Timestamp now = ctx.now();
+    return ctx.store().write([&](Tx& tx) {
+        if (!tx.sandbox(p.tenant, p.source_sandbox)) throw Error::invalid_field("source_sandbox", "no such sandbox");
+        if (objects) p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
+        const auto existing = tx.package(p.tenant, p.name);
+        if (existing && !existing->deleted) throw Error::conflict("already_exists", "package " + p.name + " already exists");
+        // A name used before continues its numbering: versions are never reused.
+        if (existing) {
+            p.last_version = existing->last_version;
+            p.revision = existing->revision + 1;
+        }
+        p.created_at = p.updated_at = now;
+        p.created_by = p.updated_by = ctx.actor();
+        tx.upsert_package(p);
+        append_audit(tx, ctx.audit(p.tenant, "package.create", "packages/" + p.name, {{"source_sandbox", p.source_sandbox}}));
+        return package_response(tx, 201, p);
+    });
+}
+
+http::Response get_package(Context& ctx) {
+    return ctx.store().read([&](Tx& tx) { return package_response(tx, 200, visible_package(tx, ctx, Permission::sandbox_read)); });
+}
+
+http::Response update_package(Context& ctx) {
+    const json::object body = ctx.body();
+    Fields f(body);
+    const auto description = f.optional_string("description", 2000);
+    const json::array* objects = f.optional_array("objects");
+    f.finish();
+    return ctx.store().write([&](Tx& tx) {
+        Package p = visible_package(tx, ctx, Permission::sandbox_edit);
+        ctx.require_if_match(etag(p.created_at, p.revision));
+        if (description) p.description = *description;
+        if (objects) {
+            if (p.kind == "full") throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox");
+            p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
+        }
+        p.updated_at = ctx.now();
+        p.updated_by = ctx.actor();
+        ++p.revision;
+        tx.upsert_package(p);
+        append_audit(tx, ctx.audit(p.tenant, "package.update", "packages/" + p.name));
+        return package_response(tx, 200, p);
+    });
+}
+
+http::Response delete_package(Context& ctx) {
+    ctx.store().write([&](Tx& tx) {
+        Package p = visible_package(tx, ctx, Permission::sandbox_edit);
+        ctx.require_if_match(etag(p.created_at, p.revision));
+        // A tombstone: the published versions stay in git, and the numbering goes on if the name returns.
+        p.deleted = true;
+        p.updated_at = ctx.now();
+        p.updated_by = ctx.actor();
+        ++p.revision;
+        tx.upsert_package(p);
+        append_audit(tx, ctx.audit(p.tenant, "package.delete", "packages/" + p.name, {{"last_version", p.last_version}}));
+    });
+    return no_content();
+}
+
+http::Response add_to_package(Context& ctx, const json::object& body) {
+    Fields f(body);
+    const std::string name = f.required_string("package", 64);
+    f.finish();
+    return ctx.store().write([&](Tx& tx) {
+        auto p = tx.package(ctx.caller.tenant, name);
+        if (!p || p->deleted) throw Error::invalid_field("package", "no package " + name);
+        if (p->source_sandbox != ctx.param("sandbox"))
+            throw Error::invalid_field("package", "package " + name + " takes campaigns from sandbox " + p->source_sandbox);
+        if (p->kind == "full") throw Error::invalid_field("package", "a full package already holds every campaign");
+        const json::array objects{json::object{{"kind", "campaign"}, {"id", ctx.param("campaign")}}};
+        for (const auto& id : read_campaign_ids(tx, p->tenant, p->source_sandbox, objects))
+            if (std::find(p->campaigns.begin(), p->campaigns.end(), id) == p->campaigns.end()) p->campaigns.push_back(id);
+        p->updated_at = ctx.now();
+        p->updated_by = ctx.actor();
+        ++p->revision;
+        tx.upsert_package(*p);
+        append_audit(tx, ctx.audit(p->tenant, "package.add", "packages/" + p->name, {{"campaign", ctx.param("campaign")}}));
+        return package_response(tx, 200, *p);
+    });
+}
+
+http::Response publish_version(Context& ctx) {
+    Fields(ctx.body()).finish();
+    const std::string tenant = ctx.caller.tenant;
+    const std::string name(ctx.param("package"));
+    // One publisher per package at a time: reservation, git and record happen in order.
+    std::lock_guard serialize(ctx.services.package_locks->get(tenant + "/" + name));
+    const Timestamp now = ctx.now();
+    const Reserved reserved = ctx.store().write([&](Tx& tx) {
+        Package p = visible_package(tx, ctx, Permission::sandbox_edit);
+        const packages::Snapshot snap = packages::snapshot(tx, p);
+        const auto key = active_key(tx, ctx);
+        std::optional<PackageVersion> previous;
+        for (const auto& v : tx.package_versions(tenant, name))
+            if (v.state == "published") previous = v;
+        packager::Manifest m;
+        m.package = name;
+        m.version = p.last_version + 1;
+        m.tenant = tenant;
+        m.source_sandbox = p.source_sandbox;
+        m.created_at = format_rfc3339(now);
+        m.created_by = ctx.actor();
+        m.objects = snap.objects;
+        m.dependencies = snap.dependencies;
+        if (previous) m.previous = previous->digest;
+        m.key_id = key.key_id;
+        const std::string manifest = packager::manifest_file(m);
+        Reserved r;
+        r.files = snap.files;
+        r.files["manifest.json"] = manifest;
+        r.files["manifest.sig"] = packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, key.key_id), manifest));
+        r.parent = previous ? std::optional(previous->commit) : std::nullopt;
+        r.version = PackageVersion{tenant, name, m.version, "publishing", "", packager::GitStore::tag_name(name, m.version),
+                                   "sha256:" + crypto::sha256_hex(manifest), ctx.actor(), now};
+        p.last_version = m.version;
+        tx.upsert_package(p);
+        tx.upsert_package_version(r.version);
+        return r;
+    });
+    PackageVersion v = reserved.version;
+    try {
+        // Blocking git work: on this worker thread, never on an I/O thread.
+        v.commit = ctx.services.git->publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000,
+                                             reserved.parent).commit;
+    } catch (const packager::GitError& e) {
+        log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+        ctx.store().write([&](Tx& tx) {
+            tx.delete_package_version(tenant, name, v.version);
+            if (auto p = tx.package(tenant, name); p && p->last_version == v.version) {
+                --p->last_version;
+                tx.upsert_package(*p);
+            }
+        });
+        throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
+    }
+    v.state = "published";
+    ctx.store().write([&](Tx& tx) {
+        tx.upsert_package_version(v);
+        append_audit(tx, ctx.audit(tenant, "package.publish", "packages/" + name + "/versions/" + std::to_string(v.version),
+                                   {{"commit", v.commit}, {"digest", v.digest}}));
+        webhooks::emit(tx, tenant, "package.published",
+                       {{"package", name}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}},
+                       now);
+    });
+    return json_response(201, version_json(v));
+}
+
+http::Response list_versions(Context& ctx) {
+    json::array items;
+    ctx.store().read([&](Tx& tx) {
+        const Package p = visible_package(tx, ctx, Permission::sandbox_read);
+        for (const auto& v : tx.package_versions(p.tenant, p.name))
+            if (v.state == "published") items.push_back(version_json(v));
+    });
+    return json_response(200, json::object{{"items", std::move(items)}});
+}
+
+namespace {
+
+struct VersionFiles {
+    PackageVersion version;
+    std::map<std::string, std::string> files;
+    std::string public_pem;
+};
+
+VersionFiles load_version(Context& ctx, std::string_view number_text) {
+    const std::int64_t number = version_param(ctx, "version", number_text);
+    VersionFiles out;
+    std::string key_id;
+    ctx.store().read([&](Tx& tx) {
+        const Package p = visible_package(tx, ctx, Permission::sandbox_read);
+        out.version = published_version(tx, p, number);
+    });
+    // Read from the store itself, the source of truth.
+    out.files = ctx.services.git->read_version(ctx.caller.tenant, out.version.package, number);
+    // The key that signed this version, even if the tenant's key has rotated since.
+    const auto m = json::parse(out.files.at("manifest.json"));
+    const std::string id(m.at("key_id").as_string());
+    ctx.store().read([&](Tx& tx) {
+        for (const auto& k : tx.signing_keys(ctx.caller.tenant))
+            if (k.key_id == id) out.public_pem = k.public_pem;
+    });
+    return out;
+}
+
+json::object objects_json(const std::map<std::string, std::string>& files) {
+    json::object out;
+    for (const auto& [path, bytes] : files)
+        if (path != "manifest.json" && path != "manifest.sig") out[path] = json::parse(bytes);
+    return out;
+}
+
+}  // namespace
+
+http::Response get_version(Context& ctx) {
+    const VersionFiles vf = load_version(ctx, ctx.param("version"));
+    const auto problem = packager::verify_package(vf.files.at("manifest.json"), vf.files.at("manifest.sig"), vf.public_pem,
+                                                  [&](std::string_view path) -> std::optional<std::string> {
+                                                      auto it = vf.files.find(std::string(path));
+                                                      if (it == vf.files.end()) return std::nullopt;
+                                                      return it->second;
+                                                  });
+    json::value verification = json::object{{"ok", !problem}};
+    if (problem) verification = json::object{{"ok", false}, {"path", problem->path}, {"reason", problem->reason}};
+    json::object out = version_json(vf.version);
+    out["manifest"] = json::parse(vf.files.at("manifest.json"));
+    out["objects"] = objects_json(vf.files);
+    out["verification"] = std::move(verification);
+    return json_response(200, out);
+}
+
+http::Response diff_versions(Context& ctx) {
+    const auto from_text = ctx.query("from");
+    if (!from_text)
+        throw Error(ErrorKind::bad_request, "invalid_query", "from is required: the version to compare with", {{"parameter", "from"}});
+    const VersionFiles to = load_version(ctx, ctx.param("version"));
+    const VersionFiles from = load_version(ctx, *from_text);
+    json::array added, removed, changed;
+    const auto a = objects_json(from.files);
+    const auto b = objects_json(to.files);
+    for (const auto& [path, value] : b) {
+        const auto* old = a.if_contains(path);
+        if (!old) added.emplace_back(path);
+        else if (*old != value) changed.push_back(json::object{{"path", path}, {"fields", json_diff(*old, value)}});
+    }
+    for (const auto& [path, value] : a)
+        if (!b.contains(path)) removed.emplace_back(path);
+    return json_response(200, json::object{{"from", from.version.version}, {"to", to.version.version}, {"added", std::move(added)},
+                                           {"removed", std::move(removed)}, {"changed", std::move(changed)}});
+}
+
+http::Response export_version(Context& ctx) {
+    const VersionFiles vf = load_version(ctx, ctx.param("version"));
+    json::object files;
+    for (const auto& [path, bytes] : vf.files)
+        if (path != "manifest.json" && path != "manifest.sig") files[path] = bytes;
+    const auto m = json::parse(vf.files.at("manifest.json"));
+    // Everything needed to verify offline, with the exact bytes that were signed.
+    return json_response(200, json::object{{"format", "ferry-package-export-1"},
+                                           {"package", vf.version.package},
+                                           {"version", vf.version.version},
+                                           {"tenant", ctx.caller.tenant},
+                                           {"key_id", m.at("key_id")},
+                                           {"public_key_pem", vf.public_pem},
+                                           {"manifest", vf.files.at("manifest.json")},
+                                           {"signature", vf.files.at("manifest.sig")},
+                                           {"files", std::move(files)}});
+}
+
+http::Response get_signing_key(Context& ctx) {
+    return ctx.store().write([&](Tx& tx) {
+        const auto active = active_key(tx, ctx);
+        json::array previous;
+        for (const auto& k : tx.signing_keys(ctx.caller.tenant))
+            if (k.key_id != active.key_id)
+                previous.push_back(json::object{{"key_id", k.key_id}, {"public_key_pem", k.public_pem},
+                                                {"created_at", format_rfc3339(k.created_at)}});
+        return json_response(200, json::object{{"key_id", active.key_id}, {"public_key_pem", active.public_pem},
+                                               {"previous_keys", std::move(previous)}});
+    });
+}
+
+}  // namespace ferry::api

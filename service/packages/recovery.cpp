@@ -1,0 +1,45 @@
+#include "packages/recovery.hpp"
+
+#include "core/crypto.hpp"
+#include "observability/log.hpp"
+
+#include <set>
+
+namespace ferry::packages {
+
+std::size_t recover(Store& store, packager::GitStore& git) {
+    const auto unfinished = store.read([](Tx& tx) { return tx.unfinished_versions(); });
+    std::set<std::pair<std::string, std::string>> touched;
+    for (auto v : unfinished) {
+        git.clear_stale_locks(v.tenant);
+        touched.emplace(v.tenant, v.package);
+        if (const auto commit = git.version_commit(v.tenant, v.package, v.version)) {
+            const auto files = git.read_version(v.tenant, v.package, v.version);
+            v.state = "published";
+            v.commit = *commit;
+            v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
+            store.write([&](Tx& tx) { tx.upsert_package_version(v); });
+            log::warn("package version recovered", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
+        } else {
+            store.write([&](Tx& tx) {
+                tx.delete_package_version(v.tenant, v.package, v.version);
+                if (auto p = tx.package(v.tenant, v.package); p && p->last_version == v.version) {
+                    --p->last_version;
+                    tx.upsert_package(*p);
+                }
+            });
+            log::warn("package version reservation released", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
+        }
+    }
+    // A crash between moving the branch and recording the version leaves the branch ahead.
+    for (const auto& [tenant, package] : touched) {
+        const auto versions = store.read([&](Tx& tx) { return tx.package_versions(tenant, package); });
+        std::optional<std::string> last;
+        for (const auto& v : versions)
+            if (v.state == "published") last = v.commit;
+        if (git.head(tenant, package) != last) git.set_branch(tenant, package, last);
+    }
+    return unfinished.size();
+}
+
+}  // namespace ferry::packages

@@ -1,0 +1,99 @@
+#include "packages/snapshot.hpp"
+
+#include "campaigns/spec.hpp"
+#include "core/error.hpp"
+#include "packager/canonical.hpp"
+
+#include <algorithm>
+
+namespace ferry::packages {
+
+namespace json = boost::json;
+
+std::string binding_name(const std::string& campaign_key, const std::string& channel, const std::string& field) {
+    return campaign_key + "." + channel + "." + field;
+}
+
+Snapshot snapshot(Tx& tx, const packager::Package& package) {
+    std::vector<Campaign> roots;
+    if (package.kind == "full") {
+        CampaignQuery q;
+        q.tenant = package.tenant;
+        q.sandbox = package.source_sandbox;
+        q.limit = 100000;
+        for (const CampaignStatus s : {CampaignStatus::draft, CampaignStatus::in_review, CampaignStatus::scheduled,
+                                       CampaignStatus::active, CampaignStatus::paused, CampaignStatus::stopped,
+                                       CampaignStatus::completed, CampaignStatus::failed, CampaignStatus::publishing,
+                                       CampaignStatus::closed})
+            q.statuses.push_back(s);
+        roots = tx.campaigns(q).items;
+    } else {
+        for (const auto& id : package.campaigns) {
+            auto c = tx.campaign(package.tenant, package.source_sandbox, id);
+            if (!c) throw Error::conflict("campaign_missing", "campaign " + id + " is no longer in " + package.source_sandbox, {{"campaign", id}});
+            if (c->status == CampaignStatus::archived)
+                throw Error::conflict("campaign_archived", "campaign " + c->key + " is archived; remove it from the package",
+                                      {{"campaign", id}});
+            roots.push_back(std::move(*c));
+        }
+    }
+    if (roots.empty()) throw Error(ErrorKind::unprocessable, "empty_package", "the package holds no campaign");
+
+    Snapshot out;
+    std::map<std::string, Segment> segments;
+    std::map<std::string, Template> templates;
+    std::sort(roots.begin(), roots.end(), [](const Campaign& a, const Campaign& b) { return a.key < b.key; });
+    for (const Campaign& c : roots) {
+        json::object spec = spec_to_json(c.spec);
+        // References become keys: the ids of one sandbox mean nothing in another.
+        if (c.spec.segment) {
+            auto s = tx.segment(c.tenant, c.sandbox, *c.spec.segment);
+            if (!s) throw Error::conflict("segment_missing", "segment of " + c.key + " is gone", {{"campaign", c.id}});
+            spec["audience"] = json::object{{"segment", s->key}};
+            out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "segment/" + s->key}});
+            segments.emplace(s->key, std::move(*s));
+        }
+        for (auto& [channel, content] : spec["content"].as_object()) {
+            auto& fields = content.as_object();
+            if (const auto* t = fields.if_contains("template")) {
+                auto tpl = tx.template_(c.tenant, c.sandbox, t->as_string());
+                if (!tpl) throw Error::conflict("template_missing", "template of " + c.key + " is gone", {{"campaign", c.id}});
+                fields["template"] = tpl->key;
+                out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "template/" + tpl->key}});
+                templates.emplace(tpl->key, std::move(*tpl));
+            }
+            // Secrets never leave the sandbox: the target binds its own value.
+            if (fields.contains("auth_header"))
+                fields["auth_header"] = json::object{{"$binding", binding_name(c.key, std::string(channel), "auth_header")}};
+        }
+        json::array tags;
+        for (const auto& t : c.tags) tags.emplace_back(t);
+        const std::string path = "campaigns/" + c.key + ".json";
+        const std::string bytes = packager::canonical_file(json::object{
+            {"kind", "campaign"}, {"key", c.key}, {"type", to_string(c.type)}, {"tags", std::move(tags)},
+            {"status", to_string(c.status)}, {"live_version", c.live_version}, {"spec", std::move(spec)}});
+        out.objects.push_back(packager::describe("campaign", c.key, c.spec.name, path, bytes));
+        out.files.emplace(path, bytes);
+    }
+    for (const auto& [key, s] : segments) {
+        const std::string path = "segments/" + key + ".json";
+        const std::string bytes = packager::canonical_file(json::object{
+            {"kind", "segment"}, {"key", key}, {"name", s.name}, {"description", s.description}, {"rule", s.rule}});
+        out.objects.push_back(packager::describe("segment", key, s.name, path, bytes));
+        out.files.emplace(path, bytes);
+    }
+    for (const auto& [key, t] : templates) {
+        const std::string path = "templates/" + key + ".json";
+        json::value subject = nullptr;
+        if (t.subject) subject = json::value(*t.subject);
+        const std::string bytes = packager::canonical_file(json::object{{"kind", "template"}, {"key", key}, {"name", t.name},
+                                                                        {"channel", to_string(t.channel)},
+                                                                        {"subject", std::move(subject)}, {"body", t.body}});
+        out.objects.push_back(packager::describe("template", key, t.name, path, bytes));
+        out.files.emplace(path, bytes);
+    }
+    std::sort(out.objects.begin(), out.objects.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return out;
+}
+
+}  // namespace ferry::packages

@@ -1,0 +1,32 @@
+#pragma once
+// What a package version holds, read from the source sandbox inside one transaction: each root
+// campaign as it runs (its live version; a draft as a draft), the segments and templates it
+// depends on, all as canonical files. References are by key, so they match in another sandbox;
+// secrets are replaced by {"$binding": NAME} placeholders.
+
+#include "packager/manifest.hpp"
+#include "packager/package.hpp"
+#include "store/store.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ferry::packages {
+
+struct Snapshot {
+    std::map<std::string, std::string> files;  // path -> bytes (manifest excluded)
+    std::vector<packager::ManifestObject> objects;
+    boost::json::array dependencies;  // [{"from": "campaign/<key>", "to": "segment/<key>"}]
+};
+
+// Throws ferry::Error: 409 when a root campaign is archived or gone from the sandbox, 422 when
+// the package holds nothing.
+Snapshot snapshot(Tx& tx, const packager::Package& package);
+
+// The binding name a campaign's secret gets in a package: "<campaign key>.<channel>.<field>".
+std::string binding_name(const std::string& campaign_key, const std::string& channel, const std::string& field);
+
+}  // namespace ferry::packages

@@ -1,0 +1,213 @@
+// Packages through the real ferryd, checked with git, sha256sum and openssl as a user would.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "world.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace ferry::test;
+namespace json = boost::json;
+
+namespace {
+
+std::pair<int, std::string> run(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// A sandbox with 3 campaigns, a segment and a template, all built through the API.
+struct Source {
+    std::string segment, tmpl;
+    std::vector<std::string> campaigns;
+};
+
+Source build_source(HttpClient& c, const std::string& token) {
+    const std::string base = "/v1/tenants/acme/sandboxes/dev/";
+    Source s;
+    s.segment = std::string(c.post(base + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", token).json().at("id").as_string());
+    s.tmpl = std::string(c.post(base + "templates", R"({"key":"welcome-mail","name":"Welcome mail","channel":"email","subject":"Hi","body":"Hello {{first_name}}"})", token).json().at("id").as_string());
+    for (const std::string key : {"welcome", "winback", "flash"}) {
+        auto res = c.post(base + "campaigns",
+                          R"({"key":")" + key + R"(","name":"Campaign )" + key + R"(","type":"action","channels":["email"],"audience":{"segment":")" +
+                              s.segment + R"("},"content":{"email":{"template":")" + s.tmpl + R"("}}})",
+                          token);
+        s.campaigns.emplace_back(res.json().at("id").as_string());
+    }
+    return s;
+}
+
+std::string objects_body(const std::vector<std::string>& ids) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::string(R"({"kind":"campaign","id":")") + ids[i] + "\"}";
+    return out + "]";
+}
+
+class Packages : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server = std::make_unique<FerrydProcess>(FerrydOptions{{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"}, {}});
+        c = std::make_unique<HttpClient>(server->base_url());
+        acme = make_tenant(*c, server->operator_token(), "acme", {"dev", "prod"});
+        editor = acme.token_of.at("editor");
+        src = build_source(*c, editor);
+        auto created = c->post("/v1/tenants/acme/packages",
+                               R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src.campaigns) + "}", editor);
+        ASSERT_EQ(created.status, 201) << created.body;
+    }
+
+    std::string git(const std::string& args) const {
+        return "git --git-dir=" + (server->data_dir() / "git" / "acme.git").string() + " " + args;
+    }
+
+    HttpResponse publish() { return c->post("/v1/tenants/acme/packages/welcome/versions", "{}", editor); }
+
+    std::unique_ptr<FerrydProcess> server;
+    std::unique_ptr<HttpClient> c;
+    TenantFixture acme;
+    std::string editor;
+    Source src;
+};
+
+}  // namespace
+
+TEST_F(Packages, VersionsAreAnnotatedTagsThatGitReadsAndDiffs) {
+    const auto pkg = c->get("/v1/tenants/acme/packages/welcome", editor).json();
+    EXPECT_EQ(pkg.at("campaigns").as_array().size(), 3U);
+    EXPECT_EQ(pkg.at("dependencies").at("segments").as_array()[0].at("key").as_string(), "vip");
+    EXPECT_EQ(pkg.at("dependencies").at("templates").as_array()[0].at("key").as_string(), "welcome-mail");
+
+    auto v1 = publish();
+    ASSERT_EQ(v1.status, 201) << v1.body;
+    EXPECT_EQ(v1.json().at("version").as_int64(), 1);
+    EXPECT_EQ(v1.json().at("tag").as_string(), "packages/welcome/v1");
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"now with a description"})", editor, "*").status, 200);
+    auto v2 = publish();
+    ASSERT_EQ(v2.status, 201);
+    EXPECT_EQ(v2.json().at("version").as_int64(), 2);
+
+    EXPECT_EQ(run(git("fsck --strict")).first, 0) << run(git("fsck --strict")).second;
+    EXPECT_EQ(run(git("cat-file -t packages/welcome/v1")).second, "tag\n");
+    EXPECT_EQ(run(git("cat-file -t packages/welcome/v2")).second, "tag\n");
+    const auto [rc, diff] = run(git("diff packages/welcome/v1 packages/welcome/v2 -- campaigns/"));
+    EXPECT_EQ(rc, 0);
+    EXPECT_NE(diff.find("+    \"description\": \"now with a description\""), std::string::npos) << diff;
+    const auto tree = run(git("ls-tree -r --name-only packages/welcome/v2")).second;
+    for (const std::string path : {"manifest.json", "manifest.sig", "campaigns/welcome.json", "campaigns/winback.json",
+                                   "campaigns/flash.json", "segments/vip.json", "templates/welcome-mail.json"})
+        EXPECT_NE(tree.find(path), std::string::npos) << path << " missing from\n" << tree;
+    const auto api_diff = c->get("/v1/tenants/acme/packages/welcome/versions/2/diff?from=1", editor).json();
+    ASSERT_EQ(api_diff.at("changed").as_array().size(), 1U);
+    EXPECT_EQ(api_diff.at("changed").as_array()[0].at("path").as_string(), "campaigns/welcome.json");
+    EXPECT_EQ(api_diff.at("changed").as_array()[0].at("fields").as_array()[0].at("field").as_string(), "spec.description");
+    const auto manifest2 = c->get("/v1/tenants/acme/packages/welcome/versions/2", editor).json().at("manifest");
+    EXPECT_EQ(manifest2.at("previous"), v1.json().at("digest"));
+    EXPECT_EQ(run("git clone -q " + (server->data_dir() / "git" / "acme.git").string() + " " +
+                  (server->data_dir().parent_path() / "clone").string()).first, 0);
+}
+
+TEST_F(Packages, DigestsMatchSha256sumAndOpensslVerifiesTheSignature) {
+    ASSERT_EQ(publish().status, 201);
+    const auto v = c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json();
+    EXPECT_TRUE(v.at("verification").at("ok").as_bool());
+    const auto dir = server->data_dir().parent_path();
+    for (const auto& o : v.at("manifest").at("objects").as_array()) {
+        const std::string path(o.at("path").as_string());
+        const auto [rc, sum] = run(git("show packages/welcome/v1:" + path) + " | sha256sum");
+        EXPECT_EQ(sum.substr(0, 64), o.at("sha256").as_string()) << path;
+    }
+    const auto key = c->get("/v1/tenants/acme/signing-key", editor).json();
+    EXPECT_EQ(key.at("key_id"), v.at("manifest").at("key_id"));
+    std::ofstream(dir / "pub.pem") << std::string(key.at("public_key_pem").as_string());
+    run(git("show packages/welcome/v1:manifest.json") + " > " + (dir / "manifest.json").string());
+    run(git("show packages/welcome/v1:manifest.sig") + " | base64 -d > " + (dir / "sig.bin").string());
+    const std::string verify = "openssl pkeyutl -verify -pubin -inkey " + (dir / "pub.pem").string() + " -rawin -in " +
+                               (dir / "manifest.json").string() + " -sigfile " + (dir / "sig.bin").string();
+    const auto [ok, out] = run(verify);
+    EXPECT_EQ(ok, 0) << out;
+    // The export carries the exact signed bytes and the key: everything to verify offline.
+    const auto exported = c->get("/v1/tenants/acme/packages/welcome/versions/1/export", editor).json();
+    EXPECT_EQ(exported.at("manifest").as_string(), run(git("show packages/welcome/v1:manifest.json")).second);
+    EXPECT_EQ(exported.at("files").as_object().size(), 5U);
+}
+
+TEST_F(Packages, TheSameContentGivesTheSameTreesInAnotherStore) {
+    ASSERT_EQ(publish().status, 201);
+    FerrydProcess other({{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"}, {}});
+    HttpClient c2(other.base_url());
+    TenantFixture acme2 = make_tenant(c2, other.operator_token(), "acme", {"dev"});
+    const Source src2 = build_source(c2, acme2.token_of.at("editor"));
+    ASSERT_EQ(c2.post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src2.campaigns) + "}",
+                      acme2.token_of.at("editor")).status, 201);
+    ASSERT_EQ(c2.post("/v1/tenants/acme/packages/welcome/versions", "{}", acme2.token_of.at("editor")).status, 201);
+    const std::string git2 = "git --git-dir=" + (other.data_dir() / "git" / "acme.git").string() + " ";
+    for (const std::string dir : {"campaigns", "segments", "templates"}) {
+        const auto a = run(git("rev-parse packages/welcome/v1^{tree}:" + dir)).second;
+        const auto b = run(git2 + "rev-parse packages/welcome/v1^{tree}:" + dir).second;
+        EXPECT_EQ(a, b) << dir;
+        EXPECT_EQ(a.size(), 41U) << a;
+    }
+}
+
+TEST_F(Packages, NumbersAreNeverReusedAfterDeletion) {
+    ASSERT_EQ(publish().status, 201);
+    ASSERT_EQ(publish().status, 201);
+    ASSERT_EQ(c->del("/v1/tenants/acme/packages/welcome", editor, "*").status, 204);
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome", editor).status, 404);
+    ASSERT_EQ(c->post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body({src.campaigns[1]}) + "}",
+                      editor).status, 201);
+    auto v3 = publish();
+    ASSERT_EQ(v3.status, 201);
+    EXPECT_EQ(v3.json().at("version").as_int64(), 3);
+    EXPECT_EQ(run(git("fsck --strict")).first, 0);
+}
+
+TEST_F(Packages, WhatAPackageMayHold) {
+    const std::string base = "/v1/tenants/acme/packages";
+    // Campaigns of another sandbox, or archived ones, are refused with a reason.
+    const std::string prod_campaign(c->post("/v1/tenants/acme/sandboxes/prod/campaigns",
+                                            R"({"name":"Prod","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                                            acme.admin_token).json().at("id").as_string());
+    auto foreign = c->post(base, R"({"name":"mixed","source_sandbox":"dev","objects":)" + objects_body({prod_campaign}) + "}", editor);
+    EXPECT_EQ(foreign.status, 422);
+    EXPECT_EQ(foreign.json().at("error").at("details").at("field").as_string(), "objects[0].id");
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/activate", "{}", editor).status, 200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/archive", "{}", editor).status, 200);
+    auto archived = publish();
+    EXPECT_EQ(archived.status, 409);
+    EXPECT_EQ(archived.error_code(), "campaign_archived");
+    EXPECT_EQ(c->get(base + "/welcome/versions", editor).json().at("items").as_array().size(), 0U);
+    // add-to-package from the campaign.
+    const std::string fresh(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                                    R"({"name":"Fresh","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                                    editor).json().at("id").as_string());
+    ASSERT_EQ(c->post(base, R"({"name":"solo","source_sandbox":"dev"})", editor).status, 201);
+    auto added = c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + fresh + "/actions/add-to-package", R"({"package":"solo"})", editor);
+    ASSERT_EQ(added.status, 200) << added.body;
+    EXPECT_EQ(added.json().at("campaigns").as_array()[0].at("id").as_string(), fresh);
+    EXPECT_EQ(c->post(base + "/solo/versions", "{}", editor).status, 201);
+    // Viewers read packages; only editors publish.
+    EXPECT_EQ(c->get(base + "/solo/versions/1", acme.token_of.at("viewer")).status, 200);
+    EXPECT_EQ(c->post(base + "/solo/versions", "{}", acme.token_of.at("viewer")).status, 403);
+}
+
+TEST_F(Packages, SecretsNeverLeaveTheSandbox) {
+    const std::string secret = "Bearer do-not-export-me";
+    const std::string hook(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                                   R"({"key":"hook","name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":")" +
+                                       secret + R"("}}})", editor).json().at("id").as_string());
+    ASSERT_EQ(c->post("/v1/tenants/acme/packages", R"({"name":"hooks","source_sandbox":"dev","objects":)" + objects_body({hook}) + "}", editor).status, 201);
+    ASSERT_EQ(c->post("/v1/tenants/acme/packages/hooks/versions", "{}", editor).status, 201);
+    const auto file = run(git("show packages/hooks/v1:campaigns/hook.json")).second;
+    EXPECT_EQ(file.find("do-not-export-me"), std::string::npos);
+    EXPECT_NE(file.find(R"("$binding": "hook.webhook.auth_header")"), std::string::npos) << file;
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/hooks/versions/1/export", editor).body.find("do-not-export-me"), std::string::npos);
+}

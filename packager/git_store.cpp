@@ -185,6 +185,7 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(rc, "store pack");
     check(git_mempack_reset(mempack), "reset mempack");
     check(git_odb_refresh(odb.get()), "refresh object database");
+    step("packed");
 
     // Branch: compare-and-swap against the parent the caller saw. Tag: created, never forced.
     const std::string branch = "refs/heads/packages/" + package;
@@ -197,9 +198,11 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     } else {
         check(git_reference_create(ref.out(), repo.get(), branch.c_str(), &commit_id, 0, message.c_str()), "create branch");
     }
+    step("branch");
     Reference tag_ref;
     check(git_reference_create(tag_ref.out(), repo.get(), ("refs/tags/" + tag).c_str(), &tag_id, 0, message.c_str()),
           "create tag ref");
+    step("tag");
     return PublishedVersion{hex(commit_id), hex(tag_id), hex(tree_id)};
 }
 

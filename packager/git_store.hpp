@@ -5,6 +5,8 @@
 // branch moves by compare-and-swap; tags are never forced.
 
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -62,9 +64,18 @@ public:
 
     static std::string tag_name(const std::string& package, std::int64_t version);
 
+    // Called after each durable step of publish ("packed", "branch", "tag"): crash-injection tests
+    // stop the process there.
+    void set_step_hook(std::function<void(std::string_view)> hook) { step_hook_ = std::move(hook); }
+
 private:
     std::mutex& lock_for(const std::string& tenant);
 
+    void step(std::string_view name) const {
+        if (step_hook_) step_hook_(name);
+    }
+
+    std::function<void(std::string_view)> step_hook_;
     std::filesystem::path root_;
     std::mutex locks_mutex_;
     std::map<std::string, std::unique_ptr<std::mutex>> locks_;

@@ -214,6 +214,17 @@ int main(int argc, char** argv) {
         ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git");
         ferry::packages::KeyStore keys(std::filesystem::path(data_dir) / "keys");
         ferry::packages::Locks package_locks;
+        // Crash injection for tests: FERRY_TEST_CRASH_AT=<step> ends the process at once, as a
+        // power cut would, after that step of a publish (reserved, packed, branch, tag, recorded).
+        std::function<void(std::string_view)> crash_hook;
+        if (const char* at = std::getenv("FERRY_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
+            const std::string step_name = at;
+            crash_hook = [step_name](std::string_view step) {
+                if (step == step_name) std::_Exit(137);
+            };
+            git.set_step_hook(crash_hook);
+            ferry::log::warn("crash injection armed", {{"step", step_name}});
+        }
         if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)
             ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
 
@@ -228,7 +239,7 @@ int main(int argc, char** argv) {
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
                                       [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
-                                      &keys, &git, &package_locks};
+                                      &keys, &git, &package_locks, crash_hook};
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;

@@ -44,6 +44,7 @@ struct Services {
     packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
     packager::GitStore* git = nullptr;        // the package store
     packages::Locks* package_locks = nullptr; // one publisher per package at a time
+    std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
 };
 
 class Context {

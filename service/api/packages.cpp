@@ -302,6 +302,7 @@ http::Response publish_version(Context& ctx) {
         return r;
     });
     PackageVersion v = reserved.version;
+    if (ctx.services.crash_hook) ctx.services.crash_hook("reserved");
     try {
         // Blocking git work: on this worker thread, never on an I/O thread.
         v.commit = ctx.services.git->publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000,
@@ -326,6 +327,7 @@ http::Response publish_version(Context& ctx) {
                        {{"package", name}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}},
                        now);
     });
+    if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
     return json_response(201, version_json(v));
 }
 

@@ -211,3 +211,36 @@ TEST_F(Packages, SecretsNeverLeaveTheSandbox) {
     EXPECT_NE(file.find(R"("$binding": "hook.webhook.auth_header")"), std::string::npos) << file;
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/hooks/versions/1/export", editor).body.find("do-not-export-me"), std::string::npos);
 }
+
+TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
+    ASSERT_EQ(publish().status, 201);  // v1 exists before the crashes
+    std::int64_t expected = 1;
+    for (const std::string step : {"reserved", "packed", "branch", "tag", "recorded"}) {
+        server->kill9();
+        FerrydProcess& s = *server;
+        ::setenv("FERRY_TEST_CRASH_AT", step.c_str(), 1);  // inherited by the next start only
+        s.start();
+        ::unsetenv("FERRY_TEST_CRASH_AT");
+        HttpClient crashing(s.base_url());
+        EXPECT_THROW(crashing.post("/v1/tenants/acme/packages/welcome/versions", "{}", editor), TransportError) << step;
+        s.kill9();  // already gone; reaps it
+        s.start();
+        c = std::make_unique<HttpClient>(s.base_url());
+        // A version whose tag reached git survives; one that did not never existed.
+        if (step == "tag" || step == "recorded") ++expected;
+        const auto versions = c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array();
+        ASSERT_EQ(static_cast<std::int64_t>(versions.size()), expected) << "after a crash at " << step;
+        for (std::size_t i = 0; i < versions.size(); ++i) {
+            EXPECT_EQ(versions[i].at("version").as_int64(), static_cast<std::int64_t>(i + 1)) << step;
+            const std::string tag(versions[i].at("tag").as_string());
+            EXPECT_EQ(run(git("rev-parse " + tag + "^{commit}")).second, std::string(versions[i].at("commit").as_string()) + "\n");
+        }
+        // No tag in git that the database does not know.
+        EXPECT_EQ(run(git("tag -l 'packages/welcome/*' | wc -l")).second, std::to_string(expected) + "\n") << step;
+        EXPECT_EQ(run(git("fsck --strict")).first, 0) << step;
+        // And the next publish takes the next number.
+        auto next = publish();
+        ASSERT_EQ(next.status, 201) << step << ": " << next.body;
+        EXPECT_EQ(next.json().at("version").as_int64(), ++expected) << step;
+    }
+}

@@ -91,17 +91,7 @@ json::object package_json(Tx& tx, const Package& p) {
     json::array segments;
     json::array templates;
     std::set<std::string> seen;
-    std::vector<Campaign> roots;
-    if (p.kind == "full") {
-        CampaignQuery q;
-        q.tenant = p.tenant;
-        q.sandbox = p.source_sandbox;
-        q.limit = 100000;
-        for (const Campaign& c : tx.campaigns(q).items) roots.push_back(c);
-    } else {
-        for (const auto& id : p.campaigns)
-            if (auto c = tx.campaign(p.tenant, p.source_sandbox, id)) roots.push_back(std::move(*c));
-    }
+    const std::vector<Campaign> roots = packages::root_campaigns(tx, p);
     for (const Campaign& c : roots) {
         campaigns.push_back(json::object{{"id", c.id}, {"key", c.key}, {"name", c.spec.name}, {"status", to_string(c.status)}});
         // The dependency closure: what the campaigns refer to.

@@ -14,7 +14,7 @@ std::string binding_name(const std::string& campaign_key, const std::string& cha
     return campaign_key + "." + channel + "." + field;
 }
 
-Snapshot snapshot(Tx& tx, const packager::Package& package) {
+std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
     std::vector<Campaign> roots;
     if (package.kind == "full") {
         CampaignQuery q;
@@ -26,15 +26,24 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
                                        CampaignStatus::completed, CampaignStatus::failed, CampaignStatus::publishing,
                                        CampaignStatus::closed})
             q.statuses.push_back(s);
-        roots = tx.campaigns(q).items;
-    } else {
+        return tx.campaigns(q).items;
+    }
+    for (const auto& id : package.campaigns)
+        if (auto c = tx.campaign(package.tenant, package.source_sandbox, id)) roots.push_back(std::move(*c));
+    return roots;
+}
+
+Snapshot snapshot(Tx& tx, const packager::Package& package) {
+    std::vector<Campaign> roots = root_campaigns(tx, package);
+    if (package.kind != "full") {
         for (const auto& id : package.campaigns) {
-            auto c = tx.campaign(package.tenant, package.source_sandbox, id);
-            if (!c) throw Error::conflict("campaign_missing", "campaign " + id + " is no longer in " + package.source_sandbox, {{"campaign", id}});
-            if (c->status == CampaignStatus::archived)
-                throw Error::conflict("campaign_archived", "campaign " + c->key + " is archived; remove it from the package",
+            const auto found = std::find_if(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; });
+            if (found == roots.end())
+                throw Error::conflict("campaign_missing", "campaign " + id + " is no longer in " + package.source_sandbox,
                                       {{"campaign", id}});
-            roots.push_back(std::move(*c));
+            if (found->status == CampaignStatus::archived)
+                throw Error::conflict("campaign_archived", "campaign " + found->key + " is archived; remove it from the package",
+                                      {{"campaign", id}});
         }
     }
     if (roots.empty()) throw Error(ErrorKind::unprocessable, "empty_package", "the package holds no campaign");

@@ -26,6 +26,10 @@ struct Snapshot {
 // the package holds nothing.
 Snapshot snapshot(Tx& tx, const packager::Package& package);
 
+// The root campaigns of a package as it stands: its listed campaigns, or for a full package every
+// campaign of the source sandbox that is not archived.
+std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package);
+
 // The binding name a campaign's secret gets in a package: "<campaign key>.<channel>.<field>".
 std::string binding_name(const std::string& campaign_key, const std::string& channel, const std::string& field);
 

@@ -57,6 +57,19 @@ std::vector<approval::Requirement> Gate::requirements(const Sandbox& sandbox, co
                                       sandbox.require_approval == ApprovalRequirement::always);
 }
 
+std::vector<approval::Requirement> Gate::package_requirements(const std::string& source_sandbox, const std::string& package,
+                                                              std::string_view requester) const {
+    approval::Subject subject;
+    subject.sandbox = source_sandbox;
+    subject.name = package;
+    subject.requester = std::string(requester);
+    if (const auto m = member(requester))
+        for (const RoleGrant& g : m->roles)
+            if (g.sandbox == all_sandboxes || g.sandbox == source_sandbox) subject.requester_roles.emplace_back(to_string(g.role));
+    // A sandbox's "always" is about activating campaigns; packages answer to package policies only.
+    return approval::requirements_for(policies_, approval::Scope::package, subject, false);
+}
+
 LifecycleFacts Gate::facts(const Sandbox& sandbox, const Campaign& c, Timestamp now, std::string_view requester) const {
     return facts_of(c, now, !requirements(sandbox, c, gated_spec(c), requester).empty());
 }

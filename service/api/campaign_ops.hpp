@@ -43,6 +43,10 @@ public:
     // The lifecycle facts of the campaign for this requester, approval included.
     LifecycleFacts facts(const Sandbox& sandbox, const Campaign& c, Timestamp now, std::string_view requester) const;
 
+    // What must be satisfied before a version of the package is published, requested by `requester`.
+    std::vector<approval::Requirement> package_requirements(const std::string& source_sandbox, const std::string& package,
+                                                            std::string_view requester) const;
+
     std::optional<approval::Member> member(std::string_view user) const;
 
 private:

@@ -1,7 +1,10 @@
 // Packages: what a tenant promotes from one sandbox to others. Versions are snapshots written to
 // the tenant's git store, signed, immutable, numbered without reuse.
 
+#include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
+#include "api/package_ops.hpp"
+#include "core/canonical_json.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
@@ -122,10 +125,14 @@ http::Response package_response(Tx& tx, int status, const Package& p) {
     return res;
 }
 
+}  // namespace
+
 json::object version_json(const PackageVersion& v) {
     return {{"version", v.version}, {"commit", v.commit}, {"tag", v.tag}, {"digest", v.digest},
             {"created_at", format_rfc3339(v.created_at)}, {"created_by", v.created_by}};
 }
+
+namespace {
 
 packager::SigningKeyRecord active_key(Tx& tx, const Context& ctx) {
     auto keys = tx.signing_keys(ctx.caller.tenant);
@@ -253,15 +260,25 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
     });
 }
 
-http::Response publish_version(Context& ctx) {
-    Fields(ctx.body()).finish();
+std::string package_content_digest(Tx& tx, const Package& p) {
+    const packages::Snapshot snap = packages::snapshot(tx, p);
+    json::array objects;
+    for (const auto& o : snap.objects) objects.push_back(json::object{{"path", o.path}, {"sha256", o.sha256}});
+    return content_digest(json::object{{"package", p.name}, {"objects", std::move(objects)}});
+}
+
+PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
+                               const std::optional<std::string>& expected_digest) {
     const std::string tenant = ctx.caller.tenant;
-    const std::string name(ctx.param("package"));
     // One publisher per package at a time: reservation, git and record happen in order.
     std::lock_guard serialize(ctx.services.package_locks->get(tenant + "/" + name));
     const Timestamp now = ctx.now();
     const Reserved reserved = ctx.store().write([&](Tx& tx) {
-        Package p = visible_package(tx, ctx, Permission::sandbox_edit);
+        Package p = or_not_found(tx.package(tenant, name), "package");
+        if (p.deleted) throw Error::not_found("package");
+        if (expected_digest && package_content_digest(tx, p) != *expected_digest)
+            throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
+                                                  "request a new review");
         const packages::Snapshot snap = packages::snapshot(tx, p);
         const auto key = active_key(tx, ctx);
         std::optional<PackageVersion> previous;
@@ -276,6 +293,7 @@ http::Response publish_version(Context& ctx) {
         m.created_by = ctx.actor();
         m.objects = snap.objects;
         m.dependencies = snap.dependencies;
+        for (const auto& a : approvals) m.approvals.push_back({a.user, a.digest, format_rfc3339(a.at)});
         if (previous) m.previous = previous->digest;
         m.key_id = key.key_id;
         const std::string manifest = packager::manifest_file(m);
@@ -312,13 +330,49 @@ http::Response publish_version(Context& ctx) {
     ctx.store().write([&](Tx& tx) {
         tx.upsert_package_version(v);
         append_audit(tx, ctx.audit(tenant, "package.publish", "packages/" + name + "/versions/" + std::to_string(v.version),
-                                   {{"commit", v.commit}, {"digest", v.digest}}));
+                                   {{"commit", v.commit}, {"digest", v.digest}, {"approvals", approvals.size()}}));
         webhooks::emit(tx, tenant, "package.published",
                        {{"package", name}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}},
                        now);
     });
     if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
-    return json_response(201, version_json(v));
+    return v;
+}
+
+http::Response publish_version(Context& ctx) {
+    Fields(ctx.body()).finish();
+    const std::string name(ctx.param("package"));
+    const Timestamp now = ctx.now();
+    // A package-scope policy puts a review in front of the version: 202, published on approval.
+    const std::optional<json::object> review = ctx.store().write([&](Tx& tx) -> std::optional<json::object> {
+        const Package p = visible_package(tx, ctx, Permission::sandbox_edit);
+        const Gate gate(tx, ctx.caller.tenant);
+        if (gate.package_requirements(p.source_sandbox, p.name, ctx.actor()).empty()) return std::nullopt;
+        const std::string digest = package_content_digest(tx, p);
+        if (auto pending = tx.pending_review(p.tenant, p.source_sandbox, "package:" + p.name))
+            return json::object{{"review", pending->id}, {"state", "pending"}, {"digest", pending->digest}};
+        approval::Review r;
+        r.tenant = p.tenant;
+        r.id = new_object_id("rev_");
+        r.scope = approval::Scope::package;
+        r.sandbox = p.source_sandbox;
+        r.subject_kind = "package";
+        r.subject_id = "package:" + p.name;
+        r.subject_name = p.name;
+        r.digest = digest;
+        r.requested_by = ctx.actor();
+        r.last_editor = p.updated_by;
+        r.requested_at = now;
+        tx.insert_review(r);
+        append_audit(tx, ctx.audit(p.tenant, "review.request", "reviews/" + r.id, {{"package", p.name}, {"digest", digest}}));
+        webhooks::emit(tx, p.tenant, "review.requested",
+                       {{"review", r.id}, {"kind", "package"}, {"package", p.name}, {"sandbox", r.sandbox},
+                        {"requested_by", r.requested_by}, {"digest", digest}},
+                       now);
+        return json::object{{"review", r.id}, {"state", "pending"}, {"digest", digest}};
+    });
+    if (review) return json_response(202, *review);
+    return json_response(201, version_json(publish_package(ctx, name, {}, std::nullopt)));
 }
 
 http::Response list_versions(Context& ctx) {

@@ -4,10 +4,14 @@
 
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
+#include "api/package_ops.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
 #include "core/json_diff.hpp"
+#include "webhooks/events.hpp"
+
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 
@@ -34,8 +38,15 @@ const CampaignSpec* reviewed_spec(const approval::Review& r, const Campaign& c) 
 
 ReviewView view_of(Tx& tx, const Gate& gate, approval::Review r) {
     ReviewView v;
-    v.campaign = tx.campaign(r.tenant, r.sandbox, r.subject_id);
     v.approvals = tx.approvals(r.tenant, r.id);
+    if (r.subject_kind == "package") {
+        v.requirements = gate.package_requirements(r.sandbox, r.subject_name, r.requested_by);
+        v.evaluation = approval::evaluate(v.requirements, r.sandbox, r.digest, v.approvals,
+                                          [&](std::string_view u) { return gate.member(u); }, excluded_from(r));
+        v.review = std::move(r);
+        return v;
+    }
+    v.campaign = tx.campaign(r.tenant, r.sandbox, r.subject_id);
     const auto sandbox = tx.sandbox(r.tenant, r.sandbox);
     if (v.campaign && sandbox)
         if (const CampaignSpec* spec = reviewed_spec(r, *v.campaign))
@@ -71,11 +82,13 @@ json::object review_json(const ReviewView& v, bool full) {
                                          {"counts", a.digest == r.digest && counting.count(a.user) > 0}});
     json::value decided_at = nullptr;
     if (r.decided_at) decided_at = json::value(format_rfc3339(*r.decided_at));
+    json::object subject{{"kind", r.subject_kind}, {"sandbox", r.sandbox}, {"name", r.subject_name}};
+    if (r.subject_kind == "package") subject["package"] = r.subject_name;
+    else subject["campaign"] = r.subject_id;
     json::object out{{"id", r.id},
                      {"state", approval::to_string(r.state)},
                      {"scope", approval::to_string(r.scope)},
-                     {"subject", json::object{{"kind", r.subject_kind}, {"sandbox", r.sandbox}, {"campaign", r.subject_id},
-                                              {"name", r.subject_name}}},
+                     {"subject", std::move(subject)},
                      {"digest", r.digest},
                      {"requested_by", r.requested_by},
                      {"requested_at", format_rfc3339(r.requested_at)},
@@ -127,6 +140,22 @@ Campaign reviewed_campaign(const ReviewView& v) {
 
 http::Response review_response(Tx& tx, const Gate& gate, const approval::Review& r) {
     return json_response(200, review_json(view_of(tx, gate, r), true));
+}
+
+http::Response close_package_review(Tx& tx, const Gate& gate, approval::Review& r, approval::ReviewState state,
+                                    const Context& ctx, Timestamp now, const std::string& comment) {
+    r.state = state;
+    r.decided_at = now;
+    r.decided_by = ctx.actor();
+    r.comment = comment;
+    tx.update_review(r);
+    append_audit(tx, ctx.audit(r.tenant, state == approval::ReviewState::withdrawn ? "review.withdraw" : "review.request_changes",
+                               "reviews/" + r.id, {{"package", r.subject_name}, {"comment", comment}}));
+    webhooks::emit(tx, r.tenant, "review.decided",
+                   {{"review", r.id}, {"package", r.subject_name}, {"decision", approval::to_string(state)},
+                    {"by", ctx.actor()}, {"comment", comment}},
+                   now);
+    return review_response(tx, gate, r);
 }
 
 }  // namespace
@@ -182,11 +211,34 @@ http::Response approve_review(Context& ctx) {
     const std::string comment = f.optional_string("comment", 2000).value_or("");
     f.finish();
     const Timestamp now = ctx.now();
-    return ctx.store().write([&](Tx& tx) {
+    // A package review, once approved, publishes its version after this transaction: git work
+    // does not run inside a database transaction.
+    std::optional<approval::Review> to_publish;
+    std::vector<approval::Approval> approvals;
+    http::Response res = ctx.store().write([&](Tx& tx) {
         const Gate gate(tx, ctx.caller.tenant);
         approval::Review r = visible_review(tx, ctx);
         require_pending(r);
         ReviewView v = view_of(tx, gate, r);
+        if (r.subject_kind == "package") {
+            require_reviewer(v, ctx, gate);
+            if (std::any_of(v.approvals.begin(), v.approvals.end(), [&](const auto& a) { return a.user == ctx.actor(); }))
+                throw Error::conflict("already_approved", "you approved this already; approvals count once per person");
+            tx.insert_approval(r.tenant, r.id, approval::Approval{ctx.actor(), r.digest, now, comment});
+            append_audit(tx, ctx.audit(r.tenant, "review.approve", "reviews/" + r.id, {{"digest", r.digest}, {"comment", comment}}));
+            v = view_of(tx, gate, r);
+            if (v.evaluation.satisfied) {
+                r.state = approval::ReviewState::approved;
+                r.decided_at = now;
+                r.decided_by = ctx.actor();
+                tx.update_review(r);
+                webhooks::emit(tx, r.tenant, "review.decided",
+                               {{"review", r.id}, {"package", r.subject_name}, {"decision", "approved"}, {"by", ctx.actor()}}, now);
+                to_publish = r;
+                approvals = v.approvals;
+            }
+            return review_response(tx, gate, r);
+        }
         Campaign c = reviewed_campaign(v);
         const CampaignSpec* spec = reviewed_spec(r, c);
         // The approval is of the exact content submitted; content that changed voids the review.
@@ -206,6 +258,15 @@ http::Response approve_review(Context& ctx) {
         }
         return review_response(tx, gate, r);
     });
+    if (!to_publish) return res;
+    // Only the approvals that counted go into the manifest.
+    std::vector<approval::Approval> counted;
+    for (const auto& a : approvals)
+        if (a.digest == to_publish->digest && !excluded_from(*to_publish).count(a.user)) counted.push_back(a);
+    const auto version = publish_package(ctx, to_publish->subject_name, counted, to_publish->digest);
+    auto decided = json::parse(res.body).as_object();
+    decided["published"] = version_json(version);
+    return json_response(200, decided);
 }
 
 http::Response request_review_changes(Context& ctx) {
@@ -220,8 +281,9 @@ http::Response request_review_changes(Context& ctx) {
         approval::Review r = visible_review(tx, ctx);
         require_pending(r);
         const ReviewView v = view_of(tx, gate, r);
-        Campaign c = reviewed_campaign(v);
         require_reviewer(v, ctx, gate);
+        if (r.subject_kind == "package") return close_package_review(tx, gate, r, approval::ReviewState::changes_requested, ctx, now, comment);
+        Campaign c = reviewed_campaign(v);
         // One request for changes is a veto: back to draft, every approval of this review spent.
         end_review(tx, r, c, approval::ReviewState::changes_requested, ctx, now, comment);
         return review_response(tx, gate, r);
@@ -237,6 +299,7 @@ http::Response withdraw_review(Context& ctx) {
         require_pending(r);
         if (r.requested_by != ctx.actor() && !is_tenant_admin(ctx.caller))
             throw Error(ErrorKind::forbidden, "forbidden", "only the submitter (or an administrator) can withdraw a review");
+        if (r.subject_kind == "package") return close_package_review(tx, gate, r, approval::ReviewState::withdrawn, ctx, now, "");
         Campaign c = reviewed_campaign(view_of(tx, gate, r));
         end_review(tx, r, c, approval::ReviewState::withdrawn, ctx, now, "");
         return review_response(tx, gate, r);

@@ -244,3 +244,37 @@ TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
         EXPECT_EQ(next.json().at("version").as_int64(), ++expected) << step;
     }
 }
+
+TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
+    const std::string reviewer = acme.token_of.at("reviewer");
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies",
+                      R"({"name":"dev packages","scope":"package","conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                      acme.admin_token).status, 201);
+    auto requested = publish();
+    ASSERT_EQ(requested.status, 202) << requested.body;
+    const std::string review(requested.json().at("review").as_string());
+    EXPECT_EQ(publish().json().at("review").as_string(), review) << "asking again returns the pending review";
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 0U);
+    const auto queue = c->get("/v1/tenants/acme/reviews?assigned=me", reviewer).json().at("items").as_array();
+    ASSERT_EQ(queue.size(), 1U);
+    EXPECT_EQ(queue[0].at("subject").at("package").as_string(), "welcome");
+
+    EXPECT_EQ(c->post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", editor).error_code(), "self_approval");
+    auto approved = c->post("/v1/tenants/acme/reviews/" + review + "/approve", R"({"comment":"ship it"})", reviewer);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_EQ(approved.json().at("state").as_string(), "approved");
+    EXPECT_EQ(approved.json().at("published").at("version").as_int64(), 1);
+    const auto manifest = c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json().at("manifest");
+    ASSERT_EQ(manifest.at("approvals").as_array().size(), 1U);
+    EXPECT_EQ(manifest.at("approvals").as_array()[0].at("user").as_string(), "reviewer");
+    EXPECT_EQ(manifest.at("approvals").as_array()[0].at("digest"), requested.json().at("digest"));
+
+    // Content that changes after the request voids it: the approval publishes nothing.
+    auto second = publish();
+    ASSERT_EQ(second.status, 202);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[1], R"({"description":"changed"})", editor, "*").status, 200);
+    auto stale = c->post("/v1/tenants/acme/reviews/" + std::string(second.json().at("review").as_string()) + "/approve", "{}", reviewer);
+    EXPECT_EQ(stale.status, 409);
+    EXPECT_EQ(stale.error_code(), "review_stale");
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 1U);
+}

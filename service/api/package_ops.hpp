@@ -1,0 +1,27 @@
+#pragma once
+// Publishing a package version, shared by POST .../versions and the approval of a package review.
+
+#include "api/context.hpp"
+#include "approval/policy.hpp"
+#include "packager/package.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ferry::api {
+
+// Publishes the next version now (reserve, git, record), with the approvals that let it
+// through recorded in its manifest. `expected_digest`, when given, must equal the content's
+// digest (the content an approval was for); otherwise 409 review_stale and nothing is written.
+packager::PackageVersion publish_package(Context& ctx, const std::string& name,
+                                         const std::vector<approval::Approval>& approvals,
+                                         const std::optional<std::string>& expected_digest);
+
+// The digest a package review binds to: every object's path and SHA-256 as it would be published.
+std::string package_content_digest(Tx& tx, const packager::Package& package);
+
+boost::json::object version_json(const packager::PackageVersion& v);
+
+}  // namespace ferry::api

@@ -89,6 +89,7 @@ http::Response get_version(Context& ctx);
 http::Response diff_versions(Context& ctx);
 http::Response export_version(Context& ctx);
 http::Response get_signing_key(Context& ctx);
+http::Response rotate_signing_key(Context& ctx);
 // POST .../campaigns/{campaign}/actions/add-to-package, dispatched by campaign_action.
 http::Response add_to_package(Context& ctx, const boost::json::object& body);
 

@@ -477,6 +477,17 @@ http::Response export_version(Context& ctx) {
                                            {"files", std::move(files)}});
 }
 
+http::Response rotate_signing_key(Context& ctx) {
+    Fields(ctx.body()).finish();
+    ctx.store().write([&](Tx& tx) {
+        // The new key signs from now on; the old public keys stay, so older versions still verify.
+        const auto record = ctx.services.keys->create(ctx.caller.tenant, ctx.now());
+        tx.insert_signing_key(record);
+        append_audit(tx, ctx.audit(ctx.caller.tenant, "signing_key.rotate", "signing-key", {{"key_id", record.key_id}}));
+    });
+    return get_signing_key(ctx);
+}
+
 http::Response get_signing_key(Context& ctx) {
     return ctx.store().write([&](Tx& tx) {
         const auto active = active_key(tx, ctx);

@@ -102,6 +102,8 @@ std::vector<http::Route> routes(bool test_clock) {
         {"GET", t + "/packages/{package}/versions/{version}/export", P::tenant_member, export_version,
          "one JSON document for offline verification"},
         {"GET", t + "/signing-key", P::tenant_member, get_signing_key, "the tenant's public signing key(s)"},
+        {"POST", t + "/signing-key/rotate", P::tenant_admin, rotate_signing_key,
+         "a new signing key; the old public keys stay for verification"},
 
         {"GET", t + "/webhooks", P::tenant_admin, list_webhooks, "list webhooks"},
         {"POST", t + "/webhooks", P::tenant_admin, create_webhook, "subscribe a URL to events"},

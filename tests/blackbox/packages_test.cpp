@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 using namespace ferry::test;
@@ -277,4 +279,37 @@ TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     EXPECT_EQ(stale.status, 409);
     EXPECT_EQ(stale.error_code(), "review_stale");
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 1U);
+}
+
+TEST_F(Packages, FilesMatchTheGoldenCopiesByteForByte) {
+    ASSERT_EQ(publish().status, 201);
+    const std::string golden = std::string(FERRY_SOURCE_DIR) + "/fixtures/golden/package/";
+    for (const std::string path : {"campaigns/welcome.json", "segments/vip.json", "templates/welcome-mail.json"}) {
+        const std::string stored = run(git("show packages/welcome/v1:" + path)).second;
+        if (std::getenv("FERRY_UPDATE_GOLDEN")) {
+            std::filesystem::create_directories(std::filesystem::path(golden + path).parent_path());
+            std::ofstream(golden + path, std::ios::binary) << stored;
+        }
+        EXPECT_EQ(stored, read_file(golden + path)) << path;
+    }
+}
+
+TEST_F(Packages, RotatedKeysStillVerifyOlderVersions) {
+    ASSERT_EQ(publish().status, 201);
+    const auto before = c->get("/v1/tenants/acme/signing-key", editor).json();
+    EXPECT_EQ(c->post("/v1/tenants/acme/signing-key/rotate", "{}", editor).status, 403);
+    auto rotated = c->post("/v1/tenants/acme/signing-key/rotate", "{}", acme.admin_token);
+    ASSERT_EQ(rotated.status, 200) << rotated.body;
+    EXPECT_NE(rotated.json().at("key_id"), before.at("key_id"));
+    EXPECT_EQ(rotated.json().at("previous_keys").as_array()[0].at("key_id"), before.at("key_id"));
+    ASSERT_EQ(publish().status, 201);
+    const auto v1 = c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json();
+    const auto v2 = c->get("/v1/tenants/acme/packages/welcome/versions/2", editor).json();
+    EXPECT_TRUE(v1.at("verification").at("ok").as_bool());
+    EXPECT_TRUE(v2.at("verification").at("ok").as_bool());
+    EXPECT_EQ(v1.at("manifest").at("key_id"), before.at("key_id"));
+    EXPECT_EQ(v2.at("manifest").at("key_id"), rotated.json().at("key_id"));
+    // The export of an old version carries the key that signed it.
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions/1/export", editor).json().at("public_key_pem"),
+              before.at("public_key_pem"));
 }

@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include "shell.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,14 +19,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> run(const std::string& command) { return ferry::test::run_command(command); }
 
 // A sandbox with 3 campaigns, a segment and a template, all built through the API.
 struct Source {

@@ -4,22 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "shell.hpp"
+
 #include <cstdio>
 
 using namespace ferry::test;
 
 namespace {
 
-// Runs a shell command; returns its exit status and stdout.
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return {-1, out};
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+std::pair<int, std::string> run(const std::string& command) { return ferry::test::run_command(command); }
 
 }  // namespace
 

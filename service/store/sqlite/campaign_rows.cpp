@@ -1,4 +1,5 @@
 #include "store/sqlite/campaign_rows.hpp"
+#include "store/sqlite/values.hpp"
 
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
@@ -13,29 +14,6 @@ namespace ferry::sqlite {
 namespace json = boost::json;
 
 namespace {
-
-template <class T>
-T parse_stored(std::optional<T> value, std::string_view what) {
-    if (!value) throw StoreError("unreadable " + std::string(what) + " in database");
-    return *value;
-}
-
-json::value parse_json(const std::string& text) {
-    boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec) throw StoreError("unreadable JSON in database: " + ec.message());
-    return v;
-}
-
-std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
-    if (!t) return std::nullopt;
-    return to_millis(*t);
-}
-
-std::optional<Timestamp> time_or_null(const std::optional<std::int64_t>& ms) {
-    if (!ms) return std::nullopt;
-    return from_millis(*ms);
-}
 
 std::string draft_json(const std::optional<DraftVersion>& d) {
     if (!d) return {};

@@ -2,6 +2,7 @@
 
 #include "store/sqlite/campaign_rows.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/values.hpp"
 #include "store/sqlite/migrations.hpp"
 
 #include "campaigns/spec.hpp"
@@ -23,29 +24,10 @@ namespace {
 using sqlite::Connection;
 using sqlite::Statement;
 
-std::string strings_json(const std::vector<std::string>& items) {
-    boost::json::array out;
-    for (const auto& item : items) out.emplace_back(item);
-    return boost::json::serialize(out);
-}
-
-std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
-    if (!t) return std::nullopt;
-    return to_millis(*t);
-}
-
-std::optional<Timestamp> timestamp_or_null(const std::optional<std::int64_t>& ms) {
-    if (!ms) return std::nullopt;
-    return from_millis(*ms);
-}
-
-// Stored enum text that no longer parses means the database was edited by hand or by a newer
-// ferryd: refuse to guess.
-template <class T>
-T parse_stored(std::optional<T> value, std::string_view what) {
-    if (!value) throw StoreError("unreadable " + std::string(what) + " in database");
-    return *value;
-}
+using sqlite::millis_or_null;
+using sqlite::parse_stored;
+using sqlite::strings_json;
+using sqlite::time_or_null;
 
 class SqliteTx final : public Tx {
 public:
@@ -688,8 +670,8 @@ private:
         t.name = st.text(3);
         t.hash = st.text(4);
         t.created_at = from_millis(st.integer(5));
-        t.expires_at = timestamp_or_null(st.optional_integer(6));
-        t.revoked_at = timestamp_or_null(st.optional_integer(7));
+        t.expires_at = time_or_null(st.optional_integer(6));
+        t.revoked_at = time_or_null(st.optional_integer(7));
         return t;
     }
 

@@ -95,6 +95,10 @@ json::object package_json(Tx& tx, const Package& p) {
     json::array templates;
     std::set<std::string> seen;
     const std::vector<Campaign> roots = packages::root_campaigns(tx, p);
+    // A listed campaign that is gone stays visible, so that the refusal to publish is explained.
+    for (const auto& id : p.campaigns)
+        if (std::none_of(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; }))
+            campaigns.push_back(json::object{{"id", id}, {"status", "missing"}});
     for (const Campaign& c : roots) {
         campaigns.push_back(json::object{{"id", c.id}, {"key", c.key}, {"name", c.spec.name}, {"status", to_string(c.status)}});
         // The dependency closure: what the campaigns refer to.
@@ -183,6 +187,12 @@ http::Response create_package(Context& ctx) {
         if (objects) p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
         const auto existing = tx.package(p.tenant, p.name);
         if (existing && !existing->deleted) throw Error::conflict("already_exists", "package " + p.name + " already exists");
+        // A name keeps its sandbox: its old versions hold that sandbox's campaigns, and whoever
+        // re-creates the name can read them.
+        if (existing && existing->source_sandbox != p.source_sandbox)
+            throw Error::conflict("name_taken", "the name " + p.name + " belongs to packages of sandbox " +
+                                                    existing->source_sandbox,
+                                  {{"source_sandbox", existing->source_sandbox}});
         // A name used before continues its numbering: versions are never reused.
         if (existing) {
             p.last_version = existing->last_version;
@@ -268,7 +278,7 @@ std::string package_content_digest(Tx& tx, const Package& p) {
 }
 
 PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                               const std::optional<std::string>& expected_digest) {
+                               const std::optional<std::string>& expected_digest, const std::string& publisher) {
     const std::string tenant = ctx.caller.tenant;
     // One publisher per package at a time: reservation, git and record happen in order.
     std::lock_guard serialize(ctx.services.package_locks->get(tenant + "/" + name));
@@ -290,7 +300,7 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
         m.tenant = tenant;
         m.source_sandbox = p.source_sandbox;
         m.created_at = format_rfc3339(now);
-        m.created_by = ctx.actor();
+        m.created_by = publisher;
         m.objects = snap.objects;
         m.dependencies = snap.dependencies;
         for (const auto& a : approvals) m.approvals.push_back({a.user, a.digest, format_rfc3339(a.at)});
@@ -303,7 +313,7 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
         r.files["manifest.sig"] = packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, key.key_id), manifest));
         r.parent = previous ? std::optional(previous->commit) : std::nullopt;
         r.version = PackageVersion{tenant, name, m.version, "publishing", "", packager::GitStore::tag_name(name, m.version),
-                                   "sha256:" + crypto::sha256_hex(manifest), ctx.actor(), now};
+                                   "sha256:" + crypto::sha256_hex(manifest), publisher, now};
         p.last_version = m.version;
         tx.upsert_package(p);
         tx.upsert_package_version(r.version);
@@ -317,6 +327,12 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
                                              reserved.parent).commit;
     } catch (const packager::GitError& e) {
         log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+        // The branch may have moved before the failure: put it back where the last version is.
+        try {
+            ctx.services.git->set_branch(tenant, name, reserved.parent);
+        } catch (const packager::GitError& reset) {
+            log::error("branch reset failed", {{"request_id", ctx.request_id}, {"error", reset.what()}});
+        }
         ctx.store().write([&](Tx& tx) {
             tx.delete_package_version(tenant, name, v.version);
             if (auto p = tx.package(tenant, name); p && p->last_version == v.version) {
@@ -349,8 +365,17 @@ http::Response publish_version(Context& ctx) {
         const Gate gate(tx, ctx.caller.tenant);
         if (gate.package_requirements(p.source_sandbox, p.name, ctx.actor()).empty()) return std::nullopt;
         const std::string digest = package_content_digest(tx, p);
-        if (auto pending = tx.pending_review(p.tenant, p.source_sandbox, "package:" + p.name))
-            return json::object{{"review", pending->id}, {"state", "pending"}, {"digest", pending->digest}};
+        if (auto pending = tx.pending_review(p.tenant, p.source_sandbox, "package:" + p.name)) {
+            if (pending->digest == digest)
+                return json::object{{"review", pending->id}, {"state", "pending"}, {"digest", pending->digest}};
+            // The content changed since that review was requested: it is void; a new one starts.
+            pending->state = approval::ReviewState::withdrawn;
+            pending->decided_at = now;
+            pending->decided_by = ctx.actor();
+            pending->comment = "the package's content changed";
+            tx.update_review(*pending);
+            append_audit(tx, ctx.audit(p.tenant, "review.withdraw", "reviews/" + pending->id, {{"reason", pending->comment}}));
+        }
         approval::Review r;
         r.tenant = p.tenant;
         r.id = new_object_id("rev_");
@@ -372,7 +397,7 @@ http::Response publish_version(Context& ctx) {
         return json::object{{"review", r.id}, {"state", "pending"}, {"digest", digest}};
     });
     if (review) return json_response(202, *review);
-    return json_response(201, version_json(publish_package(ctx, name, {}, std::nullopt)));
+    return json_response(201, version_json(publish_package(ctx, name, {}, std::nullopt, ctx.actor())));
 }
 
 http::Response list_versions(Context& ctx) {

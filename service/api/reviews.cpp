@@ -215,6 +215,7 @@ http::Response approve_review(Context& ctx) {
     // does not run inside a database transaction.
     std::optional<approval::Review> to_publish;
     std::vector<approval::Approval> approvals;
+    bool stale = false;
     http::Response res = ctx.store().write([&](Tx& tx) {
         const Gate gate(tx, ctx.caller.tenant);
         approval::Review r = visible_review(tx, ctx);
@@ -222,6 +223,18 @@ http::Response approve_review(Context& ctx) {
         ReviewView v = view_of(tx, gate, r);
         if (r.subject_kind == "package") {
             require_reviewer(v, ctx, gate);
+            // The approval is of the exact content requested; changed content voids the review.
+            const auto p = tx.package(r.tenant, r.subject_name);
+            if (!p || p->deleted || package_content_digest(tx, *p) != r.digest) {
+                stale = true;
+                r.state = approval::ReviewState::withdrawn;
+                r.decided_at = now;
+                r.decided_by = ctx.actor();
+                r.comment = "the package's content changed since the review was requested";
+                tx.update_review(r);
+                append_audit(tx, ctx.audit(r.tenant, "review.withdraw", "reviews/" + r.id, {{"reason", r.comment}}));
+                return review_response(tx, gate, r);
+            }
             if (std::any_of(v.approvals.begin(), v.approvals.end(), [&](const auto& a) { return a.user == ctx.actor(); }))
                 throw Error::conflict("already_approved", "you approved this already; approvals count once per person");
             tx.insert_approval(r.tenant, r.id, approval::Approval{ctx.actor(), r.digest, now, comment});
@@ -258,12 +271,15 @@ http::Response approve_review(Context& ctx) {
         }
         return review_response(tx, gate, r);
     });
+    if (stale)
+        throw Error::conflict("review_stale", "the package's content changed since the review was requested: publish again "
+                                              "to request a new review");
     if (!to_publish) return res;
     // Only the approvals that counted go into the manifest.
     std::vector<approval::Approval> counted;
     for (const auto& a : approvals)
         if (a.digest == to_publish->digest && !excluded_from(*to_publish).count(a.user)) counted.push_back(a);
-    const auto version = publish_package(ctx, to_publish->subject_name, counted, to_publish->digest);
+    const auto version = publish_package(ctx, to_publish->subject_name, counted, to_publish->digest, to_publish->requested_by);
     auto decided = json::parse(res.body).as_object();
     decided["published"] = version_json(version);
     return json_response(200, decided);

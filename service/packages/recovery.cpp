@@ -1,6 +1,10 @@
 #include "packages/recovery.hpp"
 
+#include "audit/chain.hpp"
 #include "core/crypto.hpp"
+#include "webhooks/events.hpp"
+
+#include <boost/json/serialize.hpp>
 #include "observability/log.hpp"
 
 #include <set>
@@ -18,7 +22,23 @@ std::size_t recover(Store& store, packager::GitStore& git) {
             v.state = "published";
             v.commit = *commit;
             v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
-            store.write([&](Tx& tx) { tx.upsert_package_version(v); });
+            store.write([&](Tx& tx) {
+                tx.upsert_package_version(v);
+                AuditRecord r;
+                r.tenant = v.tenant;
+                r.at = SystemClock().now();
+                r.actor = "recovery";
+                r.action = "package.publish";
+                r.target = "packages/" + v.package + "/versions/" + std::to_string(v.version);
+                r.request_id = "recovery";
+                r.details = boost::json::serialize(boost::json::object{{"commit", v.commit}, {"digest", v.digest}, {"recovered", true}});
+                audit_chain::link(r, tx.last_audit(r.tenant));
+                tx.insert_audit(r);
+                webhooks::emit(tx, v.tenant, "package.published",
+                               {{"package", v.package}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest},
+                                {"by", v.created_by}},
+                               r.at);
+            });
             log::warn("package version recovered", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         } else {
             store.write([&](Tx& tx) {

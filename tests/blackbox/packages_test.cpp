@@ -154,6 +154,30 @@ TEST_F(Packages, TheSameContentGivesTheSameTreesInAnotherStore) {
     }
 }
 
+TEST_F(Packages, ADeletedNameStaysWithItsSandbox) {
+    ASSERT_EQ(publish().status, 201);
+    ASSERT_EQ(c->del("/v1/tenants/acme/packages/welcome", editor, "*").status, 204);
+    // Someone of another sandbox re-creating the name would read dev's old versions: refused.
+    const std::string prod_editor = make_user(*c, acme, "prod-editor", R"([{"sandbox":"prod","role":"editor"}])");
+    auto taken = c->post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"prod"})", prod_editor);
+    EXPECT_EQ(taken.status, 409);
+    EXPECT_EQ(taken.error_code(), "name_taken");
+}
+
+TEST_F(Packages, AListedCampaignThatIsGoneStaysVisible) {
+    const std::string doomed(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                                     R"({"name":"Doomed","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                                     editor).json().at("id").as_string());
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + doomed + "/actions/add-to-package", R"({"package":"welcome"})", editor).status, 200);
+    ASSERT_EQ(c->del("/v1/tenants/acme/sandboxes/dev/campaigns/" + doomed, editor, "*").status, 204);
+    const auto pkg = c->get("/v1/tenants/acme/packages/welcome", editor).json();
+    bool shown = false;
+    for (const auto& item : pkg.at("campaigns").as_array())
+        if (item.at("id") == json::value(doomed)) shown = item.at("status") == "missing";
+    EXPECT_TRUE(shown);
+    EXPECT_EQ(publish().error_code(), "campaign_missing");
+}
+
 TEST_F(Packages, NumbersAreNeverReusedAfterDeletion) {
     ASSERT_EQ(publish().status, 201);
     ASSERT_EQ(publish().status, 201);
@@ -262,6 +286,7 @@ TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     EXPECT_EQ(approved.json().at("state").as_string(), "approved");
     EXPECT_EQ(approved.json().at("published").at("version").as_int64(), 1);
     const auto manifest = c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json().at("manifest");
+    EXPECT_EQ(manifest.at("created_by").as_string(), "editor") << "the publisher is who asked, not who approved";
     ASSERT_EQ(manifest.at("approvals").as_array().size(), 1U);
     EXPECT_EQ(manifest.at("approvals").as_array()[0].at("user").as_string(), "reviewer");
     EXPECT_EQ(manifest.at("approvals").as_array()[0].at("digest"), requested.json().at("digest"));
@@ -270,10 +295,18 @@ TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     auto second = publish();
     ASSERT_EQ(second.status, 202);
     ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[1], R"({"description":"changed"})", editor, "*").status, 200);
-    auto stale = c->post("/v1/tenants/acme/reviews/" + std::string(second.json().at("review").as_string()) + "/approve", "{}", reviewer);
+    const std::string second_review(second.json().at("review").as_string());
+    auto stale = c->post("/v1/tenants/acme/reviews/" + second_review + "/approve", "{}", reviewer);
     EXPECT_EQ(stale.status, 409);
     EXPECT_EQ(stale.error_code(), "review_stale");
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 1U);
+    const auto voided = c->get("/v1/tenants/acme/reviews/" + second_review, reviewer).json();
+    EXPECT_EQ(voided.at("state").as_string(), "withdrawn");
+    EXPECT_TRUE(voided.at("approvals").as_array().empty());
+    // Asking again opens a review of the content as it is now.
+    auto third = publish();
+    ASSERT_EQ(third.status, 202);
+    EXPECT_NE(third.json().at("review").as_string(), second_review);
 }
 
 TEST_F(Packages, FilesMatchTheGoldenCopiesByteForByte) {

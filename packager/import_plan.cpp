@@ -1,0 +1,198 @@
+#include "import_plan.hpp"
+
+#include "core/canonical_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace ferry::packager {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string id_of(const std::string& kind, const std::string& key) { return kind + "/" + key; }
+
+// Every {"$binding": NAME} in the file.
+void collect_bindings(const json::value& v, std::set<std::string>& out) {
+    if (v.is_object()) {
+        const auto& o = v.get_object();
+        if (o.size() == 1)
+            if (const auto* name = o.if_contains("$binding"); name && name->is_string()) {
+                out.emplace(name->get_string());
+                return;
+            }
+        for (const auto& kv : o) collect_bindings(kv.value(), out);
+    } else if (v.is_array()) {
+        for (const auto& item : v.get_array()) collect_bindings(item, out);
+    }
+}
+
+// The segment and template keys a campaign file refers to.
+std::vector<std::string> dependencies_of(const PackagedObject& o) {
+    std::vector<std::string> deps;
+    if (o.kind != "campaign") return deps;
+    const auto* spec = o.file.if_contains("spec");
+    if (!spec || !spec->is_object()) return deps;
+    if (const auto* audience = spec->get_object().if_contains("audience"); audience && audience->is_object())
+        if (const auto* segment = audience->get_object().if_contains("segment"); segment && segment->is_string())
+            deps.push_back(id_of("segment", std::string(segment->get_string())));
+    if (const auto* content = spec->get_object().if_contains("content"); content && content->is_object())
+        for (const auto& [channel, c] : content->get_object())
+            if (c.is_object())
+                if (const auto* t = c.get_object().if_contains("template"); t && t->is_string())
+                    deps.push_back(id_of("template", std::string(t->get_string())));
+    return deps;
+}
+
+std::string free_key(const std::string& key, const std::set<std::string>& taken) {
+    for (int n = 2;; ++n) {
+        std::string candidate = key.substr(0, 60) + "-" + std::to_string(n);
+        if (!taken.count(candidate)) return candidate;
+    }
+}
+
+}  // namespace
+
+std::optional<ConflictPolicy> parse_conflict_policy(std::string_view s) {
+    if (s == "fail") return ConflictPolicy::fail;
+    if (s == "create_new") return ConflictPolicy::create_new;
+    if (s == "use_existing") return ConflictPolicy::use_existing;
+    if (s == "update") return ConflictPolicy::update;
+    return std::nullopt;
+}
+
+std::string_view to_string(ConflictPolicy p) {
+    switch (p) {
+        case ConflictPolicy::fail: return "fail";
+        case ConflictPolicy::create_new: return "create_new";
+        case ConflictPolicy::use_existing: return "use_existing";
+        case ConflictPolicy::update: return "update";
+    }
+    return "fail";
+}
+
+std::string content_digest_of(const json::object& file) {
+    json::object content = file;
+    content.erase("status");
+    content.erase("live_version");
+    return content_digest(content);
+}
+
+Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,
+                 const std::vector<TargetObject>& target, const PlanOptions& options) {
+    std::map<std::string, const TargetObject*> existing;
+    std::map<std::string, std::set<std::string>> keys_taken;  // kind -> keys in the target
+    for (const auto& t : target) {
+        existing[id_of(t.kind, t.key)] = &t;
+        keys_taken[t.kind].insert(t.key);
+    }
+    std::set<std::string> in_package;
+    for (const auto& o : objects) in_package.insert(id_of(o.kind, o.key));
+
+    Plan plan;
+    for (const auto& o : objects) {
+        PlanItem item{o.kind, o.key, o.name, "create", "", std::nullopt, std::nullopt, false, {}, {}};
+        const std::string id = id_of(o.kind, o.key);
+        const auto found = existing.find(id);
+        const auto override_it = options.overrides.find(id);
+        const ConflictPolicy policy = override_it != options.overrides.end() ? override_it->second : options.policy;
+        if (found == existing.end()) {
+            item.reason = "not in the target";
+        } else {
+            const TargetObject& t = *found->second;
+            item.target_id = t.id;
+            const std::string incoming = content_digest_of(o.file);
+            const bool edited_since_import = t.imported_digest && *t.imported_digest != t.content_digest;
+            const bool foreign = !t.imported_digest;  // made in the target, not by an import
+            if (t.archived) {
+                item.action = "conflict";
+                item.reason = "archived in the target: unarchive it first (an import never revives it)";
+            } else if (t.in_review) {
+                item.action = "conflict";
+                item.reason = "in review in the target";
+            } else if (t.content_digest == incoming) {
+                item.action = "skip";
+                item.reason = "identical";
+            } else if (edited_since_import || foreign) {
+                const std::string why = edited_since_import ? "edited in the target since it was last imported"
+                                                            : "exists in the target and differs (not imported)";
+                switch (policy) {
+                    case ConflictPolicy::fail:
+                        item.action = "conflict";
+                        item.reason = why;
+                        break;
+                    case ConflictPolicy::use_existing:
+                        item.action = "reuse";
+                        item.reason = why + "; the target's is kept";
+                        break;
+                    case ConflictPolicy::create_new:
+                        item.action = "create";
+                        item.new_key = free_key(o.key, keys_taken[o.kind]);
+                        keys_taken[o.kind].insert(*item.new_key);
+                        item.target_id.reset();
+                        item.reason = why + "; created beside it as " + *item.new_key;
+                        break;
+                    case ConflictPolicy::update:
+                        item.action = "update";
+                        item.reason = why + "; overwritten";
+                        break;
+                }
+            } else {
+                item.action = "update";
+                item.reason = "unchanged in the target since its last import";
+            }
+            if (item.action == "update" && o.kind == "campaign" && t.live) {
+                item.as_draft_version = true;
+                item.reason += "; lands as the draft version (the live one runs on)";
+            }
+        }
+        if (item.action == "create" || item.action == "update") {
+            std::set<std::string> needed;
+            collect_bindings(o.file, needed);
+            for (const auto& name : needed)
+                if (!options.bindings.count(name)) item.missing_bindings.push_back(name);
+            for (const auto& dep : dependencies_of(o))
+                if (!in_package.count(dep) && !existing.count(dep)) item.missing_dependencies.push_back(dep);
+        }
+        plan.conflicts = plan.conflicts || item.action == "conflict";
+        plan.blocked = plan.blocked || item.action == "conflict" || !item.missing_bindings.empty() ||
+                       !item.missing_dependencies.empty();
+        plan.items.push_back(std::move(item));
+    }
+    // Dependencies first, so that an apply in item order always finds what campaigns refer to.
+    auto rank = [](const std::string& kind) { return kind == "segment" ? 0 : kind == "template" ? 1 : 2; };
+    std::stable_sort(plan.items.begin(), plan.items.end(), [&](const PlanItem& a, const PlanItem& b) {
+        return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.key < b.key;
+    });
+
+    // The digest covers what the apply will do and on what: bindings by name only.
+    json::array items;
+    for (const auto& i : plan.items) {
+        json::array missing_b, missing_d;
+        for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
+        for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
+        items.push_back(json::object{{"kind", i.kind},
+                                     {"key", i.key},
+                                     {"action", i.action},
+                                     {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
+                                     {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
+                                     {"as_draft_version", i.as_draft_version},
+                                     {"missing_bindings", std::move(missing_b)},
+                                     {"missing_dependencies", std::move(missing_d)}});
+    }
+    json::object overrides;
+    for (const auto& [k, p] : options.overrides) overrides[k] = to_string(p);
+    json::array bound;
+    for (const auto& [name, value] : options.bindings) bound.emplace_back(name);
+    plan.digest = content_digest(json::object{{"package", package_digest},
+                                              {"policy", to_string(options.policy)},
+                                              {"overrides", std::move(overrides)},
+                                              {"bindings", std::move(bound)},
+                                              {"items", std::move(items)}});
+    return plan;
+}
+
+}  // namespace ferry::packager

@@ -1,0 +1,76 @@
+#pragma once
+// Import planning (product.md §6), as pure logic over a package's objects and a snapshot of the
+// target sandbox: for every object, create / update / reuse / skip / conflict, with the reason,
+// the missing bindings and dependencies, and a digest that identifies the plan exactly. The
+// service verifies the package before and applies a plan in one transaction after.
+
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ferry::packager {
+
+// One object of the package, as read from its file.
+struct PackagedObject {
+    std::string kind;  // campaign, segment, template
+    std::string key;
+    std::string name;
+    boost::json::object file;  // the parsed file
+};
+
+// What the target sandbox holds under the same kind and key.
+struct TargetObject {
+    std::string kind;
+    std::string key;
+    std::string id;
+    std::string name;
+    bool archived = false;
+    bool in_review = false;
+    bool live = false;                          // a campaign that is scheduled, active or paused
+    std::string content_digest;                 // content_digest_of() of its exportable form
+    std::optional<std::string> imported_digest; // the content digest it had when last imported
+};
+
+enum class ConflictPolicy { fail, create_new, use_existing, update };
+std::optional<ConflictPolicy> parse_conflict_policy(std::string_view s);
+std::string_view to_string(ConflictPolicy p);
+
+struct PlanOptions {
+    ConflictPolicy policy = ConflictPolicy::fail;
+    std::map<std::string, ConflictPolicy> overrides;  // "<kind>/<key>"
+    std::map<std::string, std::string> bindings;      // NAME -> value (values never enter the plan)
+};
+
+struct PlanItem {
+    std::string kind;
+    std::string key;
+    std::string name;
+    std::string action;  // create, update, reuse, skip, conflict
+    std::string reason;
+    std::optional<std::string> target_id;
+    std::optional<std::string> new_key;  // create_new beside an existing object
+    bool as_draft_version = false;       // an update of a live campaign lands as its draft version
+    std::vector<std::string> missing_bindings;
+    std::vector<std::string> missing_dependencies;  // "segment/<key>"
+};
+
+struct Plan {
+    std::vector<PlanItem> items;
+    std::vector<std::string> warnings;
+    bool conflicts = false;  // some item is a conflict
+    bool blocked = false;    // conflicts, missing bindings or missing dependencies: apply refuses
+    std::string digest;      // "sha256:..." over the package digest, the options and the items
+};
+
+// The digest two sandboxes compare to decide "identical": the object's content without the
+// fields that only describe its state in one sandbox (status, live_version).
+std::string content_digest_of(const boost::json::object& file);
+
+// Plans importing `objects` (every object of the verified package version) into the target.
+Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,
+                 const std::vector<TargetObject>& target, const PlanOptions& options);
+
+}  // namespace ferry::packager

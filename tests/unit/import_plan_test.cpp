@@ -1,0 +1,142 @@
+// The import planner: every rule of the plan in issue 6, over hand-made package objects and
+// target snapshots.
+
+#include "packager/import_plan.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace ferry::packager;
+
+namespace {
+
+PackagedObject campaign(const std::string& key, const std::string& body = "Hello",
+                        const std::string& extra_content = "") {
+    return PackagedObject{"campaign", key, "Campaign " + key,
+                          boost::json::parse(R"({"kind":"campaign","key":")" + key + R"(","type":"action","tags":[],"status":"active","live_version":3,
+                              "spec":{"name":"Campaign )" + key + R"(","audience":{"segment":"vip"},"channels":["email"],
+                              "content":{"email":{"subject":"Hi","body":")" + body + "\"}" + extra_content + "}}}")
+                              .as_object()};
+}
+
+PackagedObject segment(const std::string& key) {
+    return PackagedObject{"segment", key, "Segment " + key,
+                          boost::json::parse(R"({"kind":"segment","key":")" + key + R"(","name":"VIP","rule":{}})").as_object()};
+}
+
+TargetObject existing(const PackagedObject& o, std::string id, bool imported = true) {
+    TargetObject t;
+    t.kind = o.kind;
+    t.key = o.key;
+    t.id = std::move(id);
+    t.name = o.name;
+    t.content_digest = content_digest_of(o.file);
+    if (imported) t.imported_digest = t.content_digest;
+    return t;
+}
+
+const PlanItem& item(const Plan& plan, const std::string& key) {
+    for (const auto& i : plan.items)
+        if (i.key == key) return i;
+    throw std::runtime_error("no item " + key);
+}
+
+}  // namespace
+
+TEST(ImportPlan, EverythingNewIsCreatedDependenciesFirst) {
+    const Plan plan = plan_import("sha256:p", {campaign("welcome"), segment("vip")}, {}, {});
+    ASSERT_EQ(plan.items.size(), 2U);
+    EXPECT_EQ(plan.items[0].kind, "segment");
+    for (const auto& i : plan.items) EXPECT_EQ(i.action, "create") << i.key;
+    EXPECT_FALSE(plan.blocked);
+}
+
+TEST(ImportPlan, IdenticalIsSkippedAndStatusIsNotContent) {
+    PackagedObject mine = campaign("welcome");
+    TargetObject there = existing(mine, "cmp_1");
+    mine.file["status"] = "draft";  // a different status elsewhere is not a difference of content
+    EXPECT_EQ(item(plan_import("d", {mine, segment("vip")}, {there}, {}), "welcome").action, "skip");
+}
+
+TEST(ImportPlan, AnUntouchedImportIsUpdatedAndALiveCampaignGetsADraftVersion) {
+    TargetObject there = existing(campaign("welcome", "old"), "cmp_1");
+    there.live = true;
+    const Plan plan = plan_import("d", {campaign("welcome", "new"), segment("vip")}, {there}, {});
+    const PlanItem& i = item(plan, "welcome");
+    EXPECT_EQ(i.action, "update");
+    EXPECT_TRUE(i.as_draft_version);
+    EXPECT_EQ(i.target_id, "cmp_1");
+}
+
+TEST(ImportPlan, EditsInTheTargetAreConflictsThatPoliciesResolve) {
+    TargetObject there = existing(campaign("welcome", "imported"), "cmp_1");
+    there.content_digest = content_digest_of(campaign("welcome", "edited in prod").file);  // edited since
+    const std::vector<PackagedObject> objects{campaign("welcome", "v2"), segment("vip")};
+
+    const Plan fail = plan_import("d", objects, {there}, {});
+    EXPECT_EQ(item(fail, "welcome").action, "conflict");
+    EXPECT_EQ(item(fail, "welcome").reason, "edited in the target since it was last imported");
+    EXPECT_TRUE(fail.conflicts);
+    EXPECT_TRUE(fail.blocked);
+
+    PlanOptions keep;
+    keep.overrides["campaign/welcome"] = ConflictPolicy::use_existing;
+    EXPECT_EQ(item(plan_import("d", objects, {there}, keep), "welcome").action, "reuse");
+
+    PlanOptions beside;
+    beside.policy = ConflictPolicy::create_new;
+    const Plan beside_plan = plan_import("d", objects, {there}, beside);
+    const PlanItem& created = item(beside_plan, "welcome");
+    EXPECT_EQ(created.action, "create");
+    EXPECT_EQ(created.new_key, "welcome-2");
+    EXPECT_FALSE(created.target_id);
+
+    PlanOptions overwrite;
+    overwrite.policy = ConflictPolicy::update;
+    EXPECT_EQ(item(plan_import("d", objects, {there}, overwrite), "welcome").action, "update");
+
+    // An object of the same key made in the target (never imported) is a conflict too.
+    const Plan foreign = plan_import("d", objects, {existing(campaign("welcome", "made here"), "cmp_9", false)}, {});
+    EXPECT_EQ(item(foreign, "welcome").reason, "exists in the target and differs (not imported)");
+}
+
+TEST(ImportPlan, ArchivedOrInReviewTargetsAreAlwaysConflicts) {
+    TargetObject archived = existing(campaign("welcome", "old"), "cmp_1");
+    archived.archived = true;
+    PlanOptions overwrite;
+    overwrite.policy = ConflictPolicy::update;
+    EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {archived}, overwrite), "welcome").action, "conflict");
+    TargetObject reviewing = existing(campaign("welcome", "old"), "cmp_1");
+    reviewing.in_review = true;
+    EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {reviewing}, overwrite), "welcome").reason,
+              "in review in the target");
+}
+
+TEST(ImportPlan, MissingBindingsAndDependenciesArePerItem) {
+    const PackagedObject hook = campaign("hook", "x", R"(,"webhook":{"url":"https://h","auth_header":{"$binding":"hook.webhook.auth_header"}})");
+    const Plan missing = plan_import("d", {hook}, {}, {});
+    const PlanItem& i = item(missing, "hook");
+    EXPECT_EQ(i.missing_bindings, std::vector<std::string>{"hook.webhook.auth_header"});
+    EXPECT_EQ(i.missing_dependencies, std::vector<std::string>{"segment/vip"});
+    EXPECT_TRUE(missing.blocked);
+    PlanOptions bound;
+    bound.bindings["hook.webhook.auth_header"] = "Bearer prod-secret";
+    const TargetObject vip = existing(segment("vip"), "seg_1", false);
+    const Plan ok = plan_import("d", {hook}, {vip}, bound);
+    EXPECT_FALSE(ok.blocked);
+}
+
+TEST(ImportPlan, TheDigestIdentifiesThePlanNotTheSecrets) {
+    const std::vector<PackagedObject> objects{campaign("welcome"), segment("vip")};
+    PlanOptions a;
+    a.bindings["x"] = "one";
+    PlanOptions b;
+    b.bindings["x"] = "two";
+    EXPECT_EQ(plan_import("d", objects, {}, a).digest, plan_import("d", objects, {}, b).digest);
+    EXPECT_NE(plan_import("d", objects, {}, a).digest, plan_import("other", objects, {}, a).digest);
+    PlanOptions c = a;
+    c.policy = ConflictPolicy::update;
+    EXPECT_NE(plan_import("d", objects, {}, a).digest, plan_import("d", objects, {}, c).digest);
+    EXPECT_EQ(parse_conflict_policy("use_existing"), ConflictPolicy::use_existing);
+    EXPECT_FALSE(parse_conflict_policy("overwrite"));
+}

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
         ->capture_default_str();
-    cli.add_option("--data-dir", data_dir, "directory for the database and package stores")
+    cli.add_option("--data-dir", data_dir, "directory for the database, the tenants' signing keys and package repositories")
         ->envname("FERRY_DATA_DIR")
         ->capture_default_str();
     cli.add_option("--threads", threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
@@ -155,6 +155,8 @@ int main(int argc, char** argv) {
     cli.footer(
         "Environment: FERRY_OPERATOR_TOKEN sets the operator token (otherwise one is created on first start,\n"
         "printed once and written to <data-dir>/operator-token, mode 0600).\n"
+        "FOR TESTS: FERRY_TEST_CRASH_AT=<step> ends the process after that step of a package publish\n"
+        "(reserved, packed, branch, tag, recorded), as a power cut would.\n"
         "Subcommands: `ferryd routes [--json]` prints the routing table.");
 
     auto* routes_cmd = cli.add_subcommand("routes", "print the routing table (method, path, permission) and exit");

@@ -18,6 +18,12 @@ void check(int rc, const char* what) {
     throw GitError(std::string(what) + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(rc)));
 }
 
+void check_object(int rc, const std::string& path) {
+    if (rc >= 0) return;
+    const git_error* e = git_error_last();
+    throw GitObjectError(path, e && e->message ? e->message : "libgit2 error " + std::to_string(rc));
+}
+
 template <class T, void (*Free)(T*)>
 struct Handle {
     T* ptr = nullptr;
@@ -240,11 +246,11 @@ void collect(git_repository* repo, const git_tree* tree, const std::string& pref
         const std::string path = prefix + git_tree_entry_name(e);
         if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
             Tree sub;
-            check(git_tree_lookup(sub.out(), repo, git_tree_entry_id(e)), "lookup subtree");
+            check_object(git_tree_lookup(sub.out(), repo, git_tree_entry_id(e)), path);
             collect(repo, sub.get(), path + "/", out);
         } else {
             Blob blob;
-            check(git_blob_lookup(blob.out(), repo, git_tree_entry_id(e)), "lookup blob");
+            check_object(git_blob_lookup(blob.out(), repo, git_tree_entry_id(e)), path);
             out[path] = std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                                     static_cast<std::size_t>(git_blob_rawsize(blob.get())));
         }

@@ -21,6 +21,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// One object of a version cannot be read: missing, or its bytes no longer hash to its id.
+class GitObjectError : public GitError {
+public:
+    GitObjectError(std::string path, const std::string& message) : GitError(message), path_(std::move(path)) {}
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    std::string path_;
+};
+
 struct PublishedVersion {
     std::string commit;  // hex object ids
     std::string tag_object;

@@ -88,6 +88,7 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
     for (const auto& t : target) {
         existing[id_of(t.kind, t.key)] = &t;
         keys_taken[t.kind].insert(t.key);
+        if (!t.own_key.empty()) keys_taken[t.kind].insert(t.own_key);
     }
     std::set<std::string> in_package;
     for (const auto& o : objects) in_package.insert(id_of(o.kind, o.key));
@@ -143,6 +144,10 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
             } else {
                 item.action = "update";
                 item.reason = "unchanged in the target since its last import";
+            }
+            if (item.action == "update" && !t.locked.empty()) {
+                item.action = "conflict";
+                item.reason = t.locked;
             }
             if (item.action == "update" && o.kind == "campaign" && t.live) {
                 item.as_draft_version = true;

@@ -26,8 +26,10 @@ struct TargetObject {
     std::string kind;
     std::string key;
     std::string id;
+    std::string own_key;  // its key in the target when matched by provenance under the package's key
     std::string name;
     bool archived = false;
+    std::string locked;   // why it cannot take an import (a completed campaign...); empty: it can
     bool in_review = false;
     bool live = false;                          // a campaign that is scheduled, active or paused
     std::string content_digest;                 // content_digest_of() of its exportable form

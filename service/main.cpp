@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
         ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git");
         ferry::packages::KeyStore keys(std::filesystem::path(data_dir) / "keys");
         ferry::packages::Locks package_locks;
+        ferry::packages::Claims claims;
         // Crash injection for tests: FERRY_TEST_CRASH_AT=<step> ends the process at once, as a
         // power cut would, after that step of a publish (reserved, packed, branch, tag, recorded).
         std::function<void(std::string_view)> crash_hook;
@@ -241,7 +242,7 @@ int main(int argc, char** argv) {
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
                                       [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
-                                      &keys, &git, &package_locks, crash_hook};
+                                      &keys, &git, &package_locks, crash_hook, &claims};
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;

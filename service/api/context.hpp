@@ -26,6 +26,7 @@ class GitStore;
 namespace ferry::packages {
 class KeyStore;
 class Locks;
+class Claims;
 }
 
 namespace ferry::api {
@@ -45,6 +46,7 @@ struct Services {
     packager::GitStore* git = nullptr;        // the package store
     packages::Locks* package_locks = nullptr; // one publisher per package at a time
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
+    packages::Claims* claims = nullptr;       // Idempotency-Keys being applied
 };
 
 class Context {

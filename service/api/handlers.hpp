@@ -98,4 +98,10 @@ http::Response advance_test_clock(Context& ctx);
 http::Response list_audit(Context& ctx);
 http::Response verify_audit(Context& ctx);
 
+http::Response plan_import(Context& ctx);
+http::Response apply_import(Context& ctx);
+http::Response list_imports(Context& ctx);
+http::Response get_import(Context& ctx);
+http::Response rollback_import(Context& ctx);
+
 }  // namespace ferry::api

@@ -105,6 +105,15 @@ std::vector<http::Route> routes(bool test_clock) {
         {"POST", t + "/signing-key/rotate", P::tenant_admin, rotate_signing_key,
          "a new signing key; the old public keys stay for verification"},
 
+        {"POST", s + "/imports/plan", P::sandbox_read, plan_import,
+         "plan importing a package version: what would be created, updated, kept; no writes"},
+        {"POST", s + "/imports", P::sandbox_import, apply_import,
+         "apply an import (a plan by digest, or the plan's body); Idempotency-Key honoured"},
+        {"GET", s + "/imports", P::sandbox_read, list_imports, "imports into the sandbox, newest first"},
+        {"GET", s + "/imports/{import}", P::sandbox_read, get_import, "an import: status, items, who, when"},
+        {"POST", s + "/imports/{import}/rollback", P::sandbox_import, rollback_import,
+         "put every object the import touched back as it was (409 if edited since)"},
+
         {"GET", t + "/webhooks", P::tenant_admin, list_webhooks, "list webhooks"},
         {"POST", t + "/webhooks", P::tenant_admin, create_webhook, "subscribe a URL to events"},
         {"DELETE", t + "/webhooks/{webhook}", P::tenant_admin, delete_webhook, "delete a webhook"},

@@ -14,6 +14,37 @@ std::string binding_name(const std::string& campaign_key, const std::string& cha
     return campaign_key + "." + channel + "." + field;
 }
 
+json::object campaign_object(const Campaign& c, const CampaignSpec& spec, const KeyOf& segment_key,
+                             const KeyOf& template_key) {
+    json::object out_spec = spec_to_json(spec);
+    // References become keys: the ids of one sandbox mean nothing in another.
+    if (spec.segment) out_spec["audience"] = json::object{{"segment", segment_key(*spec.segment)}};
+    for (auto& [channel, content] : out_spec["content"].as_object()) {
+        auto& fields = content.as_object();
+        if (const auto* t = fields.if_contains("template")) fields["template"] = template_key(std::string(t->as_string()));
+        // Secrets never leave the sandbox: the target binds its own value.
+        if (fields.contains("auth_header"))
+            fields["auth_header"] = json::object{{"$binding", binding_name(c.key, std::string(channel), "auth_header")}};
+    }
+    json::array tags;
+    for (const auto& t : c.tags) tags.emplace_back(t);
+    return json::object{{"kind", "campaign"},        {"key", c.key},
+                        {"type", to_string(c.type)}, {"tags", std::move(tags)},
+                        {"status", to_string(c.status)}, {"live_version", c.live_version},
+                        {"spec", std::move(out_spec)}};
+}
+
+json::object segment_object(const Segment& s) {
+    return json::object{{"kind", "segment"}, {"key", s.key}, {"name", s.name}, {"description", s.description}, {"rule", s.rule}};
+}
+
+json::object template_object(const Template& t) {
+    json::value subject = nullptr;
+    if (t.subject) subject = json::value(*t.subject);
+    return json::object{{"kind", "template"}, {"key", t.key}, {"name", t.name}, {"channel", to_string(t.channel)},
+                        {"subject", std::move(subject)}, {"body", t.body}};
+}
+
 std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
     std::vector<Campaign> roots;
     if (package.kind == "full") {
@@ -53,51 +84,36 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
     std::map<std::string, Template> templates;
     std::sort(roots.begin(), roots.end(), [](const Campaign& a, const Campaign& b) { return a.key < b.key; });
     for (const Campaign& c : roots) {
-        json::object spec = spec_to_json(c.spec);
-        // References become keys: the ids of one sandbox mean nothing in another.
-        if (c.spec.segment) {
-            auto s = tx.segment(c.tenant, c.sandbox, *c.spec.segment);
+        const auto segment_key = [&](const std::string& id) {
+            auto s = tx.segment(c.tenant, c.sandbox, id);
             if (!s) throw Error::conflict("segment_missing", "segment of " + c.key + " is gone", {{"campaign", c.id}});
-            spec["audience"] = json::object{{"segment", s->key}};
-            out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "segment/" + s->key}});
-            segments.emplace(s->key, std::move(*s));
-        }
-        for (auto& [channel, content] : spec["content"].as_object()) {
-            auto& fields = content.as_object();
-            if (const auto* t = fields.if_contains("template")) {
-                auto tpl = tx.template_(c.tenant, c.sandbox, t->as_string());
-                if (!tpl) throw Error::conflict("template_missing", "template of " + c.key + " is gone", {{"campaign", c.id}});
-                fields["template"] = tpl->key;
-                out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "template/" + tpl->key}});
-                templates.emplace(tpl->key, std::move(*tpl));
-            }
-            // Secrets never leave the sandbox: the target binds its own value.
-            if (fields.contains("auth_header"))
-                fields["auth_header"] = json::object{{"$binding", binding_name(c.key, std::string(channel), "auth_header")}};
-        }
-        json::array tags;
-        for (const auto& t : c.tags) tags.emplace_back(t);
+            std::string key = s->key;
+            out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "segment/" + key}});
+            segments.emplace(key, std::move(*s));
+            return key;
+        };
+        const auto template_key = [&](const std::string& id) {
+            auto t = tx.template_(c.tenant, c.sandbox, id);
+            if (!t) throw Error::conflict("template_missing", "template of " + c.key + " is gone", {{"campaign", c.id}});
+            std::string key = t->key;
+            out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "template/" + key}});
+            templates.emplace(key, std::move(*t));
+            return key;
+        };
         const std::string path = "campaigns/" + c.key + ".json";
-        const std::string bytes = packager::canonical_file(json::object{
-            {"kind", "campaign"}, {"key", c.key}, {"type", to_string(c.type)}, {"tags", std::move(tags)},
-            {"status", to_string(c.status)}, {"live_version", c.live_version}, {"spec", std::move(spec)}});
+        const std::string bytes = packager::canonical_file(campaign_object(c, c.spec, segment_key, template_key));
         out.objects.push_back(packager::describe("campaign", c.key, c.spec.name, path, bytes));
         out.files.emplace(path, bytes);
     }
     for (const auto& [key, s] : segments) {
         const std::string path = "segments/" + key + ".json";
-        const std::string bytes = packager::canonical_file(json::object{
-            {"kind", "segment"}, {"key", key}, {"name", s.name}, {"description", s.description}, {"rule", s.rule}});
+        const std::string bytes = packager::canonical_file(segment_object(s));
         out.objects.push_back(packager::describe("segment", key, s.name, path, bytes));
         out.files.emplace(path, bytes);
     }
     for (const auto& [key, t] : templates) {
         const std::string path = "templates/" + key + ".json";
-        json::value subject = nullptr;
-        if (t.subject) subject = json::value(*t.subject);
-        const std::string bytes = packager::canonical_file(json::object{{"kind", "template"}, {"key", key}, {"name", t.name},
-                                                                        {"channel", to_string(t.channel)},
-                                                                        {"subject", std::move(subject)}, {"body", t.body}});
+        const std::string bytes = packager::canonical_file(template_object(t));
         out.objects.push_back(packager::describe("template", key, t.name, path, bytes));
         out.files.emplace(path, bytes);
     }

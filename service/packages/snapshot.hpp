@@ -10,6 +10,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ Snapshot snapshot(Tx& tx, const packager::Package& package);
 // The root campaigns of a package as it stands: its listed campaigns, or for a full package every
 // campaign of the source sandbox that is not archived.
 std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package);
+
+// The files' content, shared by publishing and by import planning (which compares a target
+// sandbox's objects with a package's through the same form). KeyOf turns a segment or template id
+// of the object's sandbox into its key (it may throw when the reference is gone).
+using KeyOf = std::function<std::string(const std::string& id)>;
+boost::json::object campaign_object(const Campaign& c, const CampaignSpec& spec, const KeyOf& segment_key,
+                                    const KeyOf& template_key);
+boost::json::object segment_object(const Segment& s);
+boost::json::object template_object(const Template& t);
 
 // The binding name a campaign's secret gets in a package: "<campaign key>.<channel>.<field>".
 std::string binding_name(const std::string& campaign_key, const std::string& channel, const std::string& field);

@@ -6,6 +6,7 @@
 #include "approval/review.hpp"
 #include "audit/record.hpp"
 #include "campaigns/model.hpp"
+#include "imports/model.hpp"
 #include "packager/package.hpp"
 #include "tenancy/model.hpp"
 #include "webhooks/model.hpp"
@@ -95,12 +96,15 @@ public:
     virtual bool segment_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
     virtual void insert_segment(const Segment& segment) = 0;
     virtual void update_segment(const Segment& segment) = 0;
+    // Only the rollback of the import that created it deletes a segment.
+    virtual void delete_segment(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
 
     virtual std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
     virtual std::vector<Template> templates(std::string_view tenant, std::string_view sandbox, bool include_archived) = 0;
     virtual bool template_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
     virtual void insert_template(const Template& t) = 0;
     virtual void update_template(const Template& t) = 0;
+    virtual void delete_template(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
 
     virtual std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
     virtual bool campaign_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
@@ -166,6 +170,29 @@ public:
     virtual std::vector<packager::PackageVersion> unfinished_versions() = 0;
     virtual void upsert_package_version(const packager::PackageVersion& version) = 0;
     virtual void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) = 0;
+
+    virtual std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) = 0;
+    // Newest first.
+    virtual std::vector<ImportRecord> imports(std::string_view tenant, std::string_view sandbox, std::size_t limit) = 0;
+    // The newest import of the package into the sandbox that is still applied.
+    virtual std::optional<ImportRecord> last_applied_import(std::string_view tenant, std::string_view sandbox,
+                                                            std::string_view package) = 0;
+    virtual void upsert_import(const ImportRecord& record) = 0;
+    virtual void insert_import_touch(std::string_view tenant, std::string_view import_id, const ImportTouch& touch) = 0;
+    virtual std::vector<ImportTouch> import_touches(std::string_view tenant, std::string_view import_id) = 0;
+    virtual std::vector<ImportOrigin> import_origins(std::string_view tenant, std::string_view sandbox) = 0;
+    virtual std::optional<ImportOrigin> import_origin(std::string_view tenant, std::string_view sandbox,
+                                                      std::string_view kind, std::string_view object_id) = 0;
+    virtual void upsert_import_origin(const ImportOrigin& origin) = 0;
+    virtual void delete_import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+                                      std::string_view object_id) = 0;
+    virtual std::optional<IdempotentResult> idempotent_result(std::string_view tenant, std::string_view token,
+                                                              std::string_view key) = 0;
+    virtual void insert_idempotent_result(const IdempotentResult& result) = 0;
+    virtual std::optional<StoredPlan> stored_plan(std::string_view tenant, std::string_view sandbox,
+                                                  std::string_view digest) = 0;
+    // Keeps the plan; plans older than `forget_before` are dropped.
+    virtual void upsert_stored_plan(const StoredPlan& plan, Timestamp forget_before) = 0;
 
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;

@@ -115,6 +115,20 @@ protected:
             replace("package", "pkg" + n);
             replace("version", "1");
         }
+        std::string import_body;
+        if (row.path.find("/imports") != std::string::npos) {
+            const std::string campaign = created_id(c.post(base + "/campaigns", campaign_body(n + "i"), tenant.admin_token));
+            auto pkg = c.post("/v1/tenants/" + tenant.id + "/packages",
+                              R"({"name":"imp)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[{"kind":"campaign","id":")" +
+                                  campaign + "\"}]}",
+                              tenant.admin_token);
+            if (pkg.status != 201) throw std::runtime_error("import fixture: " + pkg.body);
+            if (c.post("/v1/tenants/" + tenant.id + "/packages/imp" + n + "/versions", "{}", tenant.admin_token).status != 201)
+                throw std::runtime_error("import fixture: publish failed");
+            import_body = R"({"package":"imp)" + n + R"(","version":1})";
+            if (row.path.find("{import}") != std::string::npos)
+                replace("import", created_id(c.post(base + "/imports", import_body, tenant.admin_token)));
+        }
         if (row.path.find("{webhook}") != std::string::npos)
             replace("webhook", created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
         if (row.path.find("{review}") != std::string::npos) replace("review", pending_review(c, tenant, base, n));
@@ -149,6 +163,7 @@ protected:
         else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";
         else if (row.path.ends_with("/request-changes")) body = R"({"comment":"please fix"})";
         else if (row.method == "POST" && row.path.ends_with("/webhooks")) body = webhook_body;
+        else if (row.method == "POST" && (row.path.ends_with("/imports") || row.path.ends_with("/imports/plan"))) body = import_body;
         return {path, body};
     }
 

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 5> all{{
+constexpr std::array<Migration, 6> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -321,6 +321,74 @@ CREATE TABLE package_versions (
     PRIMARY KEY (tenant, package, version)
 ) WITHOUT ROWID;
 CREATE INDEX package_versions_unfinished ON package_versions(state) WHERE state = 'publishing';
+)sql"},
+    {6, "imports: records, touched objects, origins, idempotent results, plans", R"sql(
+CREATE TABLE imports (
+    tenant          TEXT NOT NULL REFERENCES tenants(id),
+    sandbox         TEXT NOT NULL,
+    id              TEXT NOT NULL,
+    package         TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    version_digest  TEXT NOT NULL,
+    options_digest  TEXT NOT NULL,
+    plan_digest     TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    items           TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    created_by      TEXT NOT NULL,
+    rolled_back_at  INTEGER,
+    rolled_back_by  TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE INDEX imports_by_sandbox ON imports(tenant, sandbox, created_at DESC, id DESC);
+CREATE INDEX imports_by_package ON imports(tenant, sandbox, package, status, created_at DESC);
+
+-- The state before the import of every object it touched: what its rollback puts back.
+CREATE TABLE import_touches (
+    tenant          TEXT NOT NULL,
+    import_id       TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    created         INTEGER NOT NULL,
+    before          TEXT NOT NULL,
+    previous_origin TEXT NOT NULL,
+    revision_after  INTEGER NOT NULL,
+    PRIMARY KEY (tenant, import_id, kind, object_id)
+) WITHOUT ROWID;
+
+CREATE TABLE import_origins (
+    tenant         TEXT NOT NULL,
+    sandbox        TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    object_id      TEXT NOT NULL,
+    package        TEXT NOT NULL,
+    source_key     TEXT NOT NULL,
+    version        INTEGER NOT NULL,
+    content_digest TEXT NOT NULL,
+    import_id      TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, kind, object_id)
+) WITHOUT ROWID;
+
+CREATE TABLE idempotent_results (
+    tenant         TEXT NOT NULL,
+    token          TEXT NOT NULL,
+    key            TEXT NOT NULL,
+    request_digest TEXT NOT NULL,
+    status         INTEGER NOT NULL,
+    body           TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (tenant, token, key)
+) WITHOUT ROWID;
+
+CREATE TABLE import_plans (
+    tenant     TEXT NOT NULL,
+    sandbox    TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    request    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, digest)
+) WITHOUT ROWID;
+CREATE INDEX import_plans_by_age ON import_plans(created_at);
 )sql"},
 }};
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "store/sqlite/campaign_rows.hpp"
+#include "store/sqlite/import_rows.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/values.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -259,6 +260,10 @@ public:
 
     void insert_segment(const Segment& s) override { sqlite::write_segment(db_, s, true); }
     void update_segment(const Segment& s) override { sqlite::write_segment(db_, s, false); }
+    void delete_segment(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        db_.prepare("DELETE FROM segments WHERE tenant = ? AND sandbox = ? AND id = ?")
+            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+    }
 
     std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         auto st = db_.prepare("SELECT " + std::string(sqlite::template_columns) +
@@ -283,6 +288,10 @@ public:
 
     void insert_template(const Template& t) override { sqlite::write_template(db_, t, true); }
     void update_template(const Template& t) override { sqlite::write_template(db_, t, false); }
+    void delete_template(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        db_.prepare("DELETE FROM templates WHERE tenant = ? AND sandbox = ? AND id = ?")
+            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+    }
 
     std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         auto st = db_.prepare("SELECT " + std::string(sqlite::campaign_columns) +
@@ -592,6 +601,48 @@ public:
     void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) override {
         db_.prepare("DELETE FROM package_versions WHERE tenant = ? AND package = ? AND version = ?")
             .bind(1, tenant).bind(2, package).bind(3, version).run();
+    }
+
+    std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) override {
+        return sqlite::find_import(db_, tenant, id);
+    }
+    std::vector<ImportRecord> imports(std::string_view tenant, std::string_view sandbox, std::size_t limit) override {
+        return sqlite::list_imports(db_, tenant, sandbox, limit);
+    }
+    std::optional<ImportRecord> last_applied_import(std::string_view tenant, std::string_view sandbox,
+                                                    std::string_view package) override {
+        return sqlite::last_applied_import(db_, tenant, sandbox, package);
+    }
+    void upsert_import(const ImportRecord& record) override { sqlite::write_import(db_, record); }
+    void insert_import_touch(std::string_view tenant, std::string_view import_id, const ImportTouch& touch) override {
+        sqlite::insert_touch(db_, tenant, import_id, touch);
+    }
+    std::vector<ImportTouch> import_touches(std::string_view tenant, std::string_view import_id) override {
+        return sqlite::list_touches(db_, tenant, import_id);
+    }
+    std::vector<ImportOrigin> import_origins(std::string_view tenant, std::string_view sandbox) override {
+        return sqlite::list_origins(db_, tenant, sandbox);
+    }
+    std::optional<ImportOrigin> import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+                                              std::string_view object_id) override {
+        return sqlite::find_origin(db_, tenant, sandbox, kind, object_id);
+    }
+    void upsert_import_origin(const ImportOrigin& origin) override { sqlite::write_origin(db_, origin); }
+    void delete_import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+                              std::string_view object_id) override {
+        sqlite::delete_origin(db_, tenant, sandbox, kind, object_id);
+    }
+    std::optional<IdempotentResult> idempotent_result(std::string_view tenant, std::string_view token,
+                                                      std::string_view key) override {
+        return sqlite::find_idempotent(db_, tenant, token, key);
+    }
+    void insert_idempotent_result(const IdempotentResult& result) override { sqlite::insert_idempotent(db_, result); }
+    std::optional<StoredPlan> stored_plan(std::string_view tenant, std::string_view sandbox,
+                                          std::string_view digest) override {
+        return sqlite::find_plan(db_, tenant, sandbox, digest);
+    }
+    void upsert_stored_plan(const StoredPlan& plan, Timestamp forget_before) override {
+        sqlite::write_plan(db_, plan, forget_before);
     }
 
     std::optional<AuditRecord> last_audit(std::string_view tenant) override {

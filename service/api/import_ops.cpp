@@ -1,0 +1,681 @@
+#include "api/import_ops.hpp"
+
+#include "api/campaign_ops.hpp"
+#include "api/sandbox_objects.hpp"
+#include "campaigns/lifecycle.hpp"
+#include "campaigns/spec.hpp"
+#include "core/canonical_json.hpp"
+#include "core/crypto.hpp"
+#include "core/fields.hpp"
+#include "imports/target.hpp"
+#include "packager/git_store.hpp"
+#include "packager/manifest.hpp"
+#include "packages/snapshot.hpp"
+#include "webhooks/events.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <limits>
+#include <set>
+
+namespace ferry::api {
+
+namespace json = boost::json;
+using imports::TargetForms;
+using packager::PackagedObject;
+using packager::Plan;
+using packager::PlanItem;
+
+namespace {
+
+Error invalid_package(const VerifiedVersion& v, const std::string& object, const std::string& reason) {
+    return Error(ErrorKind::unprocessable, "package_invalid",
+                 "package " + v.version.package + " version " + std::to_string(v.version.version) +
+                     " failed verification: " + object + ": " + reason,
+                 {{"object", object}, {"reason", reason}});
+}
+
+std::string id_of(const std::string& kind, const std::string& key) { return kind + "/" + key; }
+
+// Replaces every {"$binding": NAME} with the bound value.
+void bind_values(json::value& v, const std::map<std::string, std::string>& bindings) {
+    if (v.is_object()) {
+        auto& o = v.get_object();
+        if (o.size() == 1)
+            if (const auto* name = o.if_contains("$binding"); name && name->is_string()) {
+                const auto it = bindings.find(std::string(name->get_string()));
+                if (it != bindings.end()) v = json::value(it->second);
+                return;
+            }
+        for (auto& kv : o) bind_values(kv.value(), bindings);
+    } else if (v.is_array()) {
+        for (auto& item : v.get_array()) bind_values(item, bindings);
+    }
+}
+
+// What the import replaces of each kind of object, for the rollback to put back.
+json::value campaign_state(const Campaign& c) {
+    json::array tags;
+    for (const auto& t : c.tags) tags.emplace_back(t);
+    json::value draft = nullptr;
+    if (c.draft)
+        draft = json::object{{"spec", spec_to_json(c.draft->spec)},
+                             {"updated_at", to_millis(c.draft->updated_at)},
+                             {"updated_by", c.draft->updated_by},
+                             {"in_review", c.draft->in_review}};
+    return json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)},  {"spec", spec_to_json(c.spec)},
+                        {"draft", std::move(draft)},   {"provenance", c.provenance}, {"spec_edited_by", c.spec_edited_by}};
+}
+
+void restore_campaign(Campaign& c, const json::object& s) {
+    c.type = parse_campaign_type(s.at("type").as_string()).value_or(c.type);
+    c.tags.clear();
+    for (const auto& t : s.at("tags").as_array()) c.tags.emplace_back(t.as_string());
+    c.spec = spec_from_json(s.at("spec").as_object());
+    c.draft.reset();
+    if (const auto& d = s.at("draft"); d.is_object())
+        c.draft = DraftVersion{spec_from_json(d.at("spec").as_object()), from_millis(d.at("updated_at").as_int64()),
+                               std::string(d.at("updated_by").as_string()), d.at("in_review").as_bool()};
+    c.provenance = s.at("provenance");
+    c.spec_edited_by = std::string(s.at("spec_edited_by").as_string());
+}
+
+json::value origin_json(const std::optional<ImportOrigin>& o) {
+    if (!o) return nullptr;
+    return json::object{{"package", o->package},   {"source_key", o->source_key}, {"version", o->version},
+                        {"content_digest", o->content_digest}, {"import_id", o->import_id}};
+}
+
+std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord& r, const ImportTouch& t) {
+    if (!v.is_object()) return std::nullopt;
+    const auto& o = v.get_object();
+    return ImportOrigin{r.tenant,
+                        r.sandbox,
+                        t.kind,
+                        t.object_id,
+                        std::string(o.at("package").as_string()),
+                        std::string(o.at("source_key").as_string()),
+                        o.at("version").as_int64(),
+                        std::string(o.at("content_digest").as_string()),
+                        std::string(o.at("import_id").as_string())};
+}
+
+// Reads a field of a package file; the files are signed, so a bad one is the package's fault.
+const json::value& file_field(const PackagedObject& o, std::string_view name) {
+    const auto* v = o.file.if_contains(name);
+    if (!v) throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + " has no " + std::string(name));
+    return *v;
+}
+
+std::string file_string(const PackagedObject& o, std::string_view name) {
+    const auto& v = file_field(o, name);
+    if (!v.is_string())
+        throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + ": " + std::string(name) + " is not a string");
+    return std::string(v.get_string());
+}
+
+// Spec references resolve in the target sandbox, objects of this import included.
+class TargetReferences final : public SpecReferences {
+public:
+    TargetReferences(Tx& tx, std::string tenant, std::string sandbox)
+        : tx_(tx), tenant_(std::move(tenant)), sandbox_(std::move(sandbox)) {}
+    std::optional<std::string> check_segment(std::string_view id) override {
+        const auto s = tx_.segment(tenant_, sandbox_, id);
+        if (!s) return "no segment " + std::string(id) + " in the target";
+        if (s->archived) return "segment " + s->key + " is archived in the target";
+        return std::nullopt;
+    }
+    std::optional<std::string> check_template(std::string_view id, Channel channel) override {
+        const auto t = tx_.template_(tenant_, sandbox_, id);
+        if (!t) return "no template " + std::string(id) + " in the target";
+        if (t->archived) return "template " + t->key + " is archived in the target";
+        if (t->channel != channel) return "template " + t->key + " is for another channel";
+        return std::nullopt;
+    }
+
+private:
+    Tx& tx_;
+    std::string tenant_;
+    std::string sandbox_;
+};
+
+// Writes one import in the caller's transaction.
+class Applier {
+public:
+    Applier(Tx& tx, Context& ctx, const VerifiedVersion& version, const ImportRequest& request, ImportRecord& record)
+        : tx_(tx), ctx_(ctx), version_(version), request_(request), record_(record),
+          forms_(tx, record.tenant, record.sandbox), refs_(tx, record.tenant, record.sandbox) {
+        for (const auto& s : tx.segments(record.tenant, record.sandbox, true)) segment_ids_[s.key] = s.id;
+        for (const auto& t : tx.templates(record.tenant, record.sandbox, true)) template_ids_[t.key] = t.id;
+        for (const auto& o : version.objects) objects_[id_of(o.kind, o.key)] = &o;
+    }
+
+    // Returns the item as the import record shows it.
+    json::object apply(const PlanItem& item) {
+        const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
+        std::optional<std::string> id = item.target_id;
+        if (item.action == "create") id = create(item, o);
+        else if (item.action == "update") update(item, o);
+        if (id && item.kind == "segment") segment_ids_[item.key] = *id;
+        if (id && item.kind == "template") template_ids_[item.key] = *id;
+        // A skipped object is identical to the version: from now on it counts as imported from it.
+        if (item.action == "skip" && id && !tx_.import_origin(record_.tenant, record_.sandbox, item.kind, *id))
+            record_origin(item, *id);
+        json::object out{{"kind", item.kind},     {"key", item.key},       {"name", item.name},
+                         {"action", item.action}, {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
+        if (item.new_key) out["new_key"] = *item.new_key;
+        if (item.as_draft_version) out["as_draft_version"] = true;
+        return out;
+    }
+
+private:
+    std::string create(const PlanItem& item, const PackagedObject& o) {
+        const std::string key = item.new_key.value_or(item.key);
+        const Timestamp now = ctx_.now();
+        const auto stale = [&] {
+            return Error::conflict("plan_stale", id_of(item.kind, key) + " appeared in the target since the plan; plan again",
+                                   {{"object", id_of(item.kind, key)}});
+        };
+        std::string id;
+        std::int64_t revision = 1;
+        if (item.kind == "segment") {
+            if (tx_.segment_key_exists(record_.tenant, record_.sandbox, key)) throw stale();
+            Segment s;
+            fill_segment(s, o);
+            s.tenant = record_.tenant;
+            s.sandbox = record_.sandbox;
+            s.id = id = new_object_id("seg_");
+            s.key = key;
+            s.created_at = s.updated_at = now;
+            s.created_by = s.updated_by = ctx_.actor();
+            tx_.insert_segment(s);
+            forms_.add_segment(s.id, s.key);
+        } else if (item.kind == "template") {
+            if (tx_.template_key_exists(record_.tenant, record_.sandbox, key)) throw stale();
+            Template t;
+            fill_template(t, o);
+            t.tenant = record_.tenant;
+            t.sandbox = record_.sandbox;
+            t.id = id = new_object_id("tpl_");
+            t.key = key;
+            t.created_at = t.updated_at = now;
+            t.created_by = t.updated_by = ctx_.actor();
+            tx_.insert_template(t);
+            forms_.add_template(t.id, t.key);
+        } else {
+            if (tx_.campaign_key_exists(record_.tenant, record_.sandbox, key)) throw stale();
+            Campaign c;
+            c.tenant = record_.tenant;
+            c.sandbox = record_.sandbox;
+            c.id = id = new_object_id("cmp_");
+            c.key = key;
+            fill_campaign_head(c, o);
+            c.spec = campaign_spec(o);
+            // New campaigns land as drafts: going live passes the target's own approval gate.
+            c.status = CampaignStatus::draft;
+            c.provenance = provenance();
+            c.spec_edited_by = ctx_.actor();
+            c.status_changed_at = c.created_at = c.updated_at = now;
+            c.created_by = c.updated_by = ctx_.actor();
+            tx_.insert_campaign(c);
+            record_digest_ = TargetForms::digest(forms_.campaign(c), item.key);
+        }
+        tx_.insert_import_touch(record_.tenant, record_.id, ImportTouch{item.kind, id, true, nullptr, nullptr, revision});
+        record_origin(item, id);
+        return id;
+    }
+
+    void update(const PlanItem& item, const PackagedObject& o) {
+        const std::string& id = *item.target_id;
+        const Timestamp now = ctx_.now();
+        const auto previous_origin = origin_json(tx_.import_origin(record_.tenant, record_.sandbox, item.kind, id));
+        json::value before;
+        std::int64_t revision = 0;
+        if (item.kind == "segment") {
+            Segment s = or_not_found(tx_.segment(record_.tenant, record_.sandbox, id), "segment");
+            before = packages::segment_object(s);
+            fill_segment(s, o);
+            s.updated_at = now;
+            s.updated_by = ctx_.actor();
+            revision = ++s.revision;
+            tx_.update_segment(s);
+        } else if (item.kind == "template") {
+            Template t = or_not_found(tx_.template_(record_.tenant, record_.sandbox, id), "template");
+            before = packages::template_object(t);
+            fill_template(t, o);
+            t.updated_at = now;
+            t.updated_by = ctx_.actor();
+            revision = ++t.revision;
+            tx_.update_template(t);
+        } else {
+            Campaign c = or_not_found(tx_.campaign(record_.tenant, record_.sandbox, id), "campaign");
+            before = campaign_state(c);
+            CampaignSpec spec = campaign_spec(o);
+            std::vector<std::string> tags = parse_tags(file_field(o, "tags"), o.kind + "/" + o.key + ".tags");
+            if (item.as_draft_version) {
+                // The live version runs on; the import becomes its draft version, which goes
+                // live only through activate-draft and the target's approval gate.
+                c.draft = DraftVersion{std::move(spec), now, ctx_.actor(), false};
+            } else {
+                fill_campaign_head(c, o);
+                c.spec = std::move(spec);
+            }
+            c.tags = std::move(tags);
+            c.provenance = provenance();
+            c.spec_edited_by = ctx_.actor();
+            c.updated_at = now;
+            c.updated_by = ctx_.actor();
+            revision = ++c.revision;
+            tx_.update_campaign(c);
+            record_digest_ = TargetForms::digest(forms_.campaign(c), item.key);
+        }
+        tx_.insert_import_touch(record_.tenant, record_.id,
+                                ImportTouch{item.kind, id, false, std::move(before), previous_origin, revision});
+        record_origin(item, id);
+    }
+
+    void record_origin(const PlanItem& item, const std::string& id) {
+        const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
+        // Segments and templates hold no references: their package form is their content as written.
+        const std::string digest = item.kind == "campaign" && !record_digest_.empty() ? record_digest_ : packager::content_digest_of(o.file);
+        record_digest_.clear();
+        tx_.upsert_import_origin(ImportOrigin{record_.tenant, record_.sandbox, item.kind, id, version_.version.package,
+                                              item.key, version_.version.version, digest, record_.id});
+    }
+
+    json::value provenance() const {
+        return json::object{{"package", version_.version.package},
+                            {"version", version_.version.version},
+                            {"digest", version_.version.digest},
+                            {"import", record_.id}};
+    }
+
+    void fill_segment(Segment& s, const PackagedObject& o) const {
+        s.name = file_string(o, "name");
+        s.description = file_string(o, "description");
+        const auto& rule = file_field(o, "rule");
+        if (!rule.is_object()) throw Error(ErrorKind::unprocessable, "package_invalid", "segment/" + o.key + ": rule is not an object");
+        s.rule = rule.get_object();
+    }
+
+    void fill_template(Template& t, const PackagedObject& o) const {
+        t.name = file_string(o, "name");
+        const auto channel = parse_channel(file_string(o, "channel"));
+        if (!channel) throw Error(ErrorKind::unprocessable, "package_invalid", "template/" + o.key + ": unknown channel");
+        t.channel = *channel;
+        const auto& subject = file_field(o, "subject");
+        t.subject = subject.is_string() ? std::optional(std::string(subject.get_string())) : std::nullopt;
+        t.body = file_string(o, "body");
+    }
+
+    void fill_campaign_head(Campaign& c, const PackagedObject& o) const {
+        const auto type = parse_campaign_type(file_string(o, "type"));
+        if (!type) throw Error(ErrorKind::unprocessable, "package_invalid", "campaign/" + o.key + ": unknown type");
+        c.type = *type;
+        c.tags = parse_tags(file_field(o, "tags"), "campaign/" + o.key + ".tags");
+    }
+
+    // The package's spec in the target: keys become the target's ids, bindings their values,
+    // then the same validation as any campaign written through the API.
+    CampaignSpec campaign_spec(const PackagedObject& o) {
+        const auto& spec_value = file_field(o, "spec");
+        if (!spec_value.is_object()) throw Error(ErrorKind::unprocessable, "package_invalid", "campaign/" + o.key + ": spec is not an object");
+        json::value spec = spec_value;
+        auto& s = spec.get_object();
+        if (auto* audience = s.if_contains("audience"); audience && audience->is_object())
+            if (auto* segment = audience->get_object().if_contains("segment"); segment && segment->is_string()) {
+                const auto it = segment_ids_.find(std::string(segment->get_string()));
+                if (it != segment_ids_.end()) *segment = it->second;
+            }
+        if (auto* content = s.if_contains("content"); content && content->is_object())
+            for (auto& [channel, fields] : content->get_object())
+                if (fields.is_object())
+                    if (auto* t = fields.get_object().if_contains("template"); t && t->is_string()) {
+                        const auto it = template_ids_.find(std::string(t->get_string()));
+                        if (it != template_ids_.end()) *t = it->second;
+                    }
+        bind_values(spec, request_.options.bindings);
+        try {
+            return parse_spec(s, refs_, true);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::unprocessable, "invalid_object", "campaign/" + o.key + ": " + e.message(),
+                        {{"object", "campaign/" + o.key}, {"cause", e.details()}});
+        }
+    }
+
+    Tx& tx_;
+    Context& ctx_;
+    const VerifiedVersion& version_;
+    const ImportRequest& request_;
+    ImportRecord& record_;
+    TargetForms forms_;
+    TargetReferences refs_;
+    std::map<std::string, std::string> segment_ids_;   // key in the target -> id
+    std::map<std::string, std::string> template_ids_;
+    std::map<std::string, const PackagedObject*> objects_;
+    std::string record_digest_;  // the written campaign's digest, for its origin
+};
+
+}  // namespace
+
+ImportRequest read_import_request(const json::object& body) {
+    Fields f(body);
+    ImportRequest r;
+    r.body = body;
+    r.package = f.required_string("package", 64);
+    const auto version = f.optional_integer("version", 1, std::numeric_limits<std::int64_t>::max());
+    if (!version) throw Error::invalid_field("version", "version is required: the package version to import");
+    r.version = *version;
+    if (const auto policy = f.optional_string("conflict_policy", 32)) {
+        const auto p = packager::parse_conflict_policy(*policy);
+        if (!p) throw Error::invalid_field("conflict_policy", "conflict_policy must be fail, create_new, use_existing or update");
+        r.options.policy = *p;
+    }
+    if (const auto* overrides = f.optional_object("overrides"))
+        for (const auto& [key, value] : *overrides) {
+            const std::string path = "overrides." + std::string(key);
+            const auto slash = key.find('/');
+            const std::string kind(key.substr(0, slash));
+            if (slash == std::string_view::npos || (kind != "campaign" && kind != "segment" && kind != "template"))
+                throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
+            const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
+            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
+            r.options.overrides[std::string(key)] = *p;
+        }
+    if (const auto* bindings = f.optional_object("bindings"))
+        for (const auto& [name, value] : *bindings) {
+            if (!value.is_string() || value.get_string().size() > 4096)
+                throw Error::invalid_field("bindings." + std::string(name), "binding values are strings of at most 4096 bytes");
+            r.options.bindings[std::string(name)] = std::string(value.get_string());
+        }
+    if (const auto* downgrade = f.optional_value("allow_downgrade")) {
+        if (!downgrade->is_bool()) throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
+        r.allow_downgrade = downgrade->get_bool();
+    }
+    f.finish();
+    return r;
+}
+
+std::string options_digest(const packager::PlanOptions& options) {
+    json::object overrides;
+    for (const auto& [k, p] : options.overrides) overrides[k] = packager::to_string(p);
+    json::object bindings;
+    for (const auto& [name, value] : options.bindings) bindings[name] = crypto::sha256_hex(value);
+    return content_digest(json::object{{"policy", packager::to_string(options.policy)},
+                                       {"overrides", std::move(overrides)},
+                                       {"bindings", std::move(bindings)}});
+}
+
+VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int64_t number) {
+    const std::string& tenant = ctx.caller.tenant;
+    VerifiedVersion out;
+    std::map<std::string, std::string> keys;  // key id -> public PEM
+    ctx.store().read([&](Tx& tx) {
+        const auto p = tx.package(tenant, package);
+        if (!p || p->deleted) throw Error::not_found("package");
+        bool found = false;
+        for (auto& v : tx.package_versions(tenant, package))
+            if (v.version == number && v.state == "published") {
+                out.version = std::move(v);
+                found = true;
+            }
+        if (!found) throw Error::not_found("version");
+        for (const auto& k : tx.signing_keys(tenant)) keys[k.key_id] = k.public_pem;
+    });
+    const std::string tag = packager::GitStore::tag_name(package, number);
+    // The store is the source of truth and may have been tampered with: the tag must still name
+    // the commit that was published, and everything under it must verify.
+    const auto commit = ctx.services.git->version_commit(tenant, package, number);
+    if (!commit) throw invalid_package(out, "tag " + tag, "missing from the store");
+    if (*commit != out.version.commit)
+        throw invalid_package(out, "tag " + tag, "points at " + *commit + ", the version was published as " + out.version.commit);
+    std::map<std::string, std::string> files;
+    try {
+        files = ctx.services.git->read_version(tenant, package, number);
+    } catch (const packager::GitObjectError& e) {
+        throw invalid_package(out, e.path(), std::string("unreadable: ") + e.what());
+    } catch (const packager::GitError& e) {
+        throw invalid_package(out, "tag " + tag, std::string("unreadable: ") + e.what());
+    }
+    const auto manifest_it = files.find("manifest.json");
+    const auto signature_it = files.find("manifest.sig");
+    if (manifest_it == files.end()) throw invalid_package(out, "manifest.json", "missing");
+    if (signature_it == files.end()) throw invalid_package(out, "manifest.sig", "missing");
+    if ("sha256:" + crypto::sha256_hex(manifest_it->second) != out.version.digest)
+        throw invalid_package(out, "manifest.json", "differs from the manifest that was published");
+    packager::Manifest m;
+    try {
+        m = packager::parse_manifest(json::parse(manifest_it->second));
+    } catch (const std::exception& e) {
+        throw invalid_package(out, "manifest.json", e.what());
+    }
+    if (m.package != package || m.version != number || m.tenant != tenant)
+        throw invalid_package(out, "manifest.json", "describes another package, version or tenant");
+    const auto key = keys.find(m.key_id);
+    if (key == keys.end()) throw invalid_package(out, "manifest.sig", "signed by an unknown key " + m.key_id);
+    const auto problem = packager::verify_package(manifest_it->second, signature_it->second, key->second,
+                                                  [&](std::string_view path) -> std::optional<std::string> {
+                                                      const auto it = files.find(std::string(path));
+                                                      if (it == files.end()) return std::nullopt;
+                                                      return it->second;
+                                                  });
+    if (problem) throw invalid_package(out, problem->path, problem->reason);
+    std::set<std::string> listed{"manifest.json", "manifest.sig"};
+    for (const auto& o : m.objects) listed.insert(o.path);
+    for (const auto& [path, bytes] : files)
+        if (!listed.count(path)) throw invalid_package(out, path, "not in the manifest");
+    out.objects.reserve(m.objects.size());
+    for (const auto& o : m.objects) {
+        auto it = files.find(o.path);
+        boost::system::error_code ec;
+        json::value parsed = json::parse(it->second, ec);
+        if (ec || !parsed.is_object()) throw invalid_package(out, o.path, "not a JSON object");
+        out.objects.push_back(PackagedObject{o.kind, o.key, o.name, std::move(parsed.get_object())});
+        // The bytes are no longer needed: big imports keep one copy of each object, not two.
+        files.erase(it);
+    }
+    return out;
+}
+
+void check_downgrade(Tx& tx, const Context& ctx, const ImportRequest& request) {
+    if (request.allow_downgrade) return;
+    const auto last = tx.last_applied_import(ctx.caller.tenant, ctx.param("sandbox"), request.package);
+    if (last && last->version > request.version)
+        throw Error::conflict("downgrade",
+                              "version " + std::to_string(last->version) + " of " + request.package +
+                                  " is already imported here; importing the older version " +
+                                  std::to_string(request.version) + " needs allow_downgrade",
+                              {{"last_version", last->version}, {"import", last->id}});
+}
+
+Plan plan_for(Tx& tx, const Context& ctx, const VerifiedVersion& version, const ImportRequest& request) {
+    const std::string sandbox(ctx.param("sandbox"));
+    return packager::plan_import(version.version.digest, version.objects,
+                                 imports::target_objects(tx, ctx.caller.tenant, sandbox, request.package), request.options);
+}
+
+json::array plan_items_json(const Plan& plan) {
+    json::array items;
+    for (const auto& i : plan.items) {
+        json::array missing_b, missing_d;
+        for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
+        for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
+        items.push_back(json::object{{"kind", i.kind},
+                                     {"key", i.key},
+                                     {"name", i.name},
+                                     {"action", i.action},
+                                     {"reason", i.reason},
+                                     {"target_id", i.target_id ? json::value(*i.target_id) : nullptr},
+                                     {"new_key", i.new_key ? json::value(*i.new_key) : nullptr},
+                                     {"as_draft_version", i.as_draft_version},
+                                     {"missing_bindings", std::move(missing_b)},
+                                     {"missing_dependencies", std::move(missing_d)}});
+    }
+    return items;
+}
+
+ImportRecord apply_plan(Tx& tx, Context& ctx, const VerifiedVersion& version, const ImportRequest& request,
+                        const Plan& plan) {
+    ImportRecord r;
+    r.tenant = ctx.caller.tenant;
+    r.sandbox = std::string(ctx.param("sandbox"));
+    r.id = new_object_id("imp_");
+    r.package = request.package;
+    r.version = request.version;
+    r.version_digest = version.version.digest;
+    r.options_digest = options_digest(request.options);
+    r.plan_digest = plan.digest;
+    r.status = "applied";
+    r.created_by = ctx.actor();
+    r.created_at = ctx.now();
+    Applier applier(tx, ctx, version, request, r);
+    std::size_t done = 0;
+    json::object counts;
+    for (const auto& item : plan.items) {
+        r.items.push_back(applier.apply(item));
+        auto& n = counts[item.action];
+        n = (n.is_int64() ? n.as_int64() : 0) + 1;
+        // Crash-injection tests stop the process half-way through a big import's transaction.
+        if (++done == plan.items.size() / 2 && ctx.services.crash_hook) ctx.services.crash_hook("import_half");
+    }
+    tx.upsert_import(r);
+    append_audit(tx, ctx.audit(r.tenant, "import.apply", r.sandbox + "/imports/" + r.id,
+                               {{"package", r.package}, {"version", r.version}, {"plan_digest", r.plan_digest},
+                                {"counts", counts}}));
+    webhooks::emit(tx, r.tenant, "import.applied",
+                   {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
+                    {"digest", r.version_digest}, {"counts", std::move(counts)}, {"by", r.created_by}},
+                   r.created_at);
+    return r;
+}
+
+void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
+    if (r.status != "applied") throw Error::conflict("already_rolled_back", "import " + r.id + " was rolled back already");
+    const std::vector<ImportTouch> touches = tx.import_touches(r.tenant, r.id);
+    std::set<std::string> touched_campaigns;  // restored or deleted first, so they no longer count as users
+    for (const auto& t : touches)
+        if (t.kind == "campaign") touched_campaigns.insert(t.object_id);
+    const auto used_elsewhere = [&](std::string_view kind, const std::string& id) {
+        for (const auto& c : tx.campaigns_using(r.tenant, r.sandbox, kind, id))
+            if (!touched_campaigns.count(c)) return true;
+        return false;
+    };
+    json::array edited;
+    const auto changed = [&](const ImportTouch& t, std::int64_t revision, std::string why = {}) {
+        if (revision == t.revision_after && why.empty()) return;
+        if (why.empty()) why = "changed since the import";
+        edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", why}});
+    };
+    for (const auto& t : touches) {
+        if (t.kind == "segment") {
+            const auto s = tx.segment(r.tenant, r.sandbox, t.object_id);
+            if (!s) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else if (t.created && used_elsewhere("segment", s->id))
+                changed(t, s->revision, "used by campaigns this import did not write");
+            else changed(t, s->revision);
+        } else if (t.kind == "template") {
+            const auto tpl = tx.template_(r.tenant, r.sandbox, t.object_id);
+            if (!tpl) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else if (t.created && used_elsewhere("template", tpl->id))
+                changed(t, tpl->revision, "used by campaigns this import did not write");
+            else changed(t, tpl->revision);
+        } else {
+            const auto c = tx.campaign(r.tenant, r.sandbox, t.object_id);
+            if (!c) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else changed(t, c->revision);
+        }
+    }
+    if (!edited.empty())
+        throw Error::conflict("edited_since",
+                              std::to_string(edited.size()) + " object(s) of import " + r.id +
+                                  " changed after it; the rollback would lose those changes",
+                              {{"objects", std::move(edited)}});
+    const Timestamp now = ctx.now();
+    // Campaigns first: a created segment or template is deleted only once nothing refers to it.
+    std::vector<const ImportTouch*> ordered;
+    for (const auto& t : touches)
+        if (t.kind == "campaign") ordered.push_back(&t);
+    for (const auto& t : touches)
+        if (t.kind != "campaign") ordered.push_back(&t);
+    for (const ImportTouch* t : ordered) {
+        if (t->kind == "campaign") {
+            if (t->created) {
+                tx.delete_campaign(r.tenant, r.sandbox, t->object_id);
+            } else {
+                Campaign c = *tx.campaign(r.tenant, r.sandbox, t->object_id);
+                restore_campaign(c, t->before.as_object());
+                c.updated_at = now;
+                c.updated_by = ctx.actor();
+                ++c.revision;
+                tx.update_campaign(c);
+            }
+        } else if (t->kind == "segment") {
+            if (t->created) {
+                tx.delete_segment(r.tenant, r.sandbox, t->object_id);
+            } else {
+                Segment s = *tx.segment(r.tenant, r.sandbox, t->object_id);
+                const auto& b = t->before.as_object();
+                s.name = std::string(b.at("name").as_string());
+                s.description = std::string(b.at("description").as_string());
+                s.rule = b.at("rule").as_object();
+                s.updated_at = now;
+                s.updated_by = ctx.actor();
+                ++s.revision;
+                tx.update_segment(s);
+            }
+        } else {
+            if (t->created) {
+                tx.delete_template(r.tenant, r.sandbox, t->object_id);
+            } else {
+                Template tpl = *tx.template_(r.tenant, r.sandbox, t->object_id);
+                const auto& b = t->before.as_object();
+                tpl.name = std::string(b.at("name").as_string());
+                tpl.channel = parse_channel(b.at("channel").as_string()).value_or(tpl.channel);
+                const auto& subject = b.at("subject");
+                tpl.subject = subject.is_string() ? std::optional(std::string(subject.get_string())) : std::nullopt;
+                tpl.body = std::string(b.at("body").as_string());
+                tpl.updated_at = now;
+                tpl.updated_by = ctx.actor();
+                ++tpl.revision;
+                tx.update_template(tpl);
+            }
+        }
+        if (const auto previous = origin_from(t->previous_origin, r, *t)) tx.upsert_import_origin(*previous);
+        else tx.delete_import_origin(r.tenant, r.sandbox, t->kind, t->object_id);
+    }
+    r.status = "rolled_back";
+    r.rolled_back_at = now;
+    r.rolled_back_by = ctx.actor();
+    tx.upsert_import(r);
+    append_audit(tx, ctx.audit(r.tenant, "import.rollback", r.sandbox + "/imports/" + r.id,
+                               {{"package", r.package}, {"version", r.version}, {"objects", touches.size()}}));
+    webhooks::emit(tx, r.tenant, "import.rolled_back",
+                   {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
+                    {"by", r.rolled_back_by}},
+                   now);
+}
+
+json::object import_json(const ImportRecord& r, bool with_items) {
+    json::object counts;
+    for (const auto& item : r.items) {
+        auto& n = counts[item.at("action").as_string()];
+        n = (n.is_int64() ? n.as_int64() : 0) + 1;
+    }
+    json::object out{{"id", r.id},
+            {"sandbox", r.sandbox},
+            {"package", r.package},
+            {"version", r.version},
+            {"version_digest", r.version_digest},
+            {"plan_digest", r.plan_digest},
+            {"status", r.status},
+            {"counts", std::move(counts)},
+            {"created_by", r.created_by},
+            {"created_at", format_rfc3339(r.created_at)},
+            {"rolled_back_by", r.rolled_back_at ? json::value(r.rolled_back_by) : nullptr},
+            {"rolled_back_at", r.rolled_back_at ? json::value(format_rfc3339(*r.rolled_back_at)) : nullptr}};
+    if (with_items) out["items"] = r.items;
+    return out;
+}
+
+}  // namespace ferry::api

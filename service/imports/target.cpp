@@ -1,0 +1,100 @@
+#include "imports/target.hpp"
+
+#include "campaigns/lifecycle.hpp"
+#include "packages/snapshot.hpp"
+
+namespace ferry::imports {
+
+namespace json = boost::json;
+
+TargetForms::TargetForms(Tx& tx, const std::string& tenant, const std::string& sandbox) {
+    for (const auto& s : tx.segments(tenant, sandbox, true)) segment_keys_[s.id] = s.key;
+    for (const auto& t : tx.templates(tenant, sandbox, true)) template_keys_[t.id] = t.key;
+}
+
+json::object TargetForms::campaign(const Campaign& c) const {
+    // A reference that no longer resolves keeps its id: the object then simply differs.
+    const auto key_in = [](const std::map<std::string, std::string>& keys) {
+        return [&keys](const std::string& id) {
+            const auto it = keys.find(id);
+            return it == keys.end() ? id : it->second;
+        };
+    };
+    const CampaignSpec& content = is_live(c.status) && c.draft ? c.draft->spec : c.spec;
+    return packages::campaign_object(c, content, key_in(segment_keys_), key_in(template_keys_));
+}
+
+std::string TargetForms::digest(json::object form, const std::string& as_key) {
+    form["key"] = as_key;
+    return packager::content_digest_of(form);
+}
+
+namespace {
+
+// Why a campaign cannot take an import that changes it, or "" when it can.
+std::string locked_reason(const Campaign& c) {
+    if (c.status == CampaignStatus::draft || is_live(c.status)) return {};
+    return std::string(to_string(c.status)) + " in the target: read-only";
+}
+
+}  // namespace
+
+std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& tenant, const std::string& sandbox,
+                                                   const std::string& package) {
+    std::map<std::pair<std::string, std::string>, ImportOrigin> origins;  // (kind, object id)
+    for (auto& o : tx.import_origins(tenant, sandbox)) origins.emplace(std::pair{o.kind, o.object_id}, std::move(o));
+
+    std::vector<packager::TargetObject> by_key;
+    std::vector<packager::TargetObject> by_provenance;  // listed last: they win a tie on the key
+    const auto add = [&](packager::TargetObject t, const json::object& form) {
+        const auto origin = origins.find({t.kind, t.id});
+        const bool ours = origin != origins.end() && origin->second.package == package;
+        if (ours && origin->second.source_key != t.key) {
+            t.own_key = t.key;
+            t.key = origin->second.source_key;
+        }
+        t.content_digest = TargetForms::digest(form, t.key);
+        if (origin != origins.end()) t.imported_digest = origin->second.content_digest;
+        (ours ? by_provenance : by_key).push_back(std::move(t));
+    };
+
+    const TargetForms forms(tx, tenant, sandbox);
+    for (const auto& s : tx.segments(tenant, sandbox, true)) {
+        packager::TargetObject t;
+        t.kind = "segment";
+        t.key = s.key;
+        t.id = s.id;
+        t.name = s.name;
+        t.archived = s.archived;
+        add(std::move(t), packages::segment_object(s));
+    }
+    for (const auto& tpl : tx.templates(tenant, sandbox, true)) {
+        packager::TargetObject t;
+        t.kind = "template";
+        t.key = tpl.key;
+        t.id = tpl.id;
+        t.name = tpl.name;
+        t.archived = tpl.archived;
+        add(std::move(t), packages::template_object(tpl));
+    }
+    CampaignQuery q;
+    q.tenant = tenant;
+    q.sandbox = sandbox;
+    q.limit = 1'000'000;
+    for (const Campaign& c : tx.campaigns(q).items) {
+        packager::TargetObject t;
+        t.kind = "campaign";
+        t.key = c.key;
+        t.id = c.id;
+        t.name = c.spec.name;
+        t.archived = c.status == CampaignStatus::archived;
+        t.in_review = c.status == CampaignStatus::in_review || (c.draft && c.draft->in_review);
+        t.live = is_live(c.status);
+        t.locked = locked_reason(c);
+        add(std::move(t), forms.campaign(c));
+    }
+    for (auto& t : by_provenance) by_key.push_back(std::move(t));
+    return by_key;
+}
+
+}  // namespace ferry::imports

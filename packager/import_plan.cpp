@@ -167,6 +167,16 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                        !item.missing_dependencies.empty();
         plan.items.push_back(std::move(item));
     }
+    std::size_t drafts = 0, kept = 0;
+    for (const auto& i : plan.items) {
+        drafts += i.as_draft_version ? 1U : 0U;
+        kept += i.action == "reuse" ? 1U : 0U;
+    }
+    if (drafts > 0)
+        plan.warnings.push_back(std::to_string(drafts) + " live campaign(s) get the package's content as their draft version; "
+                                "the live version runs on until activate-draft passes the target's approval gate");
+    if (kept > 0)
+        plan.warnings.push_back(std::to_string(kept) + " object(s) differ from the package and are kept as the target has them");
     // Dependencies first, so that an apply in item order always finds what campaigns refer to.
     auto rank = [](const std::string& kind) { return kind == "segment" ? 0 : kind == "template" ? 1 : 2; };
     std::stable_sort(plan.items.begin(), plan.items.end(), [&](const PlanItem& a, const PlanItem& b) {

@@ -45,7 +45,7 @@ http::Response create_webhook(Context& ctx) {
         if (!events[i].is_string() || !is_event_type(events[i].get_string()))
             throw Error::invalid_field("events[" + std::to_string(i) + "]",
                                        "events are review.requested, review.decided, campaign.status_changed, "
-                                       "package.published, import.applied");
+                                       "package.published, import.applied, import.rolled_back");
         if (std::find(w.events.begin(), w.events.end(), events[i].get_string()) == w.events.end())
             w.events.emplace_back(events[i].get_string());
     }

@@ -1,0 +1,317 @@
+// Imports of package versions into a sandbox: plan (what would happen), apply (idempotent,
+// retried safely), status, list and rollback.
+
+#include "context.hpp"
+#include "core/crypto.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+namespace ferry::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+struct ImportArgs {
+    std::string sandbox;
+    std::string package;
+    int version = 0;
+    std::string conflict;
+    std::vector<std::string> overrides;
+    std::vector<std::string> bindings;
+    bool allow_downgrade = false;
+    std::string plan_digest;
+    std::string id;
+};
+
+// Attempts of one `import apply` (the first and three retries), and the first wait between them.
+constexpr int apply_attempts = 4;
+constexpr std::chrono::milliseconds first_backoff{500};
+
+std::pair<std::string, std::string> split_assignment(const std::string& text, const char* flag, const char* form) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw UsageError(std::string(flag) + " takes " + form + ", not '" + text + "'");
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+json::object import_body(const ImportArgs& a) {
+    if (!a.plan_digest.empty()) return json::object{{"plan_digest", a.plan_digest}};
+    if (a.package.empty() || a.version <= 0)
+        throw UsageError("--package and --version are required (or --plan-digest for apply)");
+    json::object body{{"package", a.package}, {"version", a.version}};
+    if (!a.conflict.empty()) body["conflict_policy"] = a.conflict;
+    if (!a.overrides.empty()) {
+        json::object overrides;
+        for (const auto& o : a.overrides) {
+            auto [target, policy] = split_assignment(o, "--override", "KIND/KEY=POLICY (e.g. campaign/welcome=update)");
+            if (target.find('/') == std::string::npos)
+                throw UsageError("--override names KIND/KEY, e.g. campaign/welcome, not '" + target + "'");
+            overrides[target] = policy;
+        }
+        body["overrides"] = overrides;
+    }
+    if (!a.bindings.empty()) {
+        json::object bindings;
+        for (const auto& b : a.bindings) {
+            auto [name, value] = split_assignment(b, "--binding", "NAME=VALUE");
+            bindings[name] = value;
+        }
+        body["bindings"] = bindings;
+    }
+    if (a.allow_downgrade) body["allow_downgrade"] = true;
+    return body;
+}
+
+Colour action_colour(const std::string& action) {
+    if (action == "create") return Colour::green;
+    if (action == "update") return Colour::yellow;
+    if (action == "conflict") return Colour::red;
+    return Colour::dim;
+}
+
+bool flag(const json::value& object, std::string_view name) {
+    if (!object.is_object()) return false;
+    const auto* v = object.as_object().if_contains(name);
+    return v != nullptr && v->is_bool() && v->as_bool();
+}
+
+// What a plan item says beyond its action: why, and what it lacks.
+std::string item_notes(const json::value& item) {
+    std::string notes = text_of(item, "reason") == "-" ? "" : text_of(item, "reason");
+    const auto add = [&notes](const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; };
+    if (const std::string key = text_of(item, "new_key"); key != "-") add("as new key " + key);
+    if (flag(item, "as_draft_version")) add("as a draft version");
+    if (const std::string missing = text_of(item, "missing_bindings"); missing != "-")
+        add("missing bindings: " + missing);
+    if (const std::string missing = text_of(item, "missing_dependencies"); missing != "-")
+        add("missing dependencies: " + missing);
+    return notes.empty() ? "-" : notes;
+}
+
+void print_items(const Context& ctx, const json::value& items) {
+    Table table({"KIND", "KEY", "NAME", "ACTION", "TARGET", "NOTES"});
+    if (items.is_array())
+        for (const auto& item : items.as_array()) {
+            table.add({text_of(item, "kind"), text_of(item, "key"), text_of(item, "name"), text_of(item, "action"),
+                       text_of(item, "target_id"), item_notes(item)});
+            table.colour_last(3, action_colour(text_of(item, "action")));
+        }
+    table.print(std::cout, ctx.out_style());
+}
+
+void print_plan(const Context& ctx, const json::value& plan) {
+    const Style& style = ctx.out_style();
+    print_fields(std::cout, fields_of(plan, {"package", "version", "digest"}), style);
+    std::cout << "\n";
+    print_items(ctx, plan.at("items"));
+    if (const auto* approvals = plan.as_object().if_contains("approvals_needed");
+        approvals != nullptr && approvals->is_array() && !approvals->as_array().empty()) {
+        std::cout << "\n" << style.paint("Approvals needed before going live", Colour::bold) << "\n";
+        for (const auto& a : approvals->as_array())
+            std::cout << "  " << text_of(a, "kind") << "/" << text_of(a, "key") << ": " << text_of(a, "requirements")
+                      << "\n";
+    }
+    if (const std::string missing = text_of(plan, "preflight.missing_permissions"); missing != "-")
+        std::cout << "\n" << style.paint("Missing permissions", Colour::red) << ": " << missing << "\n";
+    if (const auto* warnings = plan.as_object().if_contains("warnings"); warnings != nullptr && warnings->is_array())
+        for (const auto& w : warnings->as_array())
+            std::cout << style.paint("warning", Colour::yellow) << ": " << text_of(w) << "\n";
+    const bool conflicts = flag(plan, "conflicts");
+    const bool blocked = flag(plan, "blocked");
+    std::cout << "\n";
+    if (conflicts || blocked)
+        std::cout << style.paint(conflicts ? "conflicts" : "blocked", Colour::red)
+                  << ": resolve them (--conflict, --override, --binding) before applying\n";
+    else
+        std::cout << style.paint("ready", Colour::green)
+                  << ": 'ferry import apply' with the same options applies this plan\n";
+}
+
+// An import's item counts by action: "create 2, update 1".
+std::string counts_text(const json::value& imp) {
+    const json::value* counts = imp.is_object() ? imp.as_object().if_contains("counts") : nullptr;
+    if (counts == nullptr || !counts->is_object() || counts->as_object().empty()) return "-";
+    std::string out;
+    for (const auto& [action, n] : counts->as_object())
+        out += (out.empty() ? "" : ", ") + std::string(action) + " " + text_of(n);
+    return out;
+}
+
+void print_import(const Context& ctx, const json::value& imp) {
+    Fields f = fields_of(imp, {"id", "status", "package", "version", "plan_digest", "created_by", "created_at"});
+    if (text_of(imp, "rolled_back_at") != "-")
+        for (auto& field : fields_of(imp, {"rolled_back_by", "rolled_back_at"})) f.push_back(std::move(field));
+    print_fields(std::cout, f, ctx.out_style());
+    if (const auto* items = imp.as_object().if_contains("items"); items != nullptr) {
+        std::cout << "\n";
+        print_items(ctx, *items);
+    }
+}
+
+// A 409 `conflicts` or 422 `blocked` answer of apply: the server's error, then what is in the way.
+int report_unapplicable(const Context& ctx, const Response& r) {
+    ctx.print_json(r);
+    const json::value body = r.json();
+    const Style style = Style::for_stderr();
+    std::cerr << "ferry: " << style.paint(text_of(body, "error.code"), Colour::red) << ": "
+              << text_of(body, "error.message") << "\n";
+    for (const char* list : {"conflicts", "items"}) {
+        const json::value* entries = nullptr;
+        if (const auto* details = body.at("error").as_object().if_contains("details");
+            details != nullptr && details->is_object())
+            entries = details->as_object().if_contains(list);
+        if (entries == nullptr || !entries->is_array()) continue;
+        for (const auto& e : entries->as_array())
+            std::cerr << "  " << text_of(e, "kind") << "/" << text_of(e, "key") << ": " << item_notes(e) << "\n";
+    }
+    return to_int(ExitCode::conflicts);
+}
+
+// Answers worth another attempt with the same key: the server failing for now, or still busy
+// with an earlier attempt of this same invocation (whose answer was lost on the way).
+bool retryable(const Response& r) {
+    if (r.status == 500 || r.status == 502 || r.status == 503 || r.status == 504) return true;
+    return r.status == 409 && error_code(r) == "idempotency_in_progress";
+}
+
+int apply(Context& ctx, const ImportArgs& a) {
+    const std::string body = json::serialize(import_body(a));
+    // One key for this invocation, sent with every retry: the server applies it at most once.
+    const std::string key = "ferry-" + crypto::random_hex(16);
+    Request request{"POST", ctx.sandbox_path(a.sandbox, "/imports"), body, {{"Idempotency-Key", key}}};
+    Client& client = ctx.client();
+    const std::string what = a.plan_digest.empty() ? a.package + " v" + std::to_string(a.version) : a.plan_digest;
+
+    std::chrono::milliseconds wait = first_backoff;
+    for (int attempt = 1;; ++attempt) {
+        progress("applying " + what + " to " + a.sandbox +
+                 (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "") + "...");
+        std::optional<Response> r;
+        std::string failure;
+        try {
+            r = client.send(request);
+        } catch (const TransportError& e) {
+            if (!e.transient()) throw Failure(ExitCode::error, "cannot reach " + client.server() + ": " + e.what());
+            failure = "cannot reach " + client.server() + ": " + e.what();
+        }
+        if (r && !retryable(*r)) {
+            if (r->status == 200 && text_of(r->json(), "status") == "already_applied") {
+                if (!ctx.print_json(*r))
+                    std::cout << "already applied as " << text_of(r->json(), "id") << "; nothing to do\n";
+                return 0;
+            }
+            const std::string code = error_code(*r);
+            if ((r->status == 409 && code == "conflicts") || (r->status == 422 && code == "blocked"))
+                return report_unapplicable(ctx, *r);
+            ctx.expect_ok(*r);
+            if (ctx.print_json(*r)) return 0;
+            print_import(ctx, r->json());
+            return 0;
+        }
+        if (attempt == apply_attempts) {
+            if (r) fail_with(ctx, *r);
+            throw Failure(ExitCode::error, failure);
+        }
+        // The server may ask for a longer pause (503 overloaded says Retry-After: 1).
+        std::chrono::milliseconds pause = wait;
+        if (r) {
+            try {
+                pause = std::max(pause, std::chrono::milliseconds(std::stoi(r->header("retry-after")) * 1000));
+            } catch (const std::exception&) {
+            }
+        }
+        progress((r ? "the server answered HTTP " + std::to_string(r->status) : failure) + "; retrying");
+        std::this_thread::sleep_for(pause);
+        wait *= 2;
+    }
+}
+
+void add_target_options(CLI::App* app, ImportArgs& a) {
+    app->add_option("-s,--sandbox", a.sandbox, "the sandbox to import into")->required();
+    app->add_option("-p,--package", a.package, "package name");
+    app->add_option("--version", a.version, "the package version")->check(CLI::Range(1, 1000000));
+    app->add_option("--conflict", a.conflict,
+                    "what to do with objects that exist already: fail (default), create_new, use_existing, update")
+        ->check(CLI::IsMember({"fail", "create_new", "use_existing", "update"}));
+    app->add_option("--override", a.overrides, "KIND/KEY=POLICY: another conflict policy for one object, repeatable");
+    app->add_option("--binding", a.bindings, "NAME=VALUE: a value for a secret the package leaves out, repeatable");
+    app->add_flag("--allow-downgrade", a.allow_downgrade,
+                  "allow importing an older version than the one imported last");
+}
+
+}  // namespace
+
+void add_import_commands(CLI::App& root, Commands& commands) {
+    CLI::App* imports = commands.group(root, "import", "import package versions into a sandbox");
+
+    auto plan = std::make_shared<ImportArgs>();
+    CLI::App* p = commands.leaf(
+        *imports, "plan", "show what an import would do; exit 3 when it has conflicts or is blocked",
+        [plan](Context& ctx) {
+            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " + plan->sandbox +
+                     "...");
+            const Response r =
+                ctx.expect_ok(ctx.post(ctx.sandbox_path(plan->sandbox, "/imports/plan"), import_body(*plan)));
+            const json::value body = r.json();
+            if (!ctx.print_json(r)) print_plan(ctx, body);
+            return to_int(flag(body, "conflicts") || flag(body, "blocked") ? ExitCode::conflicts : ExitCode::ok);
+        });
+    add_target_options(p, *plan);
+
+    auto apply_args = std::make_shared<ImportArgs>();
+    CLI::App* a =
+        commands.leaf(*imports, "apply",
+                      "apply an import; safe to re-run (an idempotency key covers retries, and an import already "
+                      "applied exits 0); exit 3 on conflicts",
+                      [apply_args](Context& ctx) { return apply(ctx, *apply_args); });
+    add_target_options(a, *apply_args);
+    a->add_option("--plan-digest", apply_args->plan_digest,
+                  "apply exactly the plan with this digest (from 'ferry import plan')");
+
+    auto status = std::make_shared<ImportArgs>();
+    CLI::App* s = commands.leaf(*imports, "status", "show an import and what it did", [status](Context& ctx) {
+        const Response r =
+            ctx.expect_ok(ctx.get(ctx.sandbox_path(status->sandbox, "/imports/" + url_escape(status->id))));
+        if (ctx.print_json(r)) return 0;
+        print_import(ctx, r.json());
+        return 0;
+    });
+    s->add_option("id", status->id, "import id (imp_...)")->required();
+    s->add_option("-s,--sandbox", status->sandbox, "sandbox id")->required();
+
+    auto list = std::make_shared<ImportArgs>();
+    CLI::App* l = commands.leaf(*imports, "ls", "list the imports into a sandbox", [list](Context& ctx) {
+        const Response r = ctx.expect_ok(ctx.get(ctx.sandbox_path(list->sandbox, "/imports")));
+        if (ctx.print_json(r)) return 0;
+        Table table({"ID", "STATUS", "PACKAGE", "VERSION", "ITEMS", "CREATED BY", "CREATED AT"});
+        for (const auto& imp : items_of(r.json())) {
+            table.add({text_of(imp, "id"), text_of(imp, "status"), text_of(imp, "package"), text_of(imp, "version"),
+                       counts_text(imp), text_of(imp, "created_by"), text_of(imp, "created_at")});
+            table.colour_last(1, text_of(imp, "status") == "applied" ? Colour::green : Colour::dim);
+        }
+        table.print(std::cout, ctx.out_style());
+        return 0;
+    });
+    l->add_option("-s,--sandbox", list->sandbox, "sandbox id")->required();
+
+    auto rollback = std::make_shared<ImportArgs>();
+    CLI::App* r = commands.leaf(
+        *imports, "rollback", "undo an import (refused when its objects were edited since)", [rollback](Context& ctx) {
+            progress("rolling back " + rollback->id + "...");
+            const Response res = ctx.expect_ok(
+                ctx.post(ctx.sandbox_path(rollback->sandbox, "/imports/" + url_escape(rollback->id) + "/rollback")));
+            if (ctx.print_json(res)) return 0;
+            print_import(ctx, res.json());
+            return 0;
+        });
+    r->add_option("id", rollback->id, "import id (imp_...)")->required();
+    r->add_option("-s,--sandbox", rollback->sandbox, "sandbox id")->required();
+}
+
+}  // namespace ferry::cli

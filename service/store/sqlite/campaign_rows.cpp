@@ -35,8 +35,11 @@ std::string tags_json(const std::vector<std::string>& tags) {
     return json::serialize(out);
 }
 
-void refresh_derived(Connection& db, const Campaign& c) {
+// A new campaign has no derived rows yet; an updated one's are replaced (found through the
+// by-campaign indexes of migration 7, not by scanning the sandbox's rows).
+void refresh_derived(Connection& db, const Campaign& c, bool insert) {
     for (const char* table : {"campaign_tags", "campaign_channels", "campaign_refs"}) {
+        if (insert) break;
         db.prepare(std::string("DELETE FROM ") + table + " WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
             .bind(1, c.tenant)
             .bind(2, c.sandbox)
@@ -196,7 +199,7 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
         .bind(23, c.spec_edited_by).bind(24, json::serialize(c.bypass))
         .bind(25, c.tenant).bind(26, c.sandbox).bind(27, c.id)
         .run();
-    refresh_derived(db, c);
+    refresh_derived(db, c, insert);
 }
 
 approval::Policy read_policy(const Statement& st) {

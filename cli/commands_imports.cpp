@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -86,7 +87,8 @@ std::string item_notes(const json::value& item) {
     std::string notes = text_of(item, "reason") == "-" ? "" : text_of(item, "reason");
     const auto add = [&notes](const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; };
     if (const std::string key = text_of(item, "new_key"); key != "-") add("as new key " + key);
-    if (flag(item, "as_draft_version")) add("as a draft version");
+    // The server's reason usually says so already ("lands as the draft version").
+    if (flag(item, "as_draft_version") && notes.find("draft version") == std::string::npos) add("as a draft version");
     if (const std::string missing = text_of(item, "missing_bindings"); missing != "-")
         add("missing bindings: " + missing);
     if (const std::string missing = text_of(item, "missing_dependencies"); missing != "-")
@@ -105,6 +107,18 @@ void print_items(const Context& ctx, const json::value& items) {
     table.print(std::cout, ctx.out_style());
 }
 
+// What an approvals_needed entry requires, in words: "Prod email: 1 approval, sandbox: 1 approval".
+std::string requirements_text(const json::value& entry) {
+    const json::value* requirements = entry.is_object() ? entry.as_object().if_contains("requirements") : nullptr;
+    if (requirements == nullptr || !requirements->is_array()) return text_of(entry, "requirements");
+    std::string out;
+    for (const auto& r : requirements->as_array()) {
+        const std::string n = text_of(r, "required");
+        out += (out.empty() ? "" : ", ") + text_of(r, "name") + ": " + n + (n == "1" ? " approval" : " approvals");
+    }
+    return out.empty() ? "-" : out;
+}
+
 void print_plan(const Context& ctx, const json::value& plan) {
     const Style& style = ctx.out_style();
     print_fields(std::cout, fields_of(plan, {"package", "version", "digest"}), style);
@@ -114,8 +128,7 @@ void print_plan(const Context& ctx, const json::value& plan) {
         approvals != nullptr && approvals->is_array() && !approvals->as_array().empty()) {
         std::cout << "\n" << style.paint("Approvals needed before going live", Colour::bold) << "\n";
         for (const auto& a : approvals->as_array())
-            std::cout << "  " << text_of(a, "kind") << "/" << text_of(a, "key") << ": " << text_of(a, "requirements")
-                      << "\n";
+            std::cout << "  " << text_of(a, "kind") << "/" << text_of(a, "key") << ": " << requirements_text(a) << "\n";
     }
     if (const std::string missing = text_of(plan, "preflight.missing_permissions"); missing != "-")
         std::cout << "\n" << style.paint("Missing permissions", Colour::red) << ": " << missing << "\n";
@@ -171,6 +184,32 @@ int report_unapplicable(const Context& ctx, const Response& r) {
             std::cerr << "  " << text_of(e, "kind") << "/" << text_of(e, "key") << ": " << item_notes(e) << "\n";
     }
     return to_int(ExitCode::conflicts);
+}
+
+// A rollback refused with 409 edited_since: the server's error, then each object in the way by
+// kind, key and id (the keys read from the import's items), and that nothing was rolled back.
+int report_edited_since(Context& ctx, const Response& r, const std::string& import_path) {
+    ctx.print_json(r);
+    const json::value body = r.json();
+    std::map<std::string, std::string> key_of;  // target id -> key in the package
+    if (const Response imp = ctx.get(import_path); imp.ok())
+        for (const auto& item : items_of(imp.json())) key_of[text_of(item, "target_id")] = text_of(item, "key");
+    const Style style = Style::for_stderr();
+    std::cerr << "ferry: " << style.paint(text_of(body, "error.code"), Colour::red) << ": "
+              << text_of(body, "error.message") << "\n";
+    const json::value* objects = nullptr;
+    if (const auto* details = body.at("error").as_object().if_contains("details");
+        details != nullptr && details->is_object())
+        objects = details->as_object().if_contains("objects");
+    if (objects != nullptr && objects->is_array())
+        for (const auto& o : objects->as_array()) {
+            const std::string id = text_of(o, "id");
+            const auto key = key_of.find(id);
+            std::cerr << "  " << text_of(o, "kind") << " " << (key == key_of.end() ? id : key->second + " (" + id + ")")
+                      << ": " << text_of(o, "reason") << "\n";
+        }
+    std::cerr << "nothing was rolled back: an import is undone only while nothing it wrote has changed since\n";
+    return to_int(ExitCode::error);
 }
 
 // Answers worth another attempt with the same key: the server failing for now, or still busy
@@ -304,8 +343,10 @@ void add_import_commands(CLI::App& root, Commands& commands) {
     CLI::App* r = commands.leaf(
         *imports, "rollback", "undo an import (refused when its objects were edited since)", [rollback](Context& ctx) {
             progress("rolling back " + rollback->id + "...");
-            const Response res = ctx.expect_ok(
-                ctx.post(ctx.sandbox_path(rollback->sandbox, "/imports/" + url_escape(rollback->id) + "/rollback")));
+            const std::string path = ctx.sandbox_path(rollback->sandbox, "/imports/" + url_escape(rollback->id));
+            const Response res = ctx.post(path + "/rollback");
+            if (res.status == 409 && error_code(res) == "edited_since") return report_edited_since(ctx, res, path);
+            ctx.expect_ok(res);
             if (ctx.print_json(res)) return 0;
             print_import(ctx, res.json());
             return 0;

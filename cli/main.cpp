@@ -79,9 +79,11 @@ int main(int argc, char** argv) {
     Commands commands;
     add_admin_commands(app, commands);
     add_campaign_commands(app, commands);
+    add_object_commands(app, commands);
     add_review_commands(app, commands);
     add_package_commands(app, commands);
     add_import_commands(app, commands);
+    add_sample_commands(app, commands);
     add_completion_command(app, commands);
     // Set last: subcommands copy their parent's footer when they are created.
     app.footer(exit_codes_footer);

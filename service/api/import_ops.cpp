@@ -586,11 +586,11 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
             else changed(t, c->revision);
         }
     }
-    if (!edited.empty())
-        throw Error::conflict("edited_since",
-                              std::to_string(edited.size()) + " object(s) of import " + r.id +
-                                  " changed after it; the rollback would lose those changes",
-                              {{"objects", std::move(edited)}});
+    if (!edited.empty()) {
+        const std::string message = std::to_string(edited.size()) + " object(s) of import " + r.id +
+                                    " changed after it; the rollback would lose those changes";
+        throw Error::conflict("edited_since", message, {{"objects", std::move(edited)}});
+    }
     const Timestamp now = ctx.now();
     // Campaigns first: a created segment or template is deleted only once nothing refers to it.
     std::vector<const ImportTouch*> ordered;

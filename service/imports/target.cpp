@@ -3,6 +3,8 @@
 #include "campaigns/lifecycle.hpp"
 #include "packages/snapshot.hpp"
 
+#include <algorithm>
+
 namespace ferry::imports {
 
 namespace json = boost::json;
@@ -45,7 +47,9 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
     for (auto& o : tx.import_origins(tenant, sandbox)) origins.emplace(std::pair{o.kind, o.object_id}, std::move(o));
 
     std::vector<packager::TargetObject> by_key;
-    std::vector<packager::TargetObject> by_provenance;  // listed last: they win a tie on the key
+    // Listed last, so that they win a tie on the key; among them, the copy written by the newest
+    // version of the package last (create_new may have left an older copy beside it).
+    std::vector<std::pair<std::int64_t, packager::TargetObject>> by_provenance;
     const auto add = [&](packager::TargetObject t, const json::object& form) {
         const auto origin = origins.find({t.kind, t.id});
         const bool ours = origin != origins.end() && origin->second.package == package;
@@ -55,7 +59,8 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         }
         t.content_digest = TargetForms::digest(form, t.key);
         if (origin != origins.end()) t.imported_digest = origin->second.content_digest;
-        (ours ? by_provenance : by_key).push_back(std::move(t));
+        if (ours) by_provenance.emplace_back(origin->second.version, std::move(t));
+        else by_key.push_back(std::move(t));
     };
 
     const TargetForms forms(tx, tenant, sandbox);
@@ -93,7 +98,9 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         t.locked = locked_reason(c);
         add(std::move(t), forms.campaign(c));
     }
-    for (auto& t : by_provenance) by_key.push_back(std::move(t));
+    std::stable_sort(by_provenance.begin(), by_provenance.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [version, t] : by_provenance) by_key.push_back(std::move(t));
     return by_key;
 }
 

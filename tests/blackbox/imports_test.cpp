@@ -249,6 +249,21 @@ TEST_F(Imports, ProdEditsAreConflictsAndPoliciesResolveThem) {
     ASSERT_FALSE(copy.empty());
     EXPECT_EQ(copy.at("description"), "v2");
     EXPECT_EQ(c->get(prod + "campaigns/" + cid, admin).json().at("name"), "Welcome, prod wording");
+
+    // From now on the copy is the package's "welcome" in prod, matched by provenance though its
+    // key differs: v3 updates it, untouched since its import, and leaves prod's own alone.
+    ASSERT_EQ(c->patch(dev + "campaigns/" + dev_campaigns[0], R"({"description":"v3"})", editor, "*").status, 200);
+    ASSERT_EQ(publish(), 3);
+    const auto next = plan(body(3)).json();
+    EXPECT_FALSE(next.at("conflicts").as_bool()) << json::serialize(next);
+    for (const auto& i : next.at("items").as_array())
+        if (i.at("key") == "welcome") {
+            EXPECT_EQ(i.at("action"), "update");
+            EXPECT_EQ(i.at("target_id"), copy.at("id"));
+        }
+    ASSERT_EQ(apply(body(3)).status, 201);
+    EXPECT_EQ(prod_campaign("welcome-2").at("description"), "v3");
+    EXPECT_EQ(c->get(prod + "campaigns/" + cid, admin).json().at("name"), "Welcome, prod wording");
 }
 
 TEST_F(Imports, ATamperedStoreIsRefusedNamingTheObject) {

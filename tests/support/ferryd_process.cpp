@@ -15,7 +15,12 @@
 
 namespace ferry::test {
 
-std::string ferryd_path() { return FERRYD_PATH; }
+// FERRY_TEST_FERRYD runs the tests against another ferryd binary (a release build, or a copy that
+// a rebuild cannot replace in the middle of a long run).
+std::string ferryd_path() {
+    if (const char* other = std::getenv("FERRY_TEST_FERRYD"); other != nullptr && *other != '\0') return other;
+    return FERRYD_PATH;
+}
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

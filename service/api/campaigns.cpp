@@ -166,7 +166,8 @@ http::Response list_campaigns(Context& ctx) {
     });
     json::value next = nullptr;
     if (page.more) next = json::value(encode_cursor(page.items.back()));
-    return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}, {"total", page.total}});
+    return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}, {"total", page.total},
+                                           {"total_capped", page.total_capped}});
 }
 
 http::Response update_campaign(Context& ctx) {

@@ -85,7 +85,8 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
     CampaignQuery q;
     q.tenant = tenant;
     q.sandbox = sandbox;
-    q.limit = 1'000'000;
+    q.limit = 10'000'000;
+    q.count_cap = 0;
     for (const Campaign& c : tx.campaigns(q).items) {
         packager::TargetObject t;
         t.kind = "campaign";

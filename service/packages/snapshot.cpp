@@ -51,7 +51,8 @@ std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
         CampaignQuery q;
         q.tenant = package.tenant;
         q.sandbox = package.source_sandbox;
-        q.limit = 100000;
+        q.limit = 10'000'000;  // every campaign: a package is never silently cut short
+        q.count_cap = 0;
         for (const CampaignStatus s : {CampaignStatus::draft, CampaignStatus::in_review, CampaignStatus::scheduled,
                                        CampaignStatus::active, CampaignStatus::paused, CampaignStatus::stopped,
                                        CampaignStatus::completed, CampaignStatus::failed, CampaignStatus::publishing,

@@ -34,13 +34,16 @@ struct CampaignQuery {
     std::optional<Timestamp> created_before;
     std::optional<std::string> name_contains;  // case-insensitive (ASCII)
     std::size_t limit = 50;
+    // `total` counts matches up to this many; beyond, it says "at least count_cap".
+    std::size_t count_cap = 10000;
     // The last item of the previous page; the next page starts strictly after it.
     std::optional<std::pair<Timestamp, std::string>> after;
 };
 
 struct CampaignPage {
     std::vector<Campaign> items;
-    std::int64_t total = 0;  // matching the filters, all pages
+    std::int64_t total = 0;     // matching the filters, all pages (at most the query's count_cap)
+    bool total_capped = false;  // more match than count_cap
     bool more = false;
 };
 

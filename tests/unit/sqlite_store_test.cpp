@@ -125,3 +125,38 @@ TEST_F(SqliteStoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
     EXPECT_EQ(alice->roles, (std::vector<RoleGrant>{{"*", Role::viewer}}));
     EXPECT_EQ(alice->revision, revision_before + 1);
 }
+
+TEST_F(SqliteStoreTest, ListTotalsStopCountingAtTheCap) {
+    auto store = open();
+    store->write([](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        Sandbox s;
+        s.tenant = "acme";
+        s.id = "dev";
+        tx.insert_sandbox(s);
+        for (int i = 0; i < 5; ++i) {
+            Campaign c;
+            c.tenant = "acme";
+            c.sandbox = "dev";
+            c.id = "cmp_" + std::to_string(i);
+            c.key = "c" + std::to_string(i);
+            c.spec.name = "C" + std::to_string(i);
+            c.tags = {"summer"};
+            tx.insert_campaign(c);
+        }
+    });
+    CampaignQuery q;
+    q.tenant = "acme";
+    q.sandbox = "dev";
+    q.limit = 2;
+    q.count_cap = 3;
+    auto page = store->read([&](Tx& tx) { return tx.campaigns(q); });
+    EXPECT_EQ(page.items.size(), 2U);
+    EXPECT_EQ(page.total, 3);
+    EXPECT_TRUE(page.total_capped);
+    q.count_cap = 5;
+    q.tag = "summer";
+    page = store->read([&](Tx& tx) { return tx.campaigns(q); });
+    EXPECT_EQ(page.total, 5);
+    EXPECT_FALSE(page.total_capped);
+}

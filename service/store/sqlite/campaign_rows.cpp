@@ -319,9 +319,16 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
 
     CampaignPage page;
     {
-        auto st = db.prepare("SELECT COUNT(*) FROM campaigns" + where);
-        bind_all(st, binds);
+        // Counting stops at the cap: a list answers in bounded time however many campaigns match.
+        std::vector<Bound> count_binds = binds;
+        count_binds.emplace_back(static_cast<std::int64_t>(q.count_cap + 1));
+        auto st = db.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM campaigns" + where + " LIMIT ?)");
+        bind_all(st, count_binds);
         if (st.step()) page.total = st.integer(0);
+        if (page.total > static_cast<std::int64_t>(q.count_cap)) {
+            page.total = static_cast<std::int64_t>(q.count_cap);
+            page.total_capped = true;
+        }
     }
     std::string page_where = where;
     std::vector<Bound> page_binds = binds;

@@ -85,13 +85,22 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                  const std::vector<TargetObject>& target, const PlanOptions& options) {
     std::map<std::string, const TargetObject*> existing;
     std::map<std::string, std::set<std::string>> keys_taken;  // kind -> keys in the target
+    // "<kind>/<own key>" -> the target object holding that key, matched under another package key
+    std::map<std::string, const TargetObject*> held_under_alias;
     for (const auto& t : target) {
         existing[id_of(t.kind, t.key)] = &t;
         keys_taken[t.kind].insert(t.key);
-        if (!t.own_key.empty()) keys_taken[t.kind].insert(t.own_key);
+        if (!t.own_key.empty()) {
+            keys_taken[t.kind].insert(t.own_key);
+            held_under_alias[id_of(t.kind, t.own_key)] = &t;
+        }
     }
     std::set<std::string> in_package;
-    for (const auto& o : objects) in_package.insert(id_of(o.kind, o.key));
+    for (const auto& o : objects) {
+        in_package.insert(id_of(o.kind, o.key));
+        // The package's own keys are taken too: create_new must not pick one it is about to create.
+        keys_taken[o.kind].insert(o.key);
+    }
 
     Plan plan;
     for (const auto& o : objects) {
@@ -102,6 +111,19 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
         const ConflictPolicy policy = override_it != options.overrides.end() ? override_it->second : options.policy;
         if (found == existing.end()) {
             item.reason = "not in the target";
+            // The key is held by the target's copy of another object of the package (create_new).
+            if (const auto alias = held_under_alias.find(id); alias != held_under_alias.end()) {
+                const std::string why = "the key is held in the target by its copy of " + o.kind + "/" + alias->second->key;
+                if (policy == ConflictPolicy::create_new) {
+                    item.new_key = free_key(o.key, keys_taken[o.kind]);
+                    keys_taken[o.kind].insert(*item.new_key);
+                    item.reason = why + "; created as " + *item.new_key;
+                } else {
+                    item.action = "conflict";
+                    item.reason = why;
+                    item.target_id = alias->second->id;
+                }
+            }
         } else {
             const TargetObject& t = *found->second;
             item.target_id = t.id;

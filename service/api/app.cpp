@@ -1,6 +1,7 @@
 #include "api/app.hpp"
 
 #include "core/crypto.hpp"
+#include "core/utf8.hpp"
 #include "observability/log.hpp"
 #include "tenancy/token_format.hpp"
 
@@ -131,7 +132,14 @@ http::Response App::handle(http::Request& request) {
         if (has_encoded_slash(target->encoded_path()))
             throw Error(ErrorKind::bad_request, "bad_request", "encoded '/' in the request path");
         std::vector<std::pair<std::string, std::string>> query;
-        for (const auto& p : target->params()) query.emplace_back(p.key, p.value);
+        for (const auto& p : target->params()) {
+            if (!valid_utf8(p.key) || !valid_utf8(p.value))
+                throw Error(ErrorKind::bad_request, "bad_request", "query parameters must be UTF-8 once percent-decoded");
+            query.emplace_back(p.key, p.value);
+        }
+        // Path segments end up in ids, messages and logs, all of them UTF-8.
+        if (!valid_utf8(target->path()))
+            throw Error(ErrorKind::bad_request, "bad_request", "the request path must be UTF-8 once percent-decoded");
         Context ctx(request, target->path(), std::move(query), services_, request_id);
         try {
             http::Match match = router_.match(request.method, ctx.path);

@@ -250,7 +250,9 @@ http::Response update_template(Context& ctx) {
         if (name) t.name = *name;
         if (body_text) t.body = *body_text;
         if (subject) {
-            Fields s(json::object{{"subject", *subject}});
+            // Fields keeps a reference to the object it reads: the object must outlive it.
+            const json::object holder{{"subject", *subject}};
+            Fields s(holder);
             t.subject = read_subject(s, t.channel);
             if (t.channel == Channel::email && !t.subject) throw Error::invalid_field("subject", "email templates need a subject");
         }

@@ -1,5 +1,7 @@
 #include "core/error.hpp"
 
+#include "core/utf8.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -29,7 +31,8 @@ Error::Error(ErrorKind kind, std::string code, std::string message, boost::json:
     : kind_(kind), code_(std::move(code)), message_(std::move(message)), details_(std::move(details)) {}
 
 std::string Error::to_json() const {
-    boost::json::object error{{"code", code_}, {"message", message_}, {"details", details_}};
+    // A message may quote what the client sent: it must not make the body invalid JSON.
+    boost::json::object error{{"code", code_}, {"message", sanitize_utf8(message_)}, {"details", details_}};
     return boost::json::serialize(boost::json::object{{"error", std::move(error)}});
 }
 

@@ -72,7 +72,12 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
     }
     if (pos != text.size()) return std::nullopt;
     const auto local = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{millis};
-    return time_point_cast<milliseconds>(local - minutes{offset_minutes});
+    const auto utc = time_point_cast<milliseconds>(local - minutes{offset_minutes});
+    // Only instants that format_rfc3339 writes back as they were read: years 0000 to 9999 in UTC
+    // (an offset can push "0000-01-01T00:30:00+01:00" into year -1).
+    const int utc_year = static_cast<int>(year_month_day{floor<days>(utc)}.year());
+    if (utc_year < 0 || utc_year > 9999) return std::nullopt;
+    return utc;
 }
 
 std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }

@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace ferry::packager;
 
 namespace {
@@ -139,4 +141,20 @@ TEST(ImportPlan, TheDigestIdentifiesThePlanNotTheSecrets) {
     EXPECT_NE(plan_import("d", objects, {}, a).digest, plan_import("d", objects, {}, c).digest);
     EXPECT_EQ(parse_conflict_policy("use_existing"), ConflictPolicy::use_existing);
     EXPECT_FALSE(parse_conflict_policy("overwrite"));
+}
+
+TEST(ImportPlan, CreateNewNeverPicksAKeyThePackageItselfCreates) {
+    // The target has its own "vip"; the package holds "vip" and "vip-2".
+    const TargetObject theirs = existing(segment("vip"), "seg_1", false);
+    TargetObject edited = theirs;
+    edited.content_digest = "sha256:other";
+    PlanOptions options;
+    options.policy = ConflictPolicy::create_new;
+    const Plan plan = plan_import("sha256:p", {segment("vip"), segment("vip-2")}, {edited}, options);
+    std::set<std::string> created;
+    for (const auto& i : plan.items)
+        if (i.action == "create") {
+            EXPECT_TRUE(created.insert(i.new_key.value_or(i.key)).second) << i.key;
+        }
+    EXPECT_EQ(created.size(), 2U);
 }

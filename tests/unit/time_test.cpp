@@ -30,3 +30,10 @@ TEST(Rfc3339, RejectsMalformed) {
                             "2026-11-22T07:36:39Zjunk", "2026-11-22T07:36:39+0200"})
         EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
 }
+
+TEST(Rfc3339, RefusesInstantsItCouldNotWriteBack) {
+    // The offset moves this into year -1, which no RFC 3339 date-time can express.
+    EXPECT_FALSE(ferry::parse_rfc3339("0000-01-01T00:30:00+01:00"));
+    EXPECT_TRUE(ferry::parse_rfc3339("0000-01-01T00:30:00Z"));
+    EXPECT_FALSE(ferry::parse_rfc3339("9999-12-31T23:30:00-01:00"));
+}

@@ -1,0 +1,56 @@
+#include "core/utf8.hpp"
+
+namespace ferry {
+
+namespace {
+
+// The length of the well-formed sequence starting at text[i], or 0 when it is ill-formed.
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char b0 = byte(i);
+    if (b0 < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
+    else if (b0 == 0xE0) n = 3, lo = 0xA0;
+    else if (b0 == 0xED) n = 3, hi = 0x9F;  // no surrogates
+    else if (b0 >= 0xE1 && b0 <= 0xEF) n = 3;
+    else if (b0 == 0xF0) n = 4, lo = 0x90;
+    else if (b0 == 0xF4) n = 4, hi = 0x8F;  // at most U+10FFFF
+    else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
+    else return 0;
+    if (i + n > text.size()) return 0;
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+    return n;
+}
+
+}  // namespace
+
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = sequence_length(text, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string sanitize_utf8(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = sequence_length(text, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+}  // namespace ferry

@@ -47,6 +47,7 @@ using Reference = Handle<git_reference, git_reference_free>;
 using PackBuilder = Handle<git_packbuilder, git_packbuilder_free>;
 using Object = Handle<git_object, git_object_free>;
 using Blob = Handle<git_blob, git_blob_free>;
+using Walk = Handle<git_revwalk, git_revwalk_free>;
 
 struct Init {
     Init() {
@@ -179,7 +180,18 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(git_packbuilder_new(pb.out(), repo.get()), "packbuilder");
     // Delta search dominates packing a large version: use every core for it.
     git_packbuilder_set_threads(pb.get(), 0);
-    check(git_packbuilder_insert_commit(pb.get(), &commit_id), "pack commit");
+    if (expected_parent) {
+        // Only what this version adds: the parent's tree and blobs are in the repository already,
+        // so a one-campaign change packs a few objects, not a copy of the whole package.
+        Walk walk;
+        check(git_revwalk_new(walk.out(), repo.get()), "revwalk");
+        check(git_revwalk_push(walk.get(), &commit_id), "revwalk push");
+        const git_oid pid = parse_oid(*expected_parent);
+        check(git_revwalk_hide(walk.get(), &pid), "revwalk hide");
+        check(git_packbuilder_insert_walk(pb.get(), walk.get()), "pack new objects");
+    } else {
+        check(git_packbuilder_insert_commit(pb.get(), &commit_id), "pack commit");
+    }
     check(git_packbuilder_insert(pb.get(), &tag_id, tag.c_str()), "pack tag");
     git_buf pack = GIT_BUF_INIT;
     check(git_packbuilder_write_buf(&pack, pb.get()), "write pack");

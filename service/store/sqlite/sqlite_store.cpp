@@ -866,10 +866,10 @@ public:
     void read_tx(const std::function<void(Tx&)>& fn) override {
         std::unique_ptr<Connection> conn = acquire_reader();
         try {
-            conn->exec("BEGIN");
+            conn->prepare("BEGIN").run();  // prepared once: exec would parse it on every read
             SqliteTx tx(*conn);
             fn(tx);
-            conn->exec("COMMIT");
+            conn->prepare("COMMIT").run();
         } catch (...) {
             // A failed read leaves nothing behind; the connection goes back clean.
             sqlite3_exec(conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);

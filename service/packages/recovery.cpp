@@ -52,7 +52,11 @@ std::size_t recover(Store& store, packager::GitStore& git) {
         }
     }
     // A crash between moving the branch and recording the version leaves the branch ahead.
-    for (const auto& [tenant, package] : touched) {
+    for (const auto& entry : touched) {
+        // Named copies, not structured bindings: lambdas capture those only from C++20 compilers
+        // that implement P1091 (clang 16+), and the fuzz build uses clang 14.
+        const std::string& tenant = entry.first;
+        const std::string& package = entry.second;
         const auto versions = store.read([&](Tx& tx) { return tx.package_versions(tenant, package); });
         std::optional<std::string> last;
         for (const auto& v : versions)

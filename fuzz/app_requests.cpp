@@ -45,7 +45,10 @@
 
 #include <dlfcn.h>
 #include <netdb.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cstdint>
@@ -152,12 +155,25 @@ http::Response step(api::App& app, const std::string& token, const std::string& 
     return res;
 }
 
+// The world lives in <base>/ferry-fuzz-app-<pid>-XXXXXX, removed at exit. A crash (the point of
+// fuzzing) skips that, so directories of processes that no longer exist are removed at start.
 fs::path temp_root() {
     std::string base;
     if (const char* dir = std::getenv("FERRY_FUZZ_TMPDIR"); dir != nullptr && *dir != '\0') base = dir;
     else if (::access("/dev/shm", W_OK) == 0) base = "/dev/shm";  // fsync is free on tmpfs
     else base = fs::temp_directory_path().string();
-    std::string templ = base + "/ferry-fuzz-app-XXXXXX";
+    constexpr std::string_view prefix = "ferry-fuzz-app-";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(base, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(prefix)) continue;
+        const std::string rest = name.substr(prefix.size());
+        const std::size_t dash = rest.find('-');
+        if (dash == 0 || dash == std::string::npos || rest.find_first_not_of("0123456789") != dash) continue;
+        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+    }
+    std::string templ = base + "/" + std::string(prefix) + std::to_string(::getpid()) + "-XXXXXX";
     if (::mkdtemp(templ.data()) == nullptr) fuzz::fail("mkdtemp failed", templ);
     return templ;
 }

@@ -81,6 +81,22 @@ std::string content_digest_of(const json::object& file) {
     return content_digest(content);
 }
 
+json::object to_json(const PlanItem& i) {
+    json::array missing_b, missing_d;
+    for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
+    for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
+    return json::object{{"kind", i.kind},
+                        {"key", i.key},
+                        {"name", i.name},
+                        {"action", i.action},
+                        {"reason", i.reason},
+                        {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
+                        {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
+                        {"as_draft_version", i.as_draft_version},
+                        {"missing_bindings", std::move(missing_b)},
+                        {"missing_dependencies", std::move(missing_d)}};
+}
+
 Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,
                  const std::vector<TargetObject>& target, const PlanOptions& options) {
     std::map<std::string, const TargetObject*> existing;
@@ -205,20 +221,14 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
         return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.key < b.key;
     });
 
-    // The digest covers what the apply will do and on what: bindings by name only.
+    // The digest covers what the apply will do and on what: bindings by name only, and not the
+    // wording of names and reasons.
     json::array items;
     for (const auto& i : plan.items) {
-        json::array missing_b, missing_d;
-        for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
-        for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
-        items.push_back(json::object{{"kind", i.kind},
-                                     {"key", i.key},
-                                     {"action", i.action},
-                                     {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
-                                     {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
-                                     {"as_draft_version", i.as_draft_version},
-                                     {"missing_bindings", std::move(missing_b)},
-                                     {"missing_dependencies", std::move(missing_d)}});
+        json::object item = to_json(i);
+        item.erase("name");
+        item.erase("reason");
+        items.push_back(std::move(item));
     }
     json::object overrides;
     for (const auto& [k, p] : options.overrides) overrides[k] = to_string(p);

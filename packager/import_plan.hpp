@@ -67,6 +67,10 @@ struct Plan {
     std::string digest;      // "sha256:..." over the package digest, the options and the items
 };
 
+// An item as plans show it: {kind, key, name, action, reason, target_id, new_key,
+// as_draft_version, missing_bindings, missing_dependencies}.
+boost::json::object to_json(const PlanItem& item);
+
 // The digest two sandboxes compare to decide "identical": the object's content without the
 // fields that only describe its state in one sandbox (status, live_version).
 std::string content_digest_of(const boost::json::object& file);

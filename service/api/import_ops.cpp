@@ -497,21 +497,7 @@ Plan plan_for(Tx& tx, const Context& ctx, const VerifiedVersion& version, const 
 
 json::array plan_items_json(const Plan& plan) {
     json::array items;
-    for (const auto& i : plan.items) {
-        json::array missing_b, missing_d;
-        for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
-        for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
-        items.push_back(json::object{{"kind", i.kind},
-                                     {"key", i.key},
-                                     {"name", i.name},
-                                     {"action", i.action},
-                                     {"reason", i.reason},
-                                     {"target_id", i.target_id ? json::value(*i.target_id) : nullptr},
-                                     {"new_key", i.new_key ? json::value(*i.new_key) : nullptr},
-                                     {"as_draft_version", i.as_draft_version},
-                                     {"missing_bindings", std::move(missing_b)},
-                                     {"missing_dependencies", std::move(missing_d)}});
-    }
+    for (const auto& i : plan.items) items.push_back(packager::to_json(i));
     return items;
 }
 

@@ -36,7 +36,6 @@
 #include "observability/metrics.hpp"
 #include "packager/git_store.hpp"
 #include "packages/keys.hpp"
-#include "packages/locks.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tenancy/token_format.hpp"
@@ -88,7 +87,7 @@ struct Env {
           keys(dir / "keys"),
           scheduler(*store, clock, std::chrono::milliseconds(1000)),
           services{*store, clock, metrics, [] { return true; }, "{}", token_format::hash(operator_secret), 64, &clock,
-                   [this] { scheduler.run_once(); }, false, &keys, &git, &locks, {}, &claims},
+                   [this] { scheduler.run_once(); }, false, &keys, &git, {}},
           app(services, api::routes(true)) {}
 
     std::unique_ptr<Store> store;
@@ -96,8 +95,6 @@ struct Env {
     Metrics metrics;
     packager::GitStore git;
     packages::KeyStore keys;
-    packages::Locks locks;
-    packages::Claims claims;
     Scheduler scheduler;  // run by POST /v1/operator/clock, never on its own thread
     api::Services services;
     api::App app;

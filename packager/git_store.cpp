@@ -4,9 +4,23 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <memory>
+#include <random>
+#include <thread>
 
 namespace ferry::packager {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -48,6 +62,40 @@ using PackBuilder = Handle<git_packbuilder, git_packbuilder_free>;
 using Object = Handle<git_object, git_object_free>;
 using Blob = Handle<git_blob, git_blob_free>;
 using Walk = Handle<git_revwalk, git_revwalk_free>;
+using Remote = Handle<git_remote, git_remote_free>;
+
+// The message check() would throw, for when something else must run before throwing it.
+std::string error_text(int rc, const char* what) {
+    const git_error* e = git_error_last();
+    return std::string(what) + ": " + (e && e->message ? e->message : "libgit2 error " + std::to_string(rc));
+}
+
+// Another writer (another thread, process or node) holds the ref's lock file for the few
+// milliseconds of its update: wait for it, then decide against the value it left. A lock held for
+// seconds is a stale one from a crash (clear_stale_locks), reported as the error it is.
+template <class F>
+int retry_while_locked(F&& attempt) {
+    using namespace std::chrono;
+    const auto deadline = steady_clock::now() + seconds(5);
+    auto pause = microseconds(500);
+    for (;;) {
+        const int rc = attempt();
+        if (rc != GIT_ELOCKED || steady_clock::now() >= deadline) return rc;
+        std::this_thread::sleep_for(pause);
+        pause = std::min<microseconds>(pause * 2, milliseconds(50));
+    }
+}
+
+// A ref's direct target (a tag ref: the tag object), or nullopt if there is no such ref.
+std::optional<git_oid> ref_target(git_repository* repo, const std::string& name) {
+    git_oid oid;
+    const int rc = git_reference_name_to_id(&oid, repo, name.c_str());
+    if (rc == GIT_ENOTFOUND) return std::nullopt;
+    check(rc, ("read " + name).c_str());
+    return oid;
+}
+
+bool same(const std::optional<git_oid>& a, const git_oid& b) { return a && git_oid_equal(&*a, &b) != 0; }
 
 struct Init {
     Init() {
@@ -95,23 +143,170 @@ git_oid write_tree(git_repository* repo, const Dir& dir) {
     return out;
 }
 
+void fsync_directory(const fs::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw GitError("open " + dir.string() + ": " + std::strerror(errno));
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    // EINVAL: a filesystem that cannot sync directories (and makes renames durable otherwise).
+    if (rc != 0 && err != EINVAL) throw GitError("fsync " + dir.string() + ": " + std::strerror(err));
+}
+
+// Creates the bare repository at `path` as a whole: initialised beside it under a temporary name,
+// then renamed into place, so that a reader never sees half a repository and two processes (two
+// nodes sharing a remote) creating it at once both succeed, with the first rename's repository.
+void create_repository(const fs::path& path) {
+    const fs::path parent = path.parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw GitError("create " + parent.string() + ": " + ec.message());
+    static std::atomic<unsigned> counter{0};
+    fs::path tmp;
+    for (int attempt = 0;; ++attempt) {
+        tmp = parent / ("." + path.filename().string() + ".init-" + std::to_string(::getpid()) + "-" +
+                        std::to_string(counter++) + "-" + std::to_string(std::random_device{}()));
+        if (::mkdir(tmp.c_str(), 0777) == 0) break;
+        if (errno != EEXIST || attempt == 100)
+            throw GitError("create repository " + path.string() + ": " + std::strerror(errno));
+    }
+    {
+        Repo fresh;
+        const int rc = git_repository_init(fresh.out(), tmp.c_str(), 1);
+        if (rc < 0) {
+            const std::string message = error_text(rc, "init repository");
+            fs::remove_all(tmp, ec);
+            throw GitError(message);
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) == 0) {
+        fsync_directory(parent);
+        return;
+    }
+    const int err = errno;
+    fs::remove_all(tmp, ec);
+    if (err != ENOTEMPTY && err != EEXIST) throw GitError("create repository " + path.string() + ": " + std::strerror(err));
+    if (fs::exists(path / "HEAD")) return;  // another process created it first
+    // A directory without HEAD from before (an interrupted in-place init): initialise it in place.
+    Repo in_place;
+    check(git_repository_init(in_place.out(), path.c_str(), 1), "init repository");
+}
+
 void open_repository(Repo& repo, const std::filesystem::path& path) {
     ensure_init();
-    if (std::filesystem::exists(path / "HEAD")) {
-        check(git_repository_open_bare(repo.out(), path.c_str()), "open repository");
+    if (!std::filesystem::exists(path / "HEAD")) create_repository(path);
+    check(git_repository_open_bare(repo.out(), path.c_str()), "open repository");
+}
+
+// The remote: a directory path or a file:// URL of one. Everything else is refused.
+fs::path parse_remote(const std::string& spec) {
+    const std::string supported = "only local paths and file:// URLs are supported";
+    const auto refuse = [&](const std::string& why) { return GitError("git remote '" + spec + "': " + why + "; " + supported); };
+    if (spec.empty()) throw refuse("empty");
+    std::string path;
+    const auto scheme_end = spec.find("://");
+    std::string scheme = scheme_end == std::string::npos ? std::string() : spec.substr(0, scheme_end);
+    const bool is_scheme = !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+                           std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                               return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+                           });
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    if (is_scheme && scheme == "file") {
+        std::string rest = spec.substr(scheme_end + 3);
+        if (rest.rfind("localhost/", 0) == 0) rest.erase(0, std::string("localhost").size());
+        if (rest.empty() || rest[0] != '/') throw refuse("a file:// URL names an absolute path on this host (file:///dir)");
+        for (std::size_t i = 0; i < rest.size(); ++i) {
+            if (rest[i] != '%') {
+                path += rest[i];
+                continue;
+            }
+            if (i + 2 >= rest.size() || !std::isxdigit(static_cast<unsigned char>(rest[i + 1])) ||
+                !std::isxdigit(static_cast<unsigned char>(rest[i + 2])))
+                throw refuse("bad percent-encoding");
+            path += static_cast<char>(std::stoi(rest.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        }
+    } else if (is_scheme) {
+        throw refuse("unsupported URL scheme " + scheme + "://");
     } else {
-        std::filesystem::create_directories(path.parent_path());
-        check(git_repository_init(repo.out(), path.c_str(), 1), "init repository");
+        const auto colon = spec.find(':');
+        const auto slash = spec.find('/');
+        if (colon != std::string::npos && (slash == std::string::npos || colon < slash))
+            throw refuse("host:path names an ssh remote");
+        path = spec;
+    }
+    fs::path out = fs::absolute(path).lexically_normal();
+    if (out.filename().empty()) out = out.parent_path();  // "/dir/" -> "/dir"
+    return out;
+}
+
+// The file:// URL of a local path, for libgit2's local transport: a bare path with a ':' in it
+// would be taken for an ssh remote.
+std::string file_url(const fs::path& path) {
+    static const char* digits = "0123456789ABCDEF";
+    std::string out = "file://";
+    for (const char c : path.string()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += digits[byte >> 4];
+            out += digits[byte & 0x0F];
+        }
+    }
+    return out;
+}
+
+// Removes *.lock files under `repo`; with `max_age`, only those at least that old, measured
+// against the clock of the filesystem holding them (a shared remote's, not this node's).
+void remove_locks(const fs::path& repo, std::optional<std::chrono::seconds> max_age) {
+    std::error_code ec;
+    if (!fs::exists(repo, ec)) return;
+    fs::file_time_type now = fs::file_time_type::clock::now();
+    if (max_age) {
+        const fs::path probe = repo / (".ferry-clock-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+        { std::ofstream touch(probe); }
+        std::error_code probe_ec;
+        const auto stamp = fs::last_write_time(probe, probe_ec);
+        if (!probe_ec) now = stamp;
+        fs::remove(probe, probe_ec);
+    }
+    fs::recursive_directory_iterator it(repo, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const fs::path& path = it->path();
+        std::error_code file_ec;
+        if (path.extension() != ".lock" || !it->is_regular_file(file_ec)) continue;
+        if (max_age) {
+            const auto written = fs::last_write_time(path, file_ec);
+            if (file_ec || now - written < *max_age) continue;
+        }
+        fs::remove(path, file_ec);
     }
 }
 
 }  // namespace
 
-GitStore::GitStore(std::filesystem::path root) : root_(std::move(root)) { ensure_init(); }
+GitStore::GitStore(std::filesystem::path root, std::optional<std::string> remote) : root_(std::move(root)) {
+    ensure_init();
+    if (!remote) return;
+    remote_ = parse_remote(*remote);
+    std::error_code a, b;
+    const auto mine = fs::weakly_canonical(fs::absolute(root_), a);
+    const auto theirs = fs::weakly_canonical(*remote_, b);
+    if (!a && !b && mine == theirs) throw GitError("git remote '" + *remote + "' is the local root itself");
+}
 
 GitStore::~GitStore() = default;
 
 std::filesystem::path GitStore::repository_path(const std::string& tenant) const { return root_ / (tenant + ".git"); }
+
+std::filesystem::path GitStore::remote_repository_path(const std::string& tenant) const { return truth_path(tenant); }
+
+std::filesystem::path GitStore::truth_path(const std::string& tenant) const {
+    return remote_ ? *remote_ / (tenant + ".git") : repository_path(tenant);
+}
 
 std::string GitStore::tag_name(const std::string& package, std::int64_t version) {
     return "packages/" + package + "/v" + std::to_string(version);
@@ -127,10 +322,11 @@ std::mutex& GitStore::lock_for(const std::string& tenant) {
 PublishedVersion GitStore::publish(const std::string& tenant, const std::string& package, std::int64_t version,
                                    const std::map<std::string, std::string>& files, const std::string& author,
                                    std::int64_t unix_time, const std::optional<std::string>& expected_parent) {
-    // One git_repository per operation, and one publisher per tenant repository at a time.
+    // One git_repository per operation, and one publisher per tenant repository at a time in this
+    // process; other processes (nodes sharing the remote) are kept apart by the refs' lock files.
     std::lock_guard serialize(lock_for(tenant));
     Repo repo;
-    open_repository(repo, repository_path(tenant));
+    open_repository(repo, truth_path(tenant));
 
     // New objects go to an in-memory backend first and reach the disk as one pack (one fsync),
     // not as one fsynced loose file each.
@@ -158,9 +354,10 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(git_signature_new(sig.out(), author.c_str(), (author + "@ferry").c_str(), unix_time, 0), "signature");
     Commit parent;
     std::vector<const git_commit*> parents;
+    git_oid parent_id{};  // all zeros: "no such ref" to the compare-and-swap below
     if (expected_parent) {
-        const git_oid pid = parse_oid(*expected_parent);
-        check(git_commit_lookup(parent.out(), repo.get(), &pid), "lookup parent");
+        parent_id = parse_oid(*expected_parent);
+        check(git_commit_lookup(parent.out(), repo.get(), &parent_id), "lookup parent");
         parents.push_back(parent.get());
     }
     const std::string message = "Publish " + package + " v" + std::to_string(version) + "\n";
@@ -175,61 +372,180 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(git_tag_annotation_create(&tag_id, repo.get(), tag.c_str(), commit_object.get(), sig.get(), message.c_str()),
           "create tag");
 
-    // Pack the commit (with its tree and blobs) and the tag object, then hand the pack to the odb.
-    PackBuilder pb;
-    check(git_packbuilder_new(pb.out(), repo.get()), "packbuilder");
-    // Delta search dominates packing a large version: use every core for it.
-    git_packbuilder_set_threads(pb.get(), 0);
-    if (expected_parent) {
-        // Only what this version adds: the parent's tree and blobs are in the repository already,
-        // so a one-campaign change packs a few objects, not a copy of the whole package.
-        Walk walk;
-        check(git_revwalk_new(walk.out(), repo.get()), "revwalk");
-        check(git_revwalk_push(walk.get(), &commit_id), "revwalk push");
-        const git_oid pid = parse_oid(*expected_parent);
-        check(git_revwalk_hide(walk.get(), &pid), "revwalk hide");
-        check(git_packbuilder_insert_walk(pb.get(), walk.get()), "pack new objects");
-    } else {
-        check(git_packbuilder_insert_commit(pb.get(), &commit_id), "pack commit");
+    const std::string branch = "refs/heads/packages/" + package;
+    const std::string tag_ref = "refs/tags/" + tag;
+    // With a remote, a retry may find its own version already written (same files, author, time
+    // and parent: the very same tag object): that is success, not a lost race.
+    const bool idempotent = remote_.has_value();
+    const auto lost = [&](const std::string& what) {
+        return GitRaceError("publish " + package + " v" + std::to_string(version) + ": " + what);
+    };
+    // A version number that is taken fails here, before anything moves.
+    const auto existing_tag = ref_target(repo.get(), tag_ref);
+    if (existing_tag && !(idempotent && same(existing_tag, tag_id)))
+        throw lost("tag " + tag + " exists already (" + hex(*existing_tag) + ")");
+    const bool already_published = existing_tag.has_value();
+
+    if (!already_published) {
+        // Pack the commit (with its tree and blobs) and the tag object, then hand the pack to the odb.
+        PackBuilder pb;
+        check(git_packbuilder_new(pb.out(), repo.get()), "packbuilder");
+        // Delta search dominates packing a large version: use every core for it.
+        git_packbuilder_set_threads(pb.get(), 0);
+        if (expected_parent) {
+            // Only what this version adds: the parent's tree and blobs are in the repository already,
+            // so a one-campaign change packs a few objects, not a copy of the whole package.
+            Walk walk;
+            check(git_revwalk_new(walk.out(), repo.get()), "revwalk");
+            check(git_revwalk_push(walk.get(), &commit_id), "revwalk push");
+            check(git_revwalk_hide(walk.get(), &parent_id), "revwalk hide");
+            check(git_packbuilder_insert_walk(pb.get(), walk.get()), "pack new objects");
+        } else {
+            check(git_packbuilder_insert_commit(pb.get(), &commit_id), "pack commit");
+        }
+        check(git_packbuilder_insert(pb.get(), &tag_id, tag.c_str()), "pack tag");
+        git_buf pack = GIT_BUF_INIT;
+        check(git_packbuilder_write_buf(&pack, pb.get()), "write pack");
+        // Two publishers of the very same version write the very same pack: the second waits for
+        // the first's index lock.
+        const int rc = retry_while_locked([&] {
+            git_odb_writepack* writer = nullptr;
+            int result = git_odb_write_pack(&writer, odb.get(), nullptr, nullptr);
+            git_indexer_progress progress{};
+            if (result >= 0) result = writer->append(writer, pack.ptr, pack.size, &progress);
+            if (result >= 0) result = writer->commit(writer, &progress);
+            if (writer) writer->free(writer);
+            return result;
+        });
+        git_buf_dispose(&pack);
+        check(rc, "store pack");
     }
-    check(git_packbuilder_insert(pb.get(), &tag_id, tag.c_str()), "pack tag");
-    git_buf pack = GIT_BUF_INIT;
-    check(git_packbuilder_write_buf(&pack, pb.get()), "write pack");
-    git_odb_writepack* writer = nullptr;
-    int rc = git_odb_write_pack(&writer, odb.get(), nullptr, nullptr);
-    git_indexer_progress progress{};
-    if (rc >= 0) rc = writer->append(writer, pack.ptr, pack.size, &progress);
-    if (rc >= 0) rc = writer->commit(writer, &progress);
-    if (writer) writer->free(writer);
-    git_buf_dispose(&pack);
-    check(rc, "store pack");
     check(git_mempack_reset(mempack), "reset mempack");
     check(git_odb_refresh(odb.get()), "refresh object database");
     step("packed");
 
-    // Branch: compare-and-swap against the parent the caller saw. Tag: created, never forced.
-    const std::string branch = "refs/heads/packages/" + package;
-    Reference ref;
-    if (expected_parent) {
-        const git_oid expected = parse_oid(*expected_parent);
-        check(git_reference_create_matching(ref.out(), repo.get(), branch.c_str(), &commit_id, 1, &expected,
-                                            message.c_str()),
-              "move branch (compare-and-swap)");
-    } else {
-        check(git_reference_create(ref.out(), repo.get(), branch.c_str(), &commit_id, 0, message.c_str()), "create branch");
+    // Branch: compare-and-swap against the parent the caller saw (all zeros: must not exist), under
+    // the ref's lock file, so atomic across processes.
+    bool moved = false;
+    {
+        Reference ref;
+        const int rc = retry_while_locked([&] {
+            return git_reference_create_matching(ref.out(), repo.get(), branch.c_str(), &commit_id, 1, &parent_id,
+                                                 message.c_str());
+        });
+        if (rc == GIT_EMODIFIED || rc == GIT_ENOTFOUND) {
+            const auto now = ref_target(repo.get(), branch);
+            if (!(idempotent && (same(now, commit_id) || already_published)))
+                throw lost("branch " + branch + " is at " + (now ? hex(*now) : std::string("nothing")) + ", not at " +
+                           (expected_parent ? *expected_parent : std::string("nothing")));
+        } else {
+            check(rc, "move branch (compare-and-swap)");
+            moved = true;
+        }
     }
     step("branch");
-    Reference tag_ref;
-    check(git_reference_create(tag_ref.out(), repo.get(), ("refs/tags/" + tag).c_str(), &tag_id, 0, message.c_str()),
-          "create tag ref");
+
+    // Tag: created, never forced (compare-and-swap against "no such ref").
+    {
+        Reference ref;
+        const git_oid absent{};
+        const int rc = retry_while_locked([&] {
+            return git_reference_create_matching(ref.out(), repo.get(), tag_ref.c_str(), &tag_id, 1, &absent,
+                                                 message.c_str());
+        });
+        std::optional<std::string> failure;  // what went wrong, if it did
+        const bool race = rc == GIT_EMODIFIED;
+        if (race) {
+            std::optional<git_oid> now;
+            try {
+                now = ref_target(repo.get(), tag_ref);
+            } catch (const GitError&) {
+            }
+            if (!(idempotent && same(now, tag_id)))
+                failure = "tag " + tag + " was created meanwhile (" + (now ? hex(*now) : std::string("?")) + ")";
+        } else if (rc < 0) {
+            failure = error_text(rc, "create tag ref");
+        }
+        if (failure) {
+            // Put back the branch this call moved, if nobody moved it since.
+            if (moved) {
+                Reference back;
+                if (expected_parent) {
+                    git_reference_create_matching(back.out(), repo.get(), branch.c_str(), &parent_id, 1, &commit_id,
+                                                  "undo publish");
+                } else if (git_reference_lookup(back.out(), repo.get(), branch.c_str()) == 0 &&
+                           git_oid_equal(git_reference_target(back.get()), &commit_id)) {
+                    git_reference_delete(back.get());  // compare-and-swap: only if still at commit_id
+                }
+            }
+            if (race) throw lost(*failure);
+            throw GitError(*failure);
+        }
+    }
     step("tag");
+
+    if (remote_) {
+        // The version is published (the remote's refs are the truth); the mirror catches up here,
+        // or on the first read that needs it.
+        try {
+            fetch_mirror(tenant);
+        } catch (const std::exception&) {
+        }
+    }
     return PublishedVersion{hex(commit_id), hex(tag_id), hex(tree_id)};
 }
 
+void GitStore::fetch_mirror(const std::string& tenant) {
+    Repo local;
+    open_repository(local, repository_path(tenant));
+    Remote remote;
+    const std::string url = file_url(truth_path(tenant));
+    check(git_remote_create_anonymous(remote.out(), local.get(), url.c_str()), "mirror: remote");
+    std::string heads = "+refs/heads/packages/*:refs/heads/packages/*";
+    std::string tags = "+refs/tags/packages/*:refs/tags/packages/*";
+    char* specs[] = {heads.data(), tags.data()};
+    const git_strarray refspecs{specs, 2};
+    git_fetch_options options;
+    check(git_fetch_options_init(&options, GIT_FETCH_OPTIONS_VERSION), "fetch options");
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+    options.prune = GIT_FETCH_NO_PRUNE;
+    options.update_fetchhead = 0;
+    check(retry_while_locked([&] { return git_remote_fetch(remote.get(), &refspecs, &options, "ferry: mirror"); }),
+          "fetch from the remote");
+}
+
+std::optional<std::string> GitStore::mirrored_tag(const std::string& tenant, const std::string& tag) {
+    const std::string name = "refs/tags/" + tag;
+    std::optional<git_oid> truth;
+    if (!fs::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
+    {
+        Repo remote;
+        open_repository(remote, truth_path(tenant));
+        truth = ref_target(remote.get(), name);
+    }
+    if (!truth) return std::nullopt;
+    // Does the mirror name the remote's tag object, and hold it?
+    const auto mirrored = [&](bool check_ref) {
+        Repo local;
+        open_repository(local, repository_path(tenant));
+        if (check_ref && !same(ref_target(local.get(), name), *truth)) return false;
+        Odb odb;
+        check(git_repository_odb(odb.out(), local.get()), "open object database");
+        return git_odb_exists(odb.get(), &*truth) != 0;
+    };
+    if (mirrored(true)) return hex(*truth);
+    {
+        std::lock_guard serialize(lock_for(tenant));
+        if (!mirrored(true)) fetch_mirror(tenant);
+    }
+    // If the remote's tag moved again since it was read, the mirror has the newer one: read that.
+    return mirrored(false) ? hex(*truth) : name;
+}
+
 std::optional<std::string> GitStore::head(const std::string& tenant, const std::string& package) {
-    if (!std::filesystem::exists(repository_path(tenant) / "HEAD")) return std::nullopt;
+    if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
     Repo repo;
-    open_repository(repo, repository_path(tenant));
+    open_repository(repo, truth_path(tenant));
     git_oid oid;
     const int rc = git_reference_name_to_id(&oid, repo.get(), ("refs/heads/packages/" + package).c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
@@ -239,9 +555,9 @@ std::optional<std::string> GitStore::head(const std::string& tenant, const std::
 
 std::optional<std::string> GitStore::version_commit(const std::string& tenant, const std::string& package,
                                                     std::int64_t version) {
-    if (!std::filesystem::exists(repository_path(tenant) / "HEAD")) return std::nullopt;
+    if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
     Repo repo;
-    open_repository(repo, repository_path(tenant));
+    open_repository(repo, truth_path(tenant));
     Object target;
     const int rc = git_revparse_single(target.out(), repo.get(), ("refs/tags/" + tag_name(package, version) + "^{commit}").c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
@@ -273,11 +589,17 @@ void collect(git_repository* repo, const git_tree* tree, const std::string& pref
 
 std::map<std::string, std::string> GitStore::read_version(const std::string& tenant, const std::string& package,
                                                           std::int64_t version) {
+    const std::string tag = tag_name(package, version);
+    std::string revision = "refs/tags/" + tag;
+    if (remote_) {
+        const auto mirrored = mirrored_tag(tenant, tag);
+        if (!mirrored) throw GitError("read version: tag " + tag + " not found in " + truth_path(tenant).string());
+        revision = *mirrored;
+    }
     Repo repo;
     open_repository(repo, repository_path(tenant));
     Object tree;
-    check(git_revparse_single(tree.out(), repo.get(), ("refs/tags/" + tag_name(package, version) + "^{tree}").c_str()),
-          "read version");
+    check(git_revparse_single(tree.out(), repo.get(), (revision + "^{tree}").c_str()), "read version");
     std::map<std::string, std::string> out;
     collect(repo.get(), reinterpret_cast<const git_tree*>(tree.get()), "", out);
     return out;
@@ -285,37 +607,70 @@ std::map<std::string, std::string> GitStore::read_version(const std::string& ten
 
 std::optional<std::string> GitStore::subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                              const std::string& dir) {
+    const std::string tag = tag_name(package, version);
+    std::string revision = "refs/tags/" + tag;
+    if (remote_) {
+        const auto mirrored = mirrored_tag(tenant, tag);
+        if (!mirrored) return std::nullopt;
+        revision = *mirrored;
+    }
     Repo repo;
     open_repository(repo, repository_path(tenant));
     Object tree;
-    const int rc = git_revparse_single(tree.out(), repo.get(),
-                                       ("refs/tags/" + tag_name(package, version) + "^{tree}:" + dir).c_str());
+    const int rc = git_revparse_single(tree.out(), repo.get(), (revision + "^{tree}:" + dir).c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
     check(rc, "read subtree");
     return hex(*git_object_id(tree.get()));
 }
 
-void GitStore::set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit) {
-    std::lock_guard serialize(lock_for(tenant));
-    if (!std::filesystem::exists(repository_path(tenant) / "HEAD")) return;
-    Repo repo;
-    open_repository(repo, repository_path(tenant));
-    const std::string branch = "refs/heads/packages/" + package;
+namespace {
+
+// Points `branch` at `commit` (nullopt: removes it), whatever it pointed at.
+void force_branch(git_repository* repo, const std::string& branch, const std::optional<std::string>& commit) {
     if (!commit) {
         Reference ref;
-        if (git_reference_lookup(ref.out(), repo.get(), branch.c_str()) == 0) check(git_reference_delete(ref.get()), "delete branch");
+        if (git_reference_lookup(ref.out(), repo, branch.c_str()) == 0)
+            check(retry_while_locked([&] { return git_reference_delete(ref.get()); }), "delete branch");
         return;
     }
     const git_oid id = parse_oid(*commit);
     Reference ref;
-    check(git_reference_create(ref.out(), repo.get(), branch.c_str(), &id, 1, "recovery"), "reset branch");
+    check(retry_while_locked([&] { return git_reference_create(ref.out(), repo, branch.c_str(), &id, 1, "recovery"); }),
+          "reset branch");
+}
+
+}  // namespace
+
+void GitStore::set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit) {
+    std::lock_guard serialize(lock_for(tenant));
+    if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return;
+    const std::string branch = "refs/heads/packages/" + package;
+    {
+        Repo repo;
+        open_repository(repo, truth_path(tenant));
+        force_branch(repo.get(), branch, commit);
+    }
+    if (!remote_) return;
+    // The mirror follows, best effort: its branches are never read (head() reads the remote).
+    try {
+        Repo local;
+        open_repository(local, repository_path(tenant));
+        Odb odb;
+        check(git_repository_odb(odb.out(), local.get()), "open object database");
+        if (!commit) {
+            force_branch(local.get(), branch, commit);
+        } else if (const git_oid id = parse_oid(*commit); git_odb_exists(odb.get(), &id)) {
+            force_branch(local.get(), branch, commit);
+        } else {
+            fetch_mirror(tenant);
+        }
+    } catch (const std::exception&) {
+    }
 }
 
 void GitStore::clear_stale_locks(const std::string& tenant) {
-    const auto path = repository_path(tenant);
-    if (!std::filesystem::exists(path)) return;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(path))
-        if (entry.is_regular_file() && entry.path().extension() == ".lock") std::filesystem::remove(entry.path());
+    remove_locks(repository_path(tenant), std::nullopt);
+    if (remote_) remove_locks(truth_path(tenant), remote_lock_max_age);
 }
 
 }  // namespace ferry::packager

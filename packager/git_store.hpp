@@ -3,11 +3,21 @@
 // Version N of package P is one commit on refs/heads/packages/P (parent: version N-1) and an
 // annotated tag packages/P/vN. A version's objects are written as one pack with fsync on; the
 // branch moves by compare-and-swap; tags are never forced.
+//
+// With a remote (a directory, or a file:// URL of one, holding <tenant>.git bare repositories
+// shared by several ferryd nodes), the remote is the source of truth and <root> is this node's
+// mirror: publish writes the objects and moves the refs in the remote (compare-and-swap under
+// git's ref lock files, so safe across processes), then fetches them into the mirror; head and
+// version_commit read the remote's refs; read_version and subtree read the mirror, fetching first
+// when its tag is missing or differs from the remote's.
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string_view>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +29,14 @@ namespace ferry::packager {
 class GitError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+};
+
+// publish lost a compare-and-swap: the branch was not at the expected parent, or the version's
+// tag already exists with another target. Nothing this call wrote is referenced: re-read the head
+// and retry (with the next version number, if the version was taken).
+class GitRaceError : public GitError {
+public:
+    using GitError::GitError;
 };
 
 // One object of a version cannot be read: missing, or its bytes no longer hash to its id.
@@ -39,24 +57,33 @@ struct PublishedVersion {
 
 class GitStore {
 public:
-    explicit GitStore(std::filesystem::path root);
+    // `remote`: a directory path or a file:// URL of a directory (created on first use, as are its
+    // <tenant>.git repositories). Other URLs (git://, ssh://, http(s)://, host:path) throw GitError.
+    explicit GitStore(std::filesystem::path root, std::optional<std::string> remote = std::nullopt);
     ~GitStore();
     GitStore(const GitStore&) = delete;
     GitStore& operator=(const GitStore&) = delete;
 
     // Writes version `version` of the package: files (path -> bytes) as its whole tree, a commit on
     // the package's branch whose parent must be `expected_parent` (nullopt: the branch must not
-    // exist), and the annotated tag. Throws GitError on any failure or a lost compare-and-swap.
+    // exist), and the annotated tag. Throws GitRaceError on a lost compare-and-swap (the branch is
+    // not at expected_parent, or the tag exists with another target), GitError on any other
+    // failure. Either way no ref is left moved by this call (a branch it moved before the tag
+    // failed is put back by compare-and-swap), so callers need not force the branch back, and with
+    // a remote must not: that could undo the version another node just published. With a remote, republishing exactly the same version
+    // (same files, author, time and parent: the same tag object) succeeds and changes nothing, and
+    // a failure to update the local mirror afterwards is not an error (reads fetch on demand).
     PublishedVersion publish(const std::string& tenant, const std::string& package, std::int64_t version,
                              const std::map<std::string, std::string>& files, const std::string& author,
                              std::int64_t unix_time, const std::optional<std::string>& expected_parent);
 
-    // The commit the package's branch points to, if any.
+    // The commit the package's branch points to, if any (with a remote: the remote's branch).
     std::optional<std::string> head(const std::string& tenant, const std::string& package);
-    // The commit an existing version tag points to, if the tag exists.
+    // The commit an existing version tag points to, if the tag exists (with a remote: the remote's).
     std::optional<std::string> version_commit(const std::string& tenant, const std::string& package,
                                               std::int64_t version);
-    // Every file of a version (path -> bytes), read through its tag.
+    // Every file of a version (path -> bytes), read through its tag. With a remote: read from the
+    // mirror, through the object the remote's tag names (fetched first if the mirror lacks it).
     std::map<std::string, std::string> read_version(const std::string& tenant, const std::string& package,
                                                     std::int64_t version);
     // The id of a subtree of a version ("campaigns"), for determinism checks.
@@ -64,13 +91,24 @@ public:
                                        const std::string& dir);
 
     // Points the package's branch at `commit` (nullopt: removes it), whatever it pointed at: used by
-    // recovery after a crash between writing a version and recording it.
+    // recovery after a crash between writing a version and recording it. With a remote: the
+    // remote's branch (forced: callers serialize), then the mirror's (best effort).
     void set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit);
 
-    // Removes stale *.lock files a crash may have left in a tenant's repository.
+    // Removes stale *.lock files a crash may have left in a tenant's repository. With a remote,
+    // also the remote's, but only those older than remote_lock_max_age (other nodes may hold
+    // fresh ones: a ref lock lives milliseconds).
     void clear_stale_locks(const std::string& tenant);
+    static constexpr std::chrono::seconds remote_lock_max_age{60};
 
+    // The tenant's local repository (with a remote: this node's mirror).
     std::filesystem::path repository_path(const std::string& tenant) const;
+    // The tenant's repository in the remote; without a remote, repository_path(tenant), the only one.
+    std::filesystem::path remote_repository_path(const std::string& tenant) const;
+
+    bool has_remote() const { return remote_.has_value(); }
+    // The remote's directory (a file:// URL resolved to its path); empty without a remote.
+    std::string remote() const { return remote_ ? remote_->string() : std::string(); }
 
     static std::string tag_name(const std::string& package, std::int64_t version);
 
@@ -80,6 +118,13 @@ public:
 
 private:
     std::mutex& lock_for(const std::string& tenant);
+    // The repository whose refs are the truth: the remote's, or the local one without a remote.
+    std::filesystem::path truth_path(const std::string& tenant) const;
+    // Fetches the remote's package branches and tags into the mirror (throws GitError).
+    void fetch_mirror(const std::string& tenant);
+    // With a remote: makes sure the mirror holds the object the remote's tag names and returns the
+    // revision to read the version through; nullopt if the remote has no such tag.
+    std::optional<std::string> mirrored_tag(const std::string& tenant, const std::string& tag);
 
     void step(std::string_view name) const {
         if (step_hook_) step_hook_(name);
@@ -87,6 +132,7 @@ private:
 
     std::function<void(std::string_view)> step_hook_;
     std::filesystem::path root_;
+    std::optional<std::filesystem::path> remote_;
     std::mutex locks_mutex_;
     std::map<std::string, std::unique_ptr<std::mutex>> locks_;
 };

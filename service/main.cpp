@@ -8,10 +8,10 @@
 #include "openapi_document.hpp"
 #include "packager/git_store.hpp"
 #include "packages/keys.hpp"
-#include "packages/locks.hpp"
 #include "packages/recovery.hpp"
 #include "scheduler/scheduler.hpp"
 #include "webhooks/dispatcher.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -78,11 +78,17 @@ void print_routes(bool as_json) {
 
 int main(int argc, char** argv) {
     CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
-                 "Serves the ferry HTTP API on the embedded default storage (SQLite in --data-dir)."};
+                 "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
+                 "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
     cli.set_version_flag("--version", "ferryd 0.1.0");
 
     std::string listen = "127.0.0.1:8080";
     std::string data_dir = "./ferry-data";
+    std::string database;
+    std::string database_owner;
+    std::size_t database_pool = 16;
+    std::string git_remote;
+    std::string keys_dir;
     int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     int workers = 32;
     std::size_t max_body = 1024 * 1024;
@@ -107,6 +113,24 @@ int main(int argc, char** argv) {
     cli.add_option("--data-dir", data_dir, "directory for the database, the tenants' signing keys and package repositories")
         ->envname("FERRY_DATA_DIR")
         ->capture_default_str();
+    cli.add_option("--database", database,
+                   "PostgreSQL connection URL (postgres://user@host:port/db) of the role the service runs as, for "
+                   "several ferryd nodes on one database; default: SQLite in --data-dir")
+        ->envname("FERRY_DATABASE");
+    cli.add_option("--database-owner", database_owner,
+                   "with --database: connection URL of the role that owns the schema; it migrates at start and grants "
+                   "the service's role what it needs (default: the --database role does it)")
+        ->envname("FERRY_DATABASE_OWNER");
+    cli.add_option("--database-pool", database_pool, "with --database: connections for transactions")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
+        ->capture_default_str();
+    cli.add_option("--git-remote", git_remote,
+                   "package store shared by several nodes: a directory (or file:// URL) of bare repositories; each "
+                   "node keeps a mirror in --data-dir and moves the remote's refs by compare-and-swap")
+        ->envname("FERRY_GIT_REMOTE");
+    cli.add_option("--keys-dir", keys_dir,
+                   "tenants' private signing keys (default: <data-dir>/keys); several nodes must share it")
+        ->envname("FERRY_KEYS_DIR");
     cli.add_option("--threads", threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
     cli.add_option("--workers", workers, "threads that run request handlers (they may block on storage)")
         ->check(CLI::Range(1, 1024))
@@ -185,7 +209,20 @@ int main(int argc, char** argv) {
 
     try {
         ferry::prepare_data_dir(data_dir);
-        auto store = ferry::open_sqlite_store({std::filesystem::path(data_dir) / "ferry.db"});
+        std::unique_ptr<ferry::Store> store;
+        if (database.empty()) {
+            store = ferry::open_sqlite_store({std::filesystem::path(data_dir) / "ferry.db"});
+        } else if (ferry::is_postgres_url(database)) {
+            ferry::PostgresOptions pg;
+            pg.url = database;
+            pg.owner_url = database_owner;
+            pg.pool_size = database_pool;
+            pg.warn = [](const std::string& message) { ferry::log::warn(message, {}); };
+            store = ferry::open_postgres_store(pg);
+        } else {
+            std::cerr << "ferryd: --database must be a postgres:// or postgresql:// URL\n";
+            return 2;
+        }
         const auto operator_token =
             ferry::ensure_operator_token(*store, data_dir, std::getenv("FERRY_OPERATOR_TOKEN"));
         if (!operator_token.created_secret.empty()) {
@@ -213,10 +250,10 @@ int main(int argc, char** argv) {
         const ferry::Clock& clock = manual_clock ? static_cast<const ferry::Clock&>(*manual_clock) : system_clock;
 
         // A crash may have left a package version half-written: settle it before serving anyone.
-        ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git");
-        ferry::packages::KeyStore keys(std::filesystem::path(data_dir) / "keys");
-        ferry::packages::Locks package_locks;
-        ferry::packages::Claims claims;
+        ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git",
+                                      git_remote.empty() ? std::nullopt : std::optional<std::string>(git_remote));
+        ferry::packages::KeyStore keys(keys_dir.empty() ? std::filesystem::path(data_dir) / "keys"
+                                                        : std::filesystem::path(keys_dir));
         // Crash injection for tests: FERRY_TEST_CRASH_AT=<step> ends the process at once, as a
         // power cut would, after that step of a publish (reserved, packed, branch, tag, recorded).
         std::function<void(std::string_view)> crash_hook;
@@ -242,7 +279,7 @@ int main(int argc, char** argv) {
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
                                       [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
-                                      &keys, &git, &package_locks, crash_hook, &claims};
+                                      &keys, &git, crash_hook};
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;
@@ -270,6 +307,7 @@ int main(int argc, char** argv) {
                                        {"port", server.port()},
                                        {"tls", options.tls_cert.has_value()},
                                        {"data_dir", data_dir},
+                                       {"database", database.empty() ? std::string("sqlite") : std::string("postgres")},
                                        {"threads", threads}});
         ferry::webhooks::DispatcherOptions dispatch;
         dispatch.allow_private = allow_private_webhooks;

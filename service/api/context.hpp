@@ -25,8 +25,6 @@ class GitStore;
 }
 namespace ferry::packages {
 class KeyStore;
-class Locks;
-class Claims;
 }
 
 namespace ferry::api {
@@ -44,9 +42,7 @@ struct Services {
     bool allow_private_webhooks = false;      // --allow-private-webhooks
     packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
     packager::GitStore* git = nullptr;        // the package store
-    packages::Locks* package_locks = nullptr; // one publisher per package at a time
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
-    packages::Claims* claims = nullptr;       // Idempotency-Keys being applied
 };
 
 class Context {

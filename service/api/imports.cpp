@@ -10,7 +10,6 @@
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
 #include "core/fields.hpp"
-#include "packages/locks.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -160,13 +159,14 @@ http::Response apply_import(Context& ctx) {
         return stored_response(*first);
     };
     if (auto res = ctx.store().read(replay)) return std::move(*res);
-    std::optional<packages::Claims::Claim> claim;
+    // Held while the request runs, on whichever node it runs: a second request with the key is
+    // refused at once rather than applied twice.
+    std::unique_ptr<Lease> claim;
     if (key) {
-        auto claimed = ctx.services.claims->try_claim(tenant + "\n" + token + "\n" + *key);
-        if (!claimed)
+        claim = ctx.store().try_lock("idempotency\n" + tenant + "\n" + token + "\n" + *key);
+        if (!claim)
             throw Error::conflict("idempotency_in_progress",
                                   "a request with this Idempotency-Key is still running; retry once it has finished");
-        claim.emplace(std::move(*claimed));
         if (auto res = ctx.store().read(replay)) return std::move(*res);
     }
 

@@ -16,7 +16,7 @@
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
 #include "packages/keys.hpp"
-#include "packages/locks.hpp"
+#include "packages/recovery.hpp"
 #include "packages/snapshot.hpp"
 #include "campaigns/spec.hpp"
 
@@ -277,12 +277,12 @@ std::string package_content_digest(Tx& tx, const Package& p) {
     return content_digest(json::object{{"package", p.name}, {"objects", std::move(objects)}});
 }
 
-PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                               const std::optional<std::string>& expected_digest, const std::string& publisher) {
+namespace {
+
+PackageVersion publish_reserved(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
+                                const std::optional<std::string>& expected_digest, const std::string& publisher,
+                                Timestamp now) {
     const std::string tenant = ctx.caller.tenant;
-    // One publisher per package at a time: reservation, git and record happen in order.
-    std::lock_guard serialize(ctx.services.package_locks->get(tenant + "/" + name));
-    const Timestamp now = ctx.now();
     const Reserved reserved = ctx.store().write([&](Tx& tx) {
         Package p = or_not_found(tx.package(tenant, name), "package");
         if (p.deleted) throw Error::not_found("package");
@@ -326,7 +326,8 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
         v.commit = ctx.services.git->publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000,
                                              reserved.parent).commit;
     } catch (const packager::GitError& e) {
-        log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+        const bool race = dynamic_cast<const packager::GitRaceError*>(&e) != nullptr;
+        if (!race) log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
         // The branch may have moved before the failure: put it back where the last version is.
         try {
             ctx.services.git->set_branch(tenant, name, reserved.parent);
@@ -340,6 +341,7 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
                 tx.upsert_package(*p);
             }
         });
+        if (race) throw;
         throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
     }
     v.state = "published";
@@ -353,6 +355,30 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
     });
     if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
     return v;
+}
+
+}  // namespace
+
+PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
+                               const std::optional<std::string>& expected_digest, const std::string& publisher) {
+    const std::string tenant = ctx.caller.tenant;
+    // One publisher per package at a time, across nodes: reservation, git and record happen in order.
+    const std::unique_ptr<Lease> serialize = ctx.store().lock(packages::lock_name(tenant, name));
+    // A node that died mid-publish left its version half-done: settle it before numbering the next.
+    packages::settle(ctx.store(), *ctx.services.git, tenant, name);
+    const Timestamp now = ctx.now();
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return publish_reserved(ctx, name, approvals, expected_digest, publisher, now);
+        } catch (const packager::GitRaceError& e) {
+            // The package store moved under us (a node publishing without the lock, which it
+            // loses only with its database connection): re-read it, settle, and go again.
+            log::warn("publish lost a race in the package store", {{"request_id", ctx.request_id}, {"error", e.what()},
+                                                                   {"attempt", attempt}});
+            if (attempt == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
+            packages::settle(ctx.store(), *ctx.services.git, tenant, name);
+        }
+    }
 }
 
 http::Response publish_version(Context& ctx) {

@@ -11,12 +11,17 @@
 
 namespace ferry::packages {
 
-std::size_t recover(Store& store, packager::GitStore& git) {
-    const auto unfinished = store.read([](Tx& tx) { return tx.unfinished_versions(); });
-    std::set<std::pair<std::string, std::string>> touched;
+std::string lock_name(const std::string& tenant, const std::string& package) {
+    return "package\n" + tenant + "\n" + package;
+}
+
+std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package) {
+    std::vector<packager::PackageVersion> unfinished;
+    for (auto& v : store.read([&](Tx& tx) { return tx.package_versions(tenant, package); }))
+        if (v.state == "publishing") unfinished.push_back(std::move(v));
+    if (unfinished.empty()) return 0;
+    git.clear_stale_locks(tenant);
     for (auto v : unfinished) {
-        git.clear_stale_locks(v.tenant);
-        touched.emplace(v.tenant, v.package);
         if (const auto commit = git.version_commit(v.tenant, v.package, v.version)) {
             const auto files = git.read_version(v.tenant, v.package, v.version);
             v.state = "published";
@@ -52,18 +57,28 @@ std::size_t recover(Store& store, packager::GitStore& git) {
         }
     }
     // A crash between moving the branch and recording the version leaves the branch ahead.
-    for (const auto& entry : touched) {
+    const auto versions = store.read([&](Tx& tx) { return tx.package_versions(tenant, package); });
+    std::optional<std::string> last;
+    for (const auto& v : versions)
+        if (v.state == "published") last = v.commit;
+    if (git.head(tenant, package) != last) git.set_branch(tenant, package, last);
+    return unfinished.size();
+}
+
+std::size_t recover(Store& store, packager::GitStore& git) {
+    std::set<std::pair<std::string, std::string>> packages;
+    for (const auto& v : store.read([](Tx& tx) { return tx.unfinished_versions(); })) packages.emplace(v.tenant, v.package);
+    std::size_t settled = 0;
+    for (const auto& entry : packages) {
         // Named copies, not structured bindings: lambdas capture those only from C++20 compilers
         // that implement P1091 (clang 16+), and the fuzz build uses clang 14.
         const std::string& tenant = entry.first;
         const std::string& package = entry.second;
-        const auto versions = store.read([&](Tx& tx) { return tx.package_versions(tenant, package); });
-        std::optional<std::string> last;
-        for (const auto& v : versions)
-            if (v.state == "published") last = v.commit;
-        if (git.head(tenant, package) != last) git.set_branch(tenant, package, last);
+        // Another node may be publishing it right now: wait for it, then settle what is left.
+        const auto held = store.lock(lock_name(tenant, package));
+        settled += settle(store, git, tenant, package);
     }
-    return unfinished.size();
+    return settled;
 }
 
 }  // namespace ferry::packages

@@ -1,15 +1,25 @@
 #pragma once
-// Start-up reconciliation of the database and the git store after a crash: a version is either
-// fully there in both, or not at all.
+// Reconciliation of the database and the git store after a crash (of this node at start-up, or of
+// another node, found by the next publisher): a version is either fully there in both, or not at all.
 
 #include "packager/git_store.hpp"
 #include "store/store.hpp"
 
+#include <string>
+
 namespace ferry::packages {
 
-// For every version left "publishing": if its tag made it into git it is recorded as published,
-// otherwise its reservation is released. Branches are then reset to the last published version,
-// and stale lock files cleared. Returns how many versions it settled.
+// The name of the lock that one package's publishers and settlers hold (Store::lock): on
+// PostgreSQL it is shared by all nodes.
+std::string lock_name(const std::string& tenant, const std::string& package);
+
+// For every version of the package left "publishing": if its tag made it into git it is recorded
+// as published, otherwise its reservation is released; then the branch is reset to the last
+// published version and stale lock files are cleared. The caller holds the package's lock, so
+// no publisher of it is running anywhere. Returns how many versions it settled.
+std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package);
+
+// settle() for every package with a version left "publishing", each under its lock.
 std::size_t recover(Store& store, packager::GitStore& git);
 
 }  // namespace ferry::packages

@@ -12,6 +12,7 @@
 #include "webhooks/model.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -156,6 +157,10 @@ public:
     virtual void insert_outbox(const OutboxItem& item) = 0;
     // Pending items, of any tenant, due at or before `now`, oldest first.
     virtual std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) = 0;
+    // The same items, claimed for delivery by this node: their next attempt moves to `hold_until`,
+    // so no other node picks them up meanwhile (rows other nodes are claiming are skipped). A node
+    // that dies holding a claim leaves the item to be retried once the hold is over.
+    virtual std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until) = 0;
     virtual void update_outbox(const OutboxItem& item) = 0;
     virtual void insert_delivery(const Delivery& delivery) = 0;
     // Newest first.
@@ -204,9 +209,21 @@ public:
                                                 std::size_t limit) = 0;
 };
 
+// A named lock, held until this object is destroyed. With PostgreSQL it is shared by every node
+// of the deployment (an advisory lock, released by the server if the node dies).
+class Lease {
+public:
+    virtual ~Lease() = default;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
+
+    // Waits for the named lock (e.g. one package's publishers).
+    virtual std::unique_ptr<Lease> lock(std::string_view name) = 0;
+    // Takes the named lock only if it is free; nullptr when another holder has it.
+    virtual std::unique_ptr<Lease> try_lock(std::string_view name) = 0;
 
     // Runs fn in a read transaction with a consistent snapshot.
     virtual void read_tx(const std::function<void(Tx&)>& fn) = 0;

@@ -18,6 +18,10 @@ namespace ferry::webhooks {
 
 namespace {
 
+// How long a claimed outbox item is held by the node delivering it. A node that dies meanwhile
+// leaves the event to another node once the hold is over: delivery is at least once.
+constexpr std::chrono::minutes claim_hold{5};
+
 bool is_public_v4(std::uint32_t a) {
     const auto in = [&](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
     return !(in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12) ||
@@ -167,7 +171,10 @@ void Dispatcher::stop() {
 
 std::size_t Dispatcher::run_once() {
     const Timestamp now = clock_.now();
-    const auto due = store_.read([&](Tx& tx) { return tx.due_outbox(now, 32); });
+    // Look first (a read costs no commit), then claim what is due, so that several nodes never
+    // deliver the same event at once.
+    if (store_.read([&](Tx& tx) { return tx.due_outbox(now, 32); }).empty()) return 0;
+    const auto due = store_.write([&](Tx& tx) { return tx.claim_outbox(now, 32, now + claim_hold); });
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     for (OutboxItem item : due) {
         const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });

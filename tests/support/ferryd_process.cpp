@@ -29,7 +29,9 @@ std::string read_file(const std::filesystem::path& path) {
     return out.str();
 }
 
-FerrydProcess::FerrydProcess(FerrydOptions options) : options_(std::move(options)) {
+FerrydProcess::FerrydProcess(FerrydOptions options, std::shared_ptr<TestDatabase> database)
+    : options_(std::move(options)), database_(std::move(database)) {
+    if (!database_ && postgres_backend()) database_ = std::make_shared<TestDatabase>();
     std::string templ = (std::filesystem::temp_directory_path() / "ferry-test-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     root_ = templ;
@@ -59,6 +61,10 @@ void FerrydProcess::start() {
     const std::size_t log_offset = std::filesystem::exists(log_path) ? std::filesystem::file_size(log_path) : 0;
 
     std::vector<std::string> args{ferryd_path(), "--data-dir", data_dir_.string(), "--listen", "127.0.0.1:0"};
+    if (database_) {
+        args.insert(args.end(), {"--database", database_->app_url(), "--database-owner", database_->owner_url(),
+                                 "--database-pool", "8"});
+    }
     args.insert(args.end(), options_.args.begin(), options_.args.end());
 
     const pid_t pid = ::fork();

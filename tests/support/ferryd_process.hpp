@@ -2,9 +2,12 @@
 // Runs the real ferryd binary for black-box tests: a temporary data directory, port 0, the
 // port read back from ferryd's "listening" log line, and helpers to kill or stop it.
 
+#include "test_database.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +21,9 @@ struct FerrydOptions {
 
 class FerrydProcess {
 public:
-    explicit FerrydProcess(FerrydOptions options = {});
+    // `database`: the PostgreSQL database to run on (several nodes may share one). Unset: SQLite
+    // in the data dir, or a fresh database of its own when the suite runs on PostgreSQL.
+    explicit FerrydProcess(FerrydOptions options = {}, std::shared_ptr<TestDatabase> database = nullptr);
     ~FerrydProcess();
     FerrydProcess(const FerrydProcess&) = delete;
     FerrydProcess& operator=(const FerrydProcess&) = delete;
@@ -39,6 +44,8 @@ public:
     std::uint16_t port() const { return port_; }
     std::string base_url() const;
     const std::filesystem::path& data_dir() const { return data_dir_; }
+    // The PostgreSQL database it runs on; nullptr on SQLite.
+    const TestDatabase* database() const { return database_.get(); }
     std::string operator_token() const;
     // Everything ferryd wrote to stderr (its JSON log) and stdout, across restarts.
     std::string log() const;
@@ -46,6 +53,7 @@ public:
 
 private:
     FerrydOptions options_;
+    std::shared_ptr<TestDatabase> database_;
     std::filesystem::path root_;
     std::filesystem::path data_dir_;
     int pid_ = -1;

@@ -6,7 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
-#include "shell.hpp"
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +15,16 @@ using namespace ferry::packager;
 
 namespace {
 
-std::pair<int, std::string> run(const std::string& command) { return ferry::test::run_command(command); }
+// Exit status and combined stdout+stderr of a shell command.
+std::pair<int, std::string> run(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) return {-1, out};
+    char buf[4096];
+    while (const std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
 
 class GitStoreTest : public ::testing::Test {
 protected:

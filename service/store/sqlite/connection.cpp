@@ -4,72 +4,48 @@
 
 namespace ferry::sqlite {
 
-Statement::Statement(Connection& conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+Cursor::~Cursor() { sqlite3_finalize(stmt_); }
 
-Statement::~Statement() {
-    // Cached statements are only reset, so that the next use skips the parse.
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-}
-
-Statement& Statement::bind(int index, std::string_view value) {
+void Cursor::bind_text(int index, std::string_view value) {
     const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-    if (rc != SQLITE_OK) conn_.fail(rc, "bind");
-    return *this;
+    if (rc != SQLITE_OK) db_.fail(rc, "bind");
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
+void Cursor::bind_int(int index, std::int64_t value) {
     const int rc = sqlite3_bind_int64(stmt_, index, value);
-    if (rc != SQLITE_OK) conn_.fail(rc, "bind");
-    return *this;
+    if (rc != SQLITE_OK) db_.fail(rc, "bind");
 }
 
-Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
-    return value ? bind(index, *value) : bind_null(index);
-}
-
-Statement& Statement::bind(int index, const std::optional<std::string>& value) {
-    return value ? bind(index, std::string_view(*value)) : bind_null(index);
-}
-
-Statement& Statement::bind_null(int index) {
+void Cursor::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_, index);
-    if (rc != SQLITE_OK) conn_.fail(rc, "bind");
-    return *this;
+    if (rc != SQLITE_OK) db_.fail(rc, "bind");
 }
 
-bool Statement::step() {
+bool Cursor::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    conn_.fail(rc, "step");
+    db_.fail(rc, "step");
 }
 
-void Statement::run() {
-    while (step()) {
-    }
-}
+bool Cursor::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::string Statement::text(int column) const {
+std::string Cursor::text(int column) const {
     const auto* data = sqlite3_column_text(stmt_, column);
     const int size = sqlite3_column_bytes(stmt_, column);
     if (data == nullptr) return {};
     return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
-std::optional<std::string> Statement::optional_text(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
-    return text(column);
+std::int64_t Cursor::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+void Cursor::reset() noexcept {
+    // Cached statements are only reset, so that the next use skips the parse.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-std::optional<std::int64_t> Statement::optional_integer(int column) const {
-    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_int64(stmt_, column);
-}
-
-Connection::Connection(const std::string& path, bool read_only) {
+Database::Database(const std::string& path, bool read_only) {
     const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                       SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -84,12 +60,12 @@ Connection::Connection(const std::string& path, bool read_only) {
     sqlite3_busy_timeout(db_, 5000);
 }
 
-Connection::~Connection() {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+Database::~Database() {
+    cache_.clear();
     sqlite3_close_v2(db_);
 }
 
-void Connection::exec(const char* sql) {
+void Database::exec(const char* sql) {
     char* error = nullptr;
     const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
@@ -99,19 +75,19 @@ void Connection::exec(const char* sql) {
     }
 }
 
-Statement Connection::prepare(std::string_view sql) {
+sql::Statement Database::prepare(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
     if (it == cache_.end()) {
         sqlite3_stmt* stmt = nullptr;
         const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                           &stmt, nullptr);
         if (rc != SQLITE_OK) fail(rc, "prepare");
-        it = cache_.emplace(std::string(sql), stmt).first;
+        it = cache_.emplace(std::string(sql), std::make_unique<Cursor>(*this, stmt)).first;
     }
-    return Statement(*this, it->second);
+    return sql::Statement(*it->second);
 }
 
-void Connection::fail(int rc, std::string_view what) const {
+void Database::fail(int rc, std::string_view what) const {
     throw StoreError("sqlite " + std::string(what) + " failed (" + std::to_string(rc) + "): " + sqlite3_errmsg(db_));
 }
 

@@ -1,67 +1,59 @@
 #pragma once
-// Thin RAII over the SQLite C API: a connection that caches prepared statements, and a
-// statement cursor with typed bind/column helpers. Every return code is checked.
+// Thin RAII over the SQLite C API: a database connection that implements sql::Connection and
+// caches its prepared statements. Every return code is checked.
+
+#include "store/sql/connection.hpp"
 
 #include <sqlite3.h>
 
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 namespace ferry::sqlite {
 
-class Connection;
+class Database;
 
-class Statement {
+class Cursor final : public sql::Cursor {
 public:
-    Statement(Connection& conn, sqlite3_stmt* stmt);
-    ~Statement();
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
+    Cursor(Database& db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    ~Cursor() override;
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
 
-    Statement& bind(int index, std::string_view value);
-    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
-    Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-    Statement& bind(int index, std::int64_t value);
-    Statement& bind(int index, const std::optional<std::int64_t>& value);
-    Statement& bind(int index, const std::optional<std::string>& value);
-    Statement& bind_null(int index);
-
-    // Advances; true while a row is available.
-    bool step();
-    // Runs a statement that returns no rows.
-    void run();
-
-    std::string text(int column) const;
-    std::int64_t integer(int column) const;
-    std::optional<std::int64_t> optional_integer(int column) const;
-    std::optional<std::string> optional_text(int column) const;
+    void bind_text(int index, std::string_view value) override;
+    void bind_int(int index, std::int64_t value) override;
+    void bind_null(int index) override;
+    bool step() override;
+    bool is_null(int column) const override;
+    std::string text(int column) const override;
+    std::int64_t integer(int column) const override;
+    void reset() noexcept override;
 
 private:
-    Connection& conn_;
+    Database& db_;
     sqlite3_stmt* stmt_;
 };
 
-class Connection {
+class Database final : public sql::Connection {
 public:
-    Connection(const std::string& path, bool read_only);
-    ~Connection();
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
+    Database(const std::string& path, bool read_only);
+    ~Database() override;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
 
-    void exec(const char* sql);
-    // A cached prepared statement, reset and unbound, ready for this use.
-    Statement prepare(std::string_view sql);
+    void exec(const char* sql) override;
+    sql::Statement prepare(std::string_view sql) override;
+    sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
     [[noreturn]] void fail(int rc, std::string_view what) const;
 
     sqlite3* handle() const { return db_; }
 
 private:
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> cache_;
+    // Cursors are destroyed (finalized) before the connection closes.
+    std::unordered_map<std::string, std::unique_ptr<Cursor>> cache_;
 };
 
 }  // namespace ferry::sqlite

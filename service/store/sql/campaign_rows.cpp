@@ -1,5 +1,5 @@
-#include "store/sqlite/campaign_rows.hpp"
-#include "store/sqlite/values.hpp"
+#include "store/sql/campaign_rows.hpp"
+#include "store/sql/values.hpp"
 
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
@@ -9,7 +9,7 @@
 
 #include <variant>
 
-namespace ferry::sqlite {
+namespace ferry::sql {
 
 namespace json = boost::json;
 
@@ -47,13 +47,13 @@ void refresh_derived(Connection& db, const Campaign& c, bool insert) {
             .run();
     }
     for (const auto& tag : c.tags)
-        db.prepare("INSERT OR IGNORE INTO campaign_tags(tenant, sandbox, tag, campaign_id) VALUES(?, ?, ?, ?)")
+        db.prepare("INSERT INTO campaign_tags(tenant, sandbox, tag, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(1, c.tenant).bind(2, c.sandbox).bind(3, tag).bind(4, c.id).run();
     for (const Channel ch : c.spec.channels)
-        db.prepare("INSERT OR IGNORE INTO campaign_channels(tenant, sandbox, channel, campaign_id) VALUES(?, ?, ?, ?)")
+        db.prepare("INSERT INTO campaign_channels(tenant, sandbox, channel, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(1, c.tenant).bind(2, c.sandbox).bind(3, to_string(ch)).bind(4, c.id).run();
     auto add_ref = [&](std::string_view kind, const std::string& ref) {
-        db.prepare("INSERT OR IGNORE INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?)")
+        db.prepare("INSERT INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(1, c.tenant).bind(2, c.sandbox).bind(3, kind).bind(4, ref).bind(5, c.id).run();
     };
     for (const CampaignSpec* spec : {&c.spec, c.draft ? &c.draft->spec : nullptr}) {
@@ -309,7 +309,9 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
             pattern.push_back(ch);
         }
         pattern.push_back('%');
-        where += " AND name LIKE ? ESCAPE '\\'";
+        // ILIKE in PostgreSQL; SQLite's LIKE already ignores ASCII case. Both columns are
+        // byte-ordered ("C"), so only ASCII letters fold, as the API promises.
+        where += db.dialect() == Dialect::postgres ? " AND name ILIKE ? ESCAPE '\\'" : " AND name LIKE ? ESCAPE '\\'";
         binds.emplace_back(pattern);
     }
     auto bind_all = [](Statement& st, const std::vector<Bound>& values) {
@@ -322,7 +324,7 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
         // Counting stops at the cap: a list answers in bounded time however many campaigns match.
         std::vector<Bound> count_binds = binds;
         count_binds.emplace_back(static_cast<std::int64_t>(q.count_cap + 1));
-        auto st = db.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM campaigns" + where + " LIMIT ?)");
+        auto st = db.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM campaigns" + where + " LIMIT ?) AS matching");
         bind_all(st, count_binds);
         if (st.step()) page.total = st.integer(0);
         if (page.total > static_cast<std::int64_t>(q.count_cap)) {
@@ -348,4 +350,4 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
     return page;
 }
 
-}  // namespace ferry::sqlite
+}  // namespace ferry::sql

@@ -1,5 +1,5 @@
 #pragma once
-// Conversions between ferry's values and what SQLite stores, shared by the row mappers.
+// Conversions between ferry's values and what the SQL backends store, shared by the row mappers.
 
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ferry::sqlite {
+namespace ferry::sql {
 
 inline std::optional<std::int64_t> millis_or_null(const std::optional<Timestamp>& t) {
     if (!t) return std::nullopt;
@@ -46,4 +46,4 @@ inline std::string strings_json(const std::vector<std::string>& items) {
     return boost::json::serialize(out);
 }
 
-}  // namespace ferry::sqlite
+}  // namespace ferry::sql

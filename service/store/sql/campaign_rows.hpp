@@ -1,14 +1,14 @@
 #pragma once
-// How segments, templates and campaigns map to SQLite rows and back.
+// How segments, templates and campaigns map to SQL rows and back (SQLite and PostgreSQL).
 
 #include "campaigns/model.hpp"
-#include "store/sqlite/connection.hpp"
+#include "store/sql/connection.hpp"
 #include "store/store.hpp"
 
 #include <string_view>
 #include <vector>
 
-namespace ferry::sqlite {
+namespace ferry::sql {
 
 inline constexpr std::string_view segment_columns =
     "tenant, sandbox, id, key, name, description, rule, archived, created_at, created_by, updated_at, updated_by, "
@@ -43,4 +43,4 @@ void write_review(Connection& db, const approval::Review& r, bool insert);
 
 CampaignPage query_campaigns(Connection& db, const CampaignQuery& q);
 
-}  // namespace ferry::sqlite
+}  // namespace ferry::sql

@@ -1,4 +1,9 @@
+// The storage interface on the backend the suite runs on: SQLite, or PostgreSQL under
+// FERRY_TEST_BACKEND=postgres (a fresh database per test).
+
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "test_database.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,25 +15,36 @@ using namespace ferry;
 
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
         std::string templ = (std::filesystem::temp_directory_path() / "ferry-store-XXXXXX").string();
         ASSERT_NE(::mkdtemp(templ.data()), nullptr);
         dir_ = templ;
+        if (test::postgres_backend()) database_ = std::make_unique<test::TestDatabase>();
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 
-    std::unique_ptr<Store> open() { return open_sqlite_store({dir_ / "ferry.db"}); }
+    std::unique_ptr<Store> open() {
+        if (database_) {
+            PostgresOptions options;
+            options.url = database_->app_url();
+            options.owner_url = database_->owner_url();
+            options.pool_size = 8;
+            return open_postgres_store(options);
+        }
+        return open_sqlite_store({dir_ / "ferry.db"});
+    }
 
     static Tenant tenant(std::string id) { return Tenant{std::move(id), "Name", from_millis(1000)}; }
 
     std::filesystem::path dir_;
+    std::unique_ptr<test::TestDatabase> database_;
 };
 
 }  // namespace
 
-TEST_F(SqliteStoreTest, WritesSurviveReopenAndMigrationsRunOnce) {
+TEST_F(StoreTest, WritesSurviveReopenAndMigrationsRunOnce) {
     {
         auto store = open();
         store->write([](Tx& tx) { tx.insert_tenant(tenant("acme")); });
@@ -39,7 +55,7 @@ TEST_F(SqliteStoreTest, WritesSurviveReopenAndMigrationsRunOnce) {
     EXPECT_EQ(t->name, "Name");
 }
 
-TEST_F(SqliteStoreTest, AFailingWriteLeavesNothingAndReachesItsCaller) {
+TEST_F(StoreTest, AFailingWriteLeavesNothingAndReachesItsCaller) {
     auto store = open();
     EXPECT_THROW(store->write([](Tx& tx) {
         tx.insert_tenant(tenant("half"));
@@ -49,7 +65,7 @@ TEST_F(SqliteStoreTest, AFailingWriteLeavesNothingAndReachesItsCaller) {
     EXPECT_FALSE(store->read([](Tx& tx) { return tx.tenant("half"); }));
 }
 
-TEST_F(SqliteStoreTest, ConcurrentWritersAreEachAllOrNothingInSharedCommits) {
+TEST_F(StoreTest, ConcurrentWritersAreEachAllOrNothingInSharedCommits) {
     auto store = open();
     constexpr int threads = 32;
     constexpr int per_thread = 20;
@@ -79,7 +95,7 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreEachAllOrNothingInSharedCommits) {
     for (const Tenant& t : all) EXPECT_NE(t.id.back(), '9') << t.id;
 }
 
-TEST_F(SqliteStoreTest, AuditPagesFollowSequenceOrder) {
+TEST_F(StoreTest, AuditPagesFollowSequenceOrder) {
     auto store = open();
     store->write([](Tx& tx) {
         tx.insert_tenant(tenant("acme"));
@@ -99,7 +115,7 @@ TEST_F(SqliteStoreTest, AuditPagesFollowSequenceOrder) {
     EXPECT_TRUE(store->read([](Tx& tx) { return tx.audit_page("other", 0, 10); }).empty());
 }
 
-TEST_F(SqliteStoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
+TEST_F(StoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
     auto store = open();
     store->write([](Tx& tx) {
         tx.insert_tenant(tenant("acme"));
@@ -126,7 +142,7 @@ TEST_F(SqliteStoreTest, UsersCarryTheirRolesAndDeletingASandboxDropsItsGrants) {
     EXPECT_EQ(alice->revision, revision_before + 1);
 }
 
-TEST_F(SqliteStoreTest, ListTotalsStopCountingAtTheCap) {
+TEST_F(StoreTest, ListTotalsStopCountingAtTheCap) {
     auto store = open();
     store->write([](Tx& tx) {
         tx.insert_tenant(tenant("acme"));

@@ -1,10 +1,10 @@
-#include "store/sqlite/import_rows.hpp"
+#include "store/sql/import_rows.hpp"
 
-#include "store/sqlite/values.hpp"
+#include "store/sql/values.hpp"
 
 #include <boost/json/serialize.hpp>
 
-namespace ferry::sqlite {
+namespace ferry::sql {
 
 namespace json = boost::json;
 
@@ -74,9 +74,10 @@ std::optional<ImportRecord> last_applied_import(Connection& db, std::string_view
 }
 
 void write_import(Connection& db, const ImportRecord& r) {
-    db.prepare("INSERT OR REPLACE INTO imports(tenant, sandbox, id, package, version, version_digest, options_digest, "
+    db.prepare("INSERT INTO imports(tenant, sandbox, id, package, version, version_digest, options_digest, "
                "plan_digest, status, items, created_at, created_by, rolled_back_at, rolled_back_by) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(tenant, id) DO UPDATE SET sandbox = excluded.sandbox, package = excluded.package, version = excluded.version, version_digest = excluded.version_digest, options_digest = excluded.options_digest, plan_digest = excluded.plan_digest, status = excluded.status, items = excluded.items, created_at = excluded.created_at, created_by = excluded.created_by, rolled_back_at = excluded.rolled_back_at, rolled_back_by = excluded.rolled_back_by")
         .bind(1, r.tenant).bind(2, r.sandbox).bind(3, r.id).bind(4, r.package).bind(5, r.version)
         .bind(6, r.version_digest).bind(7, r.options_digest).bind(8, r.plan_digest).bind(9, r.status)
         .bind(10, json::serialize(r.items)).bind(11, to_millis(r.created_at)).bind(12, r.created_by)
@@ -121,8 +122,9 @@ std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant,
 }
 
 void write_origin(Connection& db, const ImportOrigin& o) {
-    db.prepare("INSERT OR REPLACE INTO import_origins(tenant, sandbox, kind, object_id, package, source_key, version, "
-               "content_digest, import_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    db.prepare("INSERT INTO import_origins(tenant, sandbox, kind, object_id, package, source_key, version, "
+               "content_digest, import_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(tenant, sandbox, kind, object_id) DO UPDATE SET package = excluded.package, source_key = excluded.source_key, version = excluded.version, content_digest = excluded.content_digest, import_id = excluded.import_id")
         .bind(1, o.tenant).bind(2, o.sandbox).bind(3, o.kind).bind(4, o.object_id).bind(5, o.package)
         .bind(6, o.source_key).bind(7, o.version).bind(8, o.content_digest).bind(9, o.import_id)
         .run();
@@ -165,10 +167,11 @@ std::optional<StoredPlan> find_plan(Connection& db, std::string_view tenant, std
 
 void write_plan(Connection& db, const StoredPlan& p, Timestamp forget_before) {
     db.prepare("DELETE FROM import_plans WHERE created_at < ?").bind(1, to_millis(forget_before)).run();
-    db.prepare("INSERT OR REPLACE INTO import_plans(tenant, sandbox, digest, request, created_at) VALUES(?, ?, ?, ?, ?)")
+    db.prepare("INSERT INTO import_plans(tenant, sandbox, digest, request, created_at) VALUES(?, ?, ?, ?, ?) "
+               "ON CONFLICT(tenant, sandbox, digest) DO UPDATE SET request = excluded.request, created_at = excluded.created_at")
         .bind(1, p.tenant).bind(2, p.sandbox).bind(3, p.digest).bind(4, json::serialize(p.request))
         .bind(5, to_millis(p.created_at))
         .run();
 }
 
-}  // namespace ferry::sqlite
+}  // namespace ferry::sql

@@ -1,15 +1,15 @@
 #pragma once
 // How imports, the objects they touched, origins, idempotent results and stored plans map to
-// SQLite rows and back.
+// SQL rows and back (SQLite and PostgreSQL).
 
 #include "imports/model.hpp"
-#include "store/sqlite/connection.hpp"
+#include "store/sql/connection.hpp"
 
 #include <optional>
 #include <string_view>
 #include <vector>
 
-namespace ferry::sqlite {
+namespace ferry::sql {
 
 std::optional<ImportRecord> find_import(Connection& db, std::string_view tenant, std::string_view id);
 std::vector<ImportRecord> list_imports(Connection& db, std::string_view tenant, std::string_view sandbox,
@@ -36,4 +36,4 @@ std::optional<StoredPlan> find_plan(Connection& db, std::string_view tenant, std
                                     std::string_view digest);
 void write_plan(Connection& db, const StoredPlan& p, Timestamp forget_before);
 
-}  // namespace ferry::sqlite
+}  // namespace ferry::sql

@@ -484,14 +484,9 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     }
     step("tag");
 
-    if (remote_) {
-        // The version is published (the remote's refs are the truth); the mirror catches up here,
-        // or on the first read that needs it.
-        try {
-            fetch_mirror(tenant);
-        } catch (const std::exception&) {
-        }
-    }
+    // With a remote, the version is published once the remote's refs moved (they are the truth);
+    // the mirror catches up on the first read that needs it, not here: a fetch negotiates every
+    // ref of the tenant, which would cost each publish more as versions accumulate.
     return PublishedVersion{hex(commit_id), hex(tag_id), hex(tree_id)};
 }
 

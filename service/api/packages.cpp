@@ -328,12 +328,9 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
     } catch (const packager::GitError& e) {
         const bool race = dynamic_cast<const packager::GitRaceError*>(&e) != nullptr;
         if (!race) log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
-        // The branch may have moved before the failure: put it back where the last version is.
-        try {
-            ctx.services.git->set_branch(tenant, name, reserved.parent);
-        } catch (const packager::GitError& reset) {
-            log::error("branch reset failed", {{"request_id", ctx.request_id}, {"error", reset.what()}});
-        }
+        // GitStore::publish moves no ref when it throws (a branch it moved is put back by
+        // compare-and-swap), so there is nothing to reset here: forcing the branch back could undo
+        // another node's version.
         ctx.store().write([&](Tx& tx) {
             tx.delete_package_version(tenant, name, v.version);
             if (auto p = tx.package(tenant, name); p && p->last_version == v.version) {

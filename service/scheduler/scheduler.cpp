@@ -62,6 +62,9 @@ void Scheduler::stop() {
 
 std::size_t Scheduler::run_once() {
     std::lock_guard pass(pass_mutex_);
+    // One node at a time runs a pass (with PostgreSQL the lock is shared by every node). Waiting
+    // for it, rather than skipping, keeps "run a pass now" (the test clock) meaning what it says.
+    const std::unique_ptr<Lease> only_node = store_.lock("scheduler");
     const Timestamp now = clock_.now();
     std::size_t applied = 0;
     for (;;) {

@@ -18,9 +18,10 @@ namespace ferry::webhooks {
 
 namespace {
 
-// How long a claimed outbox item is held by the node delivering it. A node that dies meanwhile
-// leaves the event to another node once the hold is over: delivery is at least once.
-constexpr std::chrono::minutes claim_hold{5};
+// How long a claimed outbox item is held by the node delivering it: well over the time a pass
+// takes to deliver all it claimed (32 items, one at a time, 10 s each at worst). A node that dies
+// meanwhile leaves the event to another node once the hold is over: delivery is at least once.
+constexpr std::chrono::minutes claim_hold{15};
 
 bool is_public_v4(std::uint32_t a) {
     const auto in = [&](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };

@@ -103,7 +103,10 @@ void FerrydProcess::start() {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     kill9();
-    throw std::runtime_error("ferryd did not report its port within 20 s");
+    const std::string text = read_file(log_path);
+    const std::string fresh = text.size() > log_offset ? text.substr(log_offset) : std::string();
+    throw std::runtime_error("ferryd did not report its port within 20 s; its log:\n" +
+                             fresh.substr(fresh.size() > 4000 ? fresh.size() - 4000 : 0));
 }
 
 void FerrydProcess::kill9() {

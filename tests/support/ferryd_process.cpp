@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -31,7 +32,10 @@ std::string read_file(const std::filesystem::path& path) {
 
 FerrydProcess::FerrydProcess(FerrydOptions options, std::shared_ptr<TestDatabase> database)
     : options_(std::move(options)), database_(std::move(database)) {
-    if (!database_ && postgres_backend()) database_ = std::make_shared<TestDatabase>();
+    // A test that passes its own --database keeps it.
+    const bool own_database =
+        std::find(options_.args.begin(), options_.args.end(), "--database") != options_.args.end();
+    if (!database_ && postgres_backend() && !own_database) database_ = std::make_shared<TestDatabase>();
     std::string templ = (std::filesystem::temp_directory_path() / "ferry-test-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     root_ = templ;

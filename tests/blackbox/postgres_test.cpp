@@ -104,3 +104,37 @@ TEST(PostgresRls, FerrydWarnsWhenItRunsAsTheTablesOwner) {
     EXPECT_EQ(c.get("/readyz").status, 200);
     EXPECT_NE(server.log().find("connects as the tables' owner"), std::string::npos) << server.log();
 }
+
+TEST(Postgres, ConnectionsTheServerDropsAreReplacedAndNothingAcknowledgedIsLost) {
+    auto db = std::make_shared<TestDatabase>();
+    FerrydProcess server({}, db);
+    HttpClient c(server.base_url());
+    const TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    const std::string path = "/v1/tenants/acme/sandboxes/dev/segments";
+    ASSERT_EQ(c.post(path, R"({"key":"before","name":"Before","rule":{"tier":"gold"}})", acme.admin_token).status, 201);
+
+    // Every connection ferryd holds is cut, as a database restart or failover would.
+    // (A role may end its own sessions; this one runs as ferryd's role, and spares itself.)
+    const auto [ok, error] = db->exec_as_app(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
+        "usename = current_user AND pid <> pg_backend_pid()");
+    ASSERT_TRUE(ok) << error;
+
+    // Requests on a cut connection fail cleanly (503, JSON), and the pool reconnects.
+    int served = 0;
+    for (int i = 0; i < 40 && served < 5; ++i) {
+        const auto res = c.post(path, R"({"key":"after-)" + std::to_string(i) + R"(","name":"After","rule":{"tier":"gold"}})",
+                                acme.admin_token);
+        if (res.status == 201) {
+            ++served;
+        } else {
+            EXPECT_EQ(res.status, 503) << res.body;
+            EXPECT_EQ(res.error_code(), "storage_unavailable");
+        }
+    }
+    EXPECT_EQ(served, 5);
+    const auto list = c.get(path, acme.admin_token);
+    ASSERT_EQ(list.status, 200);
+    EXPECT_NE(list.body.find("\"before\""), std::string::npos);
+    EXPECT_EQ(c.get("/readyz").status, 200);
+}

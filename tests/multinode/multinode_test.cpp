@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -285,6 +286,44 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
     }
     for (const std::string& id : due) EXPECT_EQ(transitions["dev/campaigns/" + id], 1) << id;
     EXPECT_EQ(transitions.size(), due.size());
+
+    // One Idempotency-Key sent to every node at once: one import, and the same answer everywhere
+    // (the others are told the first is still running, or get its stored answer replayed).
+    {
+        const std::string request = R"({"package":"p0","version":1})";
+        std::vector<std::future<HttpResponse>> calls;
+        for (int round = 0; round < 2; ++round)
+            for (int i = 0; i < node_count; ++i)
+                calls.push_back(std::async(std::launch::async, [&, i] {
+                    HttpClient own(cluster.node(i).base_url());
+                    return own.request("POST", T + "sandboxes/prod/imports", acme.admin_token, &request,
+                                       {"Idempotency-Key: deploy-across-nodes"});
+                }));
+        std::set<std::string> ids;
+        for (auto& call : calls) {
+            const HttpResponse res = call.get();
+            if (res.status == 409) {
+                EXPECT_EQ(res.error_code(), "idempotency_in_progress");
+            } else {
+                ASSERT_EQ(res.status, 201) << res.body.substr(0, 300);
+                ids.insert(str(res.json().at("id")));
+            }
+        }
+        EXPECT_EQ(ids.size(), 1U) << "every success is the same import";
+        for (int i = 0; i < node_count; ++i) {
+            HttpClient own(cluster.node(i).base_url());
+            const HttpResponse replay = own.request("POST", T + "sandboxes/prod/imports", acme.admin_token, &request,
+                                                    {"Idempotency-Key: deploy-across-nodes"});
+            EXPECT_EQ(replay.status, 201);
+            EXPECT_EQ(replay.header("idempotent-replayed"), "true");
+            if (!ids.empty()) {
+                EXPECT_EQ(str(replay.json().at("id")), *ids.begin());
+            }
+        }
+        auto imports = c.get(T + "sandboxes/prod/imports", acme.admin_token);
+        ASSERT_EQ(imports.status, 200);
+        EXPECT_EQ(imports.json().at("items").as_array().size(), 1U);
+    }
 
     // One audit chain per tenant, whichever node wrote each record.
     auto verify = c.get(T + "audit/verify", acme.admin_token);

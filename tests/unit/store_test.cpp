@@ -1,6 +1,7 @@
 // The storage interface on the backend the suite runs on: SQLite, or PostgreSQL under
 // FERRY_TEST_BACKEND=postgres (a fresh database per test).
 
+#include "store/postgres/connection.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "test_database.hpp"
@@ -175,4 +176,21 @@ TEST_F(StoreTest, ListTotalsStopCountingAtTheCap) {
     page = store->read([&](Tx& tx) { return tx.campaigns(q); });
     EXPECT_EQ(page.total, 5);
     EXPECT_FALSE(page.total_capped);
+}
+
+TEST(PostgresConnection, PlaceholdersAreNumberedOutsideQuotedText) {
+    int count = 0;
+    EXPECT_EQ(postgres::number_placeholders("SELECT a FROM t WHERE b = ? AND c LIKE ? ESCAPE '\\' AND d = '?' AND e = ?",
+                                            count),
+              "SELECT a FROM t WHERE b = $1 AND c LIKE $2 ESCAPE '\\' AND d = '?' AND e = $3");
+    EXPECT_EQ(count, 3);
+    EXPECT_EQ(postgres::number_placeholders(R"(SELECT "odd?name", 'it''s ?' FROM t WHERE x = ?)", count),
+              R"(SELECT "odd?name", 'it''s ?' FROM t WHERE x = $1)");
+    EXPECT_EQ(count, 1);
+}
+
+TEST(PostgresConnection, PasswordsStayOutOfMessages) {
+    EXPECT_EQ(postgres::redact("postgres://ferry:s3cret@db:5432/ferry"), "postgres://ferry:***@db:5432/ferry");
+    EXPECT_EQ(postgres::redact("postgres://ferry@db/ferry"), "postgres://ferry@db/ferry");
+    EXPECT_EQ(postgres::redact("host=db password=s3cret dbname=ferry"), "host=db password=*** dbname=ferry");
 }

@@ -21,6 +21,9 @@ using postgres::Database;
 // How long a request waits for a free connection before it fails (503 through StoreError).
 constexpr std::chrono::seconds pool_wait{30};
 constexpr int max_attempts = 8;
+// Connections holding named locks: one per publish, Idempotency-Key import or scheduler pass in
+// progress on this node, so bounded by the worker threads; beyond this, a lock waits.
+constexpr std::size_t max_leases = 64;
 
 class Pool {
 public:
@@ -165,7 +168,7 @@ void migrate(Database& owner, const std::string& app_role) {
 class PostgresStore final : public Store {
 public:
     explicit PostgresStore(const PostgresOptions& options)
-        : pool_(options.url, std::max<std::size_t>(1, options.pool_size)), leases_(options.url, 1024) {
+        : pool_(options.url, std::max<std::size_t>(1, options.pool_size)), leases_(options.url, max_leases) {
         auto app = pool_.acquire();
         const std::string role = single_text(*app, "SELECT current_user");
         {

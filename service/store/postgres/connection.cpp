@@ -125,7 +125,11 @@ void Database::check(PGresult* result, std::string_view what) const {
     throw StoreError(text);
 }
 
-void Database::exec(const char* sql) { check(PQexec(conn_, sql), "exec"); }
+void Database::exec(const char* sql) {
+    PGresult* result = PQexec(conn_, sql);
+    check(result, "exec");
+    PQclear(result);
+}
 
 sql::Statement Database::prepare(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
@@ -133,7 +137,9 @@ sql::Statement Database::prepare(std::string_view sql) {
         int count = 0;
         const std::string text = number_placeholders(sql, count);
         const std::string name = "f" + std::to_string(cache_.size() + 1);
-        check(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), "prepare");
+        PGresult* result = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
+        check(result, "prepare");
+        PQclear(result);
         it = cache_.emplace(std::string(sql), std::make_unique<Cursor>(*this, name, count)).first;
     }
     return sql::Statement(*it->second);

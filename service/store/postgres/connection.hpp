@@ -69,7 +69,8 @@ public:
     sql::Statement prepare(std::string_view sql) override;
     sql::Dialect dialect() const override { return sql::Dialect::postgres; }
 
-    // Checks a result; throws RetryableError or StoreError (and clears it) when it failed.
+    // Checks a result: a success stays the caller's to clear; a failure is cleared and thrown as
+    // RetryableError or StoreError.
     void check(PGresult* result, std::string_view what) const;
     bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
     PGconn* handle() const { return conn_; }

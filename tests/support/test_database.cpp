@@ -39,17 +39,22 @@ const Server& server() {
         } else {
             std::string dir = "/tmp/ferry-pg-XXXXXX";
             if (::mkdtemp(dir.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+            // A random port below Linux's ephemeral range (32768 and up), so that no client
+            // socket holds it; on a clash with another cluster, the next attempt takes another.
             std::mt19937 rng{std::random_device{}()};
-            const int port = std::uniform_int_distribution<int>(20000, 60000)(rng);
-            const std::string cmd = std::string(FERRY_SOURCE_DIR) + "/scripts/test-postgres start " + dir + " " +
-                                    std::to_string(port) + " 2>&1";
-            FILE* pipe = ::popen(cmd.c_str(), "r");
-            if (pipe == nullptr) throw std::runtime_error("cannot run scripts/test-postgres");
             std::string out;
-            char buf[512];
-            while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
-            const int rc = ::pclose(pipe);
-            if (rc != 0) throw std::runtime_error("scripts/test-postgres start failed:\n" + out);
+            for (int attempt = 1;; ++attempt) {
+                const int port = std::uniform_int_distribution<int>(20000, 32000)(rng);
+                const std::string cmd = std::string(FERRY_SOURCE_DIR) + "/scripts/test-postgres start " + dir + " " +
+                                        std::to_string(port) + " 2>&1";
+                FILE* pipe = ::popen(cmd.c_str(), "r");
+                if (pipe == nullptr) throw std::runtime_error("cannot run scripts/test-postgres");
+                out.clear();
+                char buf[512];
+                while (std::fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
+                if (::pclose(pipe) == 0) break;
+                if (attempt == 5) throw std::runtime_error("scripts/test-postgres start failed:\n" + out);
+            }
             private_cluster_dir = dir;
             std::atexit(stop_private_cluster);
             while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();

@@ -1,5 +1,6 @@
 #include "bootstrap.hpp"
 
+#include "core/crypto.hpp"
 #include "tenancy/token_format.hpp"
 
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace ferry {
@@ -52,6 +54,16 @@ OperatorToken ensure_operator_token(Store& store, const std::filesystem::path& d
     const std::string hash = token_format::hash(secret);
     store.write([&](Tx& tx) { tx.set_meta("operator_token_hash", hash); });
     return OperatorToken{hash, secret};
+}
+
+std::string ensure_node_id(const std::filesystem::path& data_dir) {
+    const auto path = data_dir / "node-id";
+    std::ifstream in(path);
+    std::string id;
+    if (in && std::getline(in, id) && id.size() == 16) return id;
+    id = crypto::random_hex(8);
+    write_durably(path, id + "\n");
+    return id;
 }
 
 }  // namespace ferry

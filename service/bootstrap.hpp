@@ -18,6 +18,9 @@ struct OperatorToken {
 // hash committed.
 OperatorToken ensure_operator_token(Store& store, const std::filesystem::path& data_dir, const char* env_value);
 
+// This node's name among several (outbox claims): kept in <data_dir>/node-id, made on first start.
+std::string ensure_node_id(const std::filesystem::path& data_dir);
+
 // Creates the directory (mode 0700) if it does not exist; throws with a clear message when it cannot.
 void prepare_data_dir(const std::filesystem::path& data_dir);
 

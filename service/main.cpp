@@ -311,6 +311,7 @@ int main(int argc, char** argv) {
                                        {"threads", threads}});
         ferry::webhooks::DispatcherOptions dispatch;
         dispatch.allow_private = allow_private_webhooks;
+        dispatch.node_id = ferry::ensure_node_id(data_dir);
         dispatch.retry_base = seconds_to_ms(webhook_retry_base);
         dispatch.retry_max = seconds_to_ms(webhook_retry_max);
         ferry::webhooks::Dispatcher dispatcher(*store, dispatch);

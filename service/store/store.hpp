@@ -157,10 +157,14 @@ public:
     virtual void insert_outbox(const OutboxItem& item) = 0;
     // Pending items, of any tenant, due at or before `now`, oldest first.
     virtual std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) = 0;
-    // The same items, claimed for delivery by this node: their next attempt moves to `hold_until`,
-    // so no other node picks them up meanwhile (rows other nodes are claiming are skipped). A node
-    // that dies holding a claim leaves the item to be retried once the hold is over.
-    virtual std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until) = 0;
+    // The same items, claimed for delivery by `node`: their next attempt moves to `hold_until`, so
+    // no other node picks them up meanwhile (rows other nodes are claiming are skipped).
+    // update_outbox ends a claim. A node that dies holding claims releases them when it starts
+    // again (release_outbox_claims); if it never does, the items are retried once the hold is over.
+    virtual std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until,
+                                                 std::string_view node) = 0;
+    // Makes the items `node` had claimed due at `now` again; returns how many.
+    virtual std::size_t release_outbox_claims(std::string_view node, Timestamp now) = 0;
     virtual void update_outbox(const OutboxItem& item) = 0;
     virtual void insert_delivery(const Delivery& delivery) = 0;
     // Newest first.

@@ -144,6 +144,15 @@ Dispatcher::Dispatcher(Store& store, DispatcherOptions options) : store_(store),
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
+    // Whatever this node had claimed when it last stopped (killed mid-delivery) is due again now,
+    // not when the claim's hold runs out.
+    try {
+        const std::size_t released =
+            store_.write([&](Tx& tx) { return tx.release_outbox_claims(options_.node_id, clock_.now()); });
+        if (released > 0) log::warn("webhook claims released after a restart", {{"events", released}});
+    } catch (const std::exception& e) {
+        log::error("webhook dispatch failed", {{"error", e.what()}});
+    }
     thread_ = std::thread([this] {
         std::unique_lock lock(mutex_);
         while (!stopping_) {
@@ -175,7 +184,8 @@ std::size_t Dispatcher::run_once() {
     // Look first (a read costs no commit), then claim what is due, so that several nodes never
     // deliver the same event at once.
     if (store_.read([&](Tx& tx) { return tx.due_outbox(now, 32); }).empty()) return 0;
-    const auto due = store_.write([&](Tx& tx) { return tx.claim_outbox(now, 32, now + claim_hold); });
+    const auto due =
+        store_.write([&](Tx& tx) { return tx.claim_outbox(now, 32, now + claim_hold, options_.node_id); });
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     for (OutboxItem item : due) {
         const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });

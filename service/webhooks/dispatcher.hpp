@@ -22,6 +22,9 @@ struct DispatcherOptions {
     std::chrono::milliseconds retry_max{3'600'000}; // backoff cap
     std::chrono::hours give_up_after{24};
     std::chrono::milliseconds timeout{10'000};      // per attempt
+    // Names this node's outbox claims. Stable across restarts (kept in the data dir), so that a
+    // node released the claims it held when it died as soon as it starts again.
+    std::string node_id = "local";
 };
 
 // Why a URL may not be used ("" when it may): not http(s), unresolvable, or (unless allowed)

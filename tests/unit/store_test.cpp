@@ -178,6 +178,44 @@ TEST_F(StoreTest, ListTotalsStopCountingAtTheCap) {
     EXPECT_FALSE(page.total_capped);
 }
 
+TEST_F(StoreTest, OutboxClaimsHideItemsFromOtherNodesUntilTheAttemptOrARestartEndsThem) {
+    auto store = open();
+    store->write([](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        OutboxItem o;
+        o.tenant = "acme";
+        o.webhook_id = "wh_1";
+        o.event_type = "campaign.status_changed";
+        o.payload = "{}";
+        o.created_at = o.next_attempt_at = from_millis(1000);
+        for (const char* id : {"evt_1", "evt_2"}) {
+            o.event_id = id;
+            tx.insert_outbox(o);
+        }
+    });
+    const Timestamp now = from_millis(2000);
+    const Timestamp hold = from_millis(900'000);
+    const auto a = store->write([&](Tx& tx) { return tx.claim_outbox(now, 1, hold, "node-a"); });
+    auto b = store->write([&](Tx& tx) { return tx.claim_outbox(now, 10, hold, "node-b"); });
+    ASSERT_EQ(a.size(), 1U);
+    ASSERT_EQ(b.size(), 1U) << "node b claims only what node a did not";
+    EXPECT_NE(a[0].event_id, b[0].event_id);
+    EXPECT_TRUE(store->read([&](Tx& tx) { return tx.due_outbox(now, 10); }).empty());
+
+    // Node a restarts: what it held is due again at once, not after the hold.
+    EXPECT_EQ(store->write([&](Tx& tx) { return tx.release_outbox_claims("node-a", now); }), 1U);
+    const auto due = store->read([&](Tx& tx) { return tx.due_outbox(now, 10); });
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].event_id, a[0].event_id);
+
+    // An attempt's outcome ends node b's claim: nothing is left to release.
+    b[0].attempts = 1;
+    b[0].next_attempt_at = from_millis(5000);
+    store->write([&](Tx& tx) { tx.update_outbox(b[0]); });
+    EXPECT_EQ(store->write([&](Tx& tx) { return tx.release_outbox_claims("node-b", now); }), 0U);
+    EXPECT_EQ(store->read([&](Tx& tx) { return tx.due_outbox(from_millis(5000), 10); }).size(), 2U);
+}
+
 TEST(PostgresConnection, PlaceholdersAreNumberedOutsideQuotedText) {
     int count = 0;
     EXPECT_EQ(postgres::number_placeholders("SELECT a FROM t WHERE b = ? AND c LIKE ? ESCAPE '\\' AND d = '?' AND e = ?",

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 8> all{{
+constexpr std::array<Migration, 9> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -597,6 +597,11 @@ ALTER TABLE import_plans FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON import_plans
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {9, "outbox claims name the node that holds them", R"sql(
+-- Set while a node delivers the event, cleared by the attempt's outcome; a node that restarts
+-- makes the events it had claimed due again at once.
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -467,15 +467,30 @@ public:
         return read_due_outbox(now, limit, false);
     }
 
-    std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until) override {
+    std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until,
+                                         std::string_view node) override {
         std::vector<OutboxItem> out = read_due_outbox(now, limit, true);
         for (const OutboxItem& o : out)
-            db_.prepare("UPDATE outbox SET next_attempt_at = ? WHERE seq = ?").bind(1, to_millis(hold_until)).bind(2, o.seq).run();
+            db_.prepare("UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE seq = ?")
+                .bind(1, to_millis(hold_until)).bind(2, node).bind(3, o.seq).run();
         return out;
     }
 
+    std::size_t release_outbox_claims(std::string_view node, Timestamp now) override {
+        std::size_t released = 0;
+        {
+            auto st = db_.prepare("SELECT count(*) FROM outbox WHERE claimed_by = ? AND state = 'pending'");
+            st.bind(1, node);
+            if (st.step()) released = static_cast<std::size_t>(st.integer(0));
+        }
+        db_.prepare("UPDATE outbox SET next_attempt_at = ?, claimed_by = '' WHERE claimed_by = ? AND state = 'pending'")
+            .bind(1, to_millis(now)).bind(2, node).run();
+        return released;
+    }
+
     void update_outbox(const OutboxItem& o) override {
-        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ? WHERE seq = ?")
+        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ?, claimed_by = '' "
+                    "WHERE seq = ?")
             .bind(1, std::int64_t{o.attempts}).bind(2, to_millis(o.next_attempt_at)).bind(3, to_string(o.state))
             .bind(4, o.last_error).bind(5, o.seq)
             .run();

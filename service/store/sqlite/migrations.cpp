@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 7> all{{
+constexpr std::array<Migration, 8> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -395,6 +395,11 @@ CREATE INDEX import_plans_by_age ON import_plans(created_at);
 -- every row of its sandbox's tag or channel (quadratic imports, slow edits at 100k campaigns).
 CREATE INDEX campaign_tags_by_campaign ON campaign_tags(tenant, sandbox, campaign_id);
 CREATE INDEX campaign_channels_by_campaign ON campaign_channels(tenant, sandbox, campaign_id);
+)sql"},
+    {8, "outbox claims name the node that holds them", R"sql(
+-- Set while a node delivers the event, cleared by the attempt's outcome; a node that restarts
+-- makes the events it had claimed due again at once.
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -51,6 +51,7 @@ void WebhookReceiver::serve() {
         char buf[8192];
         std::size_t header_end = std::string::npos;
         std::size_t need = 0;
+        Request pending;
         for (;;) {
             pollfd q{fd, POLLIN, 0};
             if (::poll(&q, 1, 2000) <= 0) break;
@@ -74,12 +75,15 @@ void WebhookReceiver::serve() {
                     line = end + 2;
                 }
                 need = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
-                std::lock_guard lock(mutex_);
-                received_.push_back(std::move(r));
+                pending = std::move(r);
             }
             if (data.size() >= header_end + 4 + need) {
-                std::lock_guard lock(mutex_);
-                received_.back().body = data.substr(header_end + 4, need);
+                // Recorded only once whole: a test waiting for a request must never see it half-read.
+                pending.body = data.substr(header_end + 4, need);
+                {
+                    std::lock_guard lock(mutex_);
+                    received_.push_back(std::move(pending));
+                }
                 const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
                 ::send(fd, ok.data(), ok.size(), MSG_NOSIGNAL);
                 break;

@@ -74,8 +74,10 @@ std::size_t recover(Store& store, packager::GitStore& git) {
         // that implement P1091 (clang 16+), and the fuzz build uses clang 14.
         const std::string& tenant = entry.first;
         const std::string& package = entry.second;
-        // Another node may be publishing it right now: wait for it, then settle what is left.
-        const auto held = store.lock(lock_name(tenant, package));
+        // A lock held means a live node is publishing the package right now; its publisher (or the
+        // next one, on any node) settles whatever is left first, so starting need not wait for it.
+        const auto held = store.try_lock(lock_name(tenant, package));
+        if (!held) continue;
         settled += settle(store, git, tenant, package);
     }
     return settled;

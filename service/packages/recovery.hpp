@@ -19,7 +19,8 @@ std::string lock_name(const std::string& tenant, const std::string& package);
 // no publisher of it is running anywhere. Returns how many versions it settled.
 std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package);
 
-// settle() for every package with a version left "publishing", each under its lock.
+// settle() for every package with a version left "publishing", each under its lock; a package
+// whose lock another node holds is left to that node's publisher (it settles before it reserves).
 std::size_t recover(Store& store, packager::GitStore& git);
 
 }  // namespace ferry::packages

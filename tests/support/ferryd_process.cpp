@@ -90,7 +90,9 @@ void FerrydProcess::start() {
     pid_ = pid;
 
     static const std::regex listening(R"re("msg":"listening".*"port":(\d+))re");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    // Generous: under ASan on a loaded 2-core machine, a start that settles crashed publishes
+    // against a shared database can take a while. A ferryd that exits is noticed at once.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
         const std::string text = read_file(log_path);
         std::smatch m;
@@ -109,7 +111,7 @@ void FerrydProcess::start() {
     kill9();
     const std::string text = read_file(log_path);
     const std::string fresh = text.size() > log_offset ? text.substr(log_offset) : std::string();
-    throw std::runtime_error("ferryd did not report its port within 20 s; its log:\n" +
+    throw std::runtime_error("ferryd did not report its port within 60 s; its log:\n" +
                              fresh.substr(fresh.size() > 4000 ? fresh.size() - 4000 : 0));
 }
 

@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 
 #include <set>
+#include <thread>
 
 using namespace ferry::test;
 namespace json = boost::json;

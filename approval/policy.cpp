@@ -170,16 +170,20 @@ bool matches(const Condition& c, const Subject& s) {
     return false;
 }
 
+// A '*' or '?' in the pattern is always a wildcard, whatever the text holds at that place: the
+// pattern's '*' is tried before any literal comparison, so a text that itself contains '*' or '?'
+// cannot consume the pattern's wildcard as a plain character (which once let a campaign named
+// "Promo*X" escape a policy on "Promo*"). The text's characters are only ever data.
 bool glob_match(std::string_view pattern, std::string_view text) {
     auto lower = [](char ch) { return static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); };
     std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
     while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
+        if (p < pattern.size() && pattern[p] == '*') {
             star = p++;
             mark = t;
+        } else if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t]))) {
+            ++p;
+            ++t;
         } else if (star != std::string_view::npos) {
             p = star + 1;
             t = ++mark;

@@ -177,6 +177,39 @@ TEST_F(Approvals, NoMatchingPolicyMeansNoApprovalUnlessTheSandboxAlwaysWantsOne)
     EXPECT_EQ(status(gated), "active");
 }
 
+// A '*' or '?' in a campaign's name or tag is an ordinary character: it cannot stand in for the
+// policy pattern's wildcard and so escape the gate (once a campaign named "Promo*X" activated at
+// once under a policy on "Promo*" while "Promo X" was held for review).
+TEST_F(Approvals, WildcardsInANameOrTagDoNotEscapeAMatchesPolicy) {
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", R"({
+        "name":"promos","scope":"campaign",
+        "conditions":{"any":[{"field":"name","op":"matches","value":"Promo*"},{"field":"tag","op":"matches","value":"*-vip"}]},
+        "approvers":{"role":"reviewer"}})", admin).status, 201);
+    auto sms = [&](const std::string& name, const std::string& tags) {
+        return id_of(c->post("/v1/tenants/acme/sandboxes/prod/campaigns",
+                             R"({"name":")" + name + R"(","type":"action","channels":["sms"],"tags":)" + tags +
+                                 R"(,"content":{"sms":{"body":"Hello"}},"audience":{"segment":")" + segment + R"("}})",
+                             ed));
+    };
+    for (const std::string name : {"Promo X", "Promo*X", "promo*", "Promo?", "Promo**", "Promo*?x"}) {
+        const std::string id = sms(name, "[]");
+        const auto res = c->post(cpath(id, "/actions/activate"), "{}", ed);
+        EXPECT_EQ(res.status, 409) << name << ": " << res.body;
+        EXPECT_EQ(res.error_code(), "approval_required") << name;
+        EXPECT_EQ(status(id), "draft") << name;
+    }
+    for (const std::string tag : {"*-vip", "**-vip", "a*-vip", "?-vip"}) {
+        const std::string id = sms("Spring", R"([")" + tag + R"("])");
+        EXPECT_EQ(c->post(cpath(id, "/actions/activate"), "{}", ed).error_code(), "approval_required") << tag;
+    }
+    // What the patterns do not match still goes live without a review.
+    for (const std::string name : {"*Promo", "Prom*o", "?romo"}) {
+        const std::string id = sms(name, R"(["vip-*"])");
+        const auto res = c->post(cpath(id, "/actions/activate"), "{}", ed);
+        EXPECT_EQ(res.status, 200) << name << ": " << res.body;
+    }
+}
+
 TEST_F(Approvals, PoliciesAreEditedOnlyWhileInactive) {
     const std::string base = "/v1/tenants/acme/approval-policies/" + policy;
     auto active = c->get(base, admin);

@@ -4,6 +4,10 @@
 #include "core/error.hpp"
 
 #include <boost/json/parse.hpp>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <gtest/gtest.h>
 
 using namespace ferry;
@@ -67,6 +71,66 @@ TEST(Conditions, Glob) {
     EXPECT_FALSE(glob_match("promo-??", "promo-4"));
     EXPECT_TRUE(glob_match("*a*b*c", "xxaYYbZZc"));
     EXPECT_FALSE(glob_match("*a*b*c", "xxaYYcZZb"));
+}
+
+// A '*' or '?' in the text is data: it never stands in for the pattern's wildcard. (The matcher
+// once compared the pattern's '*' with a '*' in the text literally first and never backtracked, so
+// a campaign named "Promo*X" escaped a policy on "Promo*": the inputs the fuzzer found.)
+TEST(Conditions, GlobWildcardsInTheTextAreOrdinaryCharacters) {
+    EXPECT_TRUE(glob_match("Promo*", "Promo X"));
+    EXPECT_TRUE(glob_match("Promo*", "Promo*X"));
+    EXPECT_TRUE(glob_match("Promo*", "promo*"));
+    EXPECT_TRUE(glob_match("*", "*x"));
+    EXPECT_TRUE(glob_match("*", "**"));
+    EXPECT_TRUE(glob_match("a*b", "a*xb"));
+    EXPECT_TRUE(glob_match("a?c", "a*c"));
+    EXPECT_TRUE(glob_match("*?", "?"));
+    EXPECT_TRUE(glob_match("?*?", "**"));
+    EXPECT_FALSE(glob_match("Promo?", "Promo"));
+    EXPECT_FALSE(glob_match("a*b", "a*"));
+    EXPECT_FALSE(glob_match("x*", "*x"));
+}
+
+namespace {
+
+// The definition, by dynamic programming: p[0..i) matches t[0..j).
+bool glob_reference(std::string_view p, std::string_view t) {
+    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    std::vector<std::vector<bool>> m(p.size() + 1, std::vector<bool>(t.size() + 1, false));
+    m[0][0] = true;
+    for (std::size_t i = 1; i <= p.size(); ++i) {
+        m[i][0] = p[i - 1] == '*' && m[i - 1][0];
+        for (std::size_t j = 1; j <= t.size(); ++j)
+            m[i][j] = p[i - 1] == '*' ? (m[i - 1][j] || m[i][j - 1])
+                                      : (p[i - 1] == '?' || lower(p[i - 1]) == lower(t[j - 1])) && m[i - 1][j - 1];
+    }
+    return m[p.size()][t.size()];
+}
+
+void all_strings(std::string_view alphabet, std::size_t max_length, std::vector<std::string>& out) {
+    out = {""};
+    for (std::size_t begin = 0, length = 1; length <= max_length; ++length) {
+        const std::size_t end = out.size();
+        for (std::size_t i = begin; i < end; ++i)
+            for (const char c : alphabet) out.push_back(out[i] + c);
+        begin = end;
+    }
+}
+
+}  // namespace
+
+// Every pattern and text of up to 4 characters over {a, B, *, ?} (the wildcards on both sides, and
+// a case-folded letter) gives the definition's answer.
+TEST(Conditions, GlobAgreesWithTheDefinitionOnEverySmallInput) {
+    std::vector<std::string> strings;
+    all_strings("aB*?", 4, strings);
+    int compared = 0;
+    for (const auto& pattern : strings)
+        for (const auto& text : strings) {
+            ASSERT_EQ(glob_match(pattern, text), glob_reference(pattern, text)) << "pattern " << pattern << ", text " << text;
+            ++compared;
+        }
+    EXPECT_EQ(compared, 341 * 341);
 }
 
 TEST(Requirements, EveryMatchingActivePolicyAndTheSandboxFallback) {

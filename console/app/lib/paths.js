@@ -1,0 +1,29 @@
+// Console URLs, one place (the views link to each other through these).
+
+const e = encodeURIComponent;
+
+export const paths = {
+  signIn: () => '/sign-in',
+  sandbox: (t, s) => `/t/${e(t)}/s/${e(s)}`,
+  inventory: (t, s, query) => `/t/${e(t)}/s/${e(s)}/campaigns${qs(query)}`,
+  calendar: (t, s, week) => `/t/${e(t)}/s/${e(s)}/calendar${week ? `?week=${e(week)}` : ''}`,
+  campaign: (t, s, c) => `/t/${e(t)}/s/${e(s)}/campaigns/${e(c)}`,
+  newCampaign: (t, s) => `/t/${e(t)}/s/${e(s)}/campaigns/new`,
+  editCampaign: (t, s, c) => `/t/${e(t)}/s/${e(s)}/campaigns/${e(c)}/edit`,
+  segments: (t, s) => `/t/${e(t)}/s/${e(s)}/segments`,
+  newSegment: (t, s) => `/t/${e(t)}/s/${e(s)}/segments/new`,
+  segment: (t, s, id) => `/t/${e(t)}/s/${e(s)}/segments/${e(id)}`,
+  templates: (t, s) => `/t/${e(t)}/s/${e(s)}/templates`,
+  newTemplate: (t, s) => `/t/${e(t)}/s/${e(s)}/templates/new`,
+  template: (t, s, id) => `/t/${e(t)}/s/${e(s)}/templates/${e(id)}`,
+  reviews: (t) => `/t/${e(t)}/reviews`,
+  review: (t, r) => `/t/${e(t)}/reviews/${e(r)}`,
+};
+
+function qs(query) {
+  if (!query) return '';
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

@@ -202,6 +202,11 @@ async function signInAs(pageOrContext, server, tenant, adminToken, user) {
   return page;
 }
 
+// A link of the header's main navigation ("Campaigns", "Calendar", ...).
+function navLink(page, name) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: name !== 'Reviews' });
+}
+
 function sandboxPath(tenant, sandbox) {
   return `/v1/tenants/${tenant}/sandboxes/${sandbox}`;
 }
@@ -303,6 +308,7 @@ module.exports = {
   makeUser,
   signInLink,
   signInAs,
+  navLink,
   sandboxPath,
   makeSegment,
   makeCampaign,

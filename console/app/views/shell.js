@@ -39,7 +39,7 @@ function section(path) {
 }
 
 function brand() {
-  return h('a', { href: '/', class: 'brand', 'aria-label': 'ferry, home' },
+  return h('a', { href: '/', class: 'brand' },
     h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'f'),
     h('span', { class: 'brand-name' }, 'ferry'));
 }

@@ -115,20 +115,20 @@ async function render({ keepFocus = false } = {}) {
     path: url.pathname,
     pattern: found ? found.route.pattern : null,
   };
-  if (options.beforeRender) {
-    try {
-      await options.beforeRender(ctx);
-    } catch (e) {
+  // The header and the view load at the same time; the view is put on screen once both are.
+  const header = options.beforeRender
+    ? Promise.resolve().then(() => options.beforeRender(ctx)).catch((e) => {
       // The header failing must not take the page with it.
       console.warn('header', e);
-    }
-    if (mine !== generation) return;
-  }
+    })
+    : Promise.resolve();
   main.setAttribute('aria-busy', 'true');
   let node;
   try {
     node = found ? await found.route.render(ctx) : notFoundView();
+    await header;
   } catch (e) {
+    await header;
     if (mine !== generation) return;
     if (e instanceof ApiError && e.status === 404) node = notFoundView();
     else if (e instanceof ApiError && e.status === 401) return undefined;

@@ -85,7 +85,9 @@ function listQuery(state) {
 // console's own (edit tags, open draft version, delete for a never-activated draft).
 export function rowActions(campaign, editable) {
   const items = [];
-  if (editable) {
+  // A viewer gets no menu at all (the status column's icon still opens a draft version).
+  if (!editable) return items;
+  {
     for (const a of campaign.allowed_actions || []) items.push({ id: a, label: ACTION_LABELS[a] || a });
     items.push({ id: 'edit-tags', label: 'Edit tags' });
     if (campaign.status === 'draft' && !campaign.live_version) items.push({ id: 'delete', label: 'Delete', danger: true });

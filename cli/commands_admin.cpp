@@ -302,6 +302,23 @@ void add_users(CLI::App& root, Commands& commands) {
         });
     gr->add_option("id", grant->id, "user id")->required();
     gr->add_option("--role", grant->roles, "SANDBOX:ROLE to add, repeatable")->required();
+
+    auto link = std::make_shared<std::string>();
+    CLI::App* l = commands.leaf(
+        *users, "sign-in-link", "make a one-time web console sign-in link for a user (valid 15 minutes)",
+        [link](Context& ctx) {
+            const Response r =
+                ctx.expect_ok(ctx.post(ctx.tenant_path("/users/" + url_escape(*link) + "/sign-in-links"), json::object{}));
+            if (ctx.print_json(r)) return 0;
+            std::string server = ctx.server().value;
+            while (!server.empty() && server.back() == '/') server.pop_back();
+            // The link alone on stdout, so that a script can hand it on; what it is on stderr.
+            std::cout << server << text_of(r.json(), "path") << '\n';
+            std::cerr << "ferry: signs " << *link << " in to the console once, until " << text_of(r.json(), "expires_at")
+                      << '\n';
+            return 0;
+        });
+    l->add_option("id", *link, "user id")->required();
 }
 
 struct TokenArgs {

@@ -3,6 +3,7 @@
 #include "api/app.hpp"
 #include "api/routes.hpp"
 #include "bootstrap.hpp"
+#include "console/assets.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "openapi_document.hpp"
@@ -106,6 +107,8 @@ int main(int argc, char** argv) {
     bool allow_private_webhooks = false;
     double webhook_retry_base = 2.0;
     double webhook_retry_max = 3600.0;
+    std::string console_dir;
+    bool no_console = false;
 
     cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
@@ -172,6 +175,11 @@ int main(int argc, char** argv) {
     cli.add_option("--webhook-retry-max", webhook_retry_max, "longest wait between webhook retries, seconds")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cli.add_option("--console-dir", console_dir,
+                   "serve the web console from this directory (console/app of a checkout), read at each request, "
+                   "instead of the copy compiled into ferryd")
+        ->check(CLI::ExistingDirectory);
+    cli.add_flag("--no-console", no_console, "do not serve the web console at / (the API only)");
     cli.add_flag("--test-clock", test_clock,
                  "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
                  "where it was at the last stop");
@@ -280,6 +288,10 @@ int main(int argc, char** argv) {
                                       ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
                                       [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
                                       &keys, &git, crash_hook};
+        const ferry::console::Assets console = console_dir.empty() ? ferry::console::Assets::embedded()
+                                                                   : ferry::console::Assets::from_directory(console_dir);
+        if (!no_console) services.console = &console;
+        services.tls = !tls_cert.empty();
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;
@@ -308,7 +320,15 @@ int main(int argc, char** argv) {
                                        {"tls", options.tls_cert.has_value()},
                                        {"data_dir", data_dir},
                                        {"database", database.empty() ? std::string("sqlite") : std::string("postgres")},
-                                       {"threads", threads}});
+                                       {"threads", threads},
+                                       {"console", !no_console}});
+        if (!no_console) {
+            // The address a person opens: the console's sign-in page.
+            const std::string host = address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host;
+            std::cout << "ferryd: console at " << (options.tls_cert ? "https" : "http") << "://"
+                      << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << server.port() << "/"
+                      << std::endl;
+        }
         ferry::webhooks::DispatcherOptions dispatch;
         dispatch.allow_private = allow_private_webhooks;
         dispatch.node_id = ferry::ensure_node_id(data_dir);

@@ -1,8 +1,10 @@
 #include "api/app.hpp"
 
+#include "console/assets.hpp"
 #include "core/crypto.hpp"
 #include "core/utf8.hpp"
 #include "observability/log.hpp"
+#include "tenancy/sessions.hpp"
 #include "tenancy/token_format.hpp"
 
 #include <boost/url/parse.hpp>
@@ -44,6 +46,21 @@ bool has_encoded_slash(std::string_view encoded_path) {
 
 Error unauthorized(std::string message) { return Error(ErrorKind::unauthorized, "unauthorized", std::move(message)); }
 
+Error csrf_failed(std::string message) { return Error(ErrorKind::forbidden, "csrf_failed", std::move(message)); }
+
+bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+// A browser's request that changes something must come from the console's own pages: its Origin
+// (which a page cannot forge) names this server. Browsers send Origin with every such request.
+void require_same_origin(const http::Request& request, bool tls) {
+    const std::string_view origin = request.header("origin");
+    const std::string expected = std::string(tls ? "https://" : "http://") + std::string(request.header("host"));
+    if (origin.empty()) throw csrf_failed("a console request that changes something must carry its Origin");
+    if (origin != expected) throw csrf_failed("cross-origin request refused");
+    const std::string_view site = request.header("sec-fetch-site");
+    if (!site.empty() && site != "same-origin" && site != "none") throw csrf_failed("cross-site request refused");
+}
+
 }  // namespace
 
 App::App(Services& services, std::vector<http::Route> routes) : services_(services), router_(std::move(routes)) {}
@@ -73,6 +90,12 @@ void App::audit_denial(Context& ctx, std::string_view tenant, std::string_view a
 
 void App::authenticate(Context& ctx) {
     const std::string_view header = ctx.request.header("authorization");
+    if (header.empty()) {
+        if (const auto cookie = sessions::cookie_value(ctx.request.header("cookie"), sessions::cookie_name)) {
+            authenticate_session(ctx, *cookie);
+            return;
+        }
+    }
     constexpr std::string_view scheme = "bearer ";
     if (header.size() <= scheme.size()) throw unauthorized("missing bearer token");
     for (std::size_t i = 0; i < scheme.size(); ++i)
@@ -100,6 +123,45 @@ void App::authenticate(Context& ctx) {
         ctx.caller.token_id = stored->id;
         ctx.caller.roles = user->roles;
     });
+}
+
+// A console request: the session cookie stands for its user, with the user's current roles, until
+// the session ends; what it changes needs the session's CSRF token and the console's own Origin.
+void App::authenticate_session(Context& ctx, std::string_view secret) {
+    const std::string hash = sessions::hash(secret);
+    const Timestamp now = ctx.now();
+    std::optional<BrowserSession> session;
+    std::optional<std::string> ended;
+    services_.store.read([&](Tx& tx) {
+        session = tx.session_by_hash(hash);
+        if (!session) return;
+        const std::optional<User> user = tx.user(session->tenant, session->user);
+        std::optional<Token> token;
+        if (!session->token_id.empty()) token = tx.token(session->tenant, session->token_id);
+        ended = sessions::end_reason(*session, user, token, now);
+        if (ended) return;
+        ctx.caller.tenant = session->tenant;
+        ctx.caller.user = session->user;
+        ctx.caller.token_id = session->token_id;
+        ctx.caller.session_id = session->id;
+        ctx.caller.roles = user->roles;
+    });
+    if (!session) throw unauthorized("no session: sign in again");
+    if (ended) {
+        services_.store.write([&](Tx& tx) {
+            tx.delete_session(session->tenant, session->id);
+            append_audit(tx, ctx.audit(session->tenant, "session.end", "users/" + session->user, {{"reason", *ended}}));
+        });
+        throw unauthorized("session ended: " + *ended);
+    }
+    if (changes_state(ctx.request.method)) {
+        require_same_origin(ctx.request, services_.tls);
+        const std::string_view given = ctx.request.header(sessions::csrf_header);
+        if (given.empty() || !crypto::constant_time_equal(given, sessions::csrf_token(secret)))
+            throw csrf_failed("missing or wrong X-CSRF-Token");
+    }
+    if (now - session->last_seen_at >= sessions::touch_interval)
+        services_.store.write([&](Tx& tx) { tx.touch_session(session->tenant, session->id, now); });
 }
 
 void App::authorize(Context& ctx) {
@@ -143,7 +205,10 @@ http::Response App::handle(http::Request& request) {
         Context ctx(request, target->path(), std::move(query), services_, request_id);
         try {
             http::Match match = router_.match(request.method, ctx.path);
-            if (!match.route) {
+            if (!match.route && serves_console(request.method, ctx.path)) {
+                route_name = "console";
+                res = services_.console->serve(ctx.path, request.header("if-none-match"));
+            } else if (!match.route) {
                 if (match.allowed_methods.empty()) throw Error(ErrorKind::not_found, "not_found", "no such route");
                 std::string allow;
                 for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
@@ -183,11 +248,24 @@ http::Response App::handle(http::Request& request) {
         res = error_response(Error(ErrorKind::internal, "internal", "internal error"));
     }
     res.set_header("X-Request-Id", request_id);
+    // The API's answers are data, never a page: not sniffed, never framed, no referrer.
+    if (route_name != "console") add_api_headers(res);
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     services_.metrics.request_finished();
     record(request_id, route_name, request.method, res.status, seconds, tenant_for_log, request.remote);
     return res;
+}
+
+bool App::serves_console(std::string_view method, std::string_view path) const {
+    if (services_.console == nullptr || method != "GET") return false;
+    return path != "/v1" && !path.starts_with("/v1/");
+}
+
+void App::add_api_headers(http::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res.set_header("Referrer-Policy", "no-referrer");
 }
 
 http::Response App::refuse(int status, std::string_view code, std::string_view message) {
@@ -196,6 +274,7 @@ http::Response App::refuse(int status, std::string_view code, std::string_view m
     else if (status == 431) kind = ErrorKind::header_too_large;
     else if (status == 503) kind = ErrorKind::unavailable;
     http::Response res = error_response(Error(kind, std::string(code), std::string(message)));
+    add_api_headers(res);
     const std::string request_id = crypto::random_hex(8);
     res.set_header("X-Request-Id", request_id);
     record(request_id, "refused", "OTHER", res.status, 0.0, "", "");

@@ -26,6 +26,9 @@ public:
 
 private:
     void authenticate(Context& ctx);
+    void authenticate_session(Context& ctx, std::string_view secret);
+    bool serves_console(std::string_view method, std::string_view path) const;
+    static void add_api_headers(http::Response& res);
     void authorize(Context& ctx);
     void record(const std::string& request_id, const std::string& route, std::string_view method, int status,
                 double seconds, const std::string& tenant, const std::string& remote);

@@ -97,6 +97,7 @@ AuditRecord Context::audit(std::string_view tenant, std::string_view action, std
     r.target = std::string(target);
     r.request_id = request_id;
     if (!caller.token_id.empty()) details["token_id"] = caller.token_id;
+    if (!caller.session_id.empty()) details["session_id"] = caller.session_id;
     r.details = json::serialize(details);
     return r;
 }

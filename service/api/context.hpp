@@ -26,6 +26,9 @@ class GitStore;
 namespace ferry::packages {
 class KeyStore;
 }
+namespace ferry::console {
+class Assets;
+}
 
 namespace ferry::api {
 
@@ -43,6 +46,8 @@ struct Services {
     packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
     packager::GitStore* git = nullptr;        // the package store
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
+    const console::Assets* console = nullptr;  // the web console served at / (none: 404 there)
+    bool tls = false;                          // served over TLS: session cookies are Secure
 };
 
 class Context {

@@ -14,6 +14,11 @@ http::Response get_metrics(Context& ctx);
 http::Response get_openapi(Context& ctx);
 http::Response get_me(Context& ctx);
 
+http::Response create_sign_in_link(Context& ctx);
+http::Response create_session(Context& ctx);
+http::Response get_session(Context& ctx);
+http::Response delete_session(Context& ctx);
+
 http::Response create_tenant(Context& ctx);
 http::Response list_tenants(Context& ctx);
 http::Response get_tenant(Context& ctx);

@@ -14,6 +14,10 @@ std::vector<http::Route> routes(bool test_clock) {
         {"GET", "/metrics", P::public_access, get_metrics, "Prometheus metrics"},
         {"GET", "/openapi.json", P::public_access, get_openapi, "this API's OpenAPI document"},
         {"GET", "/v1/me", P::authenticated, get_me, "who the token belongs to"},
+        {"POST", "/v1/sessions", P::public_access, create_session,
+         "sign in to the console with a sign-in link's code or a personal token (sets the session cookie)"},
+        {"GET", "/v1/session", P::authenticated, get_session, "the console session of the cookie, with its CSRF token"},
+        {"DELETE", "/v1/session", P::authenticated, delete_session, "sign out: end the cookie's session"},
 
         {"POST", "/v1/tenants", P::operator_only, create_tenant, "create a tenant and its admin"},
         {"GET", "/v1/tenants", P::operator_only, list_tenants, "list tenants"},
@@ -30,6 +34,8 @@ std::vector<http::Route> routes(bool test_clock) {
         {"GET", t + "/users/{user}", P::tenant_admin, get_user, "get a user"},
         {"PATCH", t + "/users/{user}", P::tenant_admin, update_user, "edit a user's name or roles"},
         {"DELETE", t + "/users/{user}", P::tenant_admin, delete_user, "delete a user and their tokens"},
+        {"POST", t + "/users/{user}/sign-in-links", P::tenant_admin, create_sign_in_link,
+         "a one-time console sign-in link for the user, valid 15 minutes"},
 
         {"GET", t + "/users/{user}/tokens", P::tenant_admin, list_tokens, "list a user's tokens"},
         {"POST", t + "/users/{user}/tokens", P::tenant_admin, create_token, "create a token (shown once)"},

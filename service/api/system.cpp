@@ -34,19 +34,24 @@ http::Response get_me(Context& ctx) {
     return ctx.store().read([&](Tx& tx) {
         const auto user = tx.user(ctx.caller.tenant, ctx.caller.user);
         const auto token = tx.token(ctx.caller.tenant, ctx.caller.token_id);
-        if (!user || !token) throw Error::not_found("user");
+        // A console session opened with a sign-in link has no token behind it.
+        if (!user || (!token && ctx.caller.session_id.empty())) throw Error::not_found("user");
         json::array roles;
         for (const RoleGrant& g : user->roles) roles.push_back(to_json(g));
-        json::value expires = nullptr;
-        if (token->expires_at) expires = json::value(format_rfc3339(*token->expires_at));
-        return json_response(200, json::object{{"kind", "user"},
-                                               {"tenant", user->tenant},
-                                               {"user", user->id},
-                                               {"name", user->name},
-                                               {"roles", std::move(roles)},
-                                               {"token", json::object{{"id", token->id},
-                                                                      {"name", token->name},
-                                                                      {"expires_at", std::move(expires)}}}});
+        json::value token_json = nullptr;
+        if (token) {
+            json::value expires = nullptr;
+            if (token->expires_at) expires = json::value(format_rfc3339(*token->expires_at));
+            token_json = json::object{{"id", token->id}, {"name", token->name}, {"expires_at", std::move(expires)}};
+        }
+        json::object out{{"kind", "user"},
+                         {"tenant", user->tenant},
+                         {"user", user->id},
+                         {"name", user->name},
+                         {"roles", std::move(roles)},
+                         {"token", std::move(token_json)}};
+        if (!ctx.caller.session_id.empty()) out["session"] = ctx.caller.session_id;
+        return json_response(200, out);
     });
 }
 

@@ -258,7 +258,8 @@ private:
         msg->version(version_);
         msg->result(static_cast<unsigned>(res.status));
         msg->set(bhttp::field::server, "ferryd");
-        if (!res.body.empty() || res.status != 204) msg->set(bhttp::field::content_type, res.content_type);
+        if (!res.content_type.empty() && (!res.body.empty() || res.status != 204))
+            msg->set(bhttp::field::content_type, res.content_type);
         for (auto& h : res.headers) msg->set(h.name, h.value);
         msg->body() = std::move(res.body);
         const bool keep = keep_alive_ && !res.close && !server_.draining;

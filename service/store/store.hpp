@@ -92,6 +92,19 @@ public:
     virtual void insert_token(const Token& token) = 0;
     virtual void revoke_token(std::string_view tenant, std::string_view id, Timestamp at) = 0;
 
+    // Console sessions and sign-in links, found by the hash of their secret across tenants (like
+    // tokens). Deleting a user deletes theirs.
+    virtual std::optional<BrowserSession> session_by_hash(std::string_view hash) = 0;
+    virtual void insert_session(const BrowserSession& session) = 0;
+    virtual void touch_session(std::string_view tenant, std::string_view id, Timestamp at) = 0;
+    virtual void delete_session(std::string_view tenant, std::string_view id) = 0;
+    // Removes the tenant's sessions that ended before `now` (absolute or idle limit); returns how many.
+    virtual std::size_t delete_ended_sessions(std::string_view tenant, Timestamp now, Timestamp idle_before) = 0;
+    virtual std::optional<SignInLink> sign_in_link_by_hash(std::string_view hash) = 0;
+    virtual void insert_sign_in_link(const SignInLink& link) = 0;
+    // Marks the link used; false when it was used already (another request won).
+    virtual bool use_sign_in_link(std::string_view tenant, std::string_view hash, Timestamp at) = 0;
+
     // True when campaigns, segments or templates live in the sandbox.
     virtual bool sandbox_has_objects(std::string_view tenant, std::string_view sandbox) = 0;
 

@@ -67,6 +67,34 @@ struct Token {
     std::optional<Timestamp> revoked_at;
 };
 
+// A browser session of the console: the cookie holds a random secret, the store only its hash.
+// It acts as its user (with the user's current roles) until it ends: at sign-out, after the idle
+// limit, at `expires_at`, or when its user, the token it was opened with, or a role it was
+// opened with is removed.
+struct BrowserSession {
+    std::string id;  // "ses_" + 16 base62: names the session in the audit log; not a secret
+    std::string tenant;
+    std::string user;
+    std::string hash;      // hex SHA-256 of the cookie's secret
+    std::string token_id;  // the personal token it was opened with; empty for a sign-in link
+    std::vector<RoleGrant> roles;  // the user's roles when it opened
+    Timestamp created_at;
+    Timestamp last_seen_at;
+    Timestamp expires_at;  // absolute end
+};
+
+// A one-time sign-in link an admin made for a user: the link carries a random code, the store
+// only its hash; it opens one session, once, before `expires_at`.
+struct SignInLink {
+    std::string hash;  // hex SHA-256 of the code
+    std::string tenant;
+    std::string user;
+    std::string created_by;
+    Timestamp created_at;
+    Timestamp expires_at;
+    std::optional<Timestamp> used_at;
+};
+
 std::string_view to_string(SandboxType t);
 std::string_view to_string(ApprovalRequirement r);
 std::string_view to_string(Role r);

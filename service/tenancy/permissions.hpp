@@ -35,6 +35,7 @@ struct Principal {
     std::string tenant;
     std::string user;
     std::string token_id;
+    std::string session_id;  // set when the request came with a console session cookie
     std::vector<RoleGrant> roles;
 };
 

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 9> all{{
+constexpr std::array<Migration, 10> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -602,6 +602,46 @@ CREATE POLICY tenant_isolation ON import_plans
 -- Set while a node delivers the event, cleared by the attempt's outcome; a node that restarts
 -- makes the events it had claimed due again at once.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql"},
+    {10, "console sessions and one-time sign-in links", R"sql(
+-- Secrets are never stored: a session and a link are found by the SHA-256 of the secret the
+-- browser holds (the cookie) or the link carries (the code). Looked up across tenants ('*'), like
+-- tokens; fenced by tenant like every other table.
+CREATE TABLE sessions (
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    tenant       TEXT COLLATE "C" NOT NULL,
+    user_id      TEXT COLLATE "C" NOT NULL,
+    hash         TEXT COLLATE "C" NOT NULL UNIQUE,
+    token_id     TEXT COLLATE "C" NOT NULL,
+    roles        TEXT COLLATE "C" NOT NULL,
+    created_at   BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(tenant, user_id);
+
+CREATE TABLE sign_in_links (
+    hash       TEXT COLLATE "C" PRIMARY KEY,
+    tenant     TEXT COLLATE "C" NOT NULL,
+    user_id    TEXT COLLATE "C" NOT NULL,
+    created_by TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX sign_in_links_by_user ON sign_in_links(tenant, user_id);
+
+ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON sessions
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+
+ALTER TABLE sign_in_links ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sign_in_links FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON sign_in_links
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},
 }};
 

@@ -161,6 +161,8 @@ public:
     }
 
     void delete_user(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM sessions WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM sign_in_links WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
         db_.prepare("DELETE FROM tokens WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
         db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND user_id = ?").bind(1, tenant).bind(2, id).run();
         db_.prepare("DELETE FROM users WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
@@ -209,6 +211,113 @@ public:
             .bind(2, tenant)
             .bind(3, id)
             .run();
+    }
+
+    std::optional<BrowserSession> session_by_hash(std::string_view hash) override {
+        auto st = db_.prepare(
+            "SELECT id, tenant, user_id, hash, token_id, roles, created_at, last_seen_at, expires_at FROM sessions "
+            "WHERE hash = ?");
+        st.bind(1, hash);
+        if (!st.step()) return std::nullopt;
+        BrowserSession s;
+        s.id = st.text(0);
+        s.tenant = st.text(1);
+        s.user = st.text(2);
+        s.hash = st.text(3);
+        s.token_id = st.text(4);
+        const boost::json::value roles = boost::json::parse(st.text(5));
+        for (const auto& grant : roles.as_array()) {
+            const auto& g = grant.as_object();
+            s.roles.push_back(RoleGrant{std::string(g.at("sandbox").as_string()),
+                                        parse_stored(parse_role(g.at("role").as_string()), "role")});
+        }
+        s.created_at = from_millis(st.integer(6));
+        s.last_seen_at = from_millis(st.integer(7));
+        s.expires_at = from_millis(st.integer(8));
+        return s;
+    }
+
+    void insert_session(const BrowserSession& s) override {
+        boost::json::array roles;
+        for (const RoleGrant& g : s.roles) roles.push_back(boost::json::object{{"sandbox", g.sandbox}, {"role", to_string(g.role)}});
+        db_.prepare(
+               "INSERT INTO sessions(id, tenant, user_id, hash, token_id, roles, created_at, last_seen_at, expires_at) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, s.id)
+            .bind(2, s.tenant)
+            .bind(3, s.user)
+            .bind(4, s.hash)
+            .bind(5, s.token_id)
+            .bind(6, boost::json::serialize(roles))
+            .bind(7, to_millis(s.created_at))
+            .bind(8, to_millis(s.last_seen_at))
+            .bind(9, to_millis(s.expires_at))
+            .run();
+    }
+
+    void touch_session(std::string_view tenant, std::string_view id, Timestamp at) override {
+        db_.prepare("UPDATE sessions SET last_seen_at = ? WHERE tenant = ? AND id = ? AND last_seen_at < ?")
+            .bind(1, to_millis(at))
+            .bind(2, tenant)
+            .bind(3, id)
+            .bind(4, to_millis(at))
+            .run();
+    }
+
+    void delete_session(std::string_view tenant, std::string_view id) override {
+        db_.prepare("DELETE FROM sessions WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+    }
+
+    std::size_t delete_ended_sessions(std::string_view tenant, Timestamp now, Timestamp idle_before) override {
+        auto st = db_.prepare(
+            "DELETE FROM sessions WHERE tenant = ? AND (expires_at <= ? OR last_seen_at <= ?) RETURNING id");
+        st.bind(1, tenant).bind(2, to_millis(now)).bind(3, to_millis(idle_before));
+        std::size_t removed = 0;
+        while (st.step()) ++removed;
+        db_.prepare("DELETE FROM sign_in_links WHERE tenant = ? AND expires_at <= ?")
+            .bind(1, tenant)
+            .bind(2, to_millis(now))
+            .run();
+        return removed;
+    }
+
+    std::optional<SignInLink> sign_in_link_by_hash(std::string_view hash) override {
+        auto st = db_.prepare(
+            "SELECT hash, tenant, user_id, created_by, created_at, expires_at, used_at FROM sign_in_links WHERE hash = ?");
+        st.bind(1, hash);
+        if (!st.step()) return std::nullopt;
+        SignInLink l;
+        l.hash = st.text(0);
+        l.tenant = st.text(1);
+        l.user = st.text(2);
+        l.created_by = st.text(3);
+        l.created_at = from_millis(st.integer(4));
+        l.expires_at = from_millis(st.integer(5));
+        l.used_at = time_or_null(st.optional_integer(6));
+        return l;
+    }
+
+    void insert_sign_in_link(const SignInLink& l) override {
+        db_.prepare(
+               "INSERT INTO sign_in_links(hash, tenant, user_id, created_by, created_at, expires_at, used_at) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, l.hash)
+            .bind(2, l.tenant)
+            .bind(3, l.user)
+            .bind(4, l.created_by)
+            .bind(5, to_millis(l.created_at))
+            .bind(6, to_millis(l.expires_at))
+            .bind(7, millis_or_null(l.used_at))
+            .run();
+    }
+
+    bool use_sign_in_link(std::string_view tenant, std::string_view hash, Timestamp at) override {
+        // One statement decides: of two requests racing with one code (on any node), one updates
+        // the row and the other finds it used.
+        auto st = db_.prepare(
+            "UPDATE sign_in_links SET used_at = ? WHERE tenant = ? AND hash = ? AND used_at IS NULL RETURNING hash");
+        st.bind(1, to_millis(at)).bind(2, tenant).bind(3, hash);
+        return st.step();
     }
 
     bool sandbox_has_objects(std::string_view tenant, std::string_view sandbox) override {

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 8> all{{
+constexpr std::array<Migration, 9> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -400,6 +400,33 @@ CREATE INDEX campaign_channels_by_campaign ON campaign_channels(tenant, sandbox,
 -- Set while a node delivers the event, cleared by the attempt's outcome; a node that restarts
 -- makes the events it had claimed due again at once.
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql"},
+    {9, "console sessions and one-time sign-in links", R"sql(
+-- Secrets are never stored: a session and a link are found by the SHA-256 of the secret the
+-- browser holds (the cookie) or the link carries (the code).
+CREATE TABLE sessions (
+    id           TEXT PRIMARY KEY,
+    tenant       TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE,
+    token_id     TEXT NOT NULL,
+    roles        TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions(tenant, user_id);
+
+CREATE TABLE sign_in_links (
+    hash       TEXT PRIMARY KEY,
+    tenant     TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sign_in_links_by_user ON sign_in_links(tenant, user_id);
 )sql"},
 }};
 

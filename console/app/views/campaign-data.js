@@ -59,13 +59,17 @@ export function nameMaps(refs) {
   return names;
 }
 
-/** The pending review of a campaign (or of its draft version), if any and visible. */
-export async function pendingReviewOf(tenant, campaignId) {
+/**
+ * The reviews of a campaign (or of its draft version): {pending, last} where last is the most
+ * recent one, whatever its state (lists are newest first).
+ */
+export async function reviewsOf(tenant, campaignId) {
   try {
-    const { data } = await api('GET', `${tenantPath(tenant)}/reviews`, { query: { state: 'pending' } });
-    return (data.items || []).find((r) => r.subject && r.subject.campaign === campaignId) || null;
+    const { data } = await api('GET', `${tenantPath(tenant)}/reviews`, { query: { state: 'all' } });
+    const mine = (data.items || []).filter((r) => r.subject && r.subject.campaign === campaignId);
+    return { pending: mine.find((r) => r.state === 'pending') || null, last: mine[0] || null };
   } catch {
-    return null;
+    return { pending: null, last: null };
   }
 }
 

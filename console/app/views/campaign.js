@@ -12,7 +12,7 @@ import { icon } from '../lib/icons.js';
 import {
   renderContent, diffSpecs, diffTable, formatRecurrence, CHANNEL_LABELS, TYPE_LABELS, ensureViewStyles,
 } from './render.js';
-import { campaignPath, getOrNull, referenceCache, nameMaps, pendingReviewOf } from './campaign-data.js';
+import { campaignPath, getOrNull, referenceCache, nameMaps, reviewsOf } from './campaign-data.js';
 
 ensureViewStyles();
 
@@ -136,15 +136,17 @@ export async function renderCampaign(ctx) {
   async function load() {
     const { data: campaign, etag } = await api('GET', path);
     const hasDraft = !!campaign.draft_version;
-    const [draftRes, versionsRes, review] = await Promise.all([
+    const [draftRes, versionsRes, reviews] = await Promise.all([
       hasDraft ? getOrNull(`${path}/draft`) : Promise.resolve(null),
       getOrNull(`${path}/versions`),
-      pendingReviewOf(tenant, id),
+      reviewsOf(tenant, id),
     ]);
+    const review = reviews.pending;
+    const lastReview = reviews.last;
     const draft = draftRes ? draftRes.data : campaign.draft_version;
     const versions = versionsRes ? versionsRes.data.items || [] : [];
     const refs = await referenceCache(tenant, sandbox).forSpecs([campaign, draft, ...versions.map((v) => v.spec)]);
-    return { campaign, etag, draft, versions, review, refs };
+    return { campaign, etag, draft, versions, review, lastReview, refs };
   }
 
   async function act(action, state) {
@@ -251,6 +253,13 @@ export async function renderCampaign(ctx) {
       notes.push(h('div', { class: 'banner banner-info v-banner' },
         h('p', {}, `${what}: ${have} of ${need} approvals, submitted by ${r.requested_by} on ${formatTime(r.requested_at)}. `,
           h('a', { href: paths.review(tenant, r.id) }, 'Open the review'))));
+    }
+    const last = state.lastReview;
+    if (!state.review && last && last.state === 'changes_requested' && (c.status === 'draft' || state.draft)) {
+      notes.push(h('div', { class: 'banner banner-warning v-banner', 'data-testid': 'changes-requested' },
+        h('p', {}, `Changes requested by ${last.decided_by} on ${formatTime(last.decided_at)}: `),
+        h('blockquote', { class: 'v-quote' }, last.comment),
+        h('p', {}, h('a', { href: paths.review(tenant, last.id) }, 'Open the review'))));
     }
     if (state.draft && !state.review) {
       notes.push(h('div', { class: 'banner banner-info v-banner' },

@@ -288,6 +288,7 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
                                                "users create",
                                                "users ls",
                                                "users grant",
+                                               "users sign-in-link",
                                                "tokens create",
                                                "tokens ls",
                                                "tokens revoke",
@@ -354,6 +355,26 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
         EXPECT_NE(help.out.find("Usage: ferry " + path), std::string::npos) << path << "\n" << help.out;
         EXPECT_TRUE(help.err.empty()) << path << "\n" << help.err;
     }
+}
+
+// An admin hands a user a console sign-in link: the URL alone on stdout, on this server; it signs
+// in once.
+TEST_F(Cli, UsersSignInLinkPrintsAOneTimeConsoleLink) {
+    const Outcome made = run_ferry({"users", "sign-in-link", "editor"}, env_for(acme.admin_token));
+    ASSERT_EQ(made.status, 0) << describe(made);
+    const std::string prefix = server->base_url() + "/sign-in?code=fyl_";
+    ASSERT_EQ(made.out.rfind(prefix, 0), 0U) << made.out;
+    ASSERT_EQ(made.out.back(), '\n');
+    EXPECT_NE(made.err.find("once"), std::string::npos) << made.err;
+    const std::string code = made.out.substr(made.out.find("code=") + 5, made.out.size() - made.out.find("code=") - 6);
+    const std::string body = R"({"code":")" + code + "\"}";
+    EXPECT_EQ(c->post("/v1/sessions", body).status, 201);
+    EXPECT_EQ(c->post("/v1/sessions", body).status, 401);
+    // An editor may not make one, nor anyone for a user who does not exist: the server refuses (exit 1).
+    const Outcome refused = ferry({"users", "sign-in-link", "editor"});
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.err.find("forbidden"), std::string::npos) << refused.err;
+    EXPECT_EQ(run_ferry({"users", "sign-in-link", "nobody"}, env_for(acme.admin_token)).status, 1);
 }
 
 TEST_F(Cli, BadFlagsAreUsageErrorsWithTheCommandsUsageLine) {

@@ -33,10 +33,10 @@ function splitTags(v) {
 /** The inline fields of a channel's content, as [name, label, kind, options]. */
 const INLINE = {
   email: [['subject', 'Subject', 'text', { required: true }], ['body', 'Body (HTML or text)', 'textarea', { rows: 10, required: true }]],
-  sms: [['body', 'Text', 'textarea', { rows: 4, required: true }]],
-  push: [['title', 'Title', 'text', {}], ['body', 'Text', 'textarea', { rows: 3, required: true }]],
-  in_app: [['body', 'Message', 'textarea', { rows: 6, required: true }]],
-  webhook: [['url', 'URL', 'url', { required: true }], ['method', 'Method', 'select', {}], ['body', 'Body', 'textarea', { rows: 5 }], ['auth_header', 'Authorization header (secret)', 'password', {}]],
+  sms: [['body', 'SMS text', 'textarea', { rows: 4, required: true }]],
+  push: [['title', 'Push title', 'text', {}], ['body', 'Push text', 'textarea', { rows: 3, required: true }]],
+  in_app: [['body', 'In-app message', 'textarea', { rows: 6, required: true }]],
+  webhook: [['url', 'Webhook URL', 'url', { required: true }], ['method', 'Method', 'select', {}], ['body', 'Request body', 'textarea', { rows: 5 }], ['auth_header', 'Authorization header (secret)', 'password', {}]],
 };
 
 function channelFieldset(channel, entry, templates, onChange) {

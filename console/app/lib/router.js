@@ -114,6 +114,8 @@ async function render({ keepFocus = false } = {}) {
     refresh,
     path: url.pathname,
     pattern: found ? found.route.pattern : null,
+    // False once another navigation has started (a slow answer must not draw over a newer view).
+    isCurrent: () => mine === generation,
   };
   // The header and the view load at the same time; the view is put on screen once both are.
   const header = options.beforeRender

@@ -195,8 +195,9 @@ export async function renderCalendar(ctx) {
       onclick: (ev) => openDetails(c, ev.currentTarget),
     },
     h('span', { class: 'cal-event-name' }, c.name),
-    h('span', { class: 'cal-event-meta' }, className === 'cal-span' ? `${TYPE_LABELS[c.type]} · ${statusLabel(c.status)}` : `${time} · ${statusLabel(c.status)}`));
-    btn.setAttribute('aria-label', `${c.name}, ${statusLabel(c.status)}, starts ${formatTime(c.start)}`);
+    h('span', { class: 'visually-hidden' }, ', '),
+    h('span', { class: 'cal-event-meta' }, className === 'cal-span' ? `${TYPE_LABELS[c.type]} · ${statusLabel(c.status)}` : `${time} · ${statusLabel(c.status)}`),
+    h('span', { class: 'visually-hidden' }, `, starts ${formatTime(c.start)}`));
     return btn;
   }
 
@@ -207,13 +208,14 @@ export async function renderCalendar(ctx) {
     const { spans, blocks } = layout(data.days, state);
     clear(grid);
 
-    const head = h('div', { class: 'cal-head', role: 'row' },
+    const head = h('div', { class: 'cal-head' },
       h('div', { class: 'cal-gutter', 'aria-hidden': 'true' }),
       data.days.map((d) => {
         const date = new Date(`${d.date}T00:00:00Z`);
-        return h('div', { class: ['cal-day-head', d.date === today ? 'today' : null], role: 'columnheader', 'aria-label': dayLong.format(date) },
-          h('span', { class: 'cal-dow' }, dayName.format(date)),
-          h('span', { class: 'cal-date' }, dayNum.format(date)));
+        return h('div', { class: ['cal-day-head', d.date === today ? 'today' : null] },
+          h('span', { class: 'cal-dow', 'aria-hidden': 'true' }, dayName.format(date)),
+          h('span', { class: 'cal-date', 'aria-hidden': 'true' }, dayNum.format(date)),
+          h('span', { class: 'visually-hidden' }, dayLong.format(date), d.date === today ? ' (today)' : ''));
       }));
 
     const spanLane = h('div', { class: 'cal-spans', 'aria-label': 'Campaigns over several days', role: 'group' },

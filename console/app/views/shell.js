@@ -71,6 +71,7 @@ export async function renderHeader(ctx) {
     if (e instanceof ApiError && e.status === 401) return;
     throw e;
   }
+  if (ctx.isCurrent && !ctx.isCurrent()) return;
   const tenant = s.tenant;
   const ids = sandboxes.map((x) => x.id);
   let current = ctx.params.sandbox && ids.includes(ctx.params.sandbox) ? ctx.params.sandbox : null;

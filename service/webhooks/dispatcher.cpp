@@ -1,6 +1,7 @@
 #include "webhooks/dispatcher.hpp"
 
 #include "core/crypto.hpp"
+#include "webhooks/address_policy.hpp"
 #include "observability/log.hpp"
 
 #include <arpa/inet.h>
@@ -23,24 +24,13 @@ namespace {
 // meanwhile leaves the event to another node once the hold is over: delivery is at least once.
 constexpr std::chrono::minutes claim_hold{15};
 
-bool is_public_v4(std::uint32_t a) {
-    const auto in = [&](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
-    return !(in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) || in(0xAC100000, 12) ||
-             in(0xC0A80000, 16) || in(0x64400000, 10) || in(0xC0000000, 24) || in(0xC6120000, 15) || a >= 0xE0000000);
-}
-
 bool is_public(const sockaddr* sa) {
-    if (sa->sa_family == AF_INET)
-        return is_public_v4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
+    if (sa->sa_family == AF_INET) return is_public_v4(ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr));
     if (sa->sa_family == AF_INET6) {
-        const auto* a = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
-        if (IN6_IS_ADDR_LOOPBACK(reinterpret_cast<const in6_addr*>(a)) || IN6_IS_ADDR_UNSPECIFIED(reinterpret_cast<const in6_addr*>(a)) ||
-            IN6_IS_ADDR_LINKLOCAL(reinterpret_cast<const in6_addr*>(a)) || (a[0] & 0xFE) == 0xFC)  // fc00::/7 unique local
-            return false;
-        if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(a)))
-            return is_public_v4(static_cast<std::uint32_t>(a[12]) << 24U | static_cast<std::uint32_t>(a[13]) << 16U |
-                                static_cast<std::uint32_t>(a[14]) << 8U | a[15]);
-        return true;
+        std::array<std::uint8_t, 16> bytes{};
+        const auto* raw = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
+        std::copy(raw, raw + 16, bytes.begin());
+        return is_public_v6(bytes);
     }
     return false;
 }
@@ -115,7 +105,9 @@ Destination resolve_destination(const std::string& url, bool allow_private) {
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
     for (const addrinfo* a = found; a != nullptr; a = a->ai_next)
         if (!allow_private && !is_public(a->ai_addr))
-            return {"the host resolves to a loopback or private address", {}, {}, {}};
+            return {"the host resolves to an address that is not public (loopback, private, link-local, "
+                    "documentation, multicast or another special-purpose range)",
+                    {}, {}, {}};
     char text[INET6_ADDRSTRLEN] = {};
     const void* raw = found->ai_family == AF_INET
                           ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr)

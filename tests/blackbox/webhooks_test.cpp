@@ -168,6 +168,26 @@ TEST(Webhooks, PrivateDestinationsAreRefusedByDefault) {
                      acme.admin_token).status, 422);
 }
 
+// Every IPv6 form that carries a refused IPv4 address, and every special-purpose range, is refused
+// as a destination literal (the hostname path goes through the same check after resolution).
+TEST(Webhooks, EveryFormOfASpecialPurposeAddressIsRefused) {
+    FerrydProcess server;
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    for (const std::string host :
+         {"[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]", "[64:ff9b:1::7f00:1]", "[64:ff9b:1::808:808]", "[2002:7f00:1::1]",
+          "[2002:a9fe:a9fe::1]", "[2002:c0a8:101::1]", "[::7f00:1]", "[::a9fe:a9fe]", "[::ffff:0:7f00:1]", "[::ffff:7f00:1]",
+          "[ff02::1]", "[ff0e::1]", "[fec0::1]", "[2001:db8::1]", "[100::1]", "[2001::1]", "[fe80::1]", "[fd00::1]",
+          "192.0.2.10", "198.51.100.10", "203.0.113.10", "198.18.0.1", "100.64.0.1", "224.0.0.1", "255.255.255.255",
+          "0.0.0.0", "169.254.169.254"}) {
+        const std::string url = "http://" + host + "/hook";
+        auto res = c.post("/v1/tenants/acme/webhooks",
+                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}", acme.admin_token);
+        EXPECT_EQ(res.status, 422) << url << " " << res.body;
+    }
+    EXPECT_TRUE(c.get("/v1/tenants/acme/webhooks", acme.admin_token).json().at("items").as_array().empty());
+}
+
 TEST(Webhooks, DeliveriesFollowWallTimeEvenUnderATestClock) {
     WebhookReceiver receiver;
     std::vector<std::string> args = fast_retries;

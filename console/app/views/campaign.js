@@ -23,6 +23,7 @@ const ACTION_ORDER = [
   'submit', 'activate', 'submit-draft', 'activate-draft', 'resume', 'withdraw', 'pause', 'close',
   'duplicate', 'unarchive', 'discard-draft', 'stop', 'archive',
 ];
+const CONTENT_ACTIONS = new Set(['activate', 'submit', 'activate-draft', 'submit-draft']);
 const PRIMARY = new Set(['submit', 'activate', 'submit-draft', 'activate-draft', 'resume']);
 const DANGER = new Set(['stop', 'archive', 'discard-draft']);
 
@@ -163,7 +164,10 @@ export async function renderCampaign(ctx) {
         ctx.navigate(paths.inventory(tenant, sandbox));
         return;
       }
-      const res = await api('POST', `${path}/actions/${action}`, { body: {}, ifMatch: action === 'duplicate' ? undefined : state.etag });
+      // Actions that put content live or in review are bound to the version on screen (a
+      // change meanwhile answers 412); the others act on the campaign as it is, and the API
+      // refuses (409, with the actions allowed now) what its status no longer allows.
+      const res = await api('POST', `${path}/actions/${action}`, { body: {}, ifMatch: CONTENT_ACTIONS.has(action) ? state.etag : undefined });
       if (action === 'duplicate') {
         toast('Campaign duplicated: this is the copy, a draft');
         ctx.navigate(paths.campaign(tenant, sandbox, res.data.id));
@@ -175,7 +179,7 @@ export async function renderCampaign(ctx) {
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       if (e.status === 412) {
-        messages = [errorBanner(new Error('Someone else changed this campaign since you opened it. Here it is as it is now; check it and try again.'))];
+        messages = [errorBanner(new Error('Someone else changed this campaign since you opened it, so nothing was done. Here it is as it is now: check it and try again.'))];
       } else {
         messages = [errorBanner(e)];
       }

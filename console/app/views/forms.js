@@ -332,6 +332,7 @@ export async function renderCampaignForm(ctx) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const v = collect();
+    updatePreview();
     saveBtn.disabled = true;
     try {
       if (mode === 'create') {

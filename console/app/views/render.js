@@ -122,7 +122,12 @@ export function emailFrame(body, title = 'Email body as the recipient sees it') 
   frame.setAttribute('loading', 'lazy');
   frame.className = 'v-email-frame';
   frame.srcdoc = emailDocument(body);
-  return frame;
+  // The frame's content cannot be measured (opaque origin): start from a height that suits the
+  // body's length; the reader can drag the bottom edge to see more.
+  const b = String(body ?? '');
+  const blocks = (b.match(/<(p|div|tr|h[1-6]|li|br|img|table)\b/gi) || []).length;
+  const size = b.length < 600 && blocks < 8 ? 's' : b.length < 3000 && blocks < 30 ? 'm' : 'l';
+  return h('div', { class: ['v-email-body', `v-email-h-${size}`] }, frame);
 }
 
 // ---------- templates ----------

@@ -2,6 +2,7 @@
 
 #include "audit/chain.hpp"
 #include "core/error.hpp"
+#include "core/json_keys.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -56,6 +57,11 @@ json::object Context::body() const {
                         "JSON nests deeper than " + std::to_string(services.max_json_depth) + " levels");
         throw Error(ErrorKind::bad_request, "malformed_json", "request body is not valid JSON: " + ec.message());
     }
+    // Two equal keys in one object would read as the last one: refused, so that every reader of
+    // the body sees the same document.
+    if (const auto repeated = first_duplicate_key(request.body, services.max_json_depth))
+        throw Error(ErrorKind::bad_request, "malformed_json", "request body repeats the key " + *repeated,
+                    {{"field", *repeated}});
     if (!value.is_object()) throw Error(ErrorKind::unprocessable, "invalid_body", "request body must be a JSON object");
     return std::move(value.get_object());
 }

@@ -70,6 +70,38 @@ TEST_F(Limits, TruncatedJsonIs400) {
     EXPECT_EQ(client.get(sandboxes + "/trunc", *admin_).status, 404);
 }
 
+// Two equal keys in one object are refused everywhere: Boost.JSON alone would keep the last one,
+// so a body could mean one thing to ferry and another to whatever else reads it.
+TEST_F(Limits, DuplicateKeysAre400AndNothingIsWritten) {
+    auto twice = client.post(sandboxes, R"({"id":"a","type":"development","id":"b"})", *admin_);
+    EXPECT_EQ(twice.status, 400);
+    EXPECT_EQ(twice.error_code(), "malformed_json");
+    EXPECT_EQ(twice.json().at("error").at("details").at("field"), "id");
+    EXPECT_EQ(client.get(sandboxes + "/a", *admin_).status, 404);
+    EXPECT_EQ(client.get(sandboxes + "/b", *admin_).status, 404);
+
+    auto roles = client.post("/v1/tenants/acme/users",
+                             R"({"id":"mallory","name":"M","roles":[{"sandbox":"dev","role":"viewer"}],"roles":[{"sandbox":"*","role":"admin"}]})",
+                             *admin_);
+    EXPECT_EQ(roles.status, 400);
+    EXPECT_EQ(roles.json().at("error").at("details").at("field"), "roles");
+    EXPECT_EQ(client.get("/v1/tenants/acme/users/mallory", *admin_).status, 404);
+
+    // Nested, in an array, and with escapes that decode to the same key.
+    auto nested = client.post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                              R"({"name":"N","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b","subj\u0065ct":"c"}}})",
+                              *admin_);
+    EXPECT_EQ(nested.status, 400);
+    EXPECT_EQ(nested.json().at("error").at("details").at("field"), "content.email.subject");
+    auto in_array = client.post("/v1/tenants/acme/approval-policies",
+                                R"({"name":"P","scope":"campaign","conditions":{"any":[{"field":"tag","op":"equals","value":"x"},{"field":"tag","field":"name","op":"equals","value":"y"}]},"approvers":{"role":"reviewer"}})",
+                                *admin_);
+    EXPECT_EQ(in_array.status, 400);
+    EXPECT_EQ(in_array.json().at("error").at("details").at("field"), "conditions.any[1].field");
+    // Equal keys in different objects are fine.
+    EXPECT_EQ(client.post(sandboxes, R"({"id":"fine","type":"development","description":"{\"id\":1}"})", *admin_).status, 201);
+}
+
 TEST_F(Limits, NonJsonContentTypeIs415) {
     const std::string body = R"({"id":"plain","type":"development"})";
     auto res = client.request("POST", sandboxes, *admin_, &body, {"Content-Type: text/plain"});

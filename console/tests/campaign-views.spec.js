@@ -44,8 +44,6 @@ test.beforeAll(async () => {
   const c1 = await W.getCampaign(server, tenant, 'dev', ed, live.id);
   const v2 = W.specOf(c1);
   v2.content = { ...v2.content, sms: { body: 'Black Friday: -30% on everything until Sunday. Café offert. Reply STOP to opt out.' } };
-  delete v2.content.webhook.auth_header;
-  v2.content.webhook = { ...c1.content.webhook };
   await W.putDraft(server, tenant, 'dev', ed, live.id, v2);
   await W.act(server, tenant, 'dev', ed, live.id, 'activate-draft');
   const c2 = await W.getCampaign(server, tenant, 'dev', ed, live.id);

@@ -30,16 +30,6 @@ function crumbs(items) {
   return h('nav', { class: 'v-breadcrumb', 'aria-label': 'Breadcrumb' }, ol);
 }
 
-function tabsNav(tenant, sandbox, current) {
-  const links = [
-    ['Campaigns', paths.inventory(tenant, sandbox), 'campaigns'],
-    ['Segments', paths.segments(tenant, sandbox), 'segments'],
-    ['Templates', paths.templates(tenant, sandbox), 'templates'],
-  ];
-  return h('nav', { class: 'v-subnav', 'aria-label': 'Sandbox objects' },
-    ...links.map(([label, href, key]) => h('a', { href, class: key === current ? 'v-subnav-current' : '', 'aria-current': key === current ? 'page' : null }, label)));
-}
-
 // ---------------------------------------------------------------- lists
 
 async function renderList(ctx, kindName) {
@@ -53,7 +43,6 @@ async function renderList(ctx, kindName) {
   const editor = canEdit(sandbox, ctx.session);
 
   const page = h('section', { class: 'page v-page', 'data-view': `${kind.plural}` });
-  page.appendChild(tabsNav(tenant, sandbox, kind.plural));
   page.appendChild(h('header', { class: 'v-page-header' },
     h('div', { class: 'v-page-heading' }, h('h1', {}, kind.labels),
       h('p', { class: 'v-meta-text' }, kindName === 'segment'

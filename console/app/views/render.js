@@ -184,9 +184,11 @@ function renderEmail(r) {
   const wrap = h('div', { class: 'v-email' });
   const head = h('div', { class: 'v-email-head' });
   head.appendChild(h('span', { class: 'v-email-head-label' }, 'Subject'));
-  head.appendChild(withChildren(h('span', { class: 'v-email-subject' }), textWithPlaceholders(f.subject ?? '')));
+  head.appendChild(f.subject
+    ? withChildren(h('span', { class: 'v-email-subject' }), textWithPlaceholders(f.subject))
+    : h('span', { class: 'v-muted' }, 'No subject yet'));
   wrap.appendChild(head);
-  wrap.appendChild(emailFrame(f.body ?? ''));
+  wrap.appendChild(f.body ? emailFrame(f.body) : h('p', { class: 'v-muted v-email-empty' }, 'The body is empty.'));
   return wrap;
 }
 

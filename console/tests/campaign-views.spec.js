@@ -54,6 +54,18 @@ test.beforeAll(async () => {
   await H.must(server, 200, 'POST', `${H.sandboxPath(tenant, 'dev')}/campaigns/${live.id}/execution-events`,
     { type: 'warning', reason: 'Push provider answered slowly (p95 4.2 s) for 12 minutes.' }, ed);
 
+  // A campaign published in a package from dev and imported into prod: it shows its provenance.
+  const exported = await H.makeCampaign(server, tenant, 'dev', ed, {
+    name: 'Spring catalogue', type: 'action', audience: { segment: segments.dev.id },
+    content: { email: { subject: 'The spring catalogue is out', body: '<p>Forty pages of new things.</p>' } },
+  });
+  await H.must(server, 201, 'POST', `/v1/tenants/${tenant}/packages`, { name: 'spring', source_sandbox: 'dev', objects: [{ kind: 'campaign', id: exported.id }] }, ed);
+  await H.must(server, 201, 'POST', `/v1/tenants/${tenant}/packages/spring/versions`, {}, ed);
+  const imported = await H.must(server, 201, 'POST', `${H.sandboxPath(tenant, 'prod')}/imports`, { package: 'spring', version: 1, conflict_policy: 'use_existing' }, tokens.admin);
+  const prodList = await H.must(server, 200, 'GET', `${H.sandboxPath(tenant, 'prod')}/campaigns?q=Spring`, undefined, ed);
+  ids.imported = prodList.items[0].id;
+  ids.importId = imported.id;
+
   // prod: a campaign in review (2 approvals), one approval already in.
   const rev = await H.makeCampaign(server, tenant, 'prod', ed, {
     name: 'Winter newsletter',
@@ -116,6 +128,16 @@ test('campaign page: live version, draft version diff, history, alerts', async (
   await check(page, 'campaign');
   await page.getByRole('heading', { name: 'Draft version', exact: true }).scrollIntoViewIfNeeded();
   await H.screenshot(page, 'campaign-draft-diff');
+});
+
+test('an imported campaign shows its package and version', async ({ context }) => {
+  const page = await H.signInAs(context, server, world.tenant, world.adminToken, 'ed');
+  await page.goto(`${server.baseURL}/t/${world.tenant}/s/prod/campaigns/${ids.imported}`);
+  const provenance = page.getByRole('region', { name: 'Provenance' });
+  await expect(provenance).toContainText('spring');
+  await expect(provenance).toContainText(ids.importId);
+  await expect(provenance.getByRole('definition').nth(1)).toHaveText('1');
+  await check(page, 'campaign-imported');
 });
 
 test('campaign in review and the review page', async ({ context }) => {

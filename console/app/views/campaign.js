@@ -240,6 +240,10 @@ export async function renderCampaign(ctx) {
         icon('draft', { label: 'Open draft version' })));
     }
     meta.appendChild(h('span', { class: 'v-meta-text' }, `${TYPE_LABELS[c.type] || c.type} · ${c.key}`));
+    if (c.provenance) {
+      meta.appendChild(h('a', { class: 'v-meta-text v-provenance-link', href: '#provenance' },
+        `Imported from package ${c.provenance.package}, version ${c.provenance.version}`));
+    }
     const head = h('header', { class: 'v-page-header' },
       h('div', { class: 'v-page-heading' }, h('h1', {}, c.name), meta),
       actionBar(state));

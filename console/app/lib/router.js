@@ -61,16 +61,19 @@ export function refresh() {
 
 export function notFoundView() {
   return h('section', { class: 'page page-narrow empty-page' },
-    h('h1', {}, 'Not found'),
-    h('p', {}, 'There is nothing here, or you do not have access to it.'),
-    h('p', {}, h('a', { href: '/', class: 'btn' }, 'Go to your campaigns')));
+    h('div', { class: 'card message-card' },
+      h('p', { class: 'message-code', 'aria-hidden': 'true' }, '404'),
+      h('h1', {}, 'Not found'),
+      h('p', { class: 'message-text' }, 'There is nothing here, or you do not have access to it.'),
+      h('p', {}, h('a', { href: '/', class: 'btn btn-primary' }, 'Go to your campaigns'))));
 }
 
 function errorView(error) {
   return h('section', { class: 'page page-narrow empty-page' },
-    h('h1', {}, 'Something went wrong'),
-    h('p', { role: 'alert', class: 'banner banner-error' }, error && error.message ? error.message : String(error)),
-    h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => refresh() }, 'Try again')));
+    h('div', { class: 'card message-card' },
+      h('h1', {}, 'Something went wrong'),
+      h('p', { role: 'alert', class: 'banner banner-error' }, error && error.message ? error.message : String(error)),
+      h('p', {}, h('button', { type: 'button', class: 'btn', onclick: () => refresh() }, 'Try again'))));
 }
 
 function focusHeading(main) {

@@ -90,6 +90,7 @@ export function rowActions(campaign, editable) {
   {
     for (const a of campaign.allowed_actions || []) items.push({ id: a, label: ACTION_LABELS[a] || a });
     items.push({ id: 'edit-tags', label: 'Edit tags' });
+    if (campaign.status !== 'archived') items.push({ id: 'add-to-package', label: 'Add to package' });
     if (campaign.status === 'draft' && !campaign.live_version) items.push({ id: 'delete', label: 'Delete', danger: true });
   }
   if (campaign.has_draft_version) items.push({ id: 'open-draft', label: 'Open draft version' });
@@ -211,6 +212,38 @@ function alertsDialog(c) {
   dialog.showModal();
 }
 
+// Picks one of the partial packages that take their campaigns from this sandbox.
+function packageDialog(campaign, packages) {
+  return new Promise((resolve) => {
+    const titleId = uid('package-title');
+    const selectId = uid('package-select');
+    let result = null;
+    const select = packages.length ? h('select', { id: selectId, name: 'package' },
+      packages.map((p) => h('option', { value: p.name }, p.description ? `${p.name} (${p.description})` : p.name))) : null;
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      h('form', {
+        method: 'dialog',
+        class: 'dialog-body',
+        onsubmit: (ev) => {
+          if (select && ev.submitter && ev.submitter.value === 'add') result = select.value;
+        },
+      },
+      h('h2', { id: titleId, class: 'dialog-title' }, `Add to package: ${campaign.name}`),
+      select
+        ? h('div', { class: 'field' }, h('label', { for: selectId }, 'Package'), select)
+        : h('p', {}, 'No partial package takes its campaigns from this sandbox yet.'),
+      h('div', { class: 'dialog-actions' },
+        h('button', { type: 'submit', value: 'cancel', class: 'btn' }, select ? 'Cancel' : 'Close'),
+        select ? h('button', { type: 'submit', value: 'add', class: 'btn btn-primary' }, 'Add to package') : null)));
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(result);
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  });
+}
+
 function tagsDialog(campaign) {
   return new Promise((resolve) => {
     const titleId = uid('tags-title');
@@ -315,6 +348,19 @@ export async function renderInventory(ctx) {
       }
       return;
     }
+    if (id === 'add-to-package') {
+      try {
+        const list = (await api('GET', `/v1/tenants/${encodeURIComponent(tenant)}/packages`)).data.items || [];
+        const name = await packageDialog(c, list.filter((p) => p.kind === 'partial' && p.source_sandbox === sandbox));
+        if (!name) return;
+        await api('POST', `${base}/campaigns/${encodeURIComponent(c.id)}/actions/add-to-package`, { body: { package: name } });
+        toast(`"${c.name}" added to package ${name}.`);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) return;
+        clear(banner).appendChild(errorBanner(e));
+      }
+      return;
+    }
     if (CONFIRM[id]) {
       const ok = await confirmDialog(CONFIRM[id], {
         title: `${item.label} "${c.name}"?`,
@@ -413,6 +459,8 @@ export async function renderInventory(ctx) {
       tab.setAttribute('aria-selected', on ? 'true' : 'false');
       tab.tabIndex = on ? 0 : -1;
     });
+    const panel = document.getElementById(tabPanelId);
+    if (panel) panel.setAttribute('aria-labelledby', `tab-${state.type || 'all'}`);
   }
 
   // Filters

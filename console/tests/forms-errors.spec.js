@@ -116,6 +116,8 @@ test('412 on a campaign: the conflict and what changed; saving anyway or reloadi
   await expect(nameRow.locator('td').nth(0)).toHaveText('Back to school');
   await expect(nameRow.locator('td').nth(1)).toHaveText('Back to school 2026');
   await expect(conflict.locator('tr[data-field="tags"]')).toContainText('school, autumn');
+  // Beside them, what this form would have saved.
+  await expect(nameRow.locator('td').nth(2)).toHaveText('Back to school');
   // Only what changed is listed: the subject (changed by me, not by Eve) is not.
   await expect(conflict.locator('tr[data-field="content.email.subject"]')).toHaveCount(0);
   await H.screenshot(page, 'campaign-form-412');

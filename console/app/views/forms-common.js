@@ -83,7 +83,7 @@ export function localError(fieldName, message) {
  * The 412 panel: someone else changed the object since the form was opened. rows are
  * [{field, from, to, changed}] between what the form opened with and what is stored now.
  */
-export function conflictPanel({ what, now, rows, names, onOverwrite, onReload }) {
+export function conflictPanel({ what, now, rows, names, mine, onOverwrite, onReload }) {
   const changed = rows.filter((r) => r.changed);
   const titleId = uid('conflict');
   const panel = h('section', { class: 'v-conflict', role: 'alert', 'aria-labelledby': titleId, tabindex: '-1' },
@@ -92,7 +92,8 @@ export function conflictPanel({ what, now, rows, names, onOverwrite, onReload })
       + (changed.length ? 'What changed meanwhile:' : 'None of the fields shown here differ (something else changed, such as its status).')));
   if (changed.length) {
     panel.appendChild(h('div', { class: 'v-table-wrap' },
-      diffTable(changed, { names, formatTime, fromLabel: 'When you opened the form', toLabel: 'Now', caption: 'Fields changed by someone else' })));
+      diffTable(changed.map((r) => ({ ...r, mine: mine ? mine[r.field] ?? null : undefined })),
+        { names, formatTime, fromLabel: 'When you opened the form', toLabel: 'Now', mineLabel: mine ? 'Yours (not saved)' : undefined, caption: 'Fields changed by someone else' })));
   }
   panel.appendChild(h('div', { class: 'v-conflict-actions' },
     h('button', { type: 'button', class: 'btn btn-primary', onclick: onOverwrite }, 'Save my version anyway'),

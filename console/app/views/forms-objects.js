@@ -243,6 +243,7 @@ async function renderObjectForm(ctx, kindName) {
           what: kind.label.toLowerCase(),
           now: now.data,
           rows: diffFlat(opened, now.data, fieldsOf),
+          mine: body,
           onOverwrite: () => { etag = now.etag; opened = now.data; banner.replaceChildren(); form.requestSubmit(); },
           onReload: () => ctx.navigate(kind.item(tenant, sandbox, id), { replace: true }),
         });

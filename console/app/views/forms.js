@@ -322,6 +322,7 @@ export async function renderCampaignForm(ctx) {
       now: mode === 'draft' && now.campaign.draft_version ? now.campaign.draft_version : now.campaign,
       rows: diffFlat(before, after, fields),
       names: nameMaps(refs),
+      mine: flatCampaign(collect().spec, { type: collect().type, tags: collect().tags }),
       onOverwrite: () => { etag = now.etag; opened = { spec: now.spec, type: now.campaign.type, tags: now.campaign.tags }; banner.replaceChildren(); form.requestSubmit(); },
       onReload: () => ctx.navigate(paths.editCampaign(tenant, sandbox, id), { replace: true }),
     });

@@ -304,6 +304,7 @@ export function diffSpecs(from, to) {
 }
 
 const FIELD_LABELS = {
+  rule: 'Rule', subject: 'Subject', body: 'Body',
   name: 'Name', description: 'Description', channels: 'Channels', tags: 'Tags', type: 'Type',
   'schedule.start': 'Start', 'schedule.end': 'End', 'schedule.recurrence': 'Recurrence',
   'audience.segment': 'Audience segment', audience: 'Audience', schedule: 'Schedule', content: 'Content',
@@ -355,11 +356,12 @@ function valueCell(field, value, opts, cls) {
  * A side-by-side table of two specs with a field-level diff.
  * rows: from diffSpecs(), or the server's diff entries [{field, from, to}].
  */
-export function diffTable(rows, { fromLabel = 'Live version', toLabel = 'Draft version', caption, showUnchanged = true, ...opts } = {}) {
-  const table = h('table', { class: 'v-diff' });
+export function diffTable(rows, { fromLabel = 'Live version', toLabel = 'Draft version', mineLabel, caption, showUnchanged = true, ...opts } = {}) {
+  const table = h('table', { class: ['v-diff', mineLabel ? 'v-diff-3' : ''] });
   if (caption) table.appendChild(h('caption', { class: 'v-sr-only' }, caption));
   table.appendChild(h('thead', {}, h('tr', {},
-    h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, fromLabel), h('th', { scope: 'col' }, toLabel))));
+    h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, fromLabel), h('th', { scope: 'col' }, toLabel),
+    mineLabel ? h('th', { scope: 'col' }, mineLabel) : null)));
   const tbody = h('tbody');
   for (const r of rows) {
     const changed = r.changed ?? true;
@@ -370,6 +372,7 @@ export function diffTable(rows, { fromLabel = 'Live version', toLabel = 'Draft v
     tr.appendChild(th);
     tr.appendChild(valueCell(r.field, r.from, opts, changed ? 'v-diff-from' : ''));
     tr.appendChild(valueCell(r.field, r.to, opts, changed ? 'v-diff-to' : ''));
+    if (mineLabel) tr.appendChild(valueCell(r.field, r.mine, opts, 'v-diff-mine'));
     tbody.appendChild(tr);
   }
   table.appendChild(tbody);

@@ -244,9 +244,16 @@ export async function renderCampaign(ctx) {
       meta.appendChild(h('a', { class: 'v-meta-text v-provenance-link', href: '#provenance' },
         `Imported from package ${c.provenance.package}, version ${c.provenance.version}`));
     }
+    let side = actionBar(state);
+    if (state.review) {
+      // Whoever can see the review gets to it from here (a reviewer lands on the campaign first).
+      const link = h('a', { class: ['btn', side ? '' : 'btn-primary'], href: paths.review(tenant, state.review.id) }, 'Open the review');
+      if (side) side.prepend(link);
+      else side = h('div', { class: 'v-actions' }, link);
+    }
     const head = h('header', { class: 'v-page-header' },
       h('div', { class: 'v-page-heading' }, h('h1', {}, c.name), meta),
-      actionBar(state));
+      side);
     return [crumbs, head];
   }
 
@@ -259,8 +266,7 @@ export async function renderCampaign(ctx) {
       const have = (r.required || []).reduce((n, q) => n + Math.min(q.counted.length, q.required), 0);
       const what = r.subject.kind === 'campaign_draft' ? 'The draft version is in review' : 'This campaign is in review';
       notes.push(h('div', { class: 'banner banner-info v-banner' },
-        h('p', {}, `${what}: ${have} of ${need} approvals, submitted by ${r.requested_by} on ${formatTime(r.requested_at)}. `,
-          h('a', { href: paths.review(tenant, r.id) }, 'Open the review'))));
+        h('p', {}, `${what}: ${have} of ${need} approvals, submitted by ${r.requested_by} on ${formatTime(r.requested_at)}.`)));
     }
     const last = state.lastReview;
     if (!state.review && last && last.state === 'changes_requested' && (c.status === 'draft' || state.draft)) {

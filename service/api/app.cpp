@@ -248,6 +248,7 @@ http::Response App::handle(http::Request& request) {
         res = error_response(Error(ErrorKind::internal, "internal", "internal error"));
     }
     res.set_header("X-Request-Id", request_id);
+    res.head = request.method == "HEAD";
     // The API's answers are data, never a page: not sniffed, never framed, no referrer.
     if (route_name != "console") add_api_headers(res);
 
@@ -258,7 +259,9 @@ http::Response App::handle(http::Request& request) {
 }
 
 bool App::serves_console(std::string_view method, std::string_view path) const {
-    if (services_.console == nullptr || method != "GET") return false;
+    if (services_.console == nullptr || (method != "GET" && method != "HEAD")) return false;
+    // Paths are exact: one with an empty segment names nothing, not the console's page.
+    if (path.find("//") != std::string_view::npos) return false;
     return path != "/v1" && !path.starts_with("/v1/");
 }
 

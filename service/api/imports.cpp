@@ -82,10 +82,12 @@ json::object missing_of(const packager::Plan& plan) {
 
 // The Idempotency-Key header: absent, or 1-200 visible ASCII characters.
 std::optional<std::string> idempotency_key(const Context& ctx) {
+    if (!ctx.request.has_header("Idempotency-Key")) return std::nullopt;
+    // Sent but empty is a client's mistake (an unset variable), not "no key": retrying it would not
+    // be idempotent.
     const std::string_view key = ctx.request.header("Idempotency-Key");
-    if (key.empty()) return std::nullopt;
     const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-    if (key.size() > 200 || !printable)
+    if (key.empty() || key.size() > 200 || !printable)
         throw Error(ErrorKind::bad_request, "invalid_header", "Idempotency-Key must be 1 to 200 visible ASCII characters",
                     {{"header", "Idempotency-Key"}});
     return std::string(key);

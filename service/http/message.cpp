@@ -21,6 +21,10 @@ std::string_view Request::header(std::string_view name) const {
     return {};
 }
 
+bool Request::has_header(std::string_view name) const {
+    return std::any_of(headers.begin(), headers.end(), [&](const Header& h) { return iequals(h.name, name); });
+}
+
 void Response::set_header(std::string name, std::string value) {
     for (Header& h : headers) {
         if (iequals(h.name, name)) {

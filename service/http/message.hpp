@@ -23,6 +23,8 @@ struct Request {
 
     // First value of a header (name compared case-insensitively); empty when absent.
     std::string_view header(std::string_view name) const;
+    // True when the header was sent, even with an empty value.
+    bool has_header(std::string_view name) const;
 };
 
 struct Response {
@@ -31,6 +33,7 @@ struct Response {
     std::vector<Header> headers;
     std::string body;
     bool close = false;  // ask the connection to close after this response
+    bool head = false;   // the answer to a HEAD: the headers of the GET answer (its Content-Length too), no body
 
     void set_header(std::string name, std::string value);
 };

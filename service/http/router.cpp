@@ -35,8 +35,12 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
 
 Match Router::match(std::string_view method, std::string_view path) const {
     Match result;
-    // A trailing slash is a different resource in ferry's API; "/v1/tenants/" does not match.
+    // A trailing slash is a different resource in ferry's API; "/v1/tenants/" does not match, and
+    // neither does a path with an empty segment ("/v1//tenants"): paths are exact.
     if (path.size() > 1 && path.back() == '/') return result;
+    if (path.find("//") != std::string_view::npos) return result;
+    // HEAD is GET without the body (RFC 9110 9.3.2): every GET route answers it.
+    const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
     const auto parts = split_path(path);
     for (std::size_t i = 0; i < routes_.size(); ++i) {
         const auto& segments = compiled_[i].segments;
@@ -53,13 +57,14 @@ Match Router::match(std::string_view method, std::string_view path) const {
             }
         }
         if (!ok) continue;
-        if (routes_[i].method == method) {
+        if (routes_[i].method == wanted) {
             result.route = &routes_[i];
             result.params = std::move(params);
             result.allowed_methods.clear();
             return result;
         }
         result.allowed_methods.push_back(routes_[i].method);
+        if (routes_[i].method == "GET") result.allowed_methods.emplace_back("HEAD");
     }
     return result;
 }

@@ -254,17 +254,34 @@ private:
 
     // counted: the request was dispatched to a worker and holds an in-flight slot until written.
     void write(Response res, bool linger, bool counted) {
-        auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-        msg->version(version_);
-        msg->result(static_cast<unsigned>(res.status));
-        msg->set(bhttp::field::server, "ferryd");
-        if (!res.content_type.empty() && (!res.body.empty() || res.status != 204))
-            msg->set(bhttp::field::content_type, res.content_type);
-        for (auto& h : res.headers) msg->set(h.name, h.value);
-        msg->body() = std::move(res.body);
         const bool keep = keep_alive_ && !res.close && !server_.draining;
-        msg->keep_alive(keep);
+        if (res.head) {
+            // The GET answer's headers, Content-Length included, and no body.
+            auto msg = std::make_shared<bhttp::response<bhttp::empty_body>>();
+            fill(*msg, res, keep);
+            if (res.status != 204 && res.status != 304) msg->content_length(res.body.size());
+            return send(std::move(msg), keep, linger, counted);
+        }
+        auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
+        fill(*msg, res, keep);
+        msg->body() = std::move(res.body);
         msg->prepare_payload();
+        send(std::move(msg), keep, linger, counted);
+    }
+
+    template <class Body>
+    void fill(bhttp::response<Body>& msg, const Response& res, bool keep) {
+        msg.version(version_);
+        msg.result(static_cast<unsigned>(res.status));
+        msg.set(bhttp::field::server, "ferryd");
+        if (!res.content_type.empty() && (!res.body.empty() || res.status != 204))
+            msg.set(bhttp::field::content_type, res.content_type);
+        for (const auto& h : res.headers) msg.set(h.name, h.value);
+        msg.keep_alive(keep);
+    }
+
+    template <class Message>
+    void send(std::shared_ptr<Message> msg, bool keep, bool linger, bool counted) {
         lowest().expires_after(server_.options.write_timeout);
         bhttp::async_write(stream_, *msg,
                            [self = this->shared_from_this(), msg, keep, linger, counted](beast::error_code ec, std::size_t) {

@@ -450,6 +450,10 @@ TEST_F(Imports, BadRequestsAreClearAndChangeNothing) {
     EXPECT_EQ(apply(R"({"plan_digest":"sha256:0000"})").status, 404);
     const std::string b = body(1);
     EXPECT_EQ(c->request("POST", prod + "imports", importer, &b, {"Idempotency-Key: has space"}).status, 400);
+    // Sent empty ("Name;" is how curl sends a header with no value) is not the same as absent.
+    const auto empty_key = c->request("POST", prod + "imports", importer, &b, {"Idempotency-Key;"});
+    EXPECT_EQ(empty_key.status, 400) << empty_key.body;
+    EXPECT_EQ(empty_key.error_code(), "invalid_header");
     EXPECT_EQ(prod_count(), 0U);
 }
 

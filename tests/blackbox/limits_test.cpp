@@ -130,7 +130,39 @@ TEST_F(Limits, UnknownRoutesAndMethodsAnswerJson) {
     EXPECT_EQ(missing.error_code(), "not_found");
     auto wrong = client.request("PUT", "/v1/tenants", "", nullptr);
     EXPECT_EQ(wrong.status, 405);
-    EXPECT_EQ(wrong.header("allow"), "POST, GET");
+    EXPECT_EQ(wrong.header("allow"), "POST, GET, HEAD");
+}
+
+// Paths are exact: an empty segment is not skipped (once /v1//tenants/acme was served).
+TEST_F(Limits, EmptyPathSegmentsAre404) {
+    for (const std::string path : {"/v1//tenants/acme", "//v1/tenants/acme", "/v1/tenants//acme", "/v1/tenants/acme//sandboxes",
+                                   "/v1/tenants/acme/sandboxes//dev"}) {
+        const auto res = client.get(path, *admin_);
+        EXPECT_EQ(res.status, 404) << path;
+        EXPECT_EQ(res.error_code(), "not_found") << path;
+    }
+    EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/dev", *admin_).status, 200);
+}
+
+// HEAD is served wherever GET is (RFC 9110): the same status and headers, the GET body's length,
+// no body; it is a read, so it needs what the GET needs.
+TEST_F(Limits, HeadAnswersLikeGetWithoutTheBody) {
+    const auto get = client.get("/v1/tenants/acme/sandboxes/dev", *admin_);
+    const auto head = client.request("HEAD", "/v1/tenants/acme/sandboxes/dev", *admin_);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    EXPECT_EQ(head.header("content-length"), std::to_string(get.body.size()));
+    EXPECT_EQ(head.header("content-type"), "application/json");
+    EXPECT_EQ(head.header("etag"), get.header("etag"));
+    EXPECT_EQ(client.request("HEAD", "/v1/tenants/acme/sandboxes/dev").status, 401);
+    EXPECT_EQ(client.request("HEAD", "/v1/tenants/acme/sandboxes/nope", *admin_).status, 404);
+    EXPECT_EQ(client.request("HEAD", "/healthz").status, 200);
+    // Not where only other methods are.
+    const auto post_only = client.request("HEAD", "/v1/tenants/acme/sandboxes/dev/campaigns/cmp_x/actions/activate", *admin_);
+    EXPECT_EQ(post_only.status, 405);
+    EXPECT_EQ(post_only.header("allow"), "POST");
+    // The connection stays usable after a HEAD answer.
+    EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/dev", *admin_).body, get.body);
 }
 
 TEST_F(Limits, EncodedSlashInThePathIs400) {

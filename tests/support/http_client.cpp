@@ -76,7 +76,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     HttpResponse res;
     const std::string url = base_url_ + path;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    // HEAD answers carry a Content-Length but no body: curl must not wait for one.
+    if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &res.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

@@ -32,7 +32,7 @@ TEST(Router, UnknownPathIsNotFoundAndKnownPathWrongMethodListsAllowed) {
     EXPECT_TRUE(none.allowed_methods.empty());
     auto wrong = r.match("DELETE", "/v1/tenants");
     EXPECT_EQ(wrong.route, nullptr);
-    EXPECT_EQ(wrong.allowed_methods, (std::vector<std::string>{"GET", "POST"}));
+    EXPECT_EQ(wrong.allowed_methods, (std::vector<std::string>{"GET", "HEAD", "POST"}));
 }
 
 TEST(Router, TrailingSlashAndEmptySegmentsDoNotMatch) {
@@ -40,6 +40,22 @@ TEST(Router, TrailingSlashAndEmptySegmentsDoNotMatch) {
     EXPECT_EQ(r.match("GET", "/v1/tenants/").route, nullptr);
     EXPECT_EQ(r.match("GET", "/v1/tenants/acme/").route, nullptr);
     EXPECT_EQ(r.match("GET", "/v1/tenants/acme/extra").route, nullptr);
+    // Empty segments are not skipped: paths are exact.
+    EXPECT_EQ(r.match("GET", "/v1//tenants/acme").route, nullptr);
+    EXPECT_EQ(r.match("GET", "//v1/tenants/acme").route, nullptr);
+    EXPECT_EQ(r.match("GET", "/v1/tenants//acme").route, nullptr);
+    EXPECT_NE(r.match("GET", "/v1/tenants/acme").route, nullptr);
+}
+
+TEST(Router, HeadIsServedByEveryGetRoute) {
+    Router r({route("GET", "/v1/tenants/{tenant}"), route("POST", "/v1/tenants")});
+    const auto head = r.match("HEAD", "/v1/tenants/acme");
+    ASSERT_NE(head.route, nullptr);
+    EXPECT_EQ(head.route->method, "GET");
+    EXPECT_EQ(head.params.size(), 1U);
+    const auto post_only = r.match("HEAD", "/v1/tenants");
+    EXPECT_EQ(post_only.route, nullptr);
+    EXPECT_EQ(post_only.allowed_methods, (std::vector<std::string>{"POST"}));
 }
 
 TEST(Router, RefusesDuplicateRoutes) {
@@ -56,4 +72,8 @@ TEST(Request, HeaderLookupIgnoresCase) {
     req.headers.push_back({"content-type", "application/json"});
     EXPECT_EQ(req.header("Content-Type"), "application/json");
     EXPECT_EQ(req.header("if-match"), "");
+    EXPECT_TRUE(req.has_header("CONTENT-TYPE"));
+    EXPECT_FALSE(req.has_header("if-match"));
+    req.headers.push_back({"idempotency-key", ""});
+    EXPECT_TRUE(req.has_header("Idempotency-Key"));
 }

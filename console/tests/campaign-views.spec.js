@@ -75,7 +75,7 @@ test.beforeAll(async () => {
     audience: { segment: segments.prod.id },
     schedule: { start: '2030-01-15T09:00:00Z', end: null, recurrence: null },
     content: {
-      email: { subject: 'Winter is coming, {{first_name}}', body: '<h2>Our winter picks</h2><p>Warm coats, soft scarves and <em>free delivery</em> this week.</p>' },
+      email: { subject: 'Winter is coming, {{first_name}}', body: '<h2 style="color:#0b5394">Our winter picks</h2><p>Warm coats, soft scarves and <em>free delivery</em> this week.</p><img src="https://cdn.example.com/winter.png" alt="Winter collection">' },
       sms: { body: 'Winter picks are online: free delivery this week.' },
     },
   });
@@ -150,6 +150,7 @@ test('campaign in review and the review page', async ({ context }) => {
   await check(page, 'review-queue');
   await page.getByRole('link', { name: 'Winter newsletter' }).click();
   await expect(page.getByRole('button', { name: 'Approve' })).toBeVisible();
+  await expect(page.getByText('This preview does not load remote images or apply inline styles')).toBeVisible();
   await check(page, 'review');
 });
 

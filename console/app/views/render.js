@@ -106,7 +106,7 @@ export function emailDocument(body) {
   const inner = looksHtml ? b : escapeHtml(b).replace(/\r?\n/g, '<br>');
   // A neutral default look, as a mail client gives; the frame inherits the console's CSP,
   // so the stylesheet comes from the console's own origin.
-  return `<!doctype html><html><head><meta charset="utf-8"><base target="_blank">`
+  return `<!doctype html><html><head><meta charset="utf-8">`
     + `<link rel="stylesheet" href="/console/views-email.css"></head><body>${inner}</body></html>`;
 }
 
@@ -189,6 +189,13 @@ function renderEmail(r) {
     : h('span', { class: 'v-muted' }, 'No subject yet'));
   wrap.appendChild(head);
   wrap.appendChild(f.body ? emailFrame(f.body) : h('p', { class: 'v-muted v-email-empty' }, 'The body is empty.'));
+  const limits = [];
+  if (/<img\b[^>]*\bsrc\s*=\s*["']?\s*(https?:)?\/\//i.test(f.body || '')) limits.push('load remote images');
+  if (/<style\b|\sstyle\s*=/i.test(f.body || '')) limits.push('apply inline styles');
+  if (limits.length) {
+    wrap.appendChild(h('p', { class: 'v-note v-email-limits' },
+      `This preview does not ${limits.join(' or ')} (the console's security policy); mail clients may.`));
+  }
   return wrap;
 }
 

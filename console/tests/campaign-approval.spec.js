@@ -51,6 +51,7 @@ test('two reviewers approve what an editor submitted; the editor cannot approve'
   await ed.getByRole('button', { name: 'Submit for review' }).click();
   await expect(statusBadge(ed)).toHaveText('In review');
   await expect(ed.getByText('This campaign is in review: 0 of 2 approvals')).toBeVisible();
+  await expect(ed.getByRole('heading', { level: 1, name: 'Spring launch' })).toBeFocused();
   await ed.getByRole('link', { name: 'Open the review' }).click();
   await expect(ed.getByRole('heading', { level: 1, name: 'Review: Spring launch' })).toBeVisible();
   await expect(ed.getByText('You submitted this review: the submitter cannot approve it')).toBeVisible();

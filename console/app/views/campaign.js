@@ -175,7 +175,7 @@ export async function renderCampaign(ctx) {
       }
       toast(DONE[action] || 'Done');
       messages = [];
-      await redraw();
+      await redraw({ focusHeading: true });
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       if (e.status === 412) {
@@ -375,7 +375,7 @@ export async function renderCampaign(ctx) {
     return out;
   }
 
-  async function redraw() {
+  async function redraw({ focusHeading = false } = {}) {
     const state = await load();
     clear(root);
     root.dataset.title = state.campaign.name;
@@ -391,6 +391,11 @@ export async function renderCampaign(ctx) {
     if (messages.length) {
       const first = live.querySelector('[role="alert"]');
       if (first) { first.setAttribute('tabindex', '-1'); first.focus(); }
+    } else if (focusHeading) {
+      // The button pressed is gone with the old state: keyboard users restart from the title.
+      const h1 = root.querySelector('h1');
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
     }
   }
 

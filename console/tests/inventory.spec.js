@@ -276,6 +276,23 @@ test('a viewer sees the list without any action', async ({ browser }) => {
   await context.close();
 });
 
+test('the header: tenant, sandbox switcher, who is signed in, and the count of reviews waiting for me', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await h.signInAs(context, server, T, t.adminToken, 'rita');
+  const header = page.getByRole('banner');
+  await expect(header).toContainText(T);
+  await expect(header).toContainText('rita');
+  // Rita reviews dev only: the switcher offers dev and nothing else.
+  await expect(page.getByLabel('Sandbox').getByRole('option')).toHaveText(['dev']);
+  await expect(h.navLink(page, 'Campaigns')).toHaveAttribute('aria-current', 'page');
+  // "Gated launch" waits for a reviewer of dev.
+  await expect(h.navLink(page, 'Reviews')).toContainText('1');
+  await expect(page.getByLabel('1 pending review assigned to you')).toBeVisible();
+  await h.navLink(page, 'Calendar').click();
+  await expect(h.navLink(page, 'Calendar')).toHaveAttribute('aria-current', 'page');
+  await context.close();
+});
+
 test('a live campaign with a draft version shows its icon, and alerts show theirs', async ({ browser }) => {
   const { context, page } = await openInventory(browser);
   await expect(page.getByRole('link', { name: 'Open draft version of Live with draft' })).toBeVisible();

@@ -135,6 +135,7 @@ test('a session ends after 8 hours idle, not while in use', async ({ browser }) 
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to ferry' })).toBeVisible();
   await expect(page.getByText('Your session has ended')).toBeVisible();
   await h.screenshot(page, 'sign-in-session-ended');
+  await h.checkA11y(page, 'sign-in after the session ended');
   await context.close();
 });
 

@@ -293,7 +293,18 @@ async function renderObjectForm(ctx, kindName) {
     page.appendChild(h('div', { class: 'v-form-layout' }, form, pane));
     updatePreview();
   } else {
-    page.appendChild(h('div', { class: 'v-form-single' }, form));
+    const about = h('aside', { class: 'v-preview', 'aria-labelledby': 'about-title' },
+      h('h2', { class: 'v-card-title', id: 'about-title' }, 'About segments'),
+      h('p', { class: 'v-small v-muted' }, 'Campaigns target a segment as their audience; action and orchestrated campaigns need one to go live.'),
+      h('p', { class: 'v-small v-muted' }, 'The key matches this segment across sandboxes when campaigns are imported from a package; it never changes.'),
+      h('p', { class: 'v-small v-muted' }, 'Archiving a segment archives every campaign that uses it, drafts included. Unarchiving it does not bring them back.'));
+    if (editing) {
+      about.appendChild(h('dl', { class: 'v-dl' },
+        h('div', { class: 'v-dl-row' }, h('dt', {}, 'Key'), h('dd', {}, h('code', {}, obj.key))),
+        h('div', { class: 'v-dl-row' }, h('dt', {}, 'Created'), h('dd', {}, `${formatTime(obj.created_at)} by ${obj.created_by}`)),
+        h('div', { class: 'v-dl-row' }, h('dt', {}, 'Modified'), h('dd', {}, `${formatTime(obj.updated_at)} by ${obj.updated_by}`))));
+    }
+    page.appendChild(h('div', { class: 'v-form-layout' }, form, about));
   }
   return page;
 }

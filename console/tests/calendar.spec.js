@@ -127,6 +127,7 @@ test('a block opens its details panel, which links to the campaign', async ({ br
   await expect(panel).toContainText('11 Dec 2026, 14:00 UTC');
   await expect(panel).toContainText('SMS');
   await expect(panel).toContainText('The spring collection, first wave.');
+  await expect(panel).not.toContainText('null');
   await expect(panel.getByRole('link', { name: 'Open campaign' })).toHaveAttribute('href', new RegExp(`/t/${T}/s/dev/campaigns/cmp_`));
   await h.screenshot(page, 'calendar-details');
   await h.checkA11y(page, 'calendar details panel');

@@ -3,7 +3,7 @@
 // spanning several days across the top, the others as one-hour blocks in their day; a details
 // panel for the campaign a block stands for.
 
-import { h, clear, uid } from '../lib/dom.js';
+import { h, append, clear, uid } from '../lib/dom.js';
 import { api, sandboxPath } from '../lib/api.js';
 import { paths } from '../lib/paths.js';
 import { icon } from '../lib/icons.js';
@@ -177,10 +177,10 @@ export async function renderCalendar(ctx) {
     // The description and tags come from the campaign itself.
     try {
       const full = (await api('GET', `${base}/campaigns/${encodeURIComponent(c.id)}`)).data;
-      extra.append(
+      append(extra, [
         full.description ? h('p', { class: 'drawer-description' }, full.description) : null,
         full.tags && full.tags.length ? h('div', { class: 'drawer-tags' }, h('span', { class: 'label' }, 'Tags'),
-          h('span', { class: 'chips' }, full.tags.map((t) => h('span', { class: 'tag' }, t)))) : null);
+          h('span', { class: 'chips' }, full.tags.map((t) => h('span', { class: 'tag' }, t)))) : null]);
     } catch {
       /* the details above are enough */
     }

@@ -1,6 +1,7 @@
 #include "import_plan.hpp"
 
 #include "core/canonical_json.hpp"
+#include "core/crypto.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -72,6 +73,45 @@ std::string_view to_string(ConflictPolicy p) {
         case ConflictPolicy::update: return "update";
     }
     return "fail";
+}
+
+namespace {
+
+void find_bindings(const json::value& v, const std::string& path, std::map<std::string, std::string>& out) {
+    if (v.is_object()) {
+        const auto& o = v.get_object();
+        if (const auto* name = o.if_contains("$binding"); name && name->is_string()) {
+            out[path] = std::string(name->get_string());
+            return;
+        }
+        for (const auto& kv : o)
+            find_bindings(kv.value(), path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()), out);
+    } else if (v.is_array()) {
+        const auto& a = v.get_array();
+        for (std::size_t i = 0; i < a.size(); ++i) find_bindings(a[i], path + "[" + std::to_string(i) + "]", out);
+    }
+}
+
+// The bindings whose given value differs from what the target holds at the same place.
+std::vector<std::string> changed_secrets(const json::object& file, const TargetObject& target,
+                                         const std::map<std::string, std::string>& bindings) {
+    std::vector<std::string> changed;
+    for (const auto& [place, name] : binding_places(file)) {
+        const auto given = bindings.find(name);
+        if (given == bindings.end()) continue;  // not given: the target keeps its own value
+        const auto held = target.secret_digests.find(place);
+        if (held == target.secret_digests.end() || held->second != crypto::sha256_hex(given->second))
+            changed.push_back(name);
+    }
+    return changed;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> binding_places(const json::object& file) {
+    std::map<std::string, std::string> out;
+    find_bindings(file, "", out);
+    return out;
 }
 
 std::string content_digest_of(const json::object& file) {
@@ -153,8 +193,15 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                 item.action = "conflict";
                 item.reason = "in review in the target";
             } else if (t.content_digest == incoming) {
-                item.action = "skip";
-                item.reason = "identical";
+                if (const auto changed = changed_secrets(o.file, t, options.bindings); !changed.empty()) {
+                    std::string names;
+                    for (const auto& n : changed) names += (names.empty() ? "" : ", ") + n;
+                    item.action = "update";
+                    item.reason = "identical but for a bound secret that changes (" + names + ")";
+                } else {
+                    item.action = "skip";
+                    item.reason = "identical";
+                }
             } else if (edited_since_import || foreign) {
                 const std::string why = edited_since_import ? "edited in the target since it was last imported"
                                                             : "exists in the target and differs (not imported)";

@@ -34,6 +34,10 @@ struct TargetObject {
     bool live = false;                          // a campaign that is scheduled, active or paused
     std::string content_digest;                 // content_digest_of() of its exportable form
     std::optional<std::string> imported_digest; // the content digest it had when last imported
+    // The secrets its exportable form replaces by bindings, by where they sit in the form
+    // ("spec.content.webhook.auth_header"): hex SHA-256 of the value it holds. A re-import whose
+    // bound value differs is a change although the forms are identical.
+    std::map<std::string, std::string> secret_digests;
 };
 
 enum class ConflictPolicy { fail, create_new, use_existing, update };
@@ -72,8 +76,12 @@ struct Plan {
 boost::json::object to_json(const PlanItem& item);
 
 // The digest two sandboxes compare to decide "identical": the object's content without the
-// fields that only describe its state in one sandbox (status, live_version).
+// fields that only describe its state in one sandbox (status, live_version). Secrets are
+// bindings in it, compared apart (TargetObject::secret_digests).
 std::string content_digest_of(const boost::json::object& file);
+
+// Every {"$binding": NAME} of a file, by where it sits ("spec.content.webhook.auth_header").
+std::map<std::string, std::string> binding_places(const boost::json::object& file);
 
 // Plans importing `objects` (every object of the verified package version) into the target.
 Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,

@@ -1,6 +1,7 @@
 #include "imports/target.hpp"
 
 #include "campaigns/lifecycle.hpp"
+#include "core/crypto.hpp"
 #include "packages/snapshot.hpp"
 
 #include <algorithm>
@@ -24,6 +25,17 @@ json::object TargetForms::campaign(const Campaign& c) const {
     };
     const CampaignSpec& content = is_live(c.status) && c.draft ? c.draft->spec : c.spec;
     return packages::campaign_object(c, content, key_in(segment_keys_), key_in(template_keys_));
+}
+
+std::map<std::string, std::string> TargetForms::secret_digests(const Campaign& c) {
+    const CampaignSpec& content = is_live(c.status) && c.draft ? c.draft->spec : c.spec;
+    std::map<std::string, std::string> out;
+    for (const auto& [channel, fields] : content.content) {
+        if (!fields.is_object()) continue;
+        if (const auto* secret = fields.get_object().if_contains("auth_header"); secret && secret->is_string())
+            out["spec.content." + std::string(channel) + ".auth_header"] = crypto::sha256_hex(secret->get_string());
+    }
+    return out;
 }
 
 std::string TargetForms::digest(json::object form, const std::string& as_key) {
@@ -97,6 +109,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         t.in_review = c.status == CampaignStatus::in_review || (c.draft && c.draft->in_review);
         t.live = is_live(c.status);
         t.locked = locked_reason(c);
+        t.secret_digests = TargetForms::secret_digests(c);
         add(std::move(t), forms.campaign(c));
     }
     std::stable_sort(by_provenance.begin(), by_provenance.end(),

@@ -25,6 +25,10 @@ public:
     // has one (that is where imports and edits of live campaigns land), else its spec.
     boost::json::object campaign(const Campaign& c) const;
 
+    // The secrets of that content, where its package form puts their bindings: hex SHA-256 of
+    // each value by place ("spec.content.webhook.auth_header").
+    static std::map<std::string, std::string> secret_digests(const Campaign& c);
+
     // The content digest of a target object in package form, under the key the package knows it
     // by (an object created beside another with create_new has a key of its own).
     static std::string digest(boost::json::object form, const std::string& as_key);

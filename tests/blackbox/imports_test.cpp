@@ -473,6 +473,29 @@ TEST_F(Imports, SecretsAreBoundPerTarget) {
     ASSERT_EQ(ok.status, 201) << ok.body;
     // The secret stays write-only in prod too; it is prod's own value that was bound.
     EXPECT_EQ(prod_campaign("ping").at("content").at("webhook").at("auth_header"), "********");
+
+    // Re-importing with the same value, or with none, changes nothing.
+    for (const std::string& extra : {std::string(R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})"), std::string()}) {
+        const auto same = plan(body(1, extra)).json();
+        EXPECT_EQ(same.at("items").as_array()[0].at("action"), "skip") << extra;
+        EXPECT_EQ(same.at("items").as_array()[0].at("reason"), "identical") << extra;
+    }
+    // Rotating the secret by re-importing with a new value is a change: planned as an update
+    // that names the binding (never its value), and written.
+    const std::string rotate = body(1, R"(,"bindings":{"ping.webhook.auth_header":"Bearer rotated"})");
+    const auto rotation = plan(rotate);
+    ASSERT_EQ(rotation.status, 200) << rotation.body;
+    const auto item = rotation.json().at("items").as_array()[0];
+    EXPECT_EQ(item.at("action"), "update");
+    EXPECT_NE(std::string(item.at("reason").as_string()).find("ping.webhook.auth_header"), std::string::npos);
+    EXPECT_EQ(rotation.body.find("rotated"), std::string::npos) << "a secret value never enters a plan";
+    const auto rotated = apply(rotate);
+    ASSERT_EQ(rotated.status, 201) << rotated.body;
+    EXPECT_EQ(rotated.json().at("items").as_array()[0].at("action"), "update");
+    // Written: the new value is now what prod holds, the old one is a change again.
+    EXPECT_EQ(plan(rotate).json().at("items").as_array()[0].at("action"), "skip");
+    EXPECT_EQ(plan(body(1, R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})")).json().at("items").as_array()[0].at("action"),
+              "update");
 }
 
 TEST(ImportEvents, AWebhookAnnouncesTheImport) {

@@ -1,6 +1,7 @@
 // The import planner: every rule of the plan in issue 6, over hand-made package objects and
 // target snapshots.
 
+#include "core/crypto.hpp"
 #include "packager/import_plan.hpp"
 
 #include <boost/json/parse.hpp>
@@ -157,4 +158,28 @@ TEST(ImportPlan, CreateNewNeverPicksAKeyThePackageItselfCreates) {
             EXPECT_TRUE(created.insert(i.new_key.value_or(i.key)).second) << i.key;
         }
     EXPECT_EQ(created.size(), 2U);
+}
+
+// A secret is a binding in both forms, so the forms of a rotated secret are identical: the value
+// bound now is compared with the target's by digest, at the binding's place.
+TEST(ImportPlan, ANewValueForABoundSecretIsAnUpdate) {
+    PackagedObject hook = campaign("ping", "Hello", R"(,"webhook":{"url":"https://h.example/x","auth_header":{"$binding":"ping.webhook.auth_header"}})");
+    TargetObject there = existing(hook, "cmp_1");
+    there.secret_digests["spec.content.webhook.auth_header"] =
+        "f1f1b4e1d1c3d2c6f1f6c1e8d2f2d1a3b8f5b9a6c0e8e4b6d5e9b9f4f0f3e2d1";  // not the digest of either value below
+    PlanOptions options;
+    options.bindings["ping.webhook.auth_header"] = "Bearer rotated";
+    const PlanItem& changed = item(plan_import("d", {hook, segment("vip")}, {there}, options), "ping");
+    EXPECT_EQ(changed.action, "update");
+    EXPECT_NE(changed.reason.find("ping.webhook.auth_header"), std::string::npos);
+    EXPECT_EQ(changed.reason.find("rotated"), std::string::npos);
+
+    // The same value, or none given, is identical.
+    there.secret_digests["spec.content.webhook.auth_header"] = ferry::crypto::sha256_hex("Bearer rotated");
+    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, options), "ping").action, "skip");
+    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, PlanOptions{}), "ping").action, "skip");
+    const std::map<std::string, std::string> places = binding_places(hook.file);
+    ASSERT_EQ(places.size(), 1U);
+    EXPECT_EQ(places.begin()->first, "spec.content.webhook.auth_header");
+    EXPECT_EQ(places.begin()->second, "ping.webhook.auth_header");
 }

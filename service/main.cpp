@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "bootstrap.hpp"
 #include "console/assets.hpp"
+#include "tenancy/auth_throttle.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "openapi_document.hpp"
@@ -107,6 +108,9 @@ int main(int argc, char** argv) {
     bool allow_private_webhooks = false;
     double webhook_retry_base = 2.0;
     double webhook_retry_max = 3600.0;
+    double webhook_retention_days = 30;
+    std::size_t webhook_workers = 8;
+    std::size_t auth_failures = 20;
     std::string console_dir;
     bool no_console = false;
 
@@ -175,11 +179,23 @@ int main(int argc, char** argv) {
     cli.add_option("--webhook-retry-max", webhook_retry_max, "longest wait between webhook retries, seconds")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cli.add_option("--webhook-retention", webhook_retention_days,
+                   "days delivered and dead webhook events and the delivery log are kept (fractions allowed)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--webhook-workers", webhook_workers,
+                   "webhook deliveries at once, in all; one webhook gets at most 2 of them")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
+        ->capture_default_str();
     cli.add_option("--console-dir", console_dir,
                    "serve the web console from this directory (console/app of a checkout), read at each request, "
                    "instead of the copy compiled into ferryd")
         ->check(CLI::ExistingDirectory);
     cli.add_flag("--no-console", no_console, "do not serve the web console at / (the API only)");
+    cli.add_option("--auth-failures-per-minute", auth_failures,
+                   "failed authentications one client address may make in a minute before it gets 429")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+        ->capture_default_str();
     cli.add_flag("--test-clock", test_clock,
                  "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
                  "where it was at the last stop");
@@ -292,6 +308,8 @@ int main(int argc, char** argv) {
                                                                    : ferry::console::Assets::from_directory(console_dir);
         if (!no_console) services.console = &console;
         services.tls = !tls_cert.empty();
+        ferry::AuthThrottle auth_throttle(auth_failures);
+        services.auth_throttle = &auth_throttle;
         ferry::api::App app(services, ferry::api::routes(test_clock));
 
         ferry::http::ServerOptions options;
@@ -334,6 +352,8 @@ int main(int argc, char** argv) {
         dispatch.node_id = ferry::ensure_node_id(data_dir);
         dispatch.retry_base = seconds_to_ms(webhook_retry_base);
         dispatch.retry_max = seconds_to_ms(webhook_retry_max);
+        dispatch.retention = seconds_to_ms(webhook_retention_days * 24 * 3600);
+        dispatch.workers = webhook_workers;
         ferry::webhooks::Dispatcher dispatcher(*store, dispatch);
         scheduler.start();
         dispatcher.start();

@@ -4,9 +4,11 @@
 #include "core/crypto.hpp"
 #include "core/utf8.hpp"
 #include "observability/log.hpp"
+#include "tenancy/auth_throttle.hpp"
 #include "tenancy/sessions.hpp"
 #include "tenancy/token_format.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
 #include <chrono>
@@ -180,7 +182,55 @@ void App::authorize(Context& ctx) {
     }
 }
 
+// Counts the failure against the client's address: audited once per window (the rest summed up
+// by audit_repeated_failures), and 429 once the address is past its limit.
+void App::failed_authentication(Context& ctx, const Error& e) {
+    if (services_.auth_throttle == nullptr) {
+        audit_denial(ctx, ctx.param("tenant"), "auth.failed", e.message());
+        return;
+    }
+    const auto f = services_.auth_throttle->fail(address_of(ctx.request.remote), ctx.param("tenant"), ctx.now());
+    if (f.audit) audit_denial(ctx, ctx.param("tenant"), "auth.failed", e.message());
+    if (f.limited)
+        throw Error(ErrorKind::too_many_requests, "too_many_failures",
+                    "too many failed authentications from this address; retry after " +
+                        std::to_string(f.retry_after.count()) + " s",
+                    {{"retry_after", f.retry_after.count()}});
+}
+
+void App::audit_repeated_failures() {
+    if (services_.auth_throttle == nullptr) return;
+    // At most once a second: the sweep looks at every address that failed lately.
+    const auto now_tick = std::chrono::steady_clock::now().time_since_epoch().count();
+    auto last = last_sweep_.load();
+    if (now_tick - last < std::chrono::steady_clock::duration(std::chrono::seconds(1)).count()) return;
+    if (!last_sweep_.compare_exchange_strong(last, now_tick)) return;
+    for (const auto& s : services_.auth_throttle->take_ended(services_.clock.now())) {
+        if (s.tenant.empty()) continue;
+        try {
+            services_.store.write([&](Tx& tx) {
+                if (!tx.tenant(s.tenant)) return;
+                AuditRecord r;
+                r.tenant = s.tenant;
+                r.at = services_.clock.now();
+                r.actor = "anonymous";
+                r.action = "auth.failed";
+                r.target = "repeated";
+                r.details = json::serialize(json::object{{"reason", "repeated failed authentication"},
+                                                         {"count", s.count},
+                                                         {"address", s.address},
+                                                         {"since", format_rfc3339(s.since)},
+                                                         {"until", format_rfc3339(s.until)}});
+                append_audit(tx, std::move(r));
+            });
+        } catch (const std::exception& e) {
+            log::error("audit append failed", {{"error", e.what()}});
+        }
+    }
+}
+
 http::Response App::handle(http::Request& request) {
+    audit_repeated_failures();
     const auto started = std::chrono::steady_clock::now();
     services_.metrics.request_started();
     std::string request_id = request_id_for(request);
@@ -224,8 +274,7 @@ http::Response App::handle(http::Request& request) {
                     try {
                         authenticate(ctx);
                     } catch (const Error& e) {
-                        if (e.kind() == ErrorKind::unauthorized)
-                            audit_denial(ctx, ctx.param("tenant"), "auth.failed", e.message());
+                        if (e.kind() == ErrorKind::unauthorized) failed_authentication(ctx, e);
                         throw;
                     }
                     authorize(ctx);
@@ -240,6 +289,9 @@ http::Response App::handle(http::Request& request) {
         tenant_for_log = ctx.log_tenant;
     } catch (const Error& e) {
         res = error_response(e);
+        if (e.kind() == ErrorKind::too_many_requests)
+            if (const auto* after = e.details().if_contains("retry_after"))
+                res.set_header("Retry-After", json::serialize(*after));
     } catch (const StoreError& e) {
         log::error("storage failure", {{"request_id", request_id}, {"error", e.what()}});
         res = error_response(Error(ErrorKind::unavailable, "storage_unavailable", "storage is unavailable; retry later"));

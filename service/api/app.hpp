@@ -8,6 +8,9 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 
+#include <atomic>
+#include <cstdint>
+
 namespace ferry::api {
 
 class App {
@@ -27,6 +30,8 @@ public:
 private:
     void authenticate(Context& ctx);
     void authenticate_session(Context& ctx, std::string_view secret);
+    void failed_authentication(Context& ctx, const Error& e);
+    void audit_repeated_failures();
     bool serves_console(std::string_view method, std::string_view path) const;
     static void add_api_headers(http::Response& res);
     void authorize(Context& ctx);
@@ -36,6 +41,7 @@ private:
 
     Services& services_;
     http::Router router_;
+    std::atomic<std::int64_t> last_sweep_{0};  // steady-clock ticks of the last audit_repeated_failures
 };
 
 }  // namespace ferry::api

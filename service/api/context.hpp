@@ -29,6 +29,9 @@ class KeyStore;
 namespace ferry::console {
 class Assets;
 }
+namespace ferry {
+class AuthThrottle;
+}
 
 namespace ferry::api {
 
@@ -48,6 +51,7 @@ struct Services {
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
     const console::Assets* console = nullptr;  // the web console served at / (none: 404 there)
     bool tls = false;                          // served over TLS: session cookies are Secure
+    AuthThrottle* auth_throttle = nullptr;     // failed authentication per client address (none: no limit)
 };
 
 class Context {

@@ -20,6 +20,7 @@ int status_of(ErrorKind kind) {
         case ErrorKind::unsupported_media_type: return 415;
         case ErrorKind::unprocessable: return 422;
         case ErrorKind::precondition_required: return 428;
+        case ErrorKind::too_many_requests: return 429;
         case ErrorKind::header_too_large: return 431;
         case ErrorKind::internal: return 500;
         case ErrorKind::unavailable: return 503;

@@ -22,6 +22,7 @@ enum class ErrorKind {
     unsupported_media_type, // 415
     unprocessable,          // 422: well-formed but invalid
     precondition_required,  // 428: If-Match missing on an edit
+    too_many_requests,      // 429: too many failed authentications from one address
     header_too_large,       // 431
     internal,               // 500: a bug; the message never reaches the client
     unavailable,            // 503: shutting down or storage unavailable

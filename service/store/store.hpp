@@ -168,18 +168,23 @@ public:
     // Deletes the webhook; its undelivered events are dropped with it.
     virtual void delete_webhook(std::string_view tenant, std::string_view id) = 0;
     virtual void insert_outbox(const OutboxItem& item) = 0;
-    // Pending items, of any tenant, due at or before `now`, oldest first.
-    virtual std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) = 0;
+    // Pending items, of any tenant, due at or before `now`, oldest first; none of the webhooks in
+    // `skip` (those that have as many deliveries under way as they may).
+    virtual std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit,
+                                               const std::vector<std::string>& skip = {}) = 0;
     // The same items, claimed for delivery by `node`: their next attempt moves to `hold_until`, so
     // no other node picks them up meanwhile (rows other nodes are claiming are skipped).
     // update_outbox ends a claim. A node that dies holding claims releases them when it starts
     // again (release_outbox_claims); if it never does, the items are retried once the hold is over.
     virtual std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until,
-                                                 std::string_view node) = 0;
+                                                 std::string_view node, const std::vector<std::string>& skip = {}) = 0;
     // Makes the items `node` had claimed due at `now` again; returns how many.
     virtual std::size_t release_outbox_claims(std::string_view node, Timestamp now) = 0;
     virtual void update_outbox(const OutboxItem& item) = 0;
     virtual void insert_delivery(const Delivery& delivery) = 0;
+    // Deletes, across tenants, at most `batch` delivered or dead outbox items finished before
+    // `before` and at most `batch` delivery log entries older than it; returns how many rows.
+    virtual std::size_t prune_webhook_history(Timestamp before, std::size_t batch) = 0;
     // Newest first.
     virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) = 0;
 

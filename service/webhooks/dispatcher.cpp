@@ -11,6 +11,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -19,9 +20,10 @@ namespace ferry::webhooks {
 
 namespace {
 
-// How long a claimed outbox item is held by the node delivering it: well over the time a pass
-// takes to deliver all it claimed (32 items, one at a time, 10 s each at worst). A node that dies
-// meanwhile leaves the event to another node once the hold is over: delivery is at least once.
+// How long a claimed outbox item is held by the node delivering it: well over the time its
+// delivery may wait for a worker and take (a webhook's share of workers, 10 s per attempt at
+// worst). A node that dies meanwhile leaves the event to another node once the hold is over:
+// delivery is at least once.
 constexpr std::chrono::minutes claim_hold{15};
 
 bool is_public(const sockaddr* sa) {
@@ -131,7 +133,7 @@ std::string signature(const std::string& secret, const std::string& body, std::i
            crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
-Dispatcher::Dispatcher(Store& store, DispatcherOptions options) : store_(store), options_(options) {}
+Dispatcher::Dispatcher(Store& store, DispatcherOptions options) : store_(store), options_(std::move(options)) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
@@ -145,19 +147,28 @@ void Dispatcher::start() {
     } catch (const std::exception& e) {
         log::error("webhook dispatch failed", {{"error", e.what()}});
     }
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.workers); ++i) workers_.emplace_back([this] { work(); });
     thread_ = std::thread([this] {
+        // Pruning is housekeeping: often enough to keep up, never in a busy loop.
+        const auto prune_every = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), options_.retention);
+        auto last_prune = std::chrono::steady_clock::now() - prune_every;
         std::unique_lock lock(mutex_);
         while (!stopping_) {
             lock.unlock();
-            std::size_t attempts = 0;
+            std::size_t claimed = 0;
             try {
-                attempts = run_once();
+                claimed = claim_due();
+                if (std::chrono::steady_clock::now() - last_prune >= prune_every) {
+                    last_prune = std::chrono::steady_clock::now();
+                    while (!stopping_ && prune_once() > 0) {
+                    }
+                }
             } catch (const std::exception& e) {
                 log::error("webhook dispatch failed", {{"error", e.what()}});
             }
             lock.lock();
             // Poll often: events are committed by other threads, and a due retry should not wait.
-            if (attempts == 0) wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+            if (claimed == 0) wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
         }
     });
 }
@@ -168,43 +179,127 @@ void Dispatcher::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
+    ready_.notify_all();
     if (thread_.joinable()) thread_.join();
+    for (auto& w : workers_)
+        if (w.joinable()) w.join();
+    workers_.clear();
+    // What was claimed and not delivered is due again for the next start (or another node) at once.
+    if (!claimed_.empty()) {
+        try {
+            store_.write([&](Tx& tx) { return tx.release_outbox_claims(options_.node_id, clock_.now()); });
+        } catch (const std::exception& e) {
+            log::error("webhook dispatch failed", {{"error", e.what()}});
+        }
+        claimed_.clear();
+    }
 }
 
-std::size_t Dispatcher::run_once() {
+std::size_t Dispatcher::claim_due() {
+    std::size_t free = 0;
+    std::vector<std::string> saturated;
+    {
+        std::lock_guard lock(mutex_);
+        // Claim only for workers that would otherwise idle: what is claimed and can run comes first.
+        const std::size_t workers = std::max<std::size_t>(1, options_.workers);
+        std::size_t runnable = 0;
+        for (const OutboxItem& item : claimed_)
+            if (in_flight_[item.webhook_id] < options_.per_destination) ++runnable;
+        if (busy_ + runnable >= workers) return 0;
+        free = workers - busy_ - runnable;
+        // A webhook that already has its share claimed takes no more: its events wait in the
+        // outbox, where other nodes may deliver them, instead of piling up here.
+        for (const auto& [webhook, count] : held_)
+            if (count >= options_.per_destination) saturated.push_back(webhook);
+    }
     const Timestamp now = clock_.now();
+    const std::size_t limit = std::min<std::size_t>(32, 2 * free);
     // Look first (a read costs no commit), then claim what is due, so that several nodes never
     // deliver the same event at once.
-    if (store_.read([&](Tx& tx) { return tx.due_outbox(now, 32); }).empty()) return 0;
-    const auto due =
-        store_.write([&](Tx& tx) { return tx.claim_outbox(now, 32, now + claim_hold, options_.node_id); });
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    for (OutboxItem item : due) {
-        const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });
-        if (!hook) continue;  // deleted meanwhile; its rows went with it
-        const auto started = std::chrono::steady_clock::now();
-        const Attempt result = post(*hook, item, options_, to_millis(clock_.now()) / 1000);
-        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        ++item.attempts;
-        item.last_error = result.error;
-        if (result.error.empty()) {
-            item.state = OutboxState::delivered;
-        } else if (now - item.created_at >= options_.give_up_after) {
-            item.state = OutboxState::dead;
-        } else {
-            // Exponential backoff with jitter, so that many failing events do not retry in lockstep.
-            const double base = static_cast<double>(options_.retry_base.count()) * std::pow(2.0, item.attempts - 1);
-            const double capped = std::min(base, static_cast<double>(options_.retry_max.count()));
-            const double jittered = capped * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
-            item.next_attempt_at = clock_.now() + std::chrono::milliseconds(static_cast<std::int64_t>(jittered));
+    if (store_.read([&](Tx& tx) { return tx.due_outbox(now, limit, saturated); }).empty()) return 0;
+    auto due = store_.write(
+        [&](Tx& tx) { return tx.claim_outbox(now, limit, now + claim_hold, options_.node_id, saturated); });
+    {
+        std::lock_guard lock(mutex_);
+        for (OutboxItem& item : due) {
+            ++held_[item.webhook_id];
+            claimed_.push_back(std::move(item));
         }
-        store_.write([&](Tx& tx) {
-            tx.update_outbox(item);
-            tx.insert_delivery(Delivery{item.tenant, item.webhook_id, item.event_id, item.event_type, item.attempts, now,
-                                        result.status, result.error, took.count()});
-        });
     }
+    ready_.notify_all();
     return due.size();
+}
+
+std::deque<OutboxItem>::iterator Dispatcher::next_runnable() {
+    return std::find_if(claimed_.begin(), claimed_.end(), [this](const OutboxItem& item) {
+        return in_flight_[item.webhook_id] < options_.per_destination;
+    });
+}
+
+void Dispatcher::work() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        ready_.wait(lock, [this] { return stopping_ || next_runnable() != claimed_.end(); });
+        if (stopping_) return;
+        const auto it = next_runnable();
+        OutboxItem item = std::move(*it);
+        claimed_.erase(it);
+        ++in_flight_[item.webhook_id];
+        ++busy_;
+        lock.unlock();
+        const std::string webhook = item.webhook_id;
+        try {
+            deliver(std::move(item));
+        } catch (const std::exception& e) {
+            // The claim stays: the event is tried again once its hold is over.
+            log::error("webhook dispatch failed", {{"error", e.what()}});
+        }
+        lock.lock();
+        --busy_;
+        if (--in_flight_[webhook] == 0) in_flight_.erase(webhook);
+        if (--held_[webhook] == 0) held_.erase(webhook);
+        // Another event of this webhook may run now, and the claiming thread has a free worker.
+        ready_.notify_all();
+        wake_.notify_all();
+    }
+}
+
+void Dispatcher::deliver(OutboxItem item) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    const Timestamp now = clock_.now();
+    const auto hook = store_.read([&](Tx& tx) { return tx.webhook(item.tenant, item.webhook_id); });
+    if (!hook) return;  // deleted meanwhile; its rows went with it
+    const auto started = std::chrono::steady_clock::now();
+    const Attempt result = post(*hook, item, options_, to_millis(clock_.now()) / 1000);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    ++item.attempts;
+    item.last_error = result.error;
+    if (result.error.empty()) {
+        item.state = OutboxState::delivered;
+        item.finished_at = clock_.now();
+    } else if (now - item.created_at >= options_.give_up_after) {
+        item.state = OutboxState::dead;
+        item.finished_at = clock_.now();
+    } else {
+        // Exponential backoff with jitter, so that many failing events do not retry in lockstep.
+        const double base = static_cast<double>(options_.retry_base.count()) * std::pow(2.0, item.attempts - 1);
+        const double capped = std::min(base, static_cast<double>(options_.retry_max.count()));
+        const double jittered = capped * std::uniform_real_distribution<double>(0.5, 1.0)(rng);
+        item.next_attempt_at = clock_.now() + std::chrono::milliseconds(static_cast<std::int64_t>(jittered));
+    }
+    store_.write([&](Tx& tx) {
+        tx.update_outbox(item);
+        tx.insert_delivery(Delivery{item.tenant, item.webhook_id, item.event_id, item.event_type, item.attempts, now,
+                                    result.status, result.error, took.count()});
+    });
+}
+
+std::size_t Dispatcher::prune_once() {
+    constexpr std::size_t batch = 500;
+    const Timestamp before = clock_.now() - options_.retention;
+    const std::size_t removed = store_.write([&](Tx& tx) { return tx.prune_webhook_history(before, batch); });
+    if (removed > 0) log::info("webhook history pruned", {{"rows", removed}});
+    return removed;
 }
 
 }  // namespace ferry::webhooks

@@ -38,6 +38,7 @@ struct OutboxItem {
     Timestamp next_attempt_at;
     OutboxState state = OutboxState::pending;
     std::string last_error;
+    std::optional<Timestamp> finished_at;  // when it was delivered or given up (wall time)
 };
 
 struct Delivery {

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <regex>
+#include <thread>
 
 using namespace ferry::test;
 
@@ -104,4 +105,42 @@ TEST(Audit, AlteringOneRowInTheDatabaseIsNamedByVerify) {
     EXPECT_FALSE(gap.at("ok").as_bool());
     EXPECT_EQ(gap.at("first_broken").at("seq").as_int64(), 6);
     EXPECT_EQ(gap.at("first_broken").at("reason").as_string(), "missing");
+}
+
+// Failed authentication cannot grow the audit log without bound: one record per address and
+// window, the rest summed up in one record with their count; past the limit, 429 with
+// Retry-After, while valid credentials from the same address still work.
+TEST(Audit, RepeatedFailedAuthenticationIsLimitedAndAuditedAsOneCount) {
+    FerrydProcess server(FerrydOptions{
+        {"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z", "--auth-failures-per-minute", "5"}, {}});
+    HttpClient c(server.base_url());
+    const TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    const std::string bad = "fry_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_AAAAAA";
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(c.get("/v1/tenants/acme/sandboxes", bad).status, 401) << i;
+    for (int i = 0; i < 25; ++i) {
+        const auto res = c.get("/v1/tenants/acme/sandboxes", bad);
+        ASSERT_EQ(res.status, 429) << i;
+        EXPECT_EQ(res.error_code(), "too_many_failures");
+        EXPECT_EQ(res.header("retry-after"), "60");  // the test clock stands still
+    }
+    EXPECT_EQ(c.get("/v1/tenants/acme/sandboxes", acme.admin_token).status, 200) << "valid credentials still work";
+
+    auto count = [&](const std::string& action) {
+        const auto all = actions(c, "acme", acme.admin_token);
+        return std::count(all.begin(), all.end(), action);
+    };
+    EXPECT_EQ(count("auth.failed"), 1);
+    ASSERT_EQ(c.post("/v1/operator/clock", R"({"advance_seconds":61})", server.operator_token()).status, 200);
+    // The next request after the window sweeps it (a sweep runs at most once a second).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(c.get("/healthz").status, 200);
+    EXPECT_EQ(count("auth.failed"), 2);
+    const auto page = c.get("/v1/tenants/acme/audit?limit=500", acme.admin_token).json();
+    const auto& last = page.at("items").as_array().back();
+    EXPECT_EQ(last.at("action"), "auth.failed");
+    EXPECT_EQ(last.at("details").at("count"), 29);
+    EXPECT_EQ(last.at("details").at("address"), "127.0.0.1");
+    // A new window starts afresh.
+    EXPECT_EQ(c.get("/v1/tenants/acme/sandboxes", bad).status, 401);
+    EXPECT_EQ(c.get("/v1/tenants/acme/audit/verify", acme.admin_token).status, 200);
 }

@@ -10,6 +10,11 @@
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <set>
 #include <thread>
 
@@ -205,4 +210,104 @@ TEST(Webhooks, DeliveriesFollowWallTimeEvenUnderATestClock) {
                          "/actions/activate", "{}", acme.admin_token).status, 200);
     ASSERT_TRUE(receiver.wait_for([](const auto& r) { return !r.empty(); }, 10s));
     EXPECT_EQ(std::string(json::parse(receiver.received()[0].body).at("created_at").as_string()).substr(0, 4), "2031");
+}
+
+namespace {
+
+// A receiver that never answers: the kernel completes connections into the listen backlog, and
+// nobody ever accepts or reads them, so each delivery waits for its timeout.
+class BlackHole {
+public:
+    BlackHole() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 128) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+            throw std::runtime_error("black hole: cannot listen");
+        port_ = ntohs(addr.sin_port);
+    }
+    ~BlackHole() { ::close(fd_); }
+    BlackHole(const BlackHole&) = delete;
+    BlackHole& operator=(const BlackHole&) = delete;
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
+// Makes `n` campaign.status_changed events in the tenant's sandbox "dev".
+void status_changes(HttpClient& c, const TenantFixture& t, int n) {
+    for (int i = 0; i < n; ++i) {
+        const auto created = c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns",
+                                    R"({"name":"C)" + std::to_string(i) + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                                    t.admin_token);
+        ASSERT_EQ(created.status, 201) << created.body;
+        ASSERT_EQ(c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string()) +
+                             "/actions/activate",
+                         "{}", t.admin_token)
+                      .status,
+                  200);
+    }
+}
+
+}  // namespace
+
+// One tenant's receiver that never answers (10 s per attempt) holds at most its share of the
+// delivery workers: another tenant's event still goes out within a second.
+TEST(Webhooks, AReceiverThatNeverAnswersDoesNotDelayAnotherTenant) {
+    BlackHole hole;
+    WebhookReceiver receiver;
+    FerrydProcess server({{"--allow-private-webhooks", "--webhook-retry-base", "600"}, {}});
+    HttpClient c(server.base_url());
+    TenantFixture slow = make_tenant(c, server.operator_token(), "slow", {"dev"}, "s-");
+    TenantFixture fast = make_tenant(c, server.operator_token(), "fast", {"dev"}, "f-");
+    for (const auto& [tenant, url] : {std::pair{&slow, hole.url()}, std::pair{&fast, receiver.url()}})
+        ASSERT_EQ(c.post("/v1/tenants/" + tenant->id + "/webhooks",
+                         R"({"url":")" + url + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+                         tenant->admin_token)
+                      .status,
+                  201);
+    status_changes(c, slow, 12);
+    std::this_thread::sleep_for(500ms);  // the slow tenant's deliveries are under way and hanging
+    for (int round = 0; round < 3; ++round) {
+        const auto before = receiver.received().size();
+        const auto sent = std::chrono::steady_clock::now();
+        status_changes(c, fast, 1);
+        ASSERT_TRUE(receiver.wait_for([&](const auto& got) { return got.size() > before; }, 5s));
+        const auto took = std::chrono::steady_clock::now() - sent;
+        EXPECT_LT(took, 1s) << "round " << round << ": "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    }
+}
+
+// Delivered events and the delivery log are pruned once older than --webhook-retention.
+TEST(Webhooks, DeliveredEventsAndTheirLogArePrunedAfterTheRetention) {
+    WebhookReceiver receiver;
+    // 0.00003 days is about 2.6 seconds.
+    FerrydProcess server({{"--allow-private-webhooks", "--webhook-retention", "0.00003"}, {}});
+    HttpClient c(server.base_url());
+    TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
+    const auto hook = c.post("/v1/tenants/acme/webhooks",
+                             R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+                             acme.admin_token);
+    ASSERT_EQ(hook.status, 201);
+    const std::string log = "/v1/tenants/acme/webhooks/" + std::string(hook.json().at("id").as_string()) + "/deliveries";
+    status_changes(c, acme, 3);
+    ASSERT_TRUE(receiver.wait_for([](const auto& got) { return got.size() >= 3; }, 10s));
+    bool logged = false;
+    for (int i = 0; i < 50 && !logged; ++i, std::this_thread::sleep_for(50ms))
+        logged = c.get(log, acme.admin_token).json().at("items").as_array().size() == 3;
+    ASSERT_TRUE(logged) << "the attempts were logged";
+    bool pruned = false;
+    for (int i = 0; i < 200 && !pruned; ++i, std::this_thread::sleep_for(100ms))
+        pruned = c.get(log, acme.admin_token).json().at("items").as_array().empty();
+    EXPECT_TRUE(pruned);
+    EXPECT_NE(server.log().find("webhook history pruned"), std::string::npos);
+    // Nothing was delivered twice, and new events still go out after pruning.
+    status_changes(c, acme, 1);
+    EXPECT_TRUE(receiver.wait_for([](const auto& got) { return got.size() == 4; }, 10s));
 }

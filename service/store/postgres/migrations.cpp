@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 10> all{{
+constexpr std::array<Migration, 11> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -642,6 +642,11 @@ ALTER TABLE sign_in_links FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON sign_in_links
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {11, "delivered and dead webhook events say when, so that old ones are pruned", R"sql(
+ALTER TABLE outbox ADD COLUMN finished_at BIGINT;
+CREATE INDEX outbox_finished ON outbox(finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX deliveries_by_age ON webhook_deliveries(at);
 )sql"},
 }};
 

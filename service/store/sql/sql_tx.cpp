@@ -572,13 +572,13 @@ public:
             .run();
     }
 
-    std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit) override {
-        return read_due_outbox(now, limit, false);
+    std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit, const std::vector<std::string>& skip) override {
+        return read_due_outbox(now, limit, false, skip);
     }
 
-    std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until,
-                                         std::string_view node) override {
-        std::vector<OutboxItem> out = read_due_outbox(now, limit, true);
+    std::vector<OutboxItem> claim_outbox(Timestamp now, std::size_t limit, Timestamp hold_until, std::string_view node,
+                                         const std::vector<std::string>& skip) override {
+        std::vector<OutboxItem> out = read_due_outbox(now, limit, true, skip);
         for (const OutboxItem& o : out)
             db_.prepare("UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE seq = ?")
                 .bind(1, to_millis(hold_until)).bind(2, node).bind(3, o.seq).run();
@@ -598,11 +598,26 @@ public:
     }
 
     void update_outbox(const OutboxItem& o) override {
-        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ?, claimed_by = '' "
-                    "WHERE seq = ?")
+        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ?, claimed_by = '', "
+                    "finished_at = ? WHERE seq = ?")
             .bind(1, std::int64_t{o.attempts}).bind(2, to_millis(o.next_attempt_at)).bind(3, to_string(o.state))
-            .bind(4, o.last_error).bind(5, o.seq)
+            .bind(4, o.last_error).bind(5, millis_or_null(o.finished_at)).bind(6, o.seq)
             .run();
+    }
+
+    std::size_t prune_webhook_history(Timestamp before, std::size_t batch) override {
+        std::size_t removed = 0;
+        auto events = db_.prepare(
+            "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE finished_at IS NOT NULL AND finished_at < ? "
+            "LIMIT ?) RETURNING seq");
+        events.bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(batch));
+        while (events.step()) ++removed;
+        auto log = db_.prepare(
+            "DELETE FROM webhook_deliveries WHERE (tenant, webhook_id, event_id, attempt) IN (SELECT tenant, webhook_id, "
+            "event_id, attempt FROM webhook_deliveries WHERE at < ? LIMIT ?) RETURNING attempt");
+        log.bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(batch));
+        while (log.step()) ++removed;
+        return removed;
     }
 
     void insert_delivery(const Delivery& d) override {
@@ -883,13 +898,22 @@ private:
 
     // SQLite has one writer, so a claim needs no row lock; PostgreSQL nodes skip the rows another
     // node is claiming at the same moment instead of waiting for them.
-    std::vector<OutboxItem> read_due_outbox(Timestamp now, std::size_t limit, bool claim) {
+    std::vector<OutboxItem> read_due_outbox(Timestamp now, std::size_t limit, bool claim,
+                                            const std::vector<std::string>& skip) {
         std::string sql = "SELECT seq, tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
-                          "next_attempt_at, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
-                          "ORDER BY next_attempt_at, seq LIMIT ?";
+                          "next_attempt_at, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?";
+        if (!skip.empty()) {
+            sql += " AND webhook_id NOT IN (?";
+            for (std::size_t i = 1; i < skip.size(); ++i) sql += ", ?";
+            sql += ")";
+        }
+        sql += " ORDER BY next_attempt_at, seq LIMIT ?";
         if (claim && db_.dialect() == Dialect::postgres) sql += " FOR UPDATE SKIP LOCKED";
         auto st = db_.prepare(sql);
-        st.bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
+        int index = 1;
+        st.bind(index++, to_millis(now));
+        for (const auto& webhook : skip) st.bind(index++, webhook);
+        st.bind(index, static_cast<std::int64_t>(limit));
         std::vector<OutboxItem> out;
         while (st.step()) {
             OutboxItem o;

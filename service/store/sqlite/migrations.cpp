@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 9> all{{
+constexpr std::array<Migration, 10> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -427,6 +427,11 @@ CREATE TABLE sign_in_links (
     used_at    INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX sign_in_links_by_user ON sign_in_links(tenant, user_id);
+)sql"},
+    {10, "delivered and dead webhook events say when, so that old ones are pruned", R"sql(
+ALTER TABLE outbox ADD COLUMN finished_at INTEGER;
+CREATE INDEX outbox_finished ON outbox(finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX deliveries_by_age ON webhook_deliveries(at);
 )sql"},
 }};
 

@@ -1,5 +1,6 @@
 #include "client.hpp"
 
+#include "core/crypto.hpp"
 #include "exit_codes.hpp"
 
 #include <boost/json/parse.hpp>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iostream>
 #include <new>
 
 namespace ferry::cli {
@@ -100,7 +102,35 @@ Client::Client(ClientSettings settings) : settings_(std::move(settings)), curl_(
 
 Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
+std::string request_id_of(const Response& response, const std::string& sent) {
+    const std::string answered = response.header("x-request-id");
+    return answered.empty() ? sent : answered;
+}
+
 Response Client::send(const Request& request) {
+    // Our own id, so that even a request that never got an answer can be looked up in ferryd's log.
+    std::string request_id = "ferry-" + crypto::random_hex(8);
+    for (const auto& [name, value] : request.headers)
+        if (lower(name) == "x-request-id") request_id = value;
+    last_request_id_ = request_id;
+    // The path without the query: cursors and search text are no business of a log line.
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    try {
+        Response response = perform(request, request_id);
+        last_request_id_ = request_id_of(response, request_id);
+        if (settings_.verbose)
+            std::cerr << "ferry: " << request.method << " " << path << " -> " << response.status << " (request id "
+                      << last_request_id_ << ")\n";
+        return response;
+    } catch (const TransportError& e) {
+        if (settings_.verbose)
+            std::cerr << "ferry: " << request.method << " " << path << " -> no answer: " << e.what() << " (request id "
+                      << request_id << ")\n";
+        throw;
+    }
+}
+
+Response Client::perform(const Request& request, const std::string& request_id) {
     CURL* curl = static_cast<CURL*>(curl_);
     curl_easy_reset(curl);
 
@@ -114,7 +144,12 @@ Response Client::send(const Request& request) {
     if (request.body) headers.add("Content-Type: application/json");
     // libcurl would otherwise wait for a 100 Continue before sending a larger body.
     headers.add("Expect:");
-    for (const auto& [name, value] : request.headers) headers.add(name + ": " + value);
+    bool has_id = false;
+    for (const auto& [name, value] : request.headers) {
+        headers.add(name + ": " + value);
+        has_id = has_id || lower(name) == "x-request-id";
+    }
+    if (!has_id) headers.add("X-Request-Id: " + request_id);
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -142,7 +177,7 @@ Response Client::send(const Request& request) {
     if (code != CURLE_OK) {
         const std::string detail =
             error_text[0] != '\0' ? std::string(error_text) : std::string(curl_easy_strerror(code));
-        throw TransportError(detail, transient(code));
+        throw TransportError(detail, transient(code), request_id);
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

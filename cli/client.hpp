@@ -35,15 +35,23 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers (If-Match, Idempotency-Key)
 };
 
+// The X-Request-Id of an exchange: the server's when it answered with one, otherwise the one
+// ferry sent (so that a request that timed out can still be found in the server's log).
+std::string request_id_of(const Response& response, const std::string& sent);
+
 // No HTTP answer: the server could not be reached, or the connection broke or timed out.
 class TransportError : public std::runtime_error {
 public:
-    TransportError(const std::string& message, bool transient) : std::runtime_error(message), transient_(transient) {}
+    TransportError(const std::string& message, bool transient, std::string request_id)
+        : std::runtime_error(message), transient_(transient), request_id_(std::move(request_id)) {}
     // Worth retrying (refused, reset, timed out), as opposed to a bad URL or a certificate problem.
     bool transient() const { return transient_; }
+    // The X-Request-Id ferry sent with the request that got no answer.
+    const std::string& request_id() const { return request_id_; }
 
 private:
     bool transient_;
+    std::string request_id_;
 };
 
 struct ClientSettings {
@@ -51,6 +59,7 @@ struct ClientSettings {
     std::string token;
     std::string cacert;  // PEM bundle to trust instead of the system's; empty for the system's
     std::chrono::milliseconds timeout{30000};
+    bool verbose = false;  // one line per request on stderr: method, path, status, X-Request-Id
 };
 
 class Client {
@@ -60,11 +69,17 @@ public:
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
+    // Sends the request with a fresh X-Request-Id (unless the request carries one).
     Response send(const Request& request);
     const std::string& server() const { return settings_.server; }
+    // The request id of the last exchange, answered or not; empty before the first.
+    const std::string& last_request_id() const { return last_request_id_; }
 
 private:
+    Response perform(const Request& request, const std::string& request_id);
+
     ClientSettings settings_;
+    std::string last_request_id_;
     void* curl_;  // CURL*, kept opaque so that callers do not include curl.h
 };
 

@@ -79,39 +79,195 @@ Fields user_fields(const json::value& u) {
     return f;
 }
 
+struct LoginArgs {
+    std::string sandbox;
+};
+
+struct ContextArgs {
+    std::string name;
+    std::string server;
+    std::string tenant;
+    std::string sandbox;
+    std::string cacert;
+    std::string token_ref;
+};
+
+// The context login and logout work on: --context or FERRY_CONTEXT, else the current one, else
+// "default".
+std::string target_context(const Context& ctx) {
+    const Setting name = ctx.context_name();
+    return name.value.empty() ? "default" : name.value;
+}
+
+int login(Context& ctx, const LoginArgs& args) {
+    ctx.allow_new_context();
+    const Setting server = ctx.server();
+    if (server.value.empty() || server.source == "profile")
+        throw UsageError("ferry login needs --server URL (or FERRY_SERVER)");
+    Setting token = ctx.token();
+    if (token.source != "flag" && token.source != "env") {
+        std::string typed = read_secret_line("Token: ");
+        if (typed.empty()) throw UsageError("no token: set FERRY_TOKEN or give the token on stdin");
+        ctx.use_token(std::move(typed));
+        token = ctx.token();
+    }
+    const Response me = ctx.expect_ok(ctx.get("/v1/me"));
+    const json::value identity = me.json();
+    std::string tenant = ctx.tenant().source == "profile" ? "" : ctx.tenant().value;
+    std::string who = "the operator";
+    if (text_of(identity, "kind") == "user") {
+        const std::string own = text_of(identity, "tenant");
+        if (!tenant.empty() && tenant != own)
+            throw Failure(ExitCode::error, "this token belongs to tenant " + own + ", not " + tenant);
+        tenant = own;
+        who = text_of(identity, "user");
+    }
+    const std::string name = target_context(ctx);
+    Config config = ctx.config();
+    ContextEntry& entry = config.contexts[name];
+    // A context's own token is filed under its name; a shared one (set-context --token-ref) is
+    // replaced where it is filed, for every context that shares it.
+    if (entry.token_ref.empty()) entry.token_ref = name;
+    entry.server = server.value;
+    entry.tenant = tenant;
+    entry.cacert = ctx.cacert().value;
+    if (!args.sandbox.empty()) entry.sandbox = args.sandbox;
+    config.tokens[entry.token_ref] = token.value;
+    config.current = name;
+    save_config(config);
+    if (ctx.print_json(me)) return 0;
+    std::cout << "logged in to " << server.value << " as " << who << (tenant.empty() ? "" : " (tenant " + tenant + ")")
+              << "\n"
+              << "context " << name << " written to " << config_path().string() << " (current), its token to "
+              << credentials_path().string() << "\n";
+    return 0;
+}
+
+int logout(Context& ctx) {
+    const std::string name = target_context(ctx);
+    Config config = ctx.config();
+    const auto it = config.contexts.find(name);
+    if (it == config.contexts.end()) throw Failure(ExitCode::error, "no context '" + name + "' to log out of");
+    const std::string ref = it->second.token_ref;
+    if (ref.empty() || config.tokens.erase(ref) == 0) {
+        std::cout << "context " << name << " holds no token; nothing to do\n";
+        return 0;
+    }
+    std::vector<std::string> sharing;
+    for (auto& [other, entry] : config.contexts)
+        if (entry.token_ref == ref) {
+            entry.token_ref.clear();
+            if (other != name) sharing.push_back(other);
+        }
+    save_config(config);
+    std::cout << "logged out of context " << name << ": its token is removed from " << credentials_path().string()
+              << "\n";
+    for (const auto& other : sharing) std::cout << "context " << other << " shared that token: it has none now\n";
+    return 0;
+}
+
+void add_contexts(CLI::App& config_group, Commands& commands) {
+    commands.leaf(config_group, "get-contexts", "list the contexts; * marks the current one", [](Context& ctx) {
+        const Config& config = ctx.config();
+        json::array items;
+        for (const auto& [name, c] : config.contexts)
+            items.push_back(json::object{{"name", name},
+                                         {"current", name == config.current},
+                                         {"server", c.server},
+                                         {"tenant", c.tenant},
+                                         {"sandbox", c.sandbox},
+                                         {"token_ref", c.token_ref},
+                                         {"logged_in", !c.token_ref.empty() && config.tokens.count(c.token_ref) > 0}});
+        if (ctx.print_json(json::value(json::object{{"current_context", config.current}, {"items", items}})))
+            return 0;
+        Table table(ctx.wide() ? std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN",
+                                                          "CACERT"}
+                               : std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN"});
+        for (const auto& item : items) {
+            const bool current = item.at("current").as_bool();
+            const bool logged_in = item.at("logged_in").as_bool();
+            const std::string sandbox = text_of(item, "sandbox");
+            std::vector<std::string> row{current ? "*" : "",
+                                         text_of(item, "name"),
+                                         text_of(item, "server"),
+                                         text_of(item, "tenant"),
+                                         sandbox.empty() ? "-" : sandbox,
+                                         logged_in ? text_of(item, "token_ref") : "-"};
+            if (ctx.wide()) {
+                const std::string cacert = config.contexts.at(text_of(item, "name")).cacert;
+                row.push_back(cacert.empty() ? "-" : cacert);
+            }
+            table.add(std::move(row));
+        }
+        table.print(std::cout, ctx.out_style());
+        return 0;
+    });
+
+    commands.leaf(config_group, "current-context", "print the current context's name", [](Context& ctx) {
+        const Setting name = ctx.context_name();
+        if (name.value.empty()) throw Failure(ExitCode::error, "no current context: run 'ferry login'");
+        std::cout << name.value << "\n";
+        return 0;
+    });
+
+    auto use = std::make_shared<std::string>();
+    CLI::App* u = commands.leaf(config_group, "use-context", "make a context the current one", [use](Context& ctx) {
+        Config config = ctx.config();
+        if (config.contexts.count(*use) == 0)
+            throw Failure(ExitCode::error, "no context '" + *use + "'; 'ferry config get-contexts' lists them");
+        config.current = *use;
+        save_config(config);
+        std::cout << "switched to context " << *use << "\n";
+        return 0;
+    });
+    u->add_option("name", *use, "context name")->required();
+
+    auto set = std::make_shared<ContextArgs>();
+    CLI::App* s = commands.leaf(
+        config_group, "set-context",
+        "create a context or change its fields (a token comes with 'ferry login --context NAME', or is shared "
+        "with --token-ref)",
+        [set](Context& ctx) {
+            Config config = ctx.config();
+            const bool created = config.contexts.count(set->name) == 0;
+            ContextEntry& entry = config.contexts[set->name];
+            if (!set->server.empty()) entry.server = set->server;
+            if (!set->tenant.empty()) entry.tenant = set->tenant;
+            if (!set->sandbox.empty()) entry.sandbox = set->sandbox == "-" ? "" : set->sandbox;
+            if (!set->cacert.empty()) entry.cacert = set->cacert == "-" ? "" : set->cacert;
+            if (!set->token_ref.empty()) {
+                if (set->token_ref != "-" && config.tokens.count(set->token_ref) == 0)
+                    throw Failure(ExitCode::error, "no token is filed as '" + set->token_ref +
+                                                       "'; 'ferry config get-contexts' shows the TOKEN of each context");
+                entry.token_ref = set->token_ref == "-" ? "" : set->token_ref;
+            }
+            if (config.current.empty()) config.current = set->name;
+            save_config(config);
+            std::cout << "context " << set->name << (created ? " created" : " modified") << "\n";
+            return 0;
+        });
+    s->add_option("name", set->name, "context name")->required();
+    s->add_option("--server", set->server, "ferryd base URL");
+    s->add_option("--tenant", set->tenant, "tenant id");
+    s->add_option("-s,--sandbox", set->sandbox, "the default sandbox of commands that take -s ('-': none)");
+    s->add_option("--cacert", set->cacert, "PEM file of the CA to trust for https ('-': the system's)");
+    s->add_option("--token-ref", set->token_ref,
+                  "use the token filed under this name (another context's TOKEN column; '-': none)");
+}
+
 void add_identity(CLI::App& root, Commands& commands) {
-    commands.leaf(root, "login",
-                  "check a token with the server and store server, tenant and token in the profile "
-                  "(the token comes from FERRY_TOKEN, --token, or stdin)",
-                  [](Context& ctx) {
-                      const Setting server = ctx.server();
-                      if (server.value.empty() || server.source == "profile")
-                          throw UsageError("ferry login needs --server URL (or FERRY_SERVER)");
-                      Setting token = ctx.token();
-                      if (token.source != "flag" && token.source != "env") {
-                          std::string typed = read_secret_line("Token: ");
-                          if (typed.empty()) throw UsageError("no token: set FERRY_TOKEN or give the token on stdin");
-                          ctx.use_token(std::move(typed));
-                          token = ctx.token();
-                      }
-                      const Response me = ctx.expect_ok(ctx.get("/v1/me"));
-                      const json::value identity = me.json();
-                      std::string tenant = ctx.tenant().source == "profile" ? "" : ctx.tenant().value;
-                      std::string who = "the operator";
-                      if (text_of(identity, "kind") == "user") {
-                          const std::string own = text_of(identity, "tenant");
-                          if (!tenant.empty() && tenant != own)
-                              throw Failure(ExitCode::error, "this token belongs to tenant " + own + ", not " + tenant);
-                          tenant = own;
-                          who = text_of(identity, "user");
-                      }
-                      save_profile(Profile{server.value, tenant, token.value, ctx.cacert().value});
-                      if (ctx.print_json(me)) return 0;
-                      std::cout << "logged in to " << server.value << " as " << who
-                                << (tenant.empty() ? "" : " (tenant " + tenant + ")") << "\n"
-                                << "profile written to " << config_path().string() << "\n";
-                      return 0;
-                  });
+    auto login_args = std::make_shared<LoginArgs>();
+    CLI::App* l = commands.leaf(root, "login",
+                                "check a token with the server and store server, tenant and token in a context "
+                                "(--context NAME, default: the current one, or 'default'); the token comes from "
+                                "FERRY_TOKEN, --token, or stdin",
+                                [login_args](Context& ctx) { return login(ctx, *login_args); });
+    l->add_option("-s,--sandbox", login_args->sandbox, "the context's default sandbox");
+
+    commands.leaf(root, "logout",
+                  "remove the token of a context (--context NAME, default: the current one) from the "
+                  "credentials file",
+                  [](Context& ctx) { return logout(ctx); });
 
     commands.leaf(root, "whoami", "show who the token belongs to (GET /v1/me)", [](Context& ctx) {
         const Response r = ctx.expect_ok(ctx.get("/v1/me"));
@@ -129,21 +285,25 @@ void add_identity(CLI::App& root, Commands& commands) {
         return 0;
     });
 
-    CLI::App* config = commands.group(root, "config", "the settings ferry would use");
-    commands.leaf(*config, "show", "print the effective server, tenant, token (masked) and where each comes from",
+    CLI::App* config = commands.group(root, "config", "contexts, and the settings ferry would use");
+    commands.leaf(*config, "show",
+                  "print the effective context, server, tenant, sandbox, token (masked) and where each comes from",
                   [](Context& ctx) {
                       const auto describe = [](const Setting& s, const std::string& value) {
                           return s.source.empty() ? std::string("-") : value + "  (" + s.source + ")";
                       };
-                      const Fields f{{"server", describe(ctx.server(), ctx.server().value)},
+                      const Fields f{{"context", describe(ctx.context_name(), ctx.context_name().value)},
+                                     {"server", describe(ctx.server(), ctx.server().value)},
                                      {"tenant", describe(ctx.tenant(), ctx.tenant().value)},
+                                     {"sandbox", describe(ctx.default_sandbox(), ctx.default_sandbox().value)},
                                      {"token", describe(ctx.token(), masked(ctx.token().value))},
                                      {"cacert", describe(ctx.cacert(), ctx.cacert().value)},
                                      {"timeout", describe(ctx.timeout(), ctx.timeout().value + " s")},
-                                     {"profile", config_path().string()}};
+                                     {"config", config_path().string()}};
                       print_fields(std::cout, f, ctx.out_style());
                       return 0;
                   });
+    add_contexts(*config, commands);
 }
 
 struct TenantCreateArgs {
@@ -172,13 +332,15 @@ void add_tenants(CLI::App& root, Commands& commands) {
     c->add_option("id", create->id, "tenant id (a-z, 0-9, -)")->required();
     c->add_option("--name", create->name, "display name (default: the id)");
 
-    commands.leaf(*tenants, "ls", "list tenants", [](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get("/v1/tenants"));
-        if (ctx.print_json(r)) return 0;
-        table_of(items_of(r.json()), {{"ID", "id"}, {"NAME", "name"}, {"CREATED", "created_at"}})
+    auto paging = std::make_shared<Paging>();
+    CLI::App* l = commands.leaf(*tenants, "ls", "list tenants", [paging](Context& ctx) {
+        const json::value body = ctx.list("/v1/tenants", *paging);
+        if (ctx.print_json(body)) return 0;
+        table_of(items_of(body), {{"ID", "id"}, {"NAME", "name"}, {"CREATED", "created_at"}})
             .print(std::cout, ctx.out_style());
         return 0;
     });
+    add_paging_options(l, *paging, false);
 }
 
 struct SandboxCreateArgs {
@@ -209,14 +371,17 @@ void add_sandboxes(CLI::App& root, Commands& commands) {
         ->check(CLI::IsMember({"policy", "always"}));
     c->add_option("--description", create->description, "free text");
 
-    commands.leaf(*sandboxes, "ls", "list the sandboxes you can see", [](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/sandboxes")));
-        if (ctx.print_json(r)) return 0;
-        table_of(items_of(r.json()),
-                 {{"ID", "id"}, {"TYPE", "type"}, {"APPROVAL", "require_approval"}, {"DESCRIPTION", "description"}})
-            .print(std::cout, ctx.out_style());
+    auto paging = std::make_shared<Paging>();
+    CLI::App* l = commands.leaf(*sandboxes, "ls", "list the sandboxes you can see", [paging](Context& ctx) {
+        const json::value body = ctx.list(ctx.tenant_path("/sandboxes"), *paging);
+        if (ctx.print_json(body)) return 0;
+        std::vector<std::pair<std::string, std::string>> columns{
+            {"ID", "id"}, {"TYPE", "type"}, {"APPROVAL", "require_approval"}, {"DESCRIPTION", "description"}};
+        if (ctx.wide()) columns.insert(columns.end(), {{"CREATED", "created_at"}, {"UPDATED", "updated_at"}});
+        table_of(items_of(body), columns).print(std::cout, ctx.out_style());
         return 0;
     });
+    add_paging_options(l, *paging, false);
 
     auto id = std::make_shared<std::string>();
     CLI::App* g = commands.leaf(*sandboxes, "get", "show one sandbox", [id](Context& ctx) {
@@ -260,15 +425,19 @@ void add_users(CLI::App& root, Commands& commands) {
                   "SANDBOX:ROLE, repeatable (roles: admin, editor, reviewer, viewer, importer)");
     c->add_option("--permission", create->permissions, "a grant beyond roles (bypass_approval), repeatable");
 
-    commands.leaf(*users, "ls", "list users", [](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/users")));
-        if (ctx.print_json(r)) return 0;
-        Table table({"ID", "NAME", "ROLES", "PERMISSIONS"});
-        for (const auto& u : items_of(r.json()))
-            table.add({text_of(u, "id"), text_of(u, "name"), roles_text(u.at("roles")), text_of(u, "permissions")});
+    auto paging = std::make_shared<Paging>();
+    CLI::App* ls = commands.leaf(*users, "ls", "list users", [paging](Context& ctx) {
+        const json::value body = ctx.list(ctx.tenant_path("/users"), *paging);
+        if (ctx.print_json(body)) return 0;
+        Table table(ctx.wide() ? std::vector<std::string>{"ID", "NAME", "ROLES", "PERMISSIONS", "CREATED", "UPDATED"}
+                               : std::vector<std::string>{"ID", "NAME", "ROLES", "PERMISSIONS"});
+        for (const auto& u : items_of(body))
+            table.add({text_of(u, "id"), text_of(u, "name"), roles_text(u.at("roles")), text_of(u, "permissions"),
+                       text_of(u, "created_at"), text_of(u, "updated_at")});
         table.print(std::cout, ctx.out_style());
         return 0;
     });
+    add_paging_options(ls, *paging, false);
 
     auto get = std::make_shared<std::string>();
     CLI::App* g = commands.leaf(*users, "get", "show one user", [get](Context& ctx) {
@@ -326,6 +495,7 @@ struct TokenArgs {
     std::string name;
     std::string expires_at;
     std::string token;
+    Paging paging;
 };
 
 void add_tokens(CLI::App& root, Commands& commands) {
@@ -349,9 +519,9 @@ void add_tokens(CLI::App& root, Commands& commands) {
 
     auto list = std::make_shared<TokenArgs>();
     CLI::App* l = commands.leaf(*tokens, "ls", "list a user's tokens", [list](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/users/" + url_escape(list->user) + "/tokens")));
-        if (ctx.print_json(r)) return 0;
-        table_of(items_of(r.json()), {{"ID", "id"},
+        const json::value body = ctx.list(ctx.tenant_path("/users/" + url_escape(list->user) + "/tokens"), list->paging);
+        if (ctx.print_json(body)) return 0;
+        table_of(items_of(body), {{"ID", "id"},
                                       {"NAME", "name"},
                                       {"CREATED", "created_at"},
                                       {"EXPIRES", "expires_at"},
@@ -360,6 +530,7 @@ void add_tokens(CLI::App& root, Commands& commands) {
         return 0;
     });
     l->add_option("user", list->user, "user id")->required();
+    add_paging_options(l, list->paging, false);
 
     auto revoke = std::make_shared<TokenArgs>();
     CLI::App* rv = commands.leaf(*tokens, "revoke", "revoke a token (by its tok_ id)", [revoke](Context& ctx) {
@@ -378,9 +549,11 @@ struct SigningKeyArgs {
 };
 
 struct AuditArgs {
-    int limit = 0;
-    std::string cursor;
+    Paging paging;
 };
+
+// The largest page the audit log serves; ferry reads page after page.
+constexpr int audit_page_max = 500;
 
 void add_tenant_and_audit(CLI::App& root, Commands& commands) {
     CLI::App* tenant = commands.group(root, "tenant", "the current tenant's own settings");
@@ -389,7 +562,7 @@ void add_tenant_and_audit(CLI::App& root, Commands& commands) {
         *tenant, "signing-key", "write the tenant's active public signing key (PEM)", [key](Context& ctx) {
             const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/signing-key")));
             const json::value body = r.json();
-            if (key->output != "-" || !ctx.json()) write_output(key->output, text_of(body, "public_key_pem"));
+            if (key->output != "-" || !ctx.machine_output()) write_output(key->output, text_of(body, "public_key_pem"));
             if (ctx.print_json(r)) return 0;
             if (key->output != "-") std::cout << "wrote " << text_of(body, "key_id") << " to " << key->output << "\n";
             return 0;
@@ -399,20 +572,17 @@ void add_tenant_and_audit(CLI::App& root, Commands& commands) {
     CLI::App* audit = commands.group(root, "audit", "the tenant's hash-chained audit log (tenant admin)");
     auto list = std::make_shared<AuditArgs>();
     CLI::App* l = commands.leaf(*audit, "ls", "list audit records, oldest first", [list](Context& ctx) {
-        const std::string limit = list->limit > 0 ? std::to_string(list->limit) : "";
-        const Response r =
-            ctx.expect_ok(ctx.get(with_query(ctx.tenant_path("/audit"), {{"limit", limit}, {"cursor", list->cursor}})));
-        if (ctx.print_json(r)) return 0;
-        const json::value body = r.json();
-        table_of(items_of(body),
-                 {{"SEQ", "seq"}, {"AT", "at"}, {"ACTOR", "actor"}, {"ACTION", "action"}, {"TARGET", "target"}})
-            .print(std::cout, ctx.out_style());
+        const json::value body = ctx.list(ctx.tenant_path("/audit"), list->paging, audit_page_max);
+        if (ctx.print_json(body)) return 0;
+        std::vector<std::pair<std::string, std::string>> columns{
+            {"SEQ", "seq"}, {"AT", "at"}, {"ACTOR", "actor"}, {"ACTION", "action"}, {"TARGET", "target"}};
+        if (ctx.wide()) columns.insert(columns.end(), {{"REQUEST ID", "request_id"}, {"DETAILS", "details"}});
+        table_of(items_of(body), columns).print(std::cout, ctx.out_style());
         if (const std::string next = text_of(body, "next_cursor"); next != "-")
             std::cerr << "more records: ferry audit ls --cursor " << next << "\n";
         return 0;
     });
-    l->add_option("--limit", list->limit, "records per page, 1 to 500 (default 100)")->check(CLI::Range(1, 500));
-    l->add_option("--cursor", list->cursor, "the next_cursor of the previous page");
+    add_paging_options(l, list->paging, true);
 
     commands.leaf(*audit, "verify", "check the hash chain; exit 5 when it is broken", [](Context& ctx) {
         const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/audit/verify")));

@@ -25,6 +25,9 @@ struct CampaignArgs {
     std::string bypass_reason;
 };
 
+// The largest page the campaign list serves; ferry reads page after page.
+constexpr int campaign_page_max = 200;
+
 struct ListArgs {
     std::string sandbox;
     std::vector<std::string> statuses;
@@ -32,8 +35,7 @@ struct ListArgs {
     std::string query;
     std::string type;
     std::string channel;
-    int limit = 0;
-    std::string cursor;
+    Paging paging;
 };
 
 // The lifecycle actions of docs/campaigns.md, each `POST .../campaigns/{id}/actions/{action}`.
@@ -162,7 +164,9 @@ int edit(Context& ctx, const CampaignArgs& a) {
 
     const Response r = ctx.send({"PATCH", path, json::serialize(patch), {{"If-Match", etag}}});
     if (r.status == 412) {
-        ctx.print_json(r);
+        ctx.print_error_body(r);
+        // The id of the refused write, not of the read below that names who changed it.
+        const std::string id = request_id_suffix(ctx);
         std::string name = a.id;
         std::string by = "someone else";
         if (const Response now = ctx.get(path); now.ok()) {
@@ -170,7 +174,7 @@ int edit(Context& ctx, const CampaignArgs& a) {
             by = text_of(now.json(), "updated_by");
         }
         throw Failure(ExitCode::error, "campaign " + name + " changed since you read it (by " + by +
-                                           "); re-run to edit the new version");
+                                           "); re-run to edit the new version" + id);
     }
     ctx.expect_ok(r);
     if (ctx.print_json(r)) return 0;
@@ -198,10 +202,6 @@ int run_action(Context& ctx, const CampaignArgs& a, const std::string& action) {
     return 0;
 }
 
-void add_sandbox_option(CLI::App* app, std::string& sandbox) {
-    app->add_option("-s,--sandbox", sandbox, "sandbox id")->required();
-}
-
 void add_list_and_show(CLI::App& campaigns, Commands& commands) {
     auto list = std::make_shared<ListArgs>();
     CLI::App* ls = commands.leaf(campaigns, "ls", "list campaigns, last modified first", [list](Context& ctx) {
@@ -212,21 +212,26 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
                                                {"tag", list->tag},
                                                {"q", list->query},
                                                {"type", list->type},
-                                               {"channel", list->channel},
-                                               {"limit", list->limit > 0 ? std::to_string(list->limit) : ""},
-                                               {"cursor", list->cursor}});
-        const Response r = ctx.expect_ok(ctx.get(target));
-        if (ctx.print_json(r)) return 0;
-        const json::value body = r.json();
-        Table table({"ID", "KEY", "NAME", "STATUS", "TYPE", "CHANNELS", "UPDATED"});
+                                               {"channel", list->channel}});
+        const json::value body = ctx.list(target, list->paging, campaign_page_max);
+        if (ctx.print_json(body)) return 0;
+        std::vector<std::string> headers{"ID", "KEY", "NAME", "STATUS", "TYPE", "CHANNELS", "UPDATED"};
+        if (ctx.wide()) headers.insert(headers.end(), {"TAGS", "SEGMENT", "START", "END", "UPDATED BY", "LIVE"});
+        Table table(headers);
         for (const auto& c : items_of(body)) {
-            table.add({text_of(c, "id"), text_of(c, "key"), text_of(c, "name"), text_of(c, "status"),
-                       text_of(c, "type"), text_of(c, "channels"), text_of(c, "updated_at")});
+            std::vector<std::string> row{text_of(c, "id"),   text_of(c, "key"),      text_of(c, "name"),
+                                         text_of(c, "status"), text_of(c, "type"), text_of(c, "channels"),
+                                         text_of(c, "updated_at")};
+            if (ctx.wide())
+                row.insert(row.end(), {text_of(c, "tags"), text_of(c, "audience.segment"), text_of(c, "schedule.start"),
+                                       text_of(c, "schedule.end"), text_of(c, "updated_by"),
+                                       text_of(c, "live_version")});
+            table.add(std::move(row));
             table.colour_last(3, status_colour(text_of(c, "status")));
         }
         table.print(std::cout, ctx.out_style());
         if (const std::string next = text_of(body, "next_cursor"); next != "-")
-            std::cerr << items_of(body).size() << " of " << text_of(body, "total") << " shown; next page: --cursor "
+            std::cerr << items_of(body).size() << " of " << text_of(body, "total") << " shown; the rest: --cursor "
                       << next << "\n";
         return 0;
     });
@@ -237,8 +242,7 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
     ls->add_option("-q,--query", list->query, "case-insensitive part of the name");
     ls->add_option("--type", list->type, "only campaigns of this type");
     ls->add_option("--channel", list->channel, "only campaigns using this channel");
-    ls->add_option("--limit", list->limit, "campaigns per page, 1 to 200 (default 50)")->check(CLI::Range(1, 200));
-    ls->add_option("--cursor", list->cursor, "the cursor printed after the previous page");
+    add_paging_options(ls, list->paging, true);
 
     auto get = std::make_shared<CampaignArgs>();
     CLI::App* g = commands.leaf(campaigns, "get", "show one campaign", [get](Context& ctx) {

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <thread>
 
 namespace ferry::cli {
@@ -28,6 +29,7 @@ struct ImportArgs {
     bool allow_downgrade = false;
     std::string plan_digest;
     std::string id;
+    Paging paging;
 };
 
 // Attempts of one `import apply` (the first and three retries), and the first wait between them.
@@ -135,6 +137,11 @@ void print_plan(const Context& ctx, const json::value& plan) {
     if (const auto* warnings = plan.as_object().if_contains("warnings"); warnings != nullptr && warnings->is_array())
         for (const auto& w : warnings->as_array())
             std::cout << style.paint("warning", Colour::yellow) << ": " << text_of(w) << "\n";
+}
+
+// The plan's last line: whether applying it would go through.
+void print_verdict(const Context& ctx, const json::value& plan) {
+    const Style& style = ctx.out_style();
     const bool conflicts = flag(plan, "conflicts");
     const bool blocked = flag(plan, "blocked");
     std::cout << "\n";
@@ -144,6 +151,144 @@ void print_plan(const Context& ctx, const json::value& plan) {
     else
         std::cout << style.paint("ready", Colour::green)
                   << ": 'ferry import apply' with the same options applies this plan\n";
+}
+
+// One field that differs between the target's object and the version's, by dotted path.
+struct FieldChange {
+    std::string field;
+    json::value from;  // in the target now
+    json::value to;    // in the version
+};
+
+bool is_binding(const json::value& value) {
+    return value.is_object() && value.as_object().if_contains("$binding") != nullptr;
+}
+
+// Walks both values: objects member by member, anything else (arrays too) compared whole. A
+// secret (a binding placeholder in the version, masked in the target) cannot be compared here.
+void collect_changes(const json::value& from, const json::value& to, const std::string& path,
+                     std::vector<FieldChange>& out) {
+    if (is_binding(to)) return;
+    if (from.is_object() && to.is_object()) {
+        std::set<std::string> names;
+        for (const auto& m : from.as_object()) names.insert(std::string(m.key()));
+        for (const auto& m : to.as_object()) names.insert(std::string(m.key()));
+        for (const auto& name : names) {
+            const auto* f = from.as_object().if_contains(name);
+            const auto* t = to.as_object().if_contains(name);
+            collect_changes(f != nullptr ? *f : json::value(nullptr), t != nullptr ? *t : json::value(nullptr),
+                            path.empty() ? name : path + "." + name, out);
+        }
+        return;
+    }
+    if (from != to) out.push_back({path, from, to});
+}
+
+json::value member_or_null(const json::value& object, std::string_view name) {
+    const auto* v = object.is_object() ? object.as_object().if_contains(name) : nullptr;
+    return v != nullptr ? *v : json::value(nullptr);
+}
+
+// The target's object in the form of a package file (references by key, no status), so that it
+// compares with the version's file field by field. `keys` maps segment and template ids to keys.
+json::value package_form(const std::string& kind, const json::value& object,
+                         const std::map<std::string, std::string>& keys) {
+    const auto key_of = [&keys](const json::value& id) -> json::value {
+        if (!id.is_string()) return id;
+        const auto it = keys.find(std::string(id.as_string()));
+        return it == keys.end() ? id : json::value(it->second);
+    };
+    if (kind == "segment")
+        return json::object{{"key", member_or_null(object, "key")},
+                            {"name", member_or_null(object, "name")},
+                            {"description", member_or_null(object, "description")},
+                            {"rule", member_or_null(object, "rule")}};
+    if (kind == "template")
+        return json::object{{"key", member_or_null(object, "key")},       {"name", member_or_null(object, "name")},
+                            {"channel", member_or_null(object, "channel")}, {"subject", member_or_null(object, "subject")},
+                            {"body", member_or_null(object, "body")}};
+    // A live campaign with a draft version is compared by its draft version, as the planner does.
+    const json::value draft = member_or_null(object, "draft_version");
+    const json::value& source = draft.is_object() ? draft : object;
+    json::object spec;
+    for (const char* field : {"name", "description", "channels", "schedule", "audience", "content"})
+        spec[field] = member_or_null(source, field);
+    if (spec["audience"].is_object())
+        if (auto* segment = spec["audience"].as_object().if_contains("segment")) *segment = key_of(*segment);
+    if (spec["content"].is_object())
+        for (auto& entry : spec["content"].as_object())
+            if (entry.value().is_object())
+                if (auto* id = entry.value().as_object().if_contains("template")) *id = key_of(*id);
+    return json::object{{"key", member_or_null(object, "key")},
+                        {"type", member_or_null(object, "type")},
+                        {"tags", member_or_null(object, "tags")},
+                        {"spec", std::move(spec)}};
+}
+
+// The version's file without what an import does not compare (kind, status, live_version).
+json::value comparable(json::value file) {
+    if (file.is_object())
+        for (const char* field : {"kind", "status", "live_version"}) file.as_object().erase(field);
+    return file;
+}
+
+// The field-level changes a plan would make, object by object, as `kubectl diff` shows them: the
+// version's files (read from the package) against the target's objects (read from the sandbox).
+void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
+    const Style& style = ctx.out_style();
+    std::vector<const json::value*> compared;
+    bool any_campaign = false;
+    for (const auto& item : plan.at("items").as_array()) {
+        const std::string action = text_of(item, "action");
+        if ((action == "update" || action == "conflict" || action == "reuse") && text_of(item, "target_id") != "-") {
+            compared.push_back(&item);
+            any_campaign = any_campaign || text_of(item, "kind") == "campaign";
+        }
+    }
+    std::cout << "\n" << style.paint("Changes (target -> version)", Colour::bold) << "\n";
+    for (const auto& item : plan.at("items").as_array())
+        if (text_of(item, "action") == "create")
+            std::cout << style.paint("+ " + text_of(item, "kind") + "/" + text_of(item, "key"), Colour::green)
+                      << "  (new)\n";
+    if (compared.empty()) {
+        std::cout << "  no object in the target changes field by field\n";
+        return;
+    }
+
+    const Response version = ctx.get(ctx.tenant_path("/packages/" + url_escape(text_of(plan, "package")) +
+                                                     "/versions/" + text_of(plan, "version")));
+    if (!version.ok()) {
+        std::cout << "  (field-level changes need read access to the package's source sandbox: " << error_code(version)
+                  << ")\n";
+        return;
+    }
+    const json::value objects = member_or_null(version.json(), "objects");
+    std::map<std::string, std::string> keys;  // segment and template ids in the target -> keys
+    if (any_campaign)
+        for (const char* kind : {"/segments?include_archived=true", "/templates?include_archived=true"})
+            if (const Response r = ctx.get(ctx.sandbox_path(a.sandbox, kind)); r.ok())
+                for (const auto& o : items_of(r.json())) keys[text_of(o, "id")] = text_of(o, "key");
+
+    for (const json::value* item : compared) {
+        const std::string kind = text_of(*item, "kind");
+        const std::string key = text_of(*item, "key");
+        const std::string action = text_of(*item, "action");
+        std::cout << style.paint("~ " + kind + "/" + key, action == "conflict" ? Colour::red : Colour::yellow) << "  ("
+                  << action << ", " << text_of(*item, "target_id") << ")\n";
+        const json::value file = member_or_null(objects, kind + "s/" + key + ".json");
+        const Response target = ctx.get(
+            ctx.sandbox_path(a.sandbox, "/" + kind + "s/" + url_escape(text_of(*item, "target_id"))));
+        if (file.is_null() || !target.ok()) {
+            std::cout << "    (cannot read both sides to compare)\n";
+            continue;
+        }
+        std::vector<FieldChange> changes;
+        collect_changes(package_form(kind, target.json(), keys), comparable(file), "", changes);
+        if (changes.empty()) std::cout << "    no field differs (" << text_of(*item, "reason") << ")\n";
+        for (const auto& c : changes)
+            std::cout << "    " << c.field << ": " << style.paint(json::serialize(c.from), Colour::red) << " -> "
+                      << style.paint(json::serialize(c.to), Colour::green) << "\n";
+    }
 }
 
 // An import's item counts by action: "create 2, update 1".
@@ -169,11 +314,11 @@ void print_import(const Context& ctx, const json::value& imp) {
 
 // A 409 `conflicts` or 422 `blocked` answer of apply: the server's error, then what is in the way.
 int report_unapplicable(const Context& ctx, const Response& r) {
-    ctx.print_json(r);
+    ctx.print_error_body(r);
     const json::value body = r.json();
     const Style style = Style::for_stderr();
     std::cerr << "ferry: " << style.paint(text_of(body, "error.code"), Colour::red) << ": "
-              << text_of(body, "error.message") << "\n";
+              << text_of(body, "error.message") << request_id_suffix(ctx) << "\n";
     for (const char* list : {"conflicts", "items"}) {
         const json::value* entries = nullptr;
         if (const auto* details = body.at("error").as_object().if_contains("details");
@@ -189,14 +334,15 @@ int report_unapplicable(const Context& ctx, const Response& r) {
 // A rollback refused with 409 edited_since: the server's error, then each object in the way by
 // kind, key and id (the keys read from the import's items), and that nothing was rolled back.
 int report_edited_since(Context& ctx, const Response& r, const std::string& import_path) {
-    ctx.print_json(r);
+    ctx.print_error_body(r);
+    const std::string request_id = request_id_suffix(ctx);
     const json::value body = r.json();
     std::map<std::string, std::string> key_of;  // target id -> key in the package
     if (const Response imp = ctx.get(import_path); imp.ok())
         for (const auto& item : items_of(imp.json())) key_of[text_of(item, "target_id")] = text_of(item, "key");
     const Style style = Style::for_stderr();
     std::cerr << "ferry: " << style.paint(text_of(body, "error.code"), Colour::red) << ": "
-              << text_of(body, "error.message") << "\n";
+              << text_of(body, "error.message") << request_id << "\n";
     const json::value* objects = nullptr;
     if (const auto* details = body.at("error").as_object().if_contains("details");
         details != nullptr && details->is_object())
@@ -229,14 +375,15 @@ int apply(Context& ctx, const ImportArgs& a) {
 
     std::chrono::milliseconds wait = first_backoff;
     for (int attempt = 1;; ++attempt) {
-        progress("applying " + what + " to " + a.sandbox +
+        progress("applying " + what + " to " + ctx.sandbox(a.sandbox) +
                  (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "") + "...");
         std::optional<Response> r;
         std::string failure;
         try {
             r = client.send(request);
         } catch (const TransportError& e) {
-            if (!e.transient()) throw Failure(ExitCode::error, "cannot reach " + client.server() + ": " + e.what());
+            if (!e.transient())
+                throw Failure(ExitCode::unreachable, "cannot reach " + client.server() + ": " + e.what());
             failure = "cannot reach " + client.server() + ": " + e.what();
         }
         if (r && !retryable(*r)) {
@@ -255,7 +402,7 @@ int apply(Context& ctx, const ImportArgs& a) {
         }
         if (attempt == apply_attempts) {
             if (r) fail_with(ctx, *r);
-            throw Failure(ExitCode::error, failure);
+            throw Failure(ExitCode::unreachable, failure);
         }
         // The server may ask for a longer pause (503 overloaded says Retry-After: 1).
         std::chrono::milliseconds pause = wait;
@@ -272,7 +419,7 @@ int apply(Context& ctx, const ImportArgs& a) {
 }
 
 void add_target_options(CLI::App* app, ImportArgs& a) {
-    app->add_option("-s,--sandbox", a.sandbox, "the sandbox to import into")->required();
+    add_sandbox_option(app, a.sandbox, "the sandbox to import into");
     app->add_option("-p,--package", a.package, "package name");
     app->add_option("--version", a.version, "the package version")->check(CLI::Range(1, 1000000));
     app->add_option("--conflict", a.conflict,
@@ -293,12 +440,16 @@ void add_import_commands(CLI::App& root, Commands& commands) {
     CLI::App* p = commands.leaf(
         *imports, "plan", "show what an import would do; exit 3 when it has conflicts or is blocked",
         [plan](Context& ctx) {
-            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " + plan->sandbox +
+            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " + ctx.sandbox(plan->sandbox) +
                      "...");
             const Response r =
                 ctx.expect_ok(ctx.post(ctx.sandbox_path(plan->sandbox, "/imports/plan"), import_body(*plan)));
             const json::value body = r.json();
-            if (!ctx.print_json(r)) print_plan(ctx, body);
+            if (!ctx.print_json(r)) {
+                print_plan(ctx, body);
+                print_changes(ctx, *plan, body);
+                print_verdict(ctx, body);
+            }
             return to_int(flag(body, "conflicts") || flag(body, "blocked") ? ExitCode::conflicts : ExitCode::ok);
         });
     add_target_options(p, *plan);
@@ -322,22 +473,27 @@ void add_import_commands(CLI::App& root, Commands& commands) {
         return 0;
     });
     s->add_option("id", status->id, "import id (imp_...)")->required();
-    s->add_option("-s,--sandbox", status->sandbox, "sandbox id")->required();
+    add_sandbox_option(s, status->sandbox);
 
     auto list = std::make_shared<ImportArgs>();
     CLI::App* l = commands.leaf(*imports, "ls", "list the imports into a sandbox", [list](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.sandbox_path(list->sandbox, "/imports")));
-        if (ctx.print_json(r)) return 0;
-        Table table({"ID", "STATUS", "PACKAGE", "VERSION", "ITEMS", "CREATED BY", "CREATED AT"});
-        for (const auto& imp : items_of(r.json())) {
+        const json::value body = ctx.list(ctx.sandbox_path(list->sandbox, "/imports"), list->paging);
+        if (ctx.print_json(body)) return 0;
+        Table table(ctx.wide() ? std::vector<std::string>{"ID", "STATUS", "PACKAGE", "VERSION", "ITEMS", "CREATED BY",
+                                                          "CREATED AT", "PLAN DIGEST", "ROLLED BACK AT"}
+                               : std::vector<std::string>{"ID", "STATUS", "PACKAGE", "VERSION", "ITEMS", "CREATED BY",
+                                                          "CREATED AT"});
+        for (const auto& imp : items_of(body)) {
             table.add({text_of(imp, "id"), text_of(imp, "status"), text_of(imp, "package"), text_of(imp, "version"),
-                       counts_text(imp), text_of(imp, "created_by"), text_of(imp, "created_at")});
+                       counts_text(imp), text_of(imp, "created_by"), text_of(imp, "created_at"),
+                       text_of(imp, "plan_digest"), text_of(imp, "rolled_back_at")});
             table.colour_last(1, text_of(imp, "status") == "applied" ? Colour::green : Colour::dim);
         }
         table.print(std::cout, ctx.out_style());
         return 0;
     });
-    l->add_option("-s,--sandbox", list->sandbox, "sandbox id")->required();
+    add_sandbox_option(l, list->sandbox);
+    add_paging_options(l, list->paging, false);
 
     auto rollback = std::make_shared<ImportArgs>();
     CLI::App* r = commands.leaf(
@@ -352,7 +508,7 @@ void add_import_commands(CLI::App& root, Commands& commands) {
             return 0;
         });
     r->add_option("id", rollback->id, "import id (imp_...)")->required();
-    r->add_option("-s,--sandbox", rollback->sandbox, "sandbox id")->required();
+    add_sandbox_option(r, rollback->sandbox);
 }
 
 }  // namespace ferry::cli

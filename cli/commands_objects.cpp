@@ -18,6 +18,7 @@ struct ObjectArgs {
     std::string file;
     std::string query;
     bool include_archived = false;
+    Paging paging;
 };
 
 // What differs between segments and templates: their path, their columns and their fields.
@@ -70,16 +71,24 @@ void add_kind(CLI::App& root, Commands& commands, const Kind& kind) {
 
     auto list = std::make_shared<ObjectArgs>();
     CLI::App* ls = commands.leaf(*group, "ls", "list " + kind.plural + ", by key", [list, &kind](Context& ctx) {
-        const Response r = ctx.expect_ok(
-            ctx.get(with_query(ctx.sandbox_path(list->sandbox, "/" + kind.plural),
-                               {{"q", list->query}, {"include_archived", list->include_archived ? "true" : ""}})));
-        if (ctx.print_json(r)) return 0;
-        table_of(items_of(r.json()), kind.columns).print(std::cout, ctx.out_style());
+        const json::value body =
+            ctx.list(with_query(ctx.sandbox_path(list->sandbox, "/" + kind.plural),
+                                {{"q", list->query}, {"include_archived", list->include_archived ? "true" : ""}}),
+                     list->paging);
+        if (ctx.print_json(body)) return 0;
+        auto columns = kind.columns;
+        if (ctx.wide())
+            columns.insert(columns.end(), {{"DESCRIPTION", "description"},
+                                           {"CREATED", "created_at"},
+                                           {"CREATED BY", "created_by"},
+                                           {"UPDATED BY", "updated_by"}});
+        table_of(items_of(body), columns).print(std::cout, ctx.out_style());
         return 0;
     });
-    ls->add_option("-s,--sandbox", list->sandbox, "sandbox id")->required();
+    add_sandbox_option(ls, list->sandbox);
     ls->add_option("-q,--query", list->query, "case-insensitive part of the name");
     ls->add_flag("--include-archived", list->include_archived, "archived " + kind.plural + " too");
+    add_paging_options(ls, list->paging, false);
 
     auto get = std::make_shared<ObjectArgs>();
     CLI::App* g = commands.leaf(*group, "get", "show one " + kind.singular, [get, &kind](Context& ctx) {
@@ -90,7 +99,7 @@ void add_kind(CLI::App& root, Commands& commands, const Kind& kind) {
         return 0;
     });
     g->add_option("id", get->id, kind.singular + " id (" + kind.id_prefix + "...)")->required();
-    g->add_option("-s,--sandbox", get->sandbox, "sandbox id")->required();
+    add_sandbox_option(g, get->sandbox);
 
     auto create = std::make_shared<ObjectArgs>();
     CLI::App* c = commands.leaf(*group, "create", "create a " + kind.singular + " from a JSON file (docs/campaigns.md)",
@@ -102,7 +111,7 @@ void add_kind(CLI::App& root, Commands& commands, const Kind& kind) {
                                     print_object(ctx, kind, r.json());
                                     return 0;
                                 });
-    c->add_option("-s,--sandbox", create->sandbox, "sandbox id")->required();
+    add_sandbox_option(c, create->sandbox);
     c->add_option("-f,--file", create->file, "the " + kind.singular + " as a JSON object ('-': stdin)")->required();
 }
 

@@ -28,6 +28,9 @@ struct PackageArgs {
     int version = 0;
     int from = 0;
     std::string output = "-";
+    Paging paging;
+    bool exit_code = false;
+    bool allow_empty = false;
 };
 
 struct VerifyArgs {
@@ -50,16 +53,24 @@ void print_package(const Context& ctx, const json::value& p) {
 }
 
 void add_building(CLI::App& packages, Commands& commands) {
-    commands.leaf(packages, "ls", "list the packages of the sandboxes you can see", [](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/packages")));
-        if (ctx.print_json(r)) return 0;
-        Table table({"NAME", "SANDBOX", "KIND", "LAST VERSION", "CAMPAIGNS", "DESCRIPTION"});
-        for (const auto& p : items_of(r.json()))
+    auto list = std::make_shared<PackageArgs>();
+    CLI::App* l = commands.leaf(packages, "ls", "list the packages of the sandboxes you can see", [list](Context& ctx) {
+        const json::value body = ctx.list(ctx.tenant_path("/packages"), list->paging);
+        if (ctx.print_json(body)) return 0;
+        Table table(ctx.wide() ? std::vector<std::string>{"NAME", "SANDBOX", "KIND", "LAST VERSION", "CAMPAIGNS",
+                                                          "DESCRIPTION", "UPDATED", "UPDATED BY"}
+                               : std::vector<std::string>{"NAME", "SANDBOX", "KIND", "LAST VERSION", "CAMPAIGNS",
+                                                          "DESCRIPTION"});
+        for (const auto& p : items_of(body)) {
+            const auto* campaigns = p.as_object().if_contains("campaigns");
             table.add({text_of(p, "name"), text_of(p, "source_sandbox"), text_of(p, "kind"), text_of(p, "last_version"),
-                       std::to_string(p.at("campaigns").as_array().size()), text_of(p, "description")});
+                       std::to_string(campaigns != nullptr && campaigns->is_array() ? campaigns->as_array().size() : 0),
+                       text_of(p, "description"), text_of(p, "updated_at"), text_of(p, "updated_by")});
+        }
         table.print(std::cout, ctx.out_style());
         return 0;
     });
+    add_paging_options(l, list->paging, false);
 
     auto get = std::make_shared<PackageArgs>();
     CLI::App* g = commands.leaf(packages, "get", "show a package and its campaigns", [get](Context& ctx) {
@@ -73,7 +84,7 @@ void add_building(CLI::App& packages, Commands& commands) {
     auto create = std::make_shared<PackageArgs>();
     CLI::App* c =
         commands.leaf(packages, "create", "create a package of campaigns of one sandbox", [create](Context& ctx) {
-            json::object body{{"name", create->name}, {"source_sandbox", create->sandbox}};
+            json::object body{{"name", create->name}, {"source_sandbox", ctx.sandbox(create->sandbox)}};
             if (create->full) body["kind"] = "full";
             if (!create->description.empty()) body["description"] = create->description;
             if (!create->campaigns.empty()) {
@@ -88,7 +99,7 @@ void add_building(CLI::App& packages, Commands& commands) {
             return 0;
         });
     c->add_option("name", create->name, "package name (a-z, 0-9, -)")->required();
-    c->add_option("-s,--sandbox", create->sandbox, "the sandbox its campaigns come from")->required();
+    add_sandbox_option(c, create->sandbox, "the sandbox its campaigns come from");
     CLI::Option* campaigns =
         c->add_option("--campaign", create->campaigns, "a root campaign id, repeatable (partial package)");
     c->add_flag("--full", create->full, "every campaign of the sandbox instead of a list")->excludes(campaigns);
@@ -106,7 +117,7 @@ void add_building(CLI::App& packages, Commands& commands) {
         return 0;
     });
     a->add_option("name", add->name, "package name")->required();
-    a->add_option("-s,--sandbox", add->sandbox, "the campaigns' sandbox (the package's source sandbox)")->required();
+    add_sandbox_option(a, add->sandbox, "the campaigns' sandbox (the package's source sandbox)");
     a->add_option("--campaign", add->campaigns, "campaign id, repeatable")->required();
 }
 
@@ -116,7 +127,9 @@ void add_versions(CLI::App& packages, Commands& commands) {
         packages, "publish", "publish the next version (exit 4 when a package policy opened a review instead)",
         [publish](Context& ctx) {
             progress("publishing " + publish->name + "...");
-            const Response r = ctx.expect_ok(ctx.post(package_path(ctx, publish->name, "/versions")));
+            json::object request;
+            if (publish->allow_empty) request["allow_empty"] = true;
+            const Response r = ctx.expect_ok(ctx.post(package_path(ctx, publish->name, "/versions"), request));
             const json::value body = r.json();
             if (r.status == 202) {
                 if (!ctx.print_json(r))
@@ -125,26 +138,35 @@ void add_versions(CLI::App& packages, Commands& commands) {
                 return to_int(ExitCode::waiting_on_approval);
             }
             if (ctx.print_json(r)) return 0;
+            // 200 with unchanged: the content is the latest version's, so no version was made.
+            if (const auto* unchanged = body.as_object().if_contains("unchanged");
+                unchanged != nullptr && unchanged->is_bool() && unchanged->as_bool()) {
+                std::cout << ctx.out_style().paint("unchanged", Colour::dim) << ": " << publish->name
+                          << " is the same as its latest version, v" << text_of(body, "version") << " ("
+                          << text_of(body, "tag") << "); nothing published (--allow-empty publishes anyway)\n";
+                return 0;
+            }
             print_fields(std::cout, fields_of(body, {"version", "tag", "digest", "commit", "created_at", "created_by"}),
                          ctx.out_style());
             return 0;
         });
     p->add_option("name", publish->name, "package name")->required();
+    p->add_flag("--allow-empty", publish->allow_empty,
+                "publish a new version even when the content is the same as the latest version's");
 
     auto versions = std::make_shared<PackageArgs>();
     CLI::App* v =
         commands.leaf(packages, "versions", "list published versions, oldest first", [versions](Context& ctx) {
-            const Response r = ctx.expect_ok(ctx.get(package_path(ctx, versions->name, "/versions")));
-            if (ctx.print_json(r)) return 0;
-            table_of(items_of(r.json()), {{"VERSION", "version"},
-                                          {"TAG", "tag"},
-                                          {"DIGEST", "digest"},
-                                          {"CREATED", "created_at"},
-                                          {"BY", "created_by"}})
-                .print(std::cout, ctx.out_style());
+            const json::value body = ctx.list(package_path(ctx, versions->name, "/versions"), versions->paging);
+            if (ctx.print_json(body)) return 0;
+            std::vector<std::pair<std::string, std::string>> columns{
+                {"VERSION", "version"}, {"TAG", "tag"}, {"DIGEST", "digest"}, {"CREATED", "created_at"}, {"BY", "created_by"}};
+            if (ctx.wide()) columns.emplace_back("COMMIT", "commit");
+            table_of(items_of(body), columns).print(std::cout, ctx.out_style());
             return 0;
         });
     v->add_option("name", versions->name, "package name")->required();
+    add_paging_options(v, versions->paging, false);
 
     auto diff = std::make_shared<PackageArgs>();
     CLI::App* d = commands.leaf(
@@ -152,8 +174,12 @@ void add_versions(CLI::App& packages, Commands& commands) {
             const Response r = ctx.expect_ok(ctx.get(
                 with_query(package_path(ctx, diff->name, "/versions/" + std::to_string(diff->version) + "/diff"),
                            {{"from", std::to_string(diff->from)}})));
-            if (ctx.print_json(r)) return 0;
             const json::value body = r.json();
+            const bool differ = !body.at("added").as_array().empty() || !body.at("removed").as_array().empty() ||
+                                !body.at("changed").as_array().empty();
+            // As `git diff --exit-code`: 1 when the versions differ, for scripts that branch on it.
+            const int code = diff->exit_code && differ ? to_int(ExitCode::error) : 0;
+            if (ctx.print_json(r)) return code;
             const Style& style = ctx.out_style();
             for (const auto& path : body.at("added").as_array())
                 std::cout << style.paint("+ " + text_of(path), Colour::green) << "\n";
@@ -165,14 +191,13 @@ void add_versions(CLI::App& packages, Commands& commands) {
                     std::cout << "    " << text_of(field, "field") << ": " << json::serialize(field.at("from"))
                               << " -> " << json::serialize(field.at("to")) << "\n";
             }
-            if (body.at("added").as_array().empty() && body.at("removed").as_array().empty() &&
-                body.at("changed").as_array().empty())
-                std::cout << "no changes\n";
-            return 0;
+            if (!differ) std::cout << "no changes\n";
+            return code;
         });
     d->add_option("name", diff->name, "package name")->required();
     d->add_option("--from", diff->from, "the older version")->required()->check(CLI::Range(1, 1000000));
     d->add_option("--to", diff->version, "the newer version")->required()->check(CLI::Range(1, 1000000));
+    d->add_flag("--exit-code", diff->exit_code, "exit 1 when the versions differ, 0 when they are the same");
 
     auto exported = std::make_shared<PackageArgs>();
     CLI::App* e =
@@ -183,7 +208,7 @@ void add_versions(CLI::App& packages, Commands& commands) {
                               ctx, exported->name, "/versions/" + std::to_string(exported->version) + "/export")));
                           // The server's bytes, untouched: the manifest inside is what the signature covers.
                           write_output(exported->output, r.body);
-                          if (exported->output != "-" && !ctx.json())
+                          if (exported->output != "-" && !ctx.machine_output())
                               std::cout << "wrote " << exported->name << " v" << exported->version << " to "
                                         << exported->output << "\n";
                           return 0;
@@ -207,8 +232,7 @@ int verify(const Context& ctx, const VerifyArgs& args) {
     const std::string trusted_pem = read_input(args.key_file);
 
     const auto report = [&](const std::string& path, const std::string& reason) {
-        if (ctx.json())
-            std::cout << json::serialize(json::object{{"ok", false}, {"path", path}, {"reason", reason}}) << "\n";
+        ctx.print_json(json::value(json::object{{"ok", false}, {"path", path}, {"reason", reason}}));
         std::cerr << "ferry: " << Style::for_stderr().paint("verification failed", Colour::red) << ": " << path << ": "
                   << reason << "\n";
         return to_int(ExitCode::verification_failed);
@@ -251,11 +275,8 @@ int verify(const Context& ctx, const VerifyArgs& args) {
         if (listed.count(std::string(file.key())) == 0)
             return report(std::string(file.key()), "not listed in the signed manifest");
 
-    if (ctx.json()) {
-        std::cout << json::serialize(json::object{
-                         {"ok", true}, {"package", m.package}, {"version", m.version}, {"key_id", trusted_id}})
-                  << "\n";
-    } else {
+    if (!ctx.print_json(json::value(json::object{
+            {"ok", true}, {"package", m.package}, {"version", m.version}, {"key_id", trusted_id}}))) {
         std::cout << ctx.out_style().paint("verified", Colour::green) << ": " << m.package << " v" << m.version
                   << " (tenant " << m.tenant << "), " << m.objects.size() << " objects, signed by " << trusted_id
                   << "\n";

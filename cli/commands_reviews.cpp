@@ -6,6 +6,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace ferry::cli {
 
@@ -18,6 +19,7 @@ struct ReviewArgs {
     std::string comment;
     bool mine = false;
     std::string state;
+    Paging paging;
 };
 
 struct PolicyArgs {
@@ -41,7 +43,75 @@ std::string subject_text(const json::value& review) {
            text_of(review, "subject.name");
 }
 
-void print_review(const Context& ctx, const json::value& review) {
+// Text indented under a heading, line by line.
+void print_indented(const std::string& text, const std::string& pad = "  ") {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = text.find('\n', start);
+        std::cout << pad << text.substr(start, end == std::string::npos ? std::string::npos : end - start) << "\n";
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+}
+
+// The content under review as its recipients get it: each channel's message with its template's
+// subject and body in place of the template's id, and the audience by its segment's name.
+void print_rendered_content(Context& ctx, const json::value& review, const json::value& content) {
+    const Style& style = ctx.out_style();
+    const std::string sandbox = text_of(review, "subject.sandbox");
+    const auto fetch = [&](const std::string& kind, const std::string& id) -> std::optional<json::value> {
+        const Response r = ctx.get(ctx.sandbox_path(sandbox, "/" + kind + "/" + url_escape(id)));
+        if (!r.ok()) return std::nullopt;
+        return r.json();
+    };
+
+    std::cout << "\n" << style.paint("Content under review, as recipients get it", Colour::bold) << "\n";
+    Fields f = fields_of(content, {"name", "description", "channels"});
+    std::string audience = "everyone (no segment)";
+    if (const std::string segment = text_of(content, "audience.segment"); segment != "-") {
+        const auto found = fetch("segments", segment);
+        audience = found ? text_of(*found, "name") + " (segment " + text_of(*found, "key") + ")" : segment;
+    }
+    f.emplace_back("audience", audience);
+    const std::string start = text_of(content, "schedule.start");
+    const std::string end = text_of(content, "schedule.end");
+    f.emplace_back("schedule", start == "-" && end == "-" ? "at activation, no end" : start + " -> " + end);
+    if (const std::string recurrence = text_of(content, "schedule.recurrence"); recurrence != "-")
+        f.emplace_back("recurrence", recurrence);
+    print_fields(std::cout, f, style);
+
+    const json::value* channels = content.is_object() ? content.as_object().if_contains("content") : nullptr;
+    if (channels == nullptr || !channels->is_object()) return;
+    for (const auto& [channel, entry] : channels->as_object()) {
+        json::value message = entry;
+        std::string origin = "inline";
+        if (const std::string id = text_of(entry, "template"); id != "-") {
+            const auto found = fetch("templates", id);
+            if (found) {
+                message = *found;
+                origin = "template " + text_of(*found, "key") + ", " + text_of(*found, "name");
+            } else {
+                origin = "template " + id + " (cannot be read)";
+            }
+        }
+        std::cout << "\n" << style.paint(std::string(channel), Colour::cyan) << "  (" << origin << ")\n";
+        const auto line = [&](const char* label, const char* field) {
+            if (const std::string v = text_of(message, field); v != "-") std::cout << "  " << label << ": " << v << "\n";
+        };
+        line("Subject", "subject");
+        line("Title", "title");
+        if (text_of(message, "url") != "-")
+            std::cout << "  " << (text_of(message, "method") == "-" ? "POST" : text_of(message, "method")) << " "
+                      << text_of(message, "url") << "\n";
+        line("Authorization", "auth_header");
+        if (const std::string body = text_of(message, "body"); body != "-") {
+            std::cout << "\n";
+            print_indented(body);
+        }
+    }
+}
+
+void print_review(Context& ctx, const json::value& review) {
     const Style& style = ctx.out_style();
     Fields f = fields_of(review, {"id", "state", "scope"});
     f.emplace_back("subject", subject_text(review));
@@ -73,9 +143,8 @@ void print_review(const Context& ctx, const json::value& review) {
             std::cout << "  " << text_of(d, "field") << ": " << style.paint(json::serialize(d.at("from")), Colour::red)
                       << " -> " << style.paint(json::serialize(d.at("to")), Colour::green) << "\n";
     }
-    if (const auto* content = review.as_object().if_contains("content"); content != nullptr) {
-        std::cout << "\n" << style.paint("Content under review", Colour::bold) << "\n" << pretty_json(*content) << "\n";
-    }
+    if (const auto* content = review.as_object().if_contains("content"); content != nullptr && content->is_object())
+        print_rendered_content(ctx, review, *content);
 }
 
 void print_decision(const Context& ctx, const Response& r) {
@@ -92,13 +161,18 @@ void add_reviews(CLI::App& root, Commands& commands) {
     auto list = std::make_shared<ReviewArgs>();
     CLI::App* ls =
         commands.leaf(*reviews, "ls", "list reviews, newest first (pending ones by default)", [list](Context& ctx) {
-            const Response r = ctx.expect_ok(ctx.get(with_query(
-                ctx.tenant_path("/reviews"), {{"state", list->state}, {"assigned", list->mine ? "me" : ""}})));
-            if (ctx.print_json(r)) return 0;
-            Table table({"ID", "STATE", "SCOPE", "SUBJECT", "REQUESTED BY", "REQUESTED AT"});
-            for (const auto& review : items_of(r.json())) {
+            const json::value body = ctx.list(
+                with_query(ctx.tenant_path("/reviews"), {{"state", list->state}, {"assigned", list->mine ? "me" : ""}}),
+                list->paging);
+            if (ctx.print_json(body)) return 0;
+            Table table(ctx.wide() ? std::vector<std::string>{"ID", "STATE", "SCOPE", "SUBJECT", "REQUESTED BY",
+                                                              "REQUESTED AT", "LAST EDITOR", "DECIDED BY", "DIGEST"}
+                                   : std::vector<std::string>{"ID", "STATE", "SCOPE", "SUBJECT", "REQUESTED BY",
+                                                              "REQUESTED AT"});
+            for (const auto& review : items_of(body)) {
                 table.add({text_of(review, "id"), text_of(review, "state"), text_of(review, "scope"),
-                           subject_text(review), text_of(review, "requested_by"), text_of(review, "requested_at")});
+                           subject_text(review), text_of(review, "requested_by"), text_of(review, "requested_at"),
+                           text_of(review, "last_editor"), text_of(review, "decided_by"), text_of(review, "digest")});
                 table.colour_last(1, state_colour(text_of(review, "state")));
             }
             table.print(std::cout, ctx.out_style());
@@ -107,6 +181,7 @@ void add_reviews(CLI::App& root, Commands& commands) {
     ls->add_flag("--mine", list->mine, "only the reviews waiting for you");
     ls->add_option("--state", list->state, "pending (default), approved, changes_requested, withdrawn or all")
         ->check(CLI::IsMember({"pending", "approved", "changes_requested", "withdrawn", "all"}));
+    add_paging_options(ls, list->paging, false);
 
     auto show = std::make_shared<ReviewArgs>();
     CLI::App* s = commands.leaf(*reviews, "show", "show a review: requirements, approvals, content and diff",
@@ -156,20 +231,24 @@ void print_policy(const Context& ctx, const json::value& policy) {
 void add_policies(CLI::App& root, Commands& commands) {
     CLI::App* policies = commands.group(root, "policies", "approval policies (tenant admin)");
 
-    commands.leaf(*policies, "ls", "list approval policies, oldest first", [](Context& ctx) {
-        const Response r = ctx.expect_ok(ctx.get(ctx.tenant_path("/approval-policies")));
-        if (ctx.print_json(r)) return 0;
-        Table table({"ID", "NAME", "SCOPE", "ACTIVE", "APPROVALS", "APPROVERS"});
-        for (const auto& p : items_of(r.json())) {
+    auto paging = std::make_shared<Paging>();
+    CLI::App* l = commands.leaf(*policies, "ls", "list approval policies, oldest first", [paging](Context& ctx) {
+        const json::value body = ctx.list(ctx.tenant_path("/approval-policies"), *paging);
+        if (ctx.print_json(body)) return 0;
+        Table table(ctx.wide() ? std::vector<std::string>{"ID", "NAME", "SCOPE", "ACTIVE", "APPROVALS", "APPROVERS",
+                                                          "CONDITIONS"}
+                               : std::vector<std::string>{"ID", "NAME", "SCOPE", "ACTIVE", "APPROVALS", "APPROVERS"});
+        for (const auto& p : items_of(body)) {
             const std::string approvers = text_of(p, "approvers.role") != "-" ? "role " + text_of(p, "approvers.role")
                                                                               : text_of(p, "approvers.users");
             table.add({text_of(p, "id"), text_of(p, "name"), text_of(p, "scope"), text_of(p, "active"),
-                       text_of(p, "required_approvals"), approvers});
+                       text_of(p, "required_approvals"), approvers, text_of(p, "conditions")});
             table.colour_last(3, text_of(p, "active") == "true" ? Colour::green : Colour::dim);
         }
         table.print(std::cout, ctx.out_style());
         return 0;
     });
+    add_paging_options(l, *paging, false);
 
     auto get = std::make_shared<PolicyArgs>();
     CLI::App* g = commands.leaf(*policies, "get", "show one policy", [get](Context& ctx) {

@@ -172,7 +172,7 @@ public:
                 std::cerr << "ferry: warning: campaign " << c.key << " is " << c.status << ", not " << c.want
                           << " (its schedule decides: a start already past goes live at once)\n";
         }
-        if (ctx_.json()) {
+        if (ctx_.machine_output()) {
             json::object out{{"sandbox", sandbox_}};
             json::object s, t, c;
             for (const auto& [key, id] : segment_ids_) s[key] = json::object{{"id", id}};
@@ -181,7 +181,7 @@ public:
             out["segments"] = std::move(s);
             out["templates"] = std::move(t);
             out["campaigns"] = std::move(c);
-            std::cout << json::serialize(out) << "\n";
+            ctx_.print_json(json::value(std::move(out)));
             return 0;
         }
         std::string statuses;
@@ -262,9 +262,9 @@ void add_sample_commands(CLI::App& root, Commands& commands) {
         *samples, "load",
         "load a sample data set into a sandbox: segments.json, templates.json, campaigns.json (references by key, "
         "each campaign moved to its fixture_status); prints what it created",
-        [args](Context& ctx) { return Loader(ctx, args->sandbox).run(args->dir); });
+        [args](Context& ctx) { return Loader(ctx, ctx.sandbox(args->sandbox)).run(args->dir); });
     load->add_option("dir", args->dir, "the data set's directory, e.g. fixtures/sample")->required();
-    load->add_option("-s,--sandbox", args->sandbox, "the sandbox to load it into")->required();
+    add_sandbox_option(load, args->sandbox, "the sandbox to load it into");
 }
 
 }  // namespace ferry::cli

@@ -1,8 +1,11 @@
 #include "context.hpp"
 
+#include "jq_filter.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -39,8 +42,40 @@ std::string without_trailing_slash(std::string url) {
 
 Context::Context(const GlobalOptions& options) : options_(options), out_style_(Style::for_stdout()) {}
 
+OutputFormat Context::format() const {
+    const std::string& o = options_.output;
+    if (o == "wide") return OutputFormat::wide;
+    if (o == "json" || (o.empty() && options_.json)) return OutputFormat::json;
+    if (o == "yaml") return OutputFormat::yaml;
+    if (o == "name") return OutputFormat::name;
+    return OutputFormat::table;
+}
+
+bool Context::machine_output() const {
+    const OutputFormat f = format();
+    return !options_.jq.empty() || f == OutputFormat::json || f == OutputFormat::yaml || f == OutputFormat::name;
+}
+
+const Config& Context::config() const {
+    if (!config_) config_ = load_config();
+    return *config_;
+}
+
+Setting Context::context_name() const {
+    if (!options_.context.empty()) return {options_.context, "flag"};
+    if (std::string value = env("FERRY_CONTEXT"); !value.empty()) return {value, "env"};
+    if (!config().current.empty()) return {config().current, "config"};
+    return {};
+}
+
 const Profile& Context::profile() const {
-    if (!profile_) profile_ = load_profile().value_or(Profile{});
+    if (profile_) return *profile_;
+    const Setting name = context_name();
+    if (!name.value.empty() && config().contexts.count(name.value) == 0 && !allow_new_context_ &&
+        name.source != "config")
+        throw UsageError("no context '" + name.value + "' (" + (name.source == "flag" ? "--context" : "FERRY_CONTEXT") +
+                         "); 'ferry config get-contexts' lists them");
+    profile_ = profile_of(config(), name.value);
     return *profile_;
 }
 
@@ -59,6 +94,16 @@ Setting Context::token() const {
 }
 
 Setting Context::cacert() const { return pick(options_.cacert, "FERRY_CACERT", profile().cacert); }
+
+Setting Context::default_sandbox() const {
+    if (std::string value = env("FERRY_SANDBOX"); !value.empty()) return {value, "env"};
+    if (!profile().sandbox.empty()) return {profile().sandbox, "profile"};
+    return {};
+}
+
+void Context::limit_timeout(double seconds) {
+    if (options_.timeout <= 0 && env("FERRY_TIMEOUT").empty()) options_.timeout = seconds;
+}
 
 Setting Context::timeout() const {
     if (options_.timeout > 0) return {std::to_string(options_.timeout), "flag"};
@@ -83,7 +128,8 @@ Client& Context::client() {
     if (!(seconds > 0)) throw UsageError("the timeout must be a positive number of seconds");
     client_ = std::make_unique<Client>(
         ClientSettings{url.value, bearer.value, cacert().value,
-                       std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000)))});
+                       std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000))),
+                       options_.verbose});
     return *client_;
 }
 
@@ -97,8 +143,25 @@ std::string Context::tenant_path(std::string_view suffix) const {
     return "/v1/tenants/" + url_escape(tenant_id()) + std::string(suffix);
 }
 
-std::string Context::sandbox_path(const std::string& sandbox, std::string_view suffix) const {
-    return tenant_path("/sandboxes/" + url_escape(sandbox)) + std::string(suffix);
+std::string Context::sandbox(const std::string& given) const {
+    if (!given.empty()) return given;
+    const Setting fallback = default_sandbox();
+    if (fallback.value.empty())
+        throw UsageError(
+            "no sandbox: pass -s/--sandbox, set FERRY_SANDBOX, or give the context a default sandbox "
+            "('ferry config set-context NAME --sandbox S')");
+    return fallback.value;
+}
+
+std::string Context::sandbox_path(const std::string& given, std::string_view suffix) const {
+    return tenant_path("/sandboxes/" + url_escape(sandbox(given))) + std::string(suffix);
+}
+
+std::string Context::last_request_id() const { return client_ ? client_->last_request_id() : std::string(); }
+
+std::string request_id_suffix(const Context& context) {
+    const std::string id = context.last_request_id();
+    return id.empty() ? "" : " (request id " + id + ")";
 }
 
 Response Context::send(const Request& request) {
@@ -106,8 +169,45 @@ Response Context::send(const Request& request) {
     try {
         return c.send(request);
     } catch (const TransportError& e) {
-        throw Failure(ExitCode::error, "cannot reach " + c.server() + ": " + e.what());
+        // main ends the message with the request id.
+        throw Failure(ExitCode::unreachable, "cannot reach " + c.server() + ": " + e.what());
     }
+}
+
+json::value Context::list(const std::string& target, const Paging& paging, int page_size_max) {
+    const auto with_parameter = [](std::string url, const std::string& name, const std::string& value) {
+        if (value.empty()) return url;
+        return url + (url.find('?') == std::string::npos ? '?' : '&') + name + "=" + url_escape(value);
+    };
+    json::array items;
+    json::value next = nullptr;
+    json::object first;
+    std::string cursor = paging.cursor;
+    for (bool first_page = true;; first_page = false) {
+        std::string page = target;
+        if (page_size_max > 0) {
+            // Ask for no more than is still wanted, so that --limit 5 reads 5 rows, not a page.
+            const int size = paging.page_size > 0 ? std::min(paging.page_size, page_size_max) : page_size_max;
+            const int left = paging.limit > 0 ? paging.limit - static_cast<int>(items.size()) : size;
+            page = with_parameter(with_parameter(page, "limit", std::to_string(std::min(left, size))), "cursor", cursor);
+        }
+        const Response r = expect_ok(get(page));
+        json::value body = r.json();
+        if (!body.is_object()) return body;
+        if (first_page) first = body.as_object();
+        for (auto& item : items_of(body)) items.push_back(std::move(item));
+        const auto* n = body.as_object().if_contains("next_cursor");
+        next = n != nullptr ? *n : json::value(nullptr);
+        const bool enough = paging.limit > 0 && static_cast<int>(items.size()) >= paging.limit;
+        if (page_size_max == 0 || !next.is_string() || enough) break;
+        cursor = std::string(next.as_string());
+    }
+    // A list the server does not page is cut here; the rest is reachable only with a larger --limit.
+    if (paging.limit > 0 && static_cast<int>(items.size()) > paging.limit)
+        items.resize(static_cast<std::size_t>(paging.limit));
+    first["items"] = std::move(items);
+    if (page_size_max > 0) first["next_cursor"] = next;
+    return first;
 }
 
 Response Context::post(const std::string& target, const json::value& body) {
@@ -125,10 +225,52 @@ Response Context::expect_ok(Response response) {
     return response;
 }
 
-bool Context::print_json(const Response& response) const {
-    if (!options_.json) return false;
-    if (!response.body.empty()) print_body(std::cout, response.body);
+bool Context::print_text(const std::string& body, const json::value* parsed) const {
+    if (!machine_output()) return false;
+    if (body.empty() && parsed == nullptr) return true;  // 204: nothing to print
+    if (!options_.jq.empty()) {
+        for (const auto& line : run_jq(options_.jq, parsed != nullptr ? json::serialize(*parsed) : body))
+            std::cout << line << '\n';
+        return true;
+    }
+    if (format() == OutputFormat::json) {
+        print_body(std::cout, parsed != nullptr ? json::serialize(*parsed) : body);
+        return true;
+    }
+    json::value value;
+    if (parsed != nullptr) {
+        value = *parsed;
+    } else {
+        boost::system::error_code ec;
+        value = json::parse(body, ec);
+        if (ec) throw Failure(ExitCode::error, "the server's answer is not JSON");
+    }
+    if (format() == OutputFormat::yaml)
+        std::cout << to_yaml(value);
+    else
+        for (const auto& name : names_of(value)) std::cout << name << '\n';
     return true;
+}
+
+bool Context::print_json(const Response& response) const { return print_text(response.body, nullptr); }
+
+bool Context::print_json(const json::value& value) const { return print_text("", &value); }
+
+void Context::print_error_body(const Response& response) const {
+    if (json() && !response.body.empty()) print_body(std::cout, response.body);
+}
+
+void add_sandbox_option(CLI::App* app, std::string& sandbox, const std::string& description) {
+    app->add_option("-s,--sandbox", sandbox, description + " (default: the context's sandbox, or FERRY_SANDBOX)");
+}
+
+void add_paging_options(CLI::App* app, Paging& paging, bool paged) {
+    app->add_option("--limit", paging.limit, "stop after N items (default: all of them, page after page)")
+        ->check(CLI::Range(1, 1000000));
+    if (!paged) return;
+    app->add_option("--cursor", paging.cursor, "start at this cursor (a next_cursor printed before)");
+    app->add_option("--page-size", paging.page_size, "items per request (default: the server's largest page)")
+        ->check(CLI::Range(1, 1000));
 }
 
 std::string with_query(std::string target, const std::vector<std::pair<std::string, std::string>>& parameters) {
@@ -153,7 +295,9 @@ std::string error_code(const Response& response) {
 
 void fail_with(const Context& context, const Response& response, ExitCode code) {
     // In --json mode a script gets the error body on stdout as well, to parse it.
-    context.print_json(response);
+    context.print_error_body(response);
+    if (response.status == 401) code = ExitCode::unauthenticated;
+    const std::string id = request_id_suffix(context);
     const Style style = Style::for_stderr();
     boost::system::error_code ec;
     const json::value body = json::parse(response.body, ec);
@@ -163,11 +307,11 @@ void fail_with(const Context& context, const Response& response, ExitCode code) 
             error = &e->as_object();
     if (error == nullptr) {
         std::cerr << "ferry: " << style.paint("error", Colour::red) << ": the server answered HTTP " << response.status
-                  << " without an error description\n";
+                  << " without an error description" << id << "\n";
         throw Failure(code, "");
     }
     std::cerr << "ferry: " << style.paint(text_of(*error, "code"), Colour::red) << ": " << text_of(*error, "message")
-              << '\n';
+              << id << '\n';
     if (const auto* details = error->if_contains("details"); details != nullptr && details->is_object())
         for (const auto& [name, value] : details->as_object())
             std::cerr << "  " << std::string(name) << ": " << text_of(value) << '\n';

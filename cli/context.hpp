@@ -29,8 +29,24 @@ struct GlobalOptions {
     std::string tenant;
     std::string token;
     std::string cacert;
-    double timeout = 0;  // seconds; 0 = not given
-    bool json = false;
+    std::string context;  // --context NAME
+    double timeout = 0;   // seconds; 0 = not given
+    bool json = false;    // --json, the same as -o json
+    std::string output;   // -o table|wide|json|yaml|name
+    std::string jq;       // --jq EXPR
+    bool verbose = false;
+};
+
+// How answers are printed: tables and fields for people (wide: with more columns), or the answer
+// itself for programs.
+enum class OutputFormat { table, wide, json, yaml, name };
+
+// How many items a list command reads: every page (the default), or up to `limit`, starting at a
+// cursor.
+struct Paging {
+    int limit = 0;      // 0: no limit
+    int page_size = 0;  // items per request of a paged list; 0: the server's largest page
+    std::string cursor;
 };
 
 // A resolved setting and where it came from: "flag", "env", "profile", "default" or "" (unset).
@@ -43,14 +59,29 @@ class Context {
 public:
     explicit Context(const GlobalOptions& options);
 
-    bool json() const { return options_.json; }
+    OutputFormat format() const;
+    // The server's JSON as it arrived is printed (-o json without --jq).
+    bool json() const { return format() == OutputFormat::json && options_.jq.empty(); }
+    // The answer is printed for a program (json, yaml, name or --jq), not for people.
+    bool machine_output() const;
+    bool wide() const { return format() == OutputFormat::wide; }
     const Style& out_style() const { return out_style_; }
 
+    Setting context_name() const;  // --context, FERRY_CONTEXT, or the current context
     Setting server() const;
     Setting tenant() const;
     Setting token() const;
     Setting cacert() const;
     Setting timeout() const;  // seconds, as text
+    Setting default_sandbox() const;  // FERRY_SANDBOX, or the context's sandbox
+
+    // The contexts and tokens on disk, as read at the first use.
+    const Config& config() const;
+    // Login may name a context that does not exist yet.
+    void allow_new_context() { allow_new_context_ = true; }
+
+    // Caps how long one request may take, unless --timeout or FERRY_TIMEOUT says; before client().
+    void limit_timeout(double seconds);
 
     // Replaces the token as if given with --token (login reads it from stdin); before client().
     void use_token(std::string token) { options_.token = std::move(token); }
@@ -62,8 +93,10 @@ public:
     std::string tenant_id() const;
     // "/v1/tenants/<tenant><suffix>"
     std::string tenant_path(std::string_view suffix = "") const;
-    // "/v1/tenants/<tenant>/sandboxes/<sandbox><suffix>"
-    std::string sandbox_path(const std::string& sandbox, std::string_view suffix = "") const;
+    // The sandbox given with -s, or else the default one; UsageError when there is neither.
+    std::string sandbox(const std::string& given) const;
+    // "/v1/tenants/<tenant>/sandboxes/<sandbox><suffix>", the sandbox as sandbox(given) says.
+    std::string sandbox_path(const std::string& given, std::string_view suffix = "") const;
 
     // One request; a transport error becomes Failure "cannot reach <server>: ...".
     Response send(const Request& request);
@@ -74,21 +107,40 @@ public:
     // Returns the response when it is a success; otherwise reports it and throws Failure.
     Response expect_ok(Response response);
 
-    // With --json, prints the body as received and returns true; otherwise returns false and
-    // the command prints for people.
+    // A list read whole: every page of a cursor-paged list (merged into one {"items": [...]},
+    // with next_cursor where --limit stopped it early), and at most paging.limit items of any list.
+    // `page_size_max` is the server's largest page; 0 for a list the server does not page.
+    boost::json::value list(const std::string& target, const Paging& paging, int page_size_max = 0);
+
+    // For a program (-o json|yaml|name, --jq), prints the answer and returns true; otherwise
+    // returns false and the command prints for people. -o json prints the body as received.
     bool print_json(const Response& response) const;
+    bool print_json(const boost::json::value& value) const;
+    // The error body on stdout for -o json, so that a script can parse it.
+    void print_error_body(const Response& response) const;
+
+    // The X-Request-Id of the last request sent (answered or not); empty before the first.
+    std::string last_request_id() const;
 
 private:
     const Profile& profile() const;
+    bool print_text(const std::string& body, const boost::json::value* parsed) const;
 
     GlobalOptions options_;
+    mutable std::optional<Config> config_;
     mutable std::optional<Profile> profile_;  // read on first use: an empty Profile when there is none
+    bool allow_new_context_ = false;
     std::unique_ptr<Client> client_;
     Style out_style_;
 };
 
-// Prints the server's error (code, message, details) on stderr, and with --json also the body on
-// stdout, then throws Failure(code) with nothing left to print.
+// " (request id X)" for the last request of the context, "" before the first: the end of every
+// error message about a request.
+std::string request_id_suffix(const Context& context);
+
+// Prints the server's error (code, message, details, request id) on stderr, and with -o json also
+// the body on stdout, then throws Failure(code) with nothing left to print. A 401 is always exit
+// 7 (the token is not accepted).
 [[noreturn]] void fail_with(const Context& context, const Response& response, ExitCode code = ExitCode::error);
 
 // target + "?name=value&..." for the parameters whose value is not empty, values escaped.
@@ -103,6 +155,11 @@ std::string read_input(const std::string& path);
 boost::json::object read_json_object(const std::string& path);
 // Writes bytes to a file, or stdout for "-"; Failure when that fails.
 void write_output(const std::string& path, const std::string& bytes);
+
+// -s/--sandbox on a command; optional, the default sandbox of the context standing in.
+void add_sandbox_option(CLI::App* app, std::string& sandbox, const std::string& description = "sandbox id");
+// --limit of a list command; for a list the server pages, --cursor and --page-size too.
+void add_paging_options(CLI::App* app, Paging& paging, bool paged);
 
 // Leaf commands run after parsing succeeded; groups only hold subcommands.
 using Handler = std::function<int(Context&)>;

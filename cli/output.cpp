@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <ostream>
@@ -166,6 +167,94 @@ std::string pretty_json(const json::value& value, int indent) {
         return out + pad + "]";
     }
     return json::serialize(value);
+}
+
+namespace {
+
+bool plain_yaml_scalar(std::string_view text) {
+    if (text.empty() || text.size() > 200) return false;
+    const auto first = static_cast<unsigned char>(text.front());
+    if (!std::isalpha(first) && first != '_' && first != '/') return false;
+    if (text.back() == ' ') return false;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (!std::isalnum(c) && c != '_' && c != '-' && c != '.' && c != '/' && c != ' ') return false;
+    }
+    // Words YAML 1.1 readers take for booleans or null, and .inf/.nan spelled as words.
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* word : {"true", "false", "yes", "no", "on", "off", "y", "n", "null"})
+        if (lower == word) return false;
+    return true;
+}
+
+std::string yaml_scalar(const json::value& value) {
+    if (value.is_string()) {
+        const std::string_view text = value.as_string();
+        // JSON's string escapes are all valid in a YAML double-quoted scalar.
+        return plain_yaml_scalar(text) ? std::string(text) : json::serialize(value);
+    }
+    return json::serialize(value);  // null, true, false and numbers are spelled the same
+}
+
+bool nested(const json::value& value) {
+    return (value.is_object() && !value.as_object().empty()) || (value.is_array() && !value.as_array().empty());
+}
+
+// Lines of a non-empty object or array, each starting with `indent` spaces.
+void yaml_block(const json::value& value, std::size_t indent, std::string& out) {
+    const std::string pad(indent, ' ');
+    if (value.is_object()) {
+        for (const auto& member : value.as_object()) {
+            out += pad + yaml_scalar(json::value(member.key())) + ":";
+            if (nested(member.value())) {
+                out += "\n";
+                yaml_block(member.value(), indent + 2, out);
+            } else {
+                out += " " + yaml_scalar(member.value()) + "\n";
+            }
+        }
+        return;
+    }
+    for (const auto& item : value.as_array()) {
+        if (!nested(item)) {
+            out += pad + "- " + yaml_scalar(item) + "\n";
+            continue;
+        }
+        // The item's first line goes after the dash; the rest line up under it.
+        std::string inner;
+        yaml_block(item, indent + 2, inner);
+        out += pad + "- " + inner.substr(indent + 2);
+    }
+}
+
+}  // namespace
+
+std::string to_yaml(const json::value& value) {
+    if (!nested(value)) return yaml_scalar(value) + "\n";
+    std::string out;
+    yaml_block(value, 0, out);
+    return out;
+}
+
+std::vector<std::string> names_of(const json::value& body) {
+    const auto name_of = [](const json::value& object) -> std::string {
+        if (!object.is_object()) return "";
+        for (const char* field : {"id", "name", "version", "seq", "key"})
+            if (const auto* v = object.as_object().if_contains(field); v != nullptr && !v->is_null())
+                return text_of(*v);
+        return "";
+    };
+    std::vector<std::string> names;
+    const json::value* items = body.is_object() ? body.as_object().if_contains("items") : nullptr;
+    if (items != nullptr && items->is_array()) {
+        for (const auto& item : items->as_array())
+            if (std::string name = name_of(item); !name.empty()) names.push_back(std::move(name));
+    } else if (std::string name = name_of(body); !name.empty()) {
+        names.push_back(std::move(name));
+    }
+    return names;
 }
 
 void progress(std::string_view message) {

@@ -74,6 +74,14 @@ void print_body(std::ostream& out, const std::string& body);
 // Indented JSON for people (a campaign's content, a review's content).
 std::string pretty_json(const boost::json::value& value, int indent = 0);
 
+// A JSON value as a YAML document (block style; strings quoted whenever a YAML reader could take
+// them for something else: numbers, booleans, null, dates, or text with YAML's punctuation).
+std::string to_yaml(const boost::json::value& value);
+
+// What -o name prints: for a list the identifier of each item, for an object its own. The
+// identifier is the first of id, name, version, seq and key that the object has.
+std::vector<std::string> names_of(const boost::json::value& body);
+
 // Progress of a long operation on stderr, when stderr is a terminal; silent otherwise.
 void progress(std::string_view message);
 

@@ -39,15 +39,15 @@ struct Outcome {
     std::string err;
 };
 
-// Runs ferry with exactly the given environment (nothing inherited, so no stray FERRY_*
-// variable of the machine running the tests leaks in), the given stdin, and stdout and stderr
-// captured apart.
-Outcome run_ferry(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                  const std::string& input = "") {
+// Runs a program (ferry, or a shell that runs it) with exactly the given environment (nothing
+// inherited, so no stray FERRY_* variable of the machine running the tests leaks in), the given
+// stdin, and stdout and stderr captured apart.
+Outcome run_ferry_as(const std::string& program, const std::vector<std::string>& args,
+                     const std::vector<std::string>& env, const std::string& input = "") {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
-    std::vector<std::string> argv_text{FERRY_CLI_PATH};
+    std::vector<std::string> argv_text{program};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
     std::vector<char*> argv, envp;
     for (auto& a : argv_text) argv.push_back(a.data());
@@ -98,6 +98,11 @@ Outcome run_ferry(const std::vector<std::string>& args, const std::vector<std::s
     ::waitpid(pid, &status, 0);
     run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return run;
+}
+
+Outcome run_ferry(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                  const std::string& input = "") {
+    return run_ferry_as(FERRY_CLI_PATH, args, env, input);
 }
 
 // An HTTP server that answers its requests with scripted statuses (then 201 for good) and records
@@ -246,22 +251,28 @@ protected:
     fs::path home;
 };
 
-// The command paths listed in the generated bash completion script.
-std::vector<std::string> command_paths(const std::string& script) {
-    std::vector<std::string> paths;
-    std::istringstream in(script);
+// The subcommands a --help lists (CLI11's "Subcommands:" section: two spaces, the name, its text).
+std::vector<std::string> subcommands_in_help(const std::string& help) {
+    std::vector<std::string> names;
+    std::istringstream in(help);
     std::string line;
     bool inside = false;
-    const std::regex entry(R"re(^  "([a-z0-9 -]+)"$)re");
+    const std::regex entry(R"re(^  ([a-z0-9-]+)( .*)?$)re");
     while (std::getline(in, line)) {
-        if (line == "_ferry_commands=(")
+        if (line == "Subcommands:")
             inside = true;
-        else if (line == ")")
+        else if (line.empty())
             inside = false;
         else if (std::smatch m; inside && std::regex_match(line, m, entry))
-            paths.push_back(m[1]);
+            names.push_back(m[1]);
     }
-    return paths;
+    return names;
+}
+
+// Every error message about a request ends with " (request id ...)"; the id is random hex, so
+// checks for what must not appear in a message look at the message without it.
+std::string without_request_ids(const std::string& text) {
+    return std::regex_replace(text, std::regex(R"( \(request id [A-Za-z0-9._-]+\))"), "");
 }
 
 std::vector<std::string> split_words(const std::string& path) {
@@ -274,13 +285,31 @@ std::vector<std::string> split_words(const std::string& path) {
 }  // namespace
 
 TEST_F(Cli, EveryCommandAnswersHelp) {
-    // The tree comes from the completion script, which is generated from the parser itself, and
-    // needs no server: none is configured here.
-    const Outcome completion = run_ferry({"completion", "bash"}, bare_env());
-    ASSERT_EQ(completion.status, 0) << describe(completion);
-    const auto paths = command_paths(completion.out);
+    // The tree as --help shows it, command by command; no server is configured here.
+    std::vector<std::string> paths;
+    std::vector<std::string> pending{""};
+    while (!pending.empty()) {
+        const std::string path = pending.back();
+        pending.pop_back();
+        auto args = split_words(path);
+        args.push_back("--help");
+        const Outcome help = run_ferry(args, bare_env());
+        ASSERT_EQ(help.status, 0) << path << "\n" << describe(help);
+        for (const auto& sub : subcommands_in_help(help.out)) {
+            const std::string child = path.empty() ? sub : path + " " + sub;
+            paths.push_back(child);
+            pending.push_back(child);
+        }
+    }
     const std::set<std::string> found(paths.begin(), paths.end());
+    EXPECT_EQ(found.count("__complete"), 0U) << "the completion helper is hidden";
     const std::vector<std::string> expected = {"login",
+                                               "logout",
+                                               "config show",
+                                               "config get-contexts",
+                                               "config current-context",
+                                               "config use-context",
+                                               "config set-context",
                                                "tenants create",
                                                "sandboxes create",
                                                "sandboxes ls",
@@ -343,8 +372,8 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
     const Outcome top = run_ferry({"--help"}, bare_env());
     EXPECT_EQ(top.status, 0) << describe(top);
     EXPECT_NE(top.out.find("Exit codes:"), std::string::npos) << top.out;
-    for (const std::string code :
-         {"  0  ok", "  1  error", "  2  usage", "  3  ", "  4  waiting on approval", "  5  verification failed"})
+    for (const std::string code : {"  0  ok", "  1  error", "  2  usage", "  3  ", "  4  waiting on approval",
+                                    "  5  verification failed", "  6  no answer", "  7  authentication failed"})
         EXPECT_NE(top.out.find(code), std::string::npos) << code;
 
     for (const auto& path : paths) {
@@ -430,8 +459,9 @@ TEST_F(Cli, AStaleIfMatchGivesAClearMessageAndExit1) {
     EXPECT_NE(edit.err.find("campaign welcome changed since you read it (by admin); re-run to edit the new version"),
               std::string::npos)
         << edit.err;
+    EXPECT_NE(edit.err.find("(request id "), std::string::npos) << edit.err;
     for (const std::string internal : {"412", "HTTP", "If-Match", "precondition", "{"})
-        EXPECT_EQ(edit.err.find(internal), std::string::npos) << internal << " in\n" << edit.err;
+        EXPECT_EQ(without_request_ids(edit.err).find(internal), std::string::npos) << internal << " in\n" << edit.err;
     EXPECT_EQ(c->get(path, editor).json().at("description"), "changed by the admin");
 
     // Without --if-match the CLI reads the current ETag itself, and the same file applies.
@@ -509,16 +539,24 @@ TEST_F(Cli, LoginWritesAPrivateProfileAndFlagsBeatEnvBeatProfile) {
     ASSERT_EQ(::stat(profile.parent_path().c_str(), &dir_stat), 0);
     EXPECT_EQ(file_stat.st_mode & 0777, 0600U);
     EXPECT_EQ(dir_stat.st_mode & 0777, 0700U);
+    // The context "default" in config.json; its token apart, in credentials.json, mode 0600 too.
     const auto stored = json::parse(read_file(profile));
-    EXPECT_EQ(stored.at("server"), json::value(server->base_url()));
-    EXPECT_EQ(stored.at("tenant"), "acme");
-    EXPECT_EQ(stored.at("token"), json::value(editor));
+    EXPECT_EQ(stored.at("current_context"), "default");
+    EXPECT_EQ(stored.at("contexts").at("default").at("server"), json::value(server->base_url()));
+    EXPECT_EQ(stored.at("contexts").at("default").at("tenant"), "acme");
+    EXPECT_EQ(read_file(profile).find(editor), std::string::npos) << "no token in config.json";
+    const fs::path credentials = profile.parent_path() / "credentials.json";
+    struct stat credentials_stat {};
+    ASSERT_EQ(::stat(credentials.c_str(), &credentials_stat), 0);
+    EXPECT_EQ(credentials_stat.st_mode & 0777, 0600U);
+    const std::string ref(stored.at("contexts").at("default").at("token_ref").as_string());
+    EXPECT_EQ(json::parse(read_file(credentials)).at("tokens").at(ref), json::value(editor));
 
-    // A token that does not authenticate is not stored.
+    // A token that does not authenticate is not stored (exit 7: authentication failed).
     auto with_bad_token = bare_env();
     with_bad_token.push_back("FERRY_TOKEN=fry_notavalidtoken");
-    EXPECT_EQ(run_ferry({"login", "--server", server->base_url(), "--tenant", "acme"}, with_bad_token).status, 1);
-    EXPECT_EQ(json::parse(read_file(profile)).at("token"), json::value(editor));
+    EXPECT_EQ(run_ferry({"login", "--server", server->base_url(), "--tenant", "acme"}, with_bad_token).status, 7);
+    EXPECT_EQ(json::parse(read_file(credentials)).at("tokens").at(ref), json::value(editor));
 
     // The profile alone is enough.
     const Outcome from_profile = run_ferry({"sandboxes", "ls"}, bare_env());
@@ -541,7 +579,7 @@ TEST_F(Cli, LoginWritesAPrivateProfileAndFlagsBeatEnvBeatProfile) {
     dead_server.push_back("FERRY_SERVER=http://127.0.0.1:1");
     dead_server.push_back("FERRY_TOKEN=" + editor);
     const Outcome unreachable = run_ferry({"sandboxes", "ls"}, dead_server);
-    EXPECT_EQ(unreachable.status, 1) << describe(unreachable);
+    EXPECT_EQ(unreachable.status, 6) << describe(unreachable);
     EXPECT_EQ(unreachable.err.rfind("ferry: cannot reach http://127.0.0.1:1: ", 0), 0U) << unreachable.err;
     EXPECT_EQ(run_ferry({"sandboxes", "ls", "--server", server->base_url()}, dead_server).status, 0);
 
@@ -567,7 +605,7 @@ TEST_F(Cli, ServerErrorsPrintTheirCodeAndMessageOnStderr) {
     EXPECT_TRUE(missing.out.empty()) << missing.out;
     EXPECT_EQ(missing.err.rfind("ferry: not_found: ", 0), 0U) << missing.err;
     for (const std::string internal : {"HTTP/", "404", "{"})
-        EXPECT_EQ(missing.err.find(internal), std::string::npos) << missing.err;
+        EXPECT_EQ(without_request_ids(missing.err).find(internal), std::string::npos) << missing.err;
 
     // The admin-only user list, for an editor: the server's code and message as they are.
     const Outcome forbidden = ferry({"users", "ls"});
@@ -647,4 +685,361 @@ TEST_F(Cli, ImportApplyRetriesWithOneIdempotencyKeyPerInvocation) {
     EXPECT_EQ(run_ferry(apply, env).status, 0);
     ASSERT_EQ(flaky.keys().size(), 4U);
     EXPECT_NE(flaky.keys()[3], keys[0]);
+}
+
+// Several named contexts, one current: `use-context` switches, `--context` picks one for a
+// command, and a context's default sandbox makes -s optional.
+TEST_F(Cli, ContextsSwitchAndCarryADefaultSandbox) {
+    const std::string id = create_campaign("welcome");  // in dev
+    const Outcome dev = run_ferry(
+        {"login", "--context", "dev-editor", "--server", server->base_url(), "--tenant", "acme", "--sandbox", "dev"},
+        bare_env(), editor + "\n");
+    ASSERT_EQ(dev.status, 0) << describe(dev);
+    const Outcome prod = run_ferry(
+        {"login", "--context", "prod-admin", "--server", server->base_url(), "--sandbox", "prod"}, bare_env(),
+        acme.admin_token + "\n");
+    ASSERT_EQ(prod.status, 0) << describe(prod);
+
+    // The last login is current.
+    const Outcome listed = run_ferry({"config", "get-contexts"}, bare_env());
+    ASSERT_EQ(listed.status, 0) << describe(listed);
+    EXPECT_NE(listed.out.find("CURRENT"), std::string::npos) << listed.out;
+    EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(\n\*\s+prod-admin\s)"))) << listed.out;
+    EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(\n\s+dev-editor\s+http\S+\s+acme\s+dev\s)"))) << listed.out;
+    EXPECT_EQ(listed.out.find(editor), std::string::npos) << "tokens are never shown";
+    EXPECT_EQ(run_ferry({"config", "current-context"}, bare_env()).out, "prod-admin\n");
+
+    // No -s: the current context's sandbox (prod, where nothing is yet).
+    const Outcome in_prod = run_ferry({"campaigns", "ls", "-o", "json"}, bare_env());
+    ASSERT_EQ(in_prod.status, 0) << describe(in_prod);
+    EXPECT_TRUE(json::parse(in_prod.out).at("items").as_array().empty()) << in_prod.out;
+    // --context picks another for one command, with its own token and sandbox.
+    const Outcome in_dev = run_ferry({"campaigns", "ls", "--context", "dev-editor", "-o", "name"}, bare_env());
+    ASSERT_EQ(in_dev.status, 0) << describe(in_dev);
+    EXPECT_EQ(in_dev.out, id + "\n");
+    EXPECT_NE(run_ferry({"whoami", "--context", "dev-editor"}, bare_env()).out.find("editor"), std::string::npos);
+
+    // use-context makes it current; -s still wins over the default.
+    const Outcome used = run_ferry({"config", "use-context", "dev-editor"}, bare_env());
+    ASSERT_EQ(used.status, 0) << describe(used);
+    EXPECT_EQ(run_ferry({"campaigns", "get", id, "-o", "name"}, bare_env()).out, id + "\n");
+    EXPECT_EQ(run_ferry({"campaigns", "ls", "-s", "prod", "-o", "name"}, bare_env()).status, 1);  // no role on prod
+
+    // set-context changes one field of a context: the default sandbox.
+    ASSERT_EQ(run_ferry({"config", "set-context", "prod-admin", "--sandbox", "dev"}, bare_env()).status, 0);
+    EXPECT_EQ(run_ferry({"campaigns", "ls", "--context", "prod-admin", "-o", "name"}, bare_env()).out, id + "\n");
+    // FERRY_SANDBOX beats the context's default.
+    auto env = bare_env();
+    env.push_back("FERRY_SANDBOX=prod");
+    EXPECT_EQ(run_ferry({"campaigns", "ls", "--context", "prod-admin", "-o", "name"}, env).out, "");
+
+    // An unknown context, or no sandbox anywhere, is a usage error.
+    const Outcome unknown = run_ferry({"sandboxes", "ls", "--context", "nope"}, bare_env());
+    EXPECT_EQ(unknown.status, 2) << describe(unknown);
+    EXPECT_NE(unknown.err.find("no context 'nope'"), std::string::npos) << unknown.err;
+    EXPECT_EQ(run_ferry({"config", "use-context", "nope"}, bare_env()).status, 1);
+    auto no_context = env_for(editor);
+    no_context[2] = "XDG_CONFIG_HOME=" + (home / "elsewhere").string();
+    const Outcome no_sandbox = run_ferry({"campaigns", "ls"}, no_context);
+    EXPECT_EQ(no_sandbox.status, 2) << describe(no_sandbox);
+    EXPECT_NE(no_sandbox.err.find("-s/--sandbox"), std::string::npos) << no_sandbox.err;
+
+    // Both files private.
+    for (const char* name : {"config.json", "credentials.json"}) {
+        struct stat st {};
+        ASSERT_EQ(::stat((home / "config" / "ferry" / name).c_str(), &st), 0) << name;
+        EXPECT_EQ(st.st_mode & 0777, 0600U) << name;
+    }
+}
+
+// A profile written by the ferry of before contexts keeps working, and is migrated on read.
+TEST_F(Cli, AProfileFromBeforeContextsIsMigratedOnRead) {
+    const fs::path dir = home / "config" / "ferry";
+    fs::create_directories(dir);
+    const fs::path profile = dir / "config.json";
+    std::ofstream(profile) << json::serialize(
+        json::object{{"server", server->base_url()}, {"tenant", "acme"}, {"token", editor}});
+    ::chmod(profile.c_str(), 0600);
+
+    const Outcome listed = run_ferry({"sandboxes", "ls", "-o", "name"}, bare_env());
+    ASSERT_EQ(listed.status, 0) << describe(listed);
+    EXPECT_EQ(listed.out, "dev\n");  // the editor sees dev only
+
+    const auto migrated = json::parse(read_file(profile));
+    EXPECT_EQ(migrated.at("current_context"), "default");
+    EXPECT_EQ(migrated.at("contexts").at("default").at("server"), json::value(server->base_url()));
+    EXPECT_EQ(read_file(profile).find(editor), std::string::npos);
+    const fs::path credentials = dir / "credentials.json";
+    EXPECT_EQ(json::parse(read_file(credentials)).at("tokens").at("default"), json::value(editor));
+    struct stat st {};
+    ASSERT_EQ(::stat(credentials.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600U);
+    EXPECT_EQ(run_ferry({"sandboxes", "ls", "-o", "name"}, bare_env()).out, "dev\n");  // and again, migrated
+}
+
+TEST_F(Cli, LogoutForgetsTheContextsToken) {
+    ASSERT_EQ(run_ferry({"login", "--server", server->base_url()}, bare_env(), editor + "\n").status, 0);
+    ASSERT_EQ(run_ferry({"whoami"}, bare_env()).status, 0);
+    const Outcome out = run_ferry({"logout"}, bare_env());
+    ASSERT_EQ(out.status, 0) << describe(out);
+    EXPECT_NE(out.out.find("logged out of context default"), std::string::npos) << out.out;
+    EXPECT_EQ(read_file(home / "config" / "ferry" / "credentials.json").find(editor), std::string::npos);
+    const Outcome after = run_ferry({"whoami"}, bare_env());
+    EXPECT_EQ(after.status, 2) << describe(after);
+    EXPECT_NE(after.err.find("no token"), std::string::npos) << after.err;
+    // The context itself stays: server and tenant, to log in again.
+    EXPECT_NE(run_ferry({"config", "get-contexts"}, bare_env()).out.find("default"), std::string::npos);
+    EXPECT_EQ(run_ferry({"logout"}, bare_env()).status, 0);  // nothing left to forget
+}
+
+TEST_F(Cli, OutputFormatsAndJq) {
+    const auto admin = env_for(acme.admin_token);
+    const auto direct = c->get("/v1/tenants/acme/sandboxes", acme.admin_token).json();
+
+    const Outcome as_json = run_ferry({"sandboxes", "ls", "-o", "json"}, admin);
+    ASSERT_EQ(as_json.status, 0) << describe(as_json);
+    EXPECT_EQ(json::parse(as_json.out).at("items"), direct.at("items"));
+
+    const Outcome names = run_ferry({"sandboxes", "ls", "-o", "name"}, admin);
+    EXPECT_EQ(names.out, "dev\nprod\n") << describe(names);
+
+    const Outcome yaml = run_ferry({"sandboxes", "get", "dev", "-o", "yaml"}, admin);
+    ASSERT_EQ(yaml.status, 0) << describe(yaml);
+    EXPECT_NE(yaml.out.find("id: dev\n"), std::string::npos) << yaml.out;
+    EXPECT_NE(yaml.out.find("type: development\n"), std::string::npos) << yaml.out;
+    // Timestamps are quoted: a YAML reader would otherwise take them for dates.
+    EXPECT_TRUE(std::regex_search(yaml.out, std::regex(R"(created_at: "20\d\d-)"))) << yaml.out;
+    const Outcome list_yaml = run_ferry({"sandboxes", "ls", "-o", "yaml"}, admin);
+    EXPECT_NE(list_yaml.out.find("items:\n  - "), std::string::npos) << list_yaml.out;
+    // Text YAML reads as something else is quoted; a list of objects is a sequence of mappings.
+    const std::string id = create_campaign("welcome");
+    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "name=yes: 10% #1", "--set",
+                     "description=true"})
+                  .status,
+              0);
+    const Outcome campaign = ferry({"campaigns", "get", id, "-s", "dev", "-o", "yaml"});
+    EXPECT_NE(campaign.out.find("name: \"yes: 10% #1\"\n"), std::string::npos) << campaign.out;
+    EXPECT_NE(campaign.out.find("description: \"true\"\n"), std::string::npos) << campaign.out;
+    EXPECT_NE(campaign.out.find("channels:\n  - email\n"), std::string::npos) << campaign.out;
+    EXPECT_NE(campaign.out.find("\n    subject: Hello\n"), std::string::npos) << campaign.out;
+
+    const Outcome wide = run_ferry({"sandboxes", "ls", "-o", "wide"}, admin);
+    EXPECT_EQ(wide.out.rfind("ID ", 0), 0U) << wide.out;
+    EXPECT_NE(wide.out.find("CREATED"), std::string::npos) << wide.out;
+    EXPECT_EQ(run_ferry({"sandboxes", "ls"}, admin).out.find("CREATED"), std::string::npos);
+
+    // --jq as gh: strings bare, anything else compact JSON, one result a line.
+    const Outcome ids = run_ferry({"sandboxes", "ls", "--jq", ".items[].id"}, admin);
+    EXPECT_EQ(ids.out, "dev\nprod\n") << describe(ids);
+    const Outcome object = run_ferry({"sandboxes", "get", "dev", "--jq", "{id, type}"}, admin);
+    EXPECT_EQ(object.out, R"({"id":"dev","type":"development"})"
+                          "\n")
+        << describe(object);
+    const Outcome bad = run_ferry({"sandboxes", "ls", "--jq", ".items[."}, admin);
+    EXPECT_EQ(bad.status, 2) << describe(bad);
+    EXPECT_NE(bad.err.find("--jq"), std::string::npos) << bad.err;
+    EXPECT_EQ(run_ferry({"sandboxes", "ls", "-o", "xml"}, admin).status, 2);
+}
+
+// Paged lists are read page after page; --limit stops early, with the cursor of the rest.
+TEST_F(Cli, ListsPageByThemselvesUntilLimit) {
+    std::set<std::string> ids;
+    for (int i = 0; i < 5; ++i) ids.insert(create_campaign("c" + std::to_string(i)));
+
+    const Outcome all = ferry({"campaigns", "ls", "-s", "dev", "--page-size", "2", "-o", "json", "--verbose"});
+    ASSERT_EQ(all.status, 0) << describe(all);
+    const auto body = json::parse(all.out);
+    std::set<std::string> seen;
+    for (const auto& item : body.at("items").as_array()) seen.insert(std::string(item.at("id").as_string()));
+    EXPECT_EQ(seen, ids);
+    EXPECT_TRUE(body.at("next_cursor").is_null());
+    const std::regex request(R"(ferry: GET /v1/tenants/acme/sandboxes/dev/campaigns -> 200 \(request id [^)]+\))");
+    const auto count = std::distance(std::sregex_iterator(all.err.begin(), all.err.end(), request), {});
+    EXPECT_EQ(count, 3) << all.err;  // 2 + 2 + 1
+
+    const Outcome limited = ferry({"campaigns", "ls", "-s", "dev", "--page-size", "2", "--limit", "3"});
+    ASSERT_EQ(limited.status, 0) << describe(limited);
+    EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 4) << limited.out;  // header + 3
+    EXPECT_NE(limited.err.find("3 of 5 shown; the rest: --cursor "), std::string::npos) << limited.err;
+    const Outcome names = ferry({"campaigns", "ls", "-s", "dev", "--limit", "2", "-o", "name"});
+    EXPECT_EQ(std::count(names.out.begin(), names.out.end(), '\n'), 2) << names.out;
+    // Lists the server does not page stop at --limit as well.
+    EXPECT_EQ(run_ferry({"sandboxes", "ls", "--limit", "1", "-o", "name"}, env_for(acme.admin_token)).out, "dev\n");
+}
+
+TEST_F(Cli, VerboseLinesAndErrorsEndWithTheRequestId) {
+    const Outcome shown = ferry({"sandboxes", "get", "dev", "-v"});
+    ASSERT_EQ(shown.status, 0) << describe(shown);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(shown.err, m,
+                                  std::regex(R"(ferry: GET /v1/tenants/acme/sandboxes/dev -> 200 \(request id ([A-Za-z0-9._-]+)\)\n)")))
+        << shown.err;
+
+    const Outcome missing = ferry({"sandboxes", "get", "nope", "--verbose"});
+    EXPECT_EQ(missing.status, 1) << describe(missing);
+    ASSERT_TRUE(std::regex_search(missing.err, m, std::regex(R"(-> 404 \(request id ([A-Za-z0-9._-]+)\))"))) << missing.err;
+    const std::string id = m[1];
+    EXPECT_NE(missing.err.find("ferry: not_found: "), std::string::npos) << missing.err;
+    EXPECT_TRUE(std::regex_search(missing.err, std::regex("ferry: not_found: .*\\(request id " + id + "\\)\n")))
+        << missing.err;
+    // The id is the one ferryd logged and answered with.
+    EXPECT_EQ(c->get("/v1/tenants/acme/sandboxes/nope", editor).status, 404);
+
+    // A refusal reported by the command itself ends with the id too.
+    const Outcome forbidden = ferry({"users", "ls"});
+    EXPECT_TRUE(std::regex_search(forbidden.err, std::regex(R"(tenant_admin permission.* \(request id [^)]+\)\n)")))
+        << forbidden.err;
+}
+
+TEST_F(Cli, Exit6WhenTheServerCannotBeReached) {
+    ASSERT_EQ(ferry({"sandboxes", "ls"}).status, 0);
+    server->terminate();
+    const Outcome gone = ferry({"sandboxes", "ls"});
+    EXPECT_EQ(gone.status, 6) << describe(gone);
+    EXPECT_EQ(gone.err.rfind("ferry: cannot reach " + server->base_url() + ": ", 0), 0U) << gone.err;
+    EXPECT_TRUE(std::regex_search(gone.err, std::regex(R"(\(request id ferry-[0-9a-f]+\)\n$)"))) << gone.err;
+}
+
+TEST_F(Cli, Exit7WithARevokedToken) {
+    const auto made = c->post("/v1/tenants/acme/users/editor/tokens", R"({"name":"short-lived"})", acme.admin_token);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string token(made.json().at("token").as_string());
+    const std::string token_id(made.json().at("id").as_string());
+    EXPECT_EQ(run_ferry({"sandboxes", "ls"}, env_for(token)).status, 0);
+    ASSERT_EQ(c->del("/v1/tenants/acme/users/editor/tokens/" + token_id, acme.admin_token).status, 204);
+    const Outcome revoked = run_ferry({"sandboxes", "ls"}, env_for(token));
+    EXPECT_EQ(revoked.status, 7) << describe(revoked);
+    EXPECT_TRUE(std::regex_search(revoked.err, std::regex(R"(^ferry: \S+: .*\(request id [^)]+\)\n)"))) << revoked.err;
+}
+
+TEST_F(Cli, PackagesDiffExitCodeSaysWhetherVersionsDiffer) {
+    const std::string id = create_campaign("welcome");
+    ASSERT_EQ(ferry({"packages", "create", "spring", "-s", "dev", "--campaign", id}).status, 0);
+    ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
+    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "description=now described"}).status, 0);
+    ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
+
+    const Outcome differ = ferry({"packages", "diff", "spring", "--from", "1", "--to", "2", "--exit-code"});
+    EXPECT_EQ(differ.status, 1) << describe(differ);
+    EXPECT_NE(differ.out.find("~ campaigns/welcome.json"), std::string::npos) << differ.out;
+    EXPECT_NE(differ.out.find("spec.description: \"\" -> \"now described\""), std::string::npos) << differ.out;
+    EXPECT_EQ(ferry({"packages", "diff", "spring", "--from", "1", "--to", "2", "--exit-code", "-o", "json"}).status, 1);
+    const Outcome same = ferry({"packages", "diff", "spring", "--from", "2", "--to", "2", "--exit-code"});
+    EXPECT_EQ(same.status, 0) << describe(same);
+    EXPECT_NE(same.out.find("no changes"), std::string::npos) << same.out;
+    // Without --exit-code a difference is not a failure (the README tour relies on it).
+    EXPECT_EQ(ferry({"packages", "diff", "spring", "--from", "1", "--to", "2"}).status, 0);
+}
+
+TEST_F(Cli, ImportPlanShowsFieldLevelChangesPerObject) {
+    const std::string id = create_campaign("welcome");
+    ASSERT_EQ(ferry({"packages", "create", "spring", "-s", "dev", "--campaign", id}).status, 0);
+    ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
+    const auto admin = env_for(acme.admin_token);
+    const Outcome first = run_ferry({"import", "plan", "-s", "prod", "-p", "spring", "--version", "1"}, admin);
+    ASSERT_EQ(first.status, 0) << describe(first);
+    EXPECT_NE(first.out.find("+ campaign/welcome"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("+ segment/vip"), std::string::npos) << first.out;
+    ASSERT_EQ(run_ferry({"import", "apply", "-s", "prod", "-p", "spring", "--version", "1"}, admin).status, 0);
+
+    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "content.email.subject=Version 2", "--set",
+                     "tags=spring,promo"})
+                  .status,
+              0);
+    ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
+    const Outcome plan = run_ferry({"import", "plan", "-s", "prod", "-p", "spring", "--version", "2"}, admin);
+    ASSERT_EQ(plan.status, 0) << describe(plan);
+    EXPECT_TRUE(std::regex_search(plan.out, std::regex(R"(~ campaign/welcome  \(update, cmp_)"))) << plan.out;
+    EXPECT_NE(plan.out.find("    spec.content.email.subject: \"Hello\" -> \"Version 2\"\n"), std::string::npos)
+        << plan.out;
+    EXPECT_NE(plan.out.find("    tags: [\"spring\"] -> [\"spring\",\"promo\"]\n"), std::string::npos) << plan.out;
+    // The segment is identical: skipped, not listed as a change; the plan still ends with its verdict.
+    EXPECT_EQ(plan.out.find("segment/vip  ("), std::string::npos) << plan.out;
+    EXPECT_NE(plan.out.find("ready: "), std::string::npos) << plan.out;
+}
+
+TEST_F(Cli, ReviewsShowRendersTheContentAsRecipientsGetIt) {
+    const std::string base = "/v1/tenants/acme/sandboxes/dev/";
+    const auto tpl = c->post(base + "templates",
+                             R"({"key":"hello-mail","name":"Hello mail","channel":"email",)"
+                             R"("subject":"Hi {{first_name}}","body":"<p>Spring is here, {{first_name}}.</p>\nSee you"})",
+                             editor);
+    ASSERT_EQ(tpl.status, 201) << tpl.body;
+    const std::string tpl_id(tpl.json().at("id").as_string());
+    const std::string id = create_campaign("welcome");  // makes the segment vip
+    ASSERT_EQ(c->patch(base + "campaigns/" + id, R"({"content":{"email":{"template":")" + tpl_id + R"("}}})", editor,
+                       "*")
+                  .status,
+              200);
+    const std::string policy = R"({"name":"Dev email","scope":"campaign","approvers":{"role":"reviewer"},)"
+                               R"("conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]}})";
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", policy, acme.admin_token).status, 201);
+    ASSERT_EQ(ferry({"campaigns", "submit", id, "-s", "dev"}).status, 0);
+
+    const auto reviewer = env_for(acme.token_of.at("reviewer"));
+    const Outcome queue = run_ferry({"reviews", "ls", "--mine", "-o", "name"}, reviewer);
+    ASSERT_EQ(queue.status, 0) << describe(queue);
+    const std::string review = queue.out.substr(0, queue.out.find('\n'));
+    ASSERT_EQ(review.rfind("rev_", 0), 0U) << queue.out;
+
+    const Outcome shown = run_ferry({"reviews", "show", review}, reviewer);
+    ASSERT_EQ(shown.status, 0) << describe(shown);
+    EXPECT_NE(shown.out.find("email  (template hello-mail, Hello mail)"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("  Subject: Hi {{first_name}}\n"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("\n  <p>Spring is here, {{first_name}}.</p>\n  See you\n"), std::string::npos)
+        << shown.out;
+    EXPECT_NE(shown.out.find("VIP (segment vip)"), std::string::npos) << shown.out;
+    EXPECT_EQ(shown.out.find(tpl_id), std::string::npos) << "the template by its content, not its id\n" << shown.out;
+    EXPECT_EQ(shown.out.find(segment), std::string::npos) << "the audience by its name, not its id\n" << shown.out;
+}
+
+TEST_F(Cli, CompletionScriptsForThreeShellsCompleteIdsFromTheServer) {
+    for (const std::string shell : {"bash", "zsh", "fish"}) {
+        const Outcome script = run_ferry({"completion", shell}, bare_env());
+        ASSERT_EQ(script.status, 0) << describe(script);
+        EXPECT_NE(script.out.find("ferry __complete --"), std::string::npos) << script.out;
+        const fs::path file = home / ("ferry." + shell);
+        std::ofstream(file) << script.out;
+        const std::string checker = shell == "bash" ? "/bin/bash" : "/usr/bin/" + shell;
+        if (!fs::exists(checker)) {
+            std::cerr << "no " << checker << ": the " << shell << " script is generated but not parsed\n";
+            continue;
+        }
+        const std::string command =
+            shell == "fish" ? checker + " --no-execute " + file.string() : checker + " -n " + file.string();
+        EXPECT_EQ(std::system((command + " 2>&1").c_str()), 0) << command << "\n" << script.out;
+    }
+
+    const std::string id = create_campaign("welcome");
+    ASSERT_EQ(ferry({"packages", "create", "spring", "-s", "dev", "--campaign", id}).status, 0);
+    const auto complete = [this](std::vector<std::string> words) {
+        words.insert(words.begin(), {"__complete", "--"});
+        const Outcome r = ferry(words);
+        EXPECT_EQ(r.status, 0) << describe(r);
+        return r.out;
+    };
+    EXPECT_EQ(complete({"camp"}), "campaigns\n");
+    EXPECT_NE(complete({"campaigns", ""}).find("activate-draft\n"), std::string::npos);
+    EXPECT_EQ(complete({"campaigns", "ls", "-s", ""}), "dev\n");  // the sandboxes the editor sees
+    EXPECT_EQ(complete({"campaigns", "get", "-s", "dev", ""}), id + "\n");
+    EXPECT_EQ(complete({"campaigns", "pause", "--sandbox=dev", "cmp"}), id + "\n");
+    EXPECT_EQ(complete({"packages", "publish", ""}), "spring\n");
+    EXPECT_EQ(complete({"import", "plan", "-p", "sp"}), "spring\n");
+    EXPECT_EQ(complete({"-o", ""}), "table\nwide\njson\nyaml\nname\n");
+    EXPECT_NE(complete({"campaigns", "ls", "--"}).find("--sandbox\n"), std::string::npos);
+    EXPECT_EQ(complete({"completion", "f"}), "fish\n");
+
+    // bash, end to end: the script sourced, a completion asked for as bash would.
+    const fs::path script = home / "ferry.bash";
+    const std::string bin_dir = fs::path(FERRY_CLI_PATH).parent_path().string();
+    const std::string program = "source " + script.string() +
+                                "; COMP_WORDS=(ferry campaigns get -s dev ''); COMP_CWORD=5; _ferry; "
+                                "printf '%s\\n' \"${COMPREPLY[@]}\"";
+    auto env = env_for(editor);
+    env[0] = "PATH=" + bin_dir + ":/usr/bin:/bin";
+    const Outcome bash = [&] {
+        std::vector<std::string> args{"-c", program};
+        return run_ferry_as("/bin/bash", args, env);
+    }();
+    EXPECT_EQ(bash.out, id + "\n") << describe(bash);
 }

@@ -105,11 +105,15 @@ Outcome run_ferry(const std::vector<std::string>& args, const std::vector<std::s
     return run_ferry_as(FERRY_CLI_PATH, args, env, input);
 }
 
-// An HTTP server that answers its requests with scripted statuses (then 201 for good) and records
-// each request's Idempotency-Key: a server that fails for a while, as seen by a retrying client.
+// An HTTP server that answers its requests with scripted statuses (then `final_status` with
+// `final_body` for good) and records each request's Idempotency-Key and body: a server that fails
+// for a while, as seen by a retrying client, or one that answers what a server to come will.
 class ScriptedServer {
 public:
-    explicit ScriptedServer(std::vector<int> statuses) : statuses_(std::move(statuses)) {
+    explicit ScriptedServer(
+        std::vector<int> statuses, int final_status = 201,
+        std::string final_body = R"({"id":"imp_scripted","status":"applied","package":"spring","version":1,"items":[]})")
+        : statuses_(std::move(statuses)), final_status_(final_status), final_body_(std::move(final_body)) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -133,6 +137,10 @@ public:
     std::vector<std::string> keys() const {
         std::lock_guard lock(mutex_);
         return keys_;
+    }
+    std::vector<std::string> bodies() const {
+        std::lock_guard lock(mutex_);
+        return bodies_;
     }
 
 private:
@@ -163,15 +171,17 @@ private:
             std::string key;
             if (std::regex_search(request, m, std::regex(R"(\r\nIdempotency-Key: *([^\r]*))", std::regex::icase)))
                 key = m[1];
-            int status = 201;
+            int status = final_status_;
             {
                 std::lock_guard lock(mutex_);
                 if (keys_.size() < statuses_.size()) status = statuses_[keys_.size()];
                 keys_.push_back(key);
+                const auto head_end = request.find("\r\n\r\n");
+                bodies_.push_back(head_end == std::string::npos ? "" : request.substr(head_end + 4));
             }
             const std::string body =
-                status == 201 ? R"({"id":"imp_scripted","status":"applied","package":"spring","version":1,"items":[]})"
-                              : R"({"error":{"code":"storage_unavailable","message":"try again","details":{}}})";
+                status == final_status_ ? final_body_
+                                        : R"({"error":{"code":"storage_unavailable","message":"try again","details":{}}})";
             const std::string response =
                 "HTTP/1.1 " + std::to_string(status) + " Scripted\r\nContent-Type: application/json\r\n" +
                 "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
@@ -181,12 +191,15 @@ private:
     }
 
     std::vector<int> statuses_;
+    int final_status_;
+    std::string final_body_;
     int listener_ = -1;
     std::uint16_t port_ = 0;
     std::atomic<bool> running_{true};
     std::thread thread_;
     mutable std::mutex mutex_;
     std::vector<std::string> keys_;
+    std::vector<std::string> bodies_;
 };
 
 std::string describe(const Outcome& r) {
@@ -1042,4 +1055,34 @@ TEST_F(Cli, CompletionScriptsForThreeShellsCompleteIdsFromTheServer) {
         return run_ferry_as("/bin/bash", args, env);
     }();
     EXPECT_EQ(bash.out, id + "\n") << describe(bash);
+
+    // fish, end to end, where installed: its own `complete -C` asks the script.
+    if (fs::exists("/usr/bin/fish")) {
+        const std::vector<std::string> args{
+            "--no-config", "-c", "source " + (home / "ferry.fish").string() + "; complete -C 'ferry campaigns get -s dev '"};
+        const Outcome fish = run_ferry_as("/usr/bin/fish", args, env);
+        EXPECT_EQ(fish.out, id + "\n") << describe(fish);
+    }
+}
+
+// The server side (a publish of unchanged content answers 200 with the latest version and
+// "unchanged": true) is another change; the client is ready for it, against a server that
+// answers as it will.
+TEST_F(Cli, PublishingUnchangedContentSaysSoAndAllowEmptyAsksForAVersion) {
+    ScriptedServer latest({}, 200,
+                          R"({"version":3,"tag":"packages/spring/v3","digest":"sha256:ab","unchanged":true})");
+    auto env = bare_env();
+    env.push_back("FERRY_SERVER=" + latest.url());
+    env.push_back("FERRY_TENANT=acme");
+    env.push_back("FERRY_TOKEN=" + editor);
+    const Outcome unchanged = run_ferry({"packages", "publish", "spring"}, env);
+    EXPECT_EQ(unchanged.status, 0) << describe(unchanged);
+    EXPECT_NE(unchanged.out.find("unchanged: spring is the same as its latest version, v3 (packages/spring/v3)"),
+              std::string::npos)
+        << unchanged.out;
+    EXPECT_EQ(run_ferry({"packages", "publish", "spring", "--allow-empty"}, env).status, 0);
+    const auto bodies = latest.bodies();
+    ASSERT_EQ(bodies.size(), 2U);
+    EXPECT_EQ(json::parse(bodies[0]), json::parse("{}"));
+    EXPECT_EQ(json::parse(bodies[1]), json::parse(R"({"allow_empty":true})"));
 }

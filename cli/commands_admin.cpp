@@ -289,6 +289,20 @@ void add_identity(CLI::App& root, Commands& commands) {
     commands.leaf(*config, "show",
                   "print the effective context, server, tenant, sandbox, token (masked) and where each comes from",
                   [](Context& ctx) {
+                      const auto entry = [](const Setting& s, const std::string& value) {
+                          return json::object{{"value", s.source.empty() ? json::value(nullptr) : json::value(value)},
+                                              {"source", s.source}};
+                      };
+                      if (ctx.print_json(json::value(json::object{
+                              {"context", entry(ctx.context_name(), ctx.context_name().value)},
+                              {"server", entry(ctx.server(), ctx.server().value)},
+                              {"tenant", entry(ctx.tenant(), ctx.tenant().value)},
+                              {"sandbox", entry(ctx.default_sandbox(), ctx.default_sandbox().value)},
+                              {"token", entry(ctx.token(), masked(ctx.token().value))},
+                              {"cacert", entry(ctx.cacert(), ctx.cacert().value)},
+                              {"timeout", entry(ctx.timeout(), ctx.timeout().value)},
+                              {"config", config_path().string()}})))
+                          return 0;
                       const auto describe = [](const Setting& s, const std::string& value) {
                           return s.source.empty() ? std::string("-") : value + "  (" + s.source + ")";
                       };

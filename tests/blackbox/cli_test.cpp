@@ -721,6 +721,9 @@ TEST_F(Cli, ContextsSwitchAndCarryADefaultSandbox) {
     EXPECT_TRUE(std::regex_search(listed.out, std::regex(R"(\n\s+dev-editor\s+http\S+\s+acme\s+dev\s)"))) << listed.out;
     EXPECT_EQ(listed.out.find(editor), std::string::npos) << "tokens are never shown";
     EXPECT_EQ(run_ferry({"config", "current-context"}, bare_env()).out, "prod-admin\n");
+    EXPECT_EQ(run_ferry({"config", "show", "--jq", ".sandbox"}, bare_env()).out,
+              R"({"value":"prod","source":"profile"})"
+              "\n");
 
     // No -s: the current context's sandbox (prod, where nothing is yet).
     const Outcome in_prod = run_ferry({"campaigns", "ls", "-o", "json"}, bare_env());

@@ -89,13 +89,14 @@ std::string_view to_string(ReviewState s) {
         case ReviewState::approved: return "approved";
         case ReviewState::changes_requested: return "changes_requested";
         case ReviewState::withdrawn: return "withdrawn";
+        case ReviewState::voided: return "voided";
     }
     return "pending";
 }
 
 std::optional<ReviewState> parse_review_state(std::string_view s) {
     for (const ReviewState r : {ReviewState::pending, ReviewState::approved, ReviewState::changes_requested,
-                                ReviewState::withdrawn})
+                                ReviewState::withdrawn, ReviewState::voided})
         if (to_string(r) == s) return r;
     return std::nullopt;
 }

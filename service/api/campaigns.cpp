@@ -256,32 +256,29 @@ http::Response campaign_action(Context& ctx) {
     if (!action) throw Error::not_found("campaign action " + name);
     const json::object body = ctx.body();
     Fields f(body);
-    ActionOptions options;
+    workflows::ActionOptions options;
     const bool activation = *action == CampaignAction::activate || *action == CampaignAction::activate_draft;
     if (activation) options.bypass_reason = f.optional_string("bypass_reason", 2000);
     if (options.bypass_reason && options.bypass_reason->empty())
         throw Error::invalid_field("bypass_reason", "bypass_reason must say why");
     f.finish();  // a typo'd field is an error, not ignored
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     if (*action == CampaignAction::duplicate) {
         const auto [copy, facts] = ctx.store().write([&](Tx& tx) {
             const Sandbox s = path_sandbox(tx, ctx);
-            Campaign created = duplicate_of(tx, existing_campaign(tx, ctx), ctx, now);
-            return std::pair{created, Gate(tx, ctx.caller.tenant).facts(s, created, now, ctx.actor())};
+            Campaign created = workflows::duplicate(tx, actor, existing_campaign(tx, ctx));
+            return std::pair{created, Gate(tx, ctx.caller.tenant).facts(s, created, actor.at, actor.name())};
         });
         return campaign_response(201, copy, facts);
     }
-    const auto [c, facts] = ctx.store().write([&](Tx& tx) {
+    const workflows::ActionResult done = ctx.store().write([&](Tx& tx) {
         const Sandbox s = path_sandbox(tx, ctx);
         Campaign campaign = existing_campaign(tx, ctx);
         if (const auto if_match = ctx.request.header("if-match"); !if_match.empty())
             ctx.require_if_match(etag(campaign.created_at, campaign.revision));
-        const Gate gate(tx, ctx.caller.tenant);
-        apply_action(tx, gate, campaign, s, *action, ctx, now, options);
-        campaign = existing_campaign(tx, ctx);
-        return std::pair{campaign, gate.facts(s, campaign, now, ctx.actor())};
+        return workflows::act(tx, actor, s, std::move(campaign), *action, options);
     });
-    return campaign_response(200, c, facts);
+    return campaign_response(200, done.campaign, done.facts);
 }
 
 http::Response bulk_campaigns(Context& ctx) {
@@ -308,8 +305,7 @@ http::Response bulk_campaigns(Context& ctx) {
             const CampaignStatus status = ctx.store().write([&](Tx& tx) {
                 const Sandbox s = path_sandbox(tx, ctx);
                 Campaign c = or_not_found(tx.campaign(ctx.caller.tenant, s.id, id), "campaign");
-                apply_action(tx, Gate(tx, s.tenant), c, s, *action, ctx, ctx.now());
-                return c.status;
+                return workflows::act(tx, ctx.acting(ctx.now()), s, std::move(c), *action).campaign.status;
             });
             results.push_back(json::object{{"id", id}, {"ok", true}, {"status", to_string(status)}});
         } catch (const Error& e) {
@@ -359,11 +355,10 @@ http::Response put_campaign_draft(Context& ctx) {
 }
 
 http::Response delete_campaign_draft(Context& ctx) {
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     ctx.store().write([&](Tx& tx) {
         const Sandbox s = path_sandbox(tx, ctx);
-        Campaign c = existing_campaign(tx, ctx);
-        apply_action(tx, Gate(tx, s.tenant), c, s, CampaignAction::discard_draft, ctx, now);
+        workflows::act(tx, actor, s, existing_campaign(tx, ctx), CampaignAction::discard_draft);
     });
     return no_content();
 }
@@ -384,32 +379,11 @@ http::Response post_execution_event(Context& ctx) {
     const std::string reason = f.required_string("reason", 2000);
     f.finish();
     if (type != "failed" && type != "warning") throw Error::invalid_field("type", "type must be failed or warning");
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     const auto [c, facts] = ctx.store().write([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
-        Campaign campaign = existing_campaign(tx, ctx);
-        const CampaignStatus from = campaign.status;
-        // Only a campaign the delivery engine runs can report: others keep their state (and their purge date).
-        const bool running = is_live(campaign.status) || campaign.status == CampaignStatus::publishing ||
-                             campaign.status == CampaignStatus::closed;
-        if (!running)
-            throw Error::conflict("not_running", "execution events apply to scheduled, active, paused, publishing or "
-                                                 "closed campaigns",
-                                  {{"status", to_string(campaign.status)}});
-        if (type == "failed") {
-            const LifecycleFacts lf = Gate(tx, s.tenant).facts(s, campaign, now, ctx.actor());
-            const Transition t = transition(campaign.status, CampaignAction::execution_failed, lf);
-            if (!t.allowed) throw transition_error(campaign, CampaignAction::execution_failed, lf, t.refusal);
-            set_status(campaign, t.to, now);
-        }
-        campaign.alerts.push_back(Alert{type == "failed" ? "execution_failed" : "warning", reason, now});
-        mark_changed(campaign, ctx, now);
-        tx.update_campaign(campaign);
-        announce_status(tx, campaign, from, now, ctx.actor());
-        append_audit(tx, ctx.audit(campaign.tenant, "campaign.execution_" + type,
-                                   campaign.sandbox + "/campaigns/" + campaign.id,
-                                   {{"from", to_string(from)}, {"to", to_string(campaign.status)}, {"reason", reason}}));
-        return std::pair{campaign, Gate(tx, s.tenant).facts(s, campaign, now, ctx.actor())};
+        const Sandbox s = path_sandbox(tx, ctx);
+        const Campaign campaign = workflows::report_execution(tx, actor, existing_campaign(tx, ctx), type, reason);
+        return std::pair{campaign, Gate(tx, s.tenant).facts(s, campaign, actor.at, actor.name())};
     });
     return campaign_response(200, c, facts);
 }

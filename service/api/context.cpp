@@ -1,8 +1,8 @@
 #include "api/context.hpp"
 
-#include "audit/chain.hpp"
 #include "core/error.hpp"
 #include "core/json_keys.hpp"
+#include "workflows/journal.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -93,24 +93,13 @@ std::string Context::actor() const {
     return caller.user;
 }
 
+workflows::Actor Context::acting(Timestamp at) const { return workflows::Actor::of(caller, at, request_id); }
+
 AuditRecord Context::audit(std::string_view tenant, std::string_view action, std::string_view target,
                            json::object details) const {
-    AuditRecord r;
-    r.tenant = std::string(tenant);
-    r.at = now();
-    r.actor = actor();
-    r.action = std::string(action);
-    r.target = std::string(target);
-    r.request_id = request_id;
-    if (!caller.token_id.empty()) details["token_id"] = caller.token_id;
-    if (!caller.session_id.empty()) details["session_id"] = caller.session_id;
-    r.details = json::serialize(details);
-    return r;
+    return workflows::audit_record(acting(now()), tenant, action, target, std::move(details));
 }
 
-void append_audit(Tx& tx, AuditRecord record) {
-    audit_chain::link(record, tx.last_audit(record.tenant));
-    tx.insert_audit(record);
-}
+void append_audit(Tx& tx, AuditRecord record) { workflows::Journal::append(tx, std::move(record)); }
 
 }  // namespace ferry::api

@@ -10,6 +10,7 @@
 #include "observability/metrics.hpp"
 #include "store/store.hpp"
 #include "tenancy/permissions.hpp"
+#include "workflows/actor.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -88,6 +89,8 @@ public:
 
     // The caller's name as the audit log shows it.
     std::string actor() const;
+    // The caller as the use cases see it, acting at `at`.
+    workflows::Actor acting(Timestamp at) const;
 
 private:
     std::vector<std::pair<std::string, std::string>> query_;

@@ -19,9 +19,6 @@ packager::PackageVersion publish_package(Context& ctx, const std::string& name,
                                          const std::vector<approval::Approval>& approvals,
                                          const std::optional<std::string>& expected_digest, const std::string& publisher);
 
-// The digest a package review binds to: every object's path and SHA-256 as it would be published.
-std::string package_content_digest(Tx& tx, const packager::Package& package);
-
 boost::json::object version_json(const packager::PackageVersion& v);
 
 }  // namespace ferry::api

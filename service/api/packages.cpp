@@ -21,7 +21,7 @@
 #include "campaigns/spec.hpp"
 
 #include <set>
-#include "webhooks/events.hpp"
+#include "workflows/reviews.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -270,54 +270,68 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
     });
 }
 
-std::string package_content_digest(Tx& tx, const Package& p) {
-    const packages::Snapshot snap = packages::snapshot(tx, p);
-    json::array objects;
-    for (const auto& o : snap.objects) objects.push_back(json::object{{"path", o.path}, {"sha256", o.sha256}});
-    return content_digest(json::object{{"package", p.name}, {"objects", std::move(objects)}});
-}
-
 namespace {
 
 PackageVersion publish_reserved(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
                                 const std::optional<std::string>& expected_digest, const std::string& publisher,
                                 Timestamp now) {
     const std::string tenant = ctx.caller.tenant;
-    const Reserved reserved = ctx.store().write([&](Tx& tx) {
+    // What the version holds is read in one read snapshot, and the manifest is built and signed
+    // outside any transaction: on SQLite the write transaction runs on the one writer thread,
+    // which every other write in the process waits for. The reservation that follows only
+    // checks that the number read is still the next one (publishers of a package are serialized
+    // by its lock, so it is, unless the package was deleted meanwhile).
+    struct Read {
+        Package package;
+        packages::Snapshot snapshot;
+        std::optional<packager::SigningKeyRecord> key;
+        std::optional<PackageVersion> previous;
+    };
+    Read read = ctx.store().read([&](Tx& tx) {
+        Read r;
+        r.package = or_not_found(tx.package(tenant, name), "package");
+        if (r.package.deleted) throw Error::not_found("package");
+        r.snapshot = packages::snapshot(tx, r.package);
+        for (const auto& k : tx.signing_keys(tenant))
+            if (k.active && !r.key) r.key = k;
+        for (const auto& v : tx.package_versions(tenant, name))
+            if (v.state == "published") r.previous = v;
+        return r;
+    });
+    if (expected_digest && workflows::package_content_digest(read.package, read.snapshot) != *expected_digest)
+        throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
+                                              "request a new review");
+    // A tenant created before signing keys existed gets its key on first use.
+    if (!read.key) read.key = ctx.store().write([&](Tx& tx) { return active_key(tx, ctx); });
+    packager::Manifest m;
+    m.package = name;
+    m.version = read.package.last_version + 1;
+    m.tenant = tenant;
+    m.source_sandbox = read.package.source_sandbox;
+    m.created_at = format_rfc3339(now);
+    m.created_by = publisher;
+    m.objects = read.snapshot.objects;
+    m.dependencies = read.snapshot.dependencies;
+    for (const auto& a : approvals) m.approvals.push_back({a.user, a.digest, format_rfc3339(a.at)});
+    if (read.previous) m.previous = read.previous->digest;
+    m.key_id = read.key->key_id;
+    const std::string manifest = packager::manifest_file(m);
+    Reserved reserved;
+    reserved.files = std::move(read.snapshot.files);
+    reserved.files["manifest.json"] = manifest;
+    reserved.files["manifest.sig"] =
+        packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, read.key->key_id), manifest));
+    reserved.parent = read.previous ? std::optional(read.previous->commit) : std::nullopt;
+    reserved.version = PackageVersion{tenant, name, m.version, "publishing", "", packager::GitStore::tag_name(name, m.version),
+                                      "sha256:" + crypto::sha256_hex(manifest), publisher, now};
+    ctx.store().write([&](Tx& tx) {
         Package p = or_not_found(tx.package(tenant, name), "package");
         if (p.deleted) throw Error::not_found("package");
-        if (expected_digest && package_content_digest(tx, p) != *expected_digest)
-            throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
-                                                  "request a new review");
-        const packages::Snapshot snap = packages::snapshot(tx, p);
-        const auto key = active_key(tx, ctx);
-        std::optional<PackageVersion> previous;
-        for (const auto& v : tx.package_versions(tenant, name))
-            if (v.state == "published") previous = v;
-        packager::Manifest m;
-        m.package = name;
-        m.version = p.last_version + 1;
-        m.tenant = tenant;
-        m.source_sandbox = p.source_sandbox;
-        m.created_at = format_rfc3339(now);
-        m.created_by = publisher;
-        m.objects = snap.objects;
-        m.dependencies = snap.dependencies;
-        for (const auto& a : approvals) m.approvals.push_back({a.user, a.digest, format_rfc3339(a.at)});
-        if (previous) m.previous = previous->digest;
-        m.key_id = key.key_id;
-        const std::string manifest = packager::manifest_file(m);
-        Reserved r;
-        r.files = snap.files;
-        r.files["manifest.json"] = manifest;
-        r.files["manifest.sig"] = packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, key.key_id), manifest));
-        r.parent = previous ? std::optional(previous->commit) : std::nullopt;
-        r.version = PackageVersion{tenant, name, m.version, "publishing", "", packager::GitStore::tag_name(name, m.version),
-                                   "sha256:" + crypto::sha256_hex(manifest), publisher, now};
+        if (p.last_version != read.package.last_version)
+            throw Error(ErrorKind::unavailable, "store_failed", "another version of the package was numbered meanwhile; retry");
         p.last_version = m.version;
         tx.upsert_package(p);
-        tx.upsert_package_version(r.version);
-        return r;
+        tx.upsert_package_version(reserved.version);
     });
     PackageVersion v = reserved.version;
     if (ctx.services.crash_hook) ctx.services.crash_hook("reserved");
@@ -342,13 +356,13 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
         throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
     }
     v.state = "published";
+    const workflows::Actor actor = ctx.acting(now);
     ctx.store().write([&](Tx& tx) {
         tx.upsert_package_version(v);
-        append_audit(tx, ctx.audit(tenant, "package.publish", "packages/" + name + "/versions/" + std::to_string(v.version),
-                                   {{"commit", v.commit}, {"digest", v.digest}, {"approvals", approvals.size()}}));
-        webhooks::emit(tx, tenant, "package.published",
-                       {{"package", name}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}},
-                       now);
+        workflows::Journal journal(tx, actor);
+        journal.record(tenant, "package.publish", "packages/" + name + "/versions/" + std::to_string(v.version),
+                       {{"commit", v.commit}, {"digest", v.digest}, {"approvals", approvals.size()}});
+        journal.emit(workflows::PackagePublished{v});
     });
     if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
     return v;
@@ -381,45 +395,12 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
 http::Response publish_version(Context& ctx) {
     Fields(ctx.body()).finish();
     const std::string name(ctx.param("package"));
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     // A package-scope policy puts a review in front of the version: 202, published on approval.
-    const std::optional<json::object> review = ctx.store().write([&](Tx& tx) -> std::optional<json::object> {
-        const Package p = visible_package(tx, ctx, Permission::sandbox_edit);
-        const Gate gate(tx, ctx.caller.tenant);
-        if (gate.package_requirements(p.source_sandbox, p.name, ctx.actor()).empty()) return std::nullopt;
-        const std::string digest = package_content_digest(tx, p);
-        if (auto pending = tx.pending_review(p.tenant, p.source_sandbox, "package:" + p.name)) {
-            if (pending->digest == digest)
-                return json::object{{"review", pending->id}, {"state", "pending"}, {"digest", pending->digest}};
-            // The content changed since that review was requested: it is void; a new one starts.
-            pending->state = approval::ReviewState::withdrawn;
-            pending->decided_at = now;
-            pending->decided_by = ctx.actor();
-            pending->comment = "the package's content changed";
-            tx.update_review(*pending);
-            append_audit(tx, ctx.audit(p.tenant, "review.withdraw", "reviews/" + pending->id, {{"reason", pending->comment}}));
-        }
-        approval::Review r;
-        r.tenant = p.tenant;
-        r.id = new_object_id("rev_");
-        r.scope = approval::Scope::package;
-        r.sandbox = p.source_sandbox;
-        r.subject_kind = "package";
-        r.subject_id = "package:" + p.name;
-        r.subject_name = p.name;
-        r.digest = digest;
-        r.requested_by = ctx.actor();
-        r.last_editor = p.updated_by;
-        r.requested_at = now;
-        tx.insert_review(r);
-        append_audit(tx, ctx.audit(p.tenant, "review.request", "reviews/" + r.id, {{"package", p.name}, {"digest", digest}}));
-        webhooks::emit(tx, p.tenant, "review.requested",
-                       {{"review", r.id}, {"kind", "package"}, {"package", p.name}, {"sandbox", r.sandbox},
-                        {"requested_by", r.requested_by}, {"digest", digest}},
-                       now);
-        return json::object{{"review", r.id}, {"state", "pending"}, {"digest", digest}};
+    const std::optional<approval::Review> review = ctx.store().write([&](Tx& tx) {
+        return workflows::request_package_review(tx, actor, visible_package(tx, ctx, Permission::sandbox_edit));
     });
-    if (review) return json_response(202, *review);
+    if (review) return json_response(202, json::object{{"review", review->id}, {"state", "pending"}, {"digest", review->digest}});
     return json_response(201, version_json(publish_package(ctx, name, {}, std::nullopt, ctx.actor())));
 }
 

@@ -154,25 +154,9 @@ http::Response segment_action(Context& ctx) {
         s.updated_by = ctx.actor();
         ++s.revision;
         tx.update_segment(s);
-        if (s.archived) {
+        if (s.archived)
             // Every campaign using the segment is archived with it, drafts included, in this transaction.
-            for (const std::string& id : tx.campaigns_using(s.tenant, s.sandbox, "segment", s.id)) {
-                Campaign c = or_not_found(tx.campaign(s.tenant, s.sandbox, id), "campaign");
-                if (c.status == CampaignStatus::archived) continue;
-                c.status_before_archive = c.status;
-                cancel_pending_review(tx, c, ctx, now, "segment archived");
-                c.status = CampaignStatus::archived;
-                c.status_changed_at = c.updated_at = now;
-                c.updated_by = ctx.actor();
-                ++c.revision;
-                tx.update_campaign(c);
-                announce_status(tx, c, *c.status_before_archive, now, ctx.actor());
-                append_audit(tx, ctx.audit(s.tenant, "campaign.archive", s.sandbox + "/campaigns/" + c.id,
-                                           {{"from", to_string(*c.status_before_archive)}, {"reason", "segment archived"},
-                                            {"segment", s.id}}));
-                archived_campaigns.emplace_back(c.id);
-            }
-        }
+            for (const std::string& id : workflows::archive_with_segment(tx, ctx.acting(now), s)) archived_campaigns.emplace_back(id);
         append_audit(tx, ctx.audit(s.tenant, "segment." + action, s.sandbox + "/segments/" + s.id,
                                    {{"archived_campaigns", archived_campaigns}}));
         return s;

@@ -1,11 +1,8 @@
 #include "packages/recovery.hpp"
 
-#include "audit/chain.hpp"
 #include "core/crypto.hpp"
-#include "webhooks/events.hpp"
-
-#include <boost/json/serialize.hpp>
 #include "observability/log.hpp"
+#include "workflows/journal.hpp"
 
 #include <set>
 
@@ -27,22 +24,13 @@ std::size_t settle(Store& store, packager::GitStore& git, const std::string& ten
             v.state = "published";
             v.commit = *commit;
             v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
+            const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
             store.write([&](Tx& tx) {
                 tx.upsert_package_version(v);
-                AuditRecord r;
-                r.tenant = v.tenant;
-                r.at = SystemClock().now();
-                r.actor = "recovery";
-                r.action = "package.publish";
-                r.target = "packages/" + v.package + "/versions/" + std::to_string(v.version);
-                r.request_id = "recovery";
-                r.details = boost::json::serialize(boost::json::object{{"commit", v.commit}, {"digest", v.digest}, {"recovered", true}});
-                audit_chain::link(r, tx.last_audit(r.tenant));
-                tx.insert_audit(r);
-                webhooks::emit(tx, v.tenant, "package.published",
-                               {{"package", v.package}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest},
-                                {"by", v.created_by}},
-                               r.at);
+                workflows::Journal journal(tx, recovery);
+                journal.record(v.tenant, "package.publish", "packages/" + v.package + "/versions/" + std::to_string(v.version),
+                               {{"commit", v.commit}, {"digest", v.digest}, {"recovered", true}});
+                journal.emit(workflows::PackagePublished{v});
             });
             log::warn("package version recovered", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         } else {

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Snapshot {
     std::map<std::string, std::string> files;  // path -> bytes (manifest excluded)
     std::vector<packager::ManifestObject> objects;
     boost::json::array dependencies;  // [{"from": "campaign/<key>", "to": "segment/<key>"}]
+    std::set<std::string> editors;    // who last edited each object held (campaign spec, segment, template)
 };
 
 // Throws ferry::Error: 409 when a root campaign is archived or gone from the sandbox, 422 when

@@ -1,32 +1,13 @@
 #include "scheduler/scheduler.hpp"
 
-#include "audit/chain.hpp"
-#include "campaigns/lifecycle.hpp"
-#include "campaigns/timing.hpp"
 #include "observability/log.hpp"
-#include "webhooks/events.hpp"
-
-#include <boost/json/serialize.hpp>
+#include "workflows/campaigns.hpp"
 
 namespace ferry {
 
 namespace {
 
 constexpr std::size_t batch = 256;
-constexpr int max_steps_per_campaign = 8;
-
-void audit(Tx& tx, const Campaign& c, std::string_view action, Timestamp at, boost::json::object details) {
-    AuditRecord r;
-    r.tenant = c.tenant;
-    r.at = at;
-    r.actor = "scheduler";
-    r.action = std::string(action);
-    r.target = c.sandbox + "/campaigns/" + c.id;
-    r.request_id = "scheduler";
-    r.details = boost::json::serialize(details);
-    audit_chain::link(r, tx.last_audit(r.tenant));
-    tx.insert_audit(r);
-}
 
 }  // namespace
 
@@ -82,46 +63,11 @@ std::size_t Scheduler::run_once() {
 }
 
 std::size_t Scheduler::advance(Tx& tx, const CampaignRef& ref, Timestamp now) {
-    auto found = tx.campaign(ref.tenant, ref.sandbox, ref.id);
-    if (!found) return 0;
-    Campaign c = std::move(*found);
-    std::size_t steps = 0;
-    for (int i = 0; i < max_steps_per_campaign; ++i) {
-        const auto event = next_due(c);
-        if (!event || event->at > now) break;
-        if (event->action == CampaignAction::purge_due) {
-            tx.delete_campaign(c.tenant, c.sandbox, c.id);
-            // The campaign is gone; the audit log keeps a tombstone of what it was.
-            audit(tx, c, "campaign.purged", now, {{"id", c.id}, {"key", c.key}, {"name", c.spec.name},
-                                                  {"archived_since", format_rfc3339(c.updated_at)}});
-            return steps + 1;
-        }
-        // Decided as of the moment the event fell due, not as of this (possibly late) pass.
-        const Transition t = transition(c.status, event->action, facts_of(c, event->at, false));
-        if (!t.allowed) {
-            log::error("scheduler cannot apply a due event",
-                       {{"campaign", c.id}, {"status", to_string(c.status)}, {"event", to_string(event->action)}});
-            break;
-        }
-        const CampaignStatus from = c.status;
-        c.status = t.to;
-        c.status_changed_at = event->at;
-        if (c.status == CampaignStatus::active && !c.activated_at) c.activated_at = event->at;
-        audit(tx, c, audit_name(event->action), now,
-              {{"from", to_string(from)}, {"to", to_string(c.status)}, {"due_at", format_rfc3339(event->at)}});
-        webhooks::emit(tx, c.tenant, "campaign.status_changed",
-                       {{"campaign", c.id}, {"key", c.key}, {"sandbox", c.sandbox}, {"from", to_string(from)},
-                        {"to", to_string(c.status)}, {"by", "scheduler"}},
-                       now);
-        ++steps;
-    }
-    if (steps > 0) {
-        c.updated_at = now;
-        c.updated_by = "scheduler";
-        ++c.revision;
-        tx.update_campaign(c);
-    }
-    return steps;
+    const workflows::DueResult r = workflows::apply_due_events(tx, workflows::Actor::scheduler(now), ref);
+    if (r.stuck)
+        log::error("scheduler cannot apply a due event",
+                   {{"campaign", ref.id}, {"status", to_string(r.stuck_status)}, {"event", to_string(*r.stuck)}});
+    return r.applied;
 }
 
 }  // namespace ferry

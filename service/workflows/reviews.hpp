@@ -1,0 +1,88 @@
+#pragma once
+// Use cases on reviews, for every kind of subject (a draft campaign, a live campaign's draft
+// version, a package): opening one, and the decisions (approve, request changes, withdraw, and
+// the void of a review whose content changed). The rules are approval/review_rules.hpp's; these
+// functions gather the facts in the caller's write transaction, apply the ruling and record it.
+
+#include "approval/policy.hpp"
+#include "approval/review.hpp"
+#include "approval/review_rules.hpp"
+#include "packager/package.hpp"
+#include "packages/snapshot.hpp"
+#include "store/store.hpp"
+#include "workflows/actor.hpp"
+#include "workflows/campaigns.hpp"
+#include "workflows/journal.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::workflows {
+
+// A review as things stand now: its subject, the requirements (current policies, current
+// roles), the approvals and how they count, and the content's last editors.
+struct ReviewStatus {
+    approval::Review review;
+    std::optional<Campaign> campaign;  // a campaign review's subject, when it still exists
+    std::vector<approval::Requirement> requirements;
+    std::vector<approval::Approval> approvals;
+    approval::Evaluation evaluation;
+    std::set<std::string> editors;  // the content's last editors (never count, never decide)
+    bool content_changed = false;   // the content is no longer what the review's digest names
+};
+ReviewStatus review_status(Tx& tx, const Gate& gate, approval::Review review);
+
+// The spec a campaign review is about (the draft version's for a campaign_draft review), or
+// nullptr when that draft version is gone.
+const CampaignSpec* reviewed_spec(const approval::Review& r, const Campaign& c);
+
+// The review a caller may see: 404 otherwise (another sandbox's is as if it did not exist).
+approval::Review visible_review(Tx& tx, const Actor& actor, std::string_view review_id);
+
+// Opens the review of a submitted campaign (or of its draft version): audited, announced.
+void open_campaign_review(Tx& tx, Journal& journal, const Campaign& c, const Sandbox& sandbox, bool draft_version);
+
+// Withdraws the campaign's pending review, if any, without touching its status (archive, stop,
+// segment archive): audited and announced.
+void cancel_pending_review(Tx& tx, Journal& journal, Campaign& c, const std::string& reason);
+
+// Ends a pending campaign review without approving it (changes requested, withdrawn, voided):
+// a campaign goes back to draft through transition(), a draft version is unlocked; saved,
+// audited, announced.
+void end_campaign_review(Tx& tx, Journal& journal, approval::Review& review, Campaign& c, approval::ReviewState state,
+                         const std::string& comment);
+
+approval::Review request_changes(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment);
+approval::Review withdraw(Tx& tx, const Actor& actor, std::string_view review_id);
+
+// What an approved package review publishes, after the approving transaction (git work runs
+// outside transactions).
+struct Publication {
+    std::string package;
+    std::string digest;        // the content approved
+    std::string requested_by;  // the publisher
+    std::vector<approval::Approval> approvals;  // those that counted, for the manifest
+};
+
+struct ApprovalOutcome {
+    approval::Review review;
+    // The content had changed: the review ended as voided, nothing was approved. The caller
+    // answers `stale` (409 review_stale) once the transaction has committed.
+    std::optional<Error> stale;
+    std::optional<Publication> publish;
+};
+ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment);
+
+// The digest a package review binds to: every object's path and SHA-256 as it would be published
+// (read now, or from a snapshot already read).
+std::string package_content_digest(Tx& tx, const packager::Package& package);
+std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot);
+
+// Publishing a package that a package policy gates: the pending review of this content, or a new
+// one (a pending review of other content is voided first). nullopt when no policy applies.
+std::optional<approval::Review> request_package_review(Tx& tx, const Actor& actor, const packager::Package& package);
+
+}  // namespace ferry::workflows

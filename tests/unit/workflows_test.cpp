@@ -1,0 +1,276 @@
+// The use cases of service/workflows over a temporary SQLite store and a manual clock, with no
+// HTTP: each path that changes a campaign's status goes through the lifecycle, and every event
+// it announces has the one shape of its type. The webhook outbox is read back to see the events.
+
+#include "core/time.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "workflows/campaigns.hpp"
+#include "workflows/reviews.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+using namespace ferry;
+namespace json = boost::json;
+using workflows::Actor;
+
+namespace {
+
+class Workflows : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string templ = (std::filesystem::temp_directory_path() / "ferry-workflows-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
+        dir_ = templ;
+        store_ = open_sqlite_store({dir_ / "ferry.db"});
+        store_->write([&](Tx& tx) {
+            tx.insert_tenant(Tenant{"acme", "Acme", clock_.now()});
+            Sandbox s;
+            s.tenant = "acme";
+            s.id = "prod";
+            s.created_at = s.updated_at = clock_.now();
+            tx.insert_sandbox(s);
+            for (const auto& [id, role] : {std::pair{"ed", Role::editor}, std::pair{"ed2", Role::editor},
+                                           std::pair{"rita", Role::reviewer}, std::pair{"rob", Role::reviewer},
+                                           std::pair{"adm", Role::admin}}) {
+                User u;
+                u.tenant = "acme";
+                u.id = id;
+                u.name = id;
+                u.roles = {RoleGrant{id == std::string("adm") ? std::string(all_sandboxes) : "prod", role}};
+                u.created_at = u.updated_at = clock_.now();
+                tx.insert_user(u);
+            }
+            Segment seg;
+            seg.tenant = "acme";
+            seg.sandbox = "prod";
+            seg.id = "seg_vip";
+            seg.key = "vip";
+            seg.name = "VIP";
+            seg.created_by = seg.updated_by = "ed";
+            seg.created_at = seg.updated_at = clock_.now();
+            tx.insert_segment(seg);
+            Webhook w;
+            w.tenant = "acme";
+            w.id = "whk_all";
+            w.url = "http://127.0.0.1:9/";
+            w.events = {"review.requested", "review.decided", "campaign.status_changed", "package.published"};
+            w.secret = "0123456789abcdef";
+            w.created_by = "adm";
+            w.created_at = clock_.now();
+            tx.insert_webhook(w);
+        });
+    }
+    void TearDown() override {
+        store_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    Actor person(const std::string& user) {
+        Principal p;
+        p.tenant = "acme";
+        p.user = user;
+        p.token_id = "tok_" + user;
+        p.roles = store_->read([&](Tx& tx) { return tx.user("acme", user)->roles; });
+        return Actor::of(p, clock_.now(), "req-" + user);
+    }
+
+    // A policy: every campaign (and, with package scope, every package) of prod needs one reviewer.
+    void require_one_reviewer(approval::Scope scope) {
+        store_->write([&](Tx& tx) {
+            approval::Policy p;
+            p.tenant = "acme";
+            p.id = std::string("pol_") + std::string(approval::to_string(scope));
+            p.name = "one reviewer";
+            p.scope = scope;
+            p.approvers.role = Role::reviewer;
+            p.created_by = p.updated_by = "adm";
+            p.created_at = p.updated_at = clock_.now();
+            tx.insert_policy(p);
+        });
+    }
+
+    std::string create_campaign(const std::string& by, std::optional<Timestamp> start = std::nullopt) {
+        Campaign c;
+        c.tenant = "acme";
+        c.sandbox = "prod";
+        c.id = "cmp_" + std::to_string(++campaigns_);
+        c.key = "launch-" + std::to_string(campaigns_);
+        c.spec.name = "Launch " + std::to_string(campaigns_);
+        c.spec.channels = {Channel::email};
+        c.spec.segment = "seg_vip";
+        c.spec.schedule.start = start;
+        c.spec.content = json::object{{"email", json::object{{"subject", "Hi"}, {"body", "Hello"}}}};
+        c.status_changed_at = c.created_at = c.updated_at = clock_.now();
+        c.created_by = c.updated_by = c.spec_edited_by = by;
+        store_->write([&](Tx& tx) { tx.insert_campaign(c); });
+        return c.id;
+    }
+
+    Campaign campaign(const std::string& id) {
+        return *store_->read([&](Tx& tx) { return tx.campaign("acme", "prod", id); });
+    }
+
+    Sandbox prod() { return *store_->read([](Tx& tx) { return tx.sandbox("acme", "prod"); }); }
+
+    workflows::ActionResult act(const std::string& who, const std::string& id, CampaignAction action) {
+        return store_->write([&](Tx& tx) { return workflows::act(tx, person(who), prod(), campaign(id), action); });
+    }
+
+    // The events announced so far, oldest first, as their JSON bodies.
+    std::vector<json::object> events(std::string_view type) {
+        std::vector<json::object> out;
+        for (const auto& item : store_->read([](Tx& tx) { return tx.due_outbox(from_millis(std::int64_t{1} << 50), 10000); }))
+            if (item.event_type == type) out.push_back(json::parse(item.payload).as_object());
+        return out;
+    }
+
+    static std::set<std::string> keys(const json::object& o) {
+        std::set<std::string> out;
+        for (const auto& kv : o) out.insert(std::string(kv.key()));
+        return out;
+    }
+
+    std::filesystem::path dir_;
+    ManualClock clock_{from_millis(1'800'000'000'000)};
+    std::unique_ptr<Store> store_;
+    int campaigns_ = 0;
+};
+
+}  // namespace
+
+TEST_F(Workflows, SubmitApproveAndVetoGoThroughTheLifecycleWithOneEventShape) {
+    require_one_reviewer(approval::Scope::campaign);
+    const std::string a = create_campaign("ed");
+    EXPECT_EQ(act("ed", a, CampaignAction::submit).campaign.status, CampaignStatus::in_review);
+    const auto review_id = store_->read([&](Tx& tx) { return tx.pending_review("acme", "prod", a)->id; });
+
+    // The submitter and the last editor never decide; a reviewer does.
+    EXPECT_THROW(store_->write([&](Tx& tx) { workflows::approve(tx, person("ed"), review_id, ""); }), Error);
+    const auto outcome = store_->write([&](Tx& tx) { return workflows::approve(tx, person("rita"), review_id, "ok"); });
+    EXPECT_EQ(outcome.review.state, approval::ReviewState::approved);
+    EXPECT_FALSE(outcome.stale);
+    EXPECT_EQ(campaign(a).status, CampaignStatus::active);
+    EXPECT_EQ(campaign(a).live_version, 1);
+
+    // A second campaign sent back: a veto returns it to draft through the request_changes row.
+    const std::string b = create_campaign("ed2");
+    act("ed2", b, CampaignAction::submit);
+    const auto second = store_->read([&](Tx& tx) { return tx.pending_review("acme", "prod", b)->id; });
+    const auto vetoed = store_->write([&](Tx& tx) { return workflows::request_changes(tx, person("rob"), second, "no"); });
+    EXPECT_EQ(vetoed.state, approval::ReviewState::changes_requested);
+    EXPECT_EQ(campaign(b).status, CampaignStatus::draft);
+
+    const auto decided = events("review.decided");
+    ASSERT_EQ(decided.size(), 2U);
+    EXPECT_EQ(keys(decided[0].at("data").as_object()), keys(decided[1].at("data").as_object()));
+    EXPECT_EQ(decided[0].at("data").at("decision"), "approved");
+    EXPECT_EQ(decided[0].at("data").at("live_version"), 1);
+    EXPECT_EQ(decided[1].at("data").at("decision"), "changes_requested");
+    EXPECT_TRUE(decided[1].at("data").at("live_version").is_null());
+    EXPECT_EQ(decided[1].at("data").at("by"), "rob");
+}
+
+TEST_F(Workflows, TheSchedulerAndTheSegmentCascadeAnnounceWhatRequestsAnnounce) {
+    const std::string later = create_campaign("ed", clock_.now() + std::chrono::hours(1));
+    EXPECT_EQ(act("ed", later, CampaignAction::activate).campaign.status, CampaignStatus::scheduled);
+
+    clock_.advance(std::chrono::hours(2));
+    const auto due = store_->write([&](Tx& tx) {
+        return workflows::apply_due_events(tx, Actor::scheduler(clock_.now()), CampaignRef{"acme", "prod", later});
+    });
+    EXPECT_EQ(due.applied, 1U);
+    EXPECT_FALSE(due.stuck);
+    EXPECT_EQ(campaign(later).status, CampaignStatus::active);
+    EXPECT_EQ(campaign(later).updated_by, "scheduler");
+
+    require_one_reviewer(approval::Scope::campaign);
+    const std::string draft = create_campaign("ed");
+    act("ed", draft, CampaignAction::submit);
+    const auto archived = store_->write([&](Tx& tx) {
+        return workflows::archive_with_segment(tx, person("adm"), *tx.segment("acme", "prod", "seg_vip"));
+    });
+    EXPECT_EQ(archived.size(), 2U);
+    EXPECT_EQ(campaign(draft).status, CampaignStatus::archived);
+    EXPECT_FALSE(store_->read([&](Tx& tx) { return tx.pending_review("acme", "prod", draft); }));
+
+    // activate, start reached, submit, and the cascade's two: one shape, whoever moved it.
+    const auto changes = events("campaign.status_changed");
+    ASSERT_EQ(changes.size(), 5U);
+    std::vector<std::string> by;
+    for (const auto& e : changes) {
+        EXPECT_EQ(keys(e.at("data").as_object()), keys(changes[0].at("data").as_object()));
+        by.emplace_back(e.at("data").at("by").as_string());
+    }
+    EXPECT_EQ(by, (std::vector<std::string>{"ed", "scheduler", "ed", "adm", "adm"}));
+    EXPECT_EQ(changes[1].at("data").at("to"), "active");
+    EXPECT_EQ(changes[4].at("data").at("from"), "in_review");
+
+    // The cascade's end of the review is announced like any other.
+    const auto decided = events("review.decided");
+    ASSERT_EQ(decided.size(), 1U);
+    EXPECT_EQ(decided[0].at("data").at("decision"), "withdrawn");
+    EXPECT_EQ(decided[0].at("data").at("comment"), "segment archived");
+}
+
+TEST_F(Workflows, APackageReviewExcludesTheEditorsOfWhatItHoldsAndVoidsOnChange) {
+    require_one_reviewer(approval::Scope::package);
+    const std::string held = create_campaign("rob");  // a reviewer who edited a campaign the package holds
+    packager::Package p;
+    p.tenant = "acme";
+    p.name = "launch";
+    p.source_sandbox = "prod";
+    p.campaigns = {held};
+    p.created_by = p.updated_by = "ed";
+    p.created_at = p.updated_at = clock_.now();
+    store_->write([&](Tx& tx) { tx.upsert_package(p); });
+
+    const auto review = store_->write([&](Tx& tx) { return workflows::request_package_review(tx, person("ed"), p); });
+    ASSERT_TRUE(review);
+    try {
+        store_->write([&](Tx& tx) { workflows::approve(tx, person("rob"), review->id, ""); });
+        ADD_FAILURE() << "the editor of a held campaign approved the package";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "self_approval");
+    }
+
+    // The content changes: the next approval voids the review, which is announced.
+    Campaign c = campaign(held);
+    c.spec.description = "changed";
+    store_->write([&](Tx& tx) { tx.update_campaign(c); });
+    const auto outcome = store_->write([&](Tx& tx) { return workflows::approve(tx, person("rita"), review->id, ""); });
+    ASSERT_TRUE(outcome.stale);
+    EXPECT_EQ(outcome.stale->code(), "review_stale");
+    EXPECT_FALSE(outcome.publish);
+    EXPECT_EQ(outcome.review.state, approval::ReviewState::voided);
+    const auto decided = events("review.decided");
+    ASSERT_EQ(decided.size(), 1U);
+    EXPECT_EQ(decided[0].at("data").at("decision"), "voided");
+    EXPECT_EQ(decided[0].at("data").at("package"), "launch");
+    EXPECT_TRUE(decided[0].at("data").at("campaign").is_null());
+
+    // Asked again, a new review of the content as it is now; approved by someone who edited none of it.
+    const auto again = store_->write([&](Tx& tx) { return workflows::request_package_review(tx, person("ed"), p); });
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->id, review->id);
+    const auto approved = store_->write([&](Tx& tx) { return workflows::approve(tx, person("rita"), again->id, "ship"); });
+    ASSERT_TRUE(approved.publish);
+    ASSERT_EQ(approved.publish->approvals.size(), 1U);
+    EXPECT_EQ(approved.publish->approvals[0].user, "rita");
+    EXPECT_EQ(approved.publish->requested_by, "ed");
+}
+
+TEST_F(Workflows, WithdrawingIsTheSubmittersOrATenantAdminsAndEndsInDraft) {
+    require_one_reviewer(approval::Scope::campaign);
+    const std::string a = create_campaign("ed");
+    act("ed", a, CampaignAction::submit);
+    const auto id = store_->read([&](Tx& tx) { return tx.pending_review("acme", "prod", a)->id; });
+    EXPECT_THROW(store_->write([&](Tx& tx) { workflows::withdraw(tx, person("rita"), id); }), Error);
+    const auto r = store_->write([&](Tx& tx) { return workflows::withdraw(tx, person("adm"), id); });
+    EXPECT_EQ(r.state, approval::ReviewState::withdrawn);
+    EXPECT_EQ(campaign(a).status, CampaignStatus::draft);
+    EXPECT_TRUE(campaign(a).submitted_by.empty());
+}

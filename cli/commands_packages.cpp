@@ -177,8 +177,9 @@ void add_versions(CLI::App& packages, Commands& commands) {
             const json::value body = r.json();
             const bool differ = !body.at("added").as_array().empty() || !body.at("removed").as_array().empty() ||
                                 !body.at("changed").as_array().empty();
-            // As `git diff --exit-code`: 1 when the versions differ, for scripts that branch on it.
-            const int code = diff->exit_code && differ ? to_int(ExitCode::error) : 0;
+            // As `diff` (and `git diff --exit-code`): 1 when the versions differ, for scripts that
+            // branch on it.
+            const int code = differ ? to_int(ExitCode::error) : 0;
             if (ctx.print_json(r)) return code;
             const Style& style = ctx.out_style();
             for (const auto& path : body.at("added").as_array())
@@ -197,7 +198,8 @@ void add_versions(CLI::App& packages, Commands& commands) {
     d->add_option("name", diff->name, "package name")->required();
     d->add_option("--from", diff->from, "the older version")->required()->check(CLI::Range(1, 1000000));
     d->add_option("--to", diff->version, "the newer version")->required()->check(CLI::Range(1, 1000000));
-    d->add_flag("--exit-code", diff->exit_code, "exit 1 when the versions differ, 0 when they are the same");
+    d->add_flag("--exit-code", diff->exit_code,
+                "accepted for git's habit; always on: exit 1 when the versions differ, 0 when they are the same");
 
     auto exported = std::make_shared<PackageArgs>();
     CLI::App* e =

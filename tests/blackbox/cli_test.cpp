@@ -943,8 +943,9 @@ TEST_F(Cli, PackagesDiffExitCodeSaysWhetherVersionsDiffer) {
     const Outcome same = ferry({"packages", "diff", "spring", "--from", "2", "--to", "2", "--exit-code"});
     EXPECT_EQ(same.status, 0) << describe(same);
     EXPECT_NE(same.out.find("no changes"), std::string::npos) << same.out;
-    // Without --exit-code a difference is not a failure (the README tour relies on it).
-    EXPECT_EQ(ferry({"packages", "diff", "spring", "--from", "1", "--to", "2"}).status, 0);
+    // As `diff`, without any flag.
+    EXPECT_EQ(ferry({"packages", "diff", "spring", "--from", "1", "--to", "2"}).status, 1);
+    EXPECT_EQ(ferry({"packages", "diff", "spring", "--from", "1", "--to", "1"}).status, 0);
 }
 
 TEST_F(Cli, ImportPlanShowsFieldLevelChangesPerObject) {

@@ -258,7 +258,7 @@ http::Response campaign_action(Context& ctx) {
     Fields f(body);
     workflows::ActionOptions options;
     const bool activation = *action == CampaignAction::activate || *action == CampaignAction::activate_draft;
-    if (activation) options.bypass_reason = f.optional_string("bypass_reason", 2000);
+    if (activation) options.bypass_reason = f.optional_text("bypass_reason", 2000);
     if (options.bypass_reason && options.bypass_reason->empty())
         throw Error::invalid_field("bypass_reason", "bypass_reason must say why");
     f.finish();  // a typo'd field is an error, not ignored
@@ -376,7 +376,7 @@ http::Response post_execution_event(Context& ctx) {
     const json::object body = ctx.body();
     Fields f(body);
     const std::string type = f.required_string("type", 32);
-    const std::string reason = f.required_string("reason", 2000);
+    const std::string reason = f.required_text("reason", 2000);
     f.finish();
     if (type != "failed" && type != "warning") throw Error::invalid_field("type", "type must be failed or warning");
     const workflows::Actor actor = ctx.acting(ctx.now());

@@ -5,6 +5,7 @@
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
+#include "core/utf8.hpp"
 #include "core/crypto.hpp"
 #include "core/fields.hpp"
 #include "imports/target.hpp"
@@ -387,6 +388,9 @@ ImportRequest read_import_request(const json::object& body) {
         for (const auto& [name, value] : *bindings) {
             if (!value.is_string() || value.get_string().size() > 4096)
                 throw Error::invalid_field("bindings." + std::string(name), "binding values are strings of at most 4096 bytes");
+            // A bound value is a secret header: one line, or it could smuggle a second header in.
+            if (const auto bad = forbidden_display_character(value.get_string(), false))
+                throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
             r.options.bindings[std::string(name)] = std::string(value.get_string());
         }
     if (const auto* downgrade = f.optional_value("allow_downgrade")) {

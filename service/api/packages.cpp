@@ -172,7 +172,7 @@ http::Response create_package(Context& ctx) {
     p.name = f.required_string("name", 64);
     p.source_sandbox = f.required_string("source_sandbox", 64);
     p.kind = f.optional_string("kind", 16).value_or("partial");
-    p.description = f.optional_string("description", 2000).value_or("");
+    p.description = f.optional_text("description", 2000).value_or("");
     const json::array* objects = f.optional_array("objects");
     f.finish();
     if (!is_slug(p.name)) throw Error::invalid_field("name", "name must be a slug: a-z, 0-9 and '-'");
@@ -213,7 +213,7 @@ http::Response get_package(Context& ctx) {
 http::Response update_package(Context& ctx) {
     const json::object body = ctx.body();
     Fields f(body);
-    const auto description = f.optional_string("description", 2000);
+    const auto description = f.optional_text("description", 2000);
     const json::array* objects = f.optional_array("objects");
     f.finish();
     return ctx.store().write([&](Tx& tx) {

@@ -127,7 +127,7 @@ http::Response get_review(Context& ctx) {
 http::Response approve_review(Context& ctx) {
     const json::object body = ctx.body();
     Fields f(body);
-    const std::string comment = f.optional_string("comment", 2000).value_or("");
+    const std::string comment = f.optional_text("comment", 2000).value_or("");
     f.finish();
     const workflows::Actor actor = ctx.acting(ctx.now());
     std::optional<workflows::ApprovalOutcome> outcome;
@@ -150,7 +150,7 @@ http::Response approve_review(Context& ctx) {
 http::Response request_review_changes(Context& ctx) {
     const json::object body = ctx.body();
     Fields f(body);
-    const std::string comment = f.required_string("comment", 2000);
+    const std::string comment = f.required_text("comment", 2000);
     f.finish();
     if (comment.empty()) throw Error::invalid_field("comment", "say what needs to change");
     const workflows::Actor actor = ctx.acting(ctx.now());

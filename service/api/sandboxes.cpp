@@ -43,7 +43,7 @@ http::Response create_sandbox(Context& ctx) {
     s.id = fields.required_string("id", 64);
     s.type = read_type(fields.required_string("type", 32));
     if (auto r = fields.optional_string("require_approval", 32)) s.require_approval = read_requirement(*r);
-    s.description = fields.optional_string("description", max_description_length).value_or("");
+    s.description = fields.optional_text("description", max_description_length).value_or("");
     fields.finish();
     if (!is_slug(s.id))
         throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
@@ -69,7 +69,7 @@ http::Response update_sandbox(Context& ctx) {
     const auto id = fields.optional_string("id", 64);
     const auto type = fields.optional_string("type", 32);
     const auto requirement = fields.optional_string("require_approval", 32);
-    const auto description = fields.optional_string("description", max_description_length);
+    const auto description = fields.optional_text("description", max_description_length);
     fields.finish();
     const Sandbox updated = ctx.store().write([&](Tx& tx) {
         Sandbox s = existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox"));

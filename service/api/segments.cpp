@@ -90,7 +90,7 @@ http::Response create_segment(Context& ctx) {
     Segment s;
     const auto key = f.optional_string("key", 64);
     s.name = f.required_string("name", 200);
-    s.description = f.optional_string("description", 2000).value_or("");
+    s.description = f.optional_text("description", 2000).value_or("");
     s.rule = read_rule(f.optional_value("rule"));
     f.finish();
     if (s.name.empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
@@ -117,7 +117,7 @@ http::Response update_segment(Context& ctx) {
     Fields f(body);
     const auto key = f.optional_string("key", 64);
     const auto name = f.optional_string("name", 200);
-    const auto description = f.optional_string("description", 2000);
+    const auto description = f.optional_text("description", 2000);
     const json::value* rule = f.optional_value("rule");
     f.finish();
     if (name && name->empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
@@ -190,7 +190,7 @@ http::Response create_template(Context& ctx) {
     if (!channel) throw Error::invalid_field("channel", "channel must be one of email, sms, push, in_app, webhook");
     t.channel = *channel;
     t.subject = read_subject(f, t.channel);
-    t.body = f.required_string("body", max_template_body);
+    t.body = f.required_text("body", max_template_body);
     f.finish();
     if (t.name.empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
     if (t.body.empty()) throw Error::invalid_field("body", "body must not be empty");
@@ -220,7 +220,7 @@ http::Response update_template(Context& ctx) {
     const auto name = f.optional_string("name", 200);
     const auto channel = f.optional_string("channel", 16);
     const json::value* subject = f.optional_value("subject");
-    const auto body_text = f.optional_string("body", max_template_body);
+    const auto body_text = f.optional_text("body", max_template_body);
     f.finish();
     if (name && name->empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
     if (body_text && body_text->empty()) throw Error::invalid_field("body", "body must not be empty");

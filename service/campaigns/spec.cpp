@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/fields.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 
@@ -54,14 +55,17 @@ std::vector<Channel> parse_channels(const json::array& array) {
     return out;
 }
 
-void require_text(Fields& f, std::string_view key, std::size_t max, json::object& out) {
-    const std::string value = f.required_string(key, max);
+// Bodies are long text (newlines and tabs allowed); subjects, titles and headers are one line.
+enum class Lines { one, many };
+
+void require_text(Fields& f, std::string_view key, std::size_t max, json::object& out, Lines lines = Lines::one) {
+    const std::string value = lines == Lines::many ? f.required_text(key, max) : f.required_string(key, max);
     if (value.empty()) throw Error::invalid_field(f.path_of(key), f.path_of(key) + " must not be empty");
     out[key] = value;
 }
 
-void optional_text(Fields& f, std::string_view key, std::size_t max, json::object& out) {
-    if (auto value = f.optional_string(key, max)) out[key] = *value;
+void optional_text(Fields& f, std::string_view key, std::size_t max, json::object& out, Lines lines = Lines::one) {
+    if (auto value = lines == Lines::many ? f.optional_text(key, max) : f.optional_string(key, max)) out[key] = *value;
 }
 
 // One channel's content: a template reference, or the inline fields of that channel.
@@ -80,14 +84,14 @@ json::object parse_channel_content(const json::value& value, Channel channel, Sp
     switch (channel) {
         case Channel::email:
             require_text(f, "subject", 998, out);
-            require_text(f, "body", max_body, out);
+            require_text(f, "body", max_body, out, Lines::many);
             break;
-        case Channel::sms: require_text(f, "body", 1600, out); break;
+        case Channel::sms: require_text(f, "body", 1600, out, Lines::many); break;
         case Channel::push:
             optional_text(f, "title", 200, out);
-            require_text(f, "body", 4000, out);
+            require_text(f, "body", 4000, out, Lines::many);
             break;
-        case Channel::in_app: require_text(f, "body", max_body, out); break;
+        case Channel::in_app: require_text(f, "body", max_body, out, Lines::many); break;
         case Channel::webhook: {
             const std::string url = f.required_string("url", 2048);
             if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
@@ -98,7 +102,7 @@ json::object parse_channel_content(const json::value& value, Channel channel, Sp
                     throw Error::invalid_field(path + ".method", path + ".method must be POST or PUT");
                 out["method"] = *method;
             }
-            optional_text(f, "body", max_body, out);
+            optional_text(f, "body", max_body, out, Lines::many);
             // A secret: stored, but never exported in a package (a binding placeholder goes instead).
             optional_text(f, "auth_header", 4096, out);
             break;
@@ -138,7 +142,7 @@ CampaignSpec parse_spec(const json::object& input, SpecReferences& refs, bool st
     CampaignSpec spec;
     spec.name = f.required_string("name", 200);
     if (spec.name.empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
-    spec.description = f.optional_string("description", 2000).value_or("");
+    spec.description = f.optional_text("description", 2000).value_or("");
     spec.channels = parse_channels(f.required_array("channels"));
     if (const json::object* schedule = f.optional_object("schedule")) spec.schedule = parse_schedule(*schedule);
     if (const json::object* audience = f.optional_object("audience")) {
@@ -203,6 +207,8 @@ std::vector<std::string> parse_tags(const json::value& value, std::string_view p
         if (!array[i].is_string() || array[i].get_string().empty() || array[i].get_string().size() > 64)
             throw Error::invalid_field(item_path, item_path + " must be a string of 1 to 64 characters");
         std::string tag(array[i].get_string());
+        if (const auto bad = forbidden_display_character(tag, false))
+            throw Error::invalid_field(item_path, item_path + " must not contain " + *bad);
         if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(std::move(tag));
     }
     return tags;

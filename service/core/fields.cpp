@@ -1,6 +1,7 @@
 #include "core/fields.hpp"
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 namespace ferry {
 
@@ -17,7 +18,7 @@ const json::value* Fields::find(std::string_view key) {
     return object_.if_contains(key);
 }
 
-std::optional<std::string> Fields::optional_string(std::string_view key, std::size_t max_length) {
+std::optional<std::string> Fields::read_string(std::string_view key, std::size_t max_length, bool multiline) {
     const json::value* v = find(key);
     if (v == nullptr) return std::nullopt;
     if (!v->is_string()) throw Error::invalid_field(path_of(key), path_of(key) + " must be a string");
@@ -25,11 +26,31 @@ std::optional<std::string> Fields::optional_string(std::string_view key, std::si
     if (s.size() > max_length)
         throw Error::invalid_field(path_of(key),
                                    path_of(key) + " must be at most " + std::to_string(max_length) + " characters");
+    if (const auto bad = forbidden_display_character(s, multiline))
+        throw Error::invalid_field(path_of(key), path_of(key) + " must not contain " + *bad +
+                                                     (multiline ? " (control characters other than newline and tab, "
+                                                                  "and bidirectional overrides, are refused)"
+                                                                : " (control characters and bidirectional overrides "
+                                                                  "are refused)"));
     return std::string(s);
+}
+
+std::optional<std::string> Fields::optional_string(std::string_view key, std::size_t max_length) {
+    return read_string(key, max_length, false);
 }
 
 std::string Fields::required_string(std::string_view key, std::size_t max_length) {
     auto s = optional_string(key, max_length);
+    if (!s) throw Error::invalid_field(path_of(key), path_of(key) + " is required");
+    return *s;
+}
+
+std::optional<std::string> Fields::optional_text(std::string_view key, std::size_t max_length) {
+    return read_string(key, max_length, true);
+}
+
+std::string Fields::required_text(std::string_view key, std::size_t max_length) {
+    auto s = optional_text(key, max_length);
     if (!s) throw Error::invalid_field(path_of(key), path_of(key) + " is required");
     return *s;
 }

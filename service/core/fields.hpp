@@ -20,8 +20,12 @@ class Fields {
 public:
     explicit Fields(const boost::json::object& object, std::string path = "");
 
+    // One line of text: no control character (core/utf8.hpp), no bidirectional override.
     std::optional<std::string> optional_string(std::string_view key, std::size_t max_length);
     std::string required_string(std::string_view key, std::size_t max_length);
+    // Long text (descriptions, bodies, comments): the same, but newlines and tabs are allowed.
+    std::optional<std::string> optional_text(std::string_view key, std::size_t max_length);
+    std::string required_text(std::string_view key, std::size_t max_length);
     const boost::json::array* optional_array(std::string_view key);
     const boost::json::array& required_array(std::string_view key);
     // Present and null reads as "explicitly cleared": the outer optional is set, the inner empty.
@@ -38,6 +42,7 @@ public:
 
 private:
     const boost::json::value* find(std::string_view key);
+    std::optional<std::string> read_string(std::string_view key, std::size_t max_length, bool multiline);
 
     const boost::json::object& object_;
     std::string path_;

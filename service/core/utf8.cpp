@@ -1,5 +1,7 @@
 #include "core/utf8.hpp"
 
+#include <cstdint>
+
 namespace ferry {
 
 namespace {
@@ -51,6 +53,39 @@ std::string sanitize_utf8(std::string_view text) {
         }
     }
     return out;
+}
+
+std::optional<std::string> forbidden_display_character(std::string_view text, bool multiline) {
+    auto name = [](std::uint32_t cp) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        std::string out = "U+";
+        for (int shift = 12; shift >= 0; shift -= 4) out.push_back(hex[(cp >> static_cast<unsigned>(shift)) & 0xFU]);
+        return out;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::uint32_t cp = byte;
+        std::size_t length = 1;
+        if (byte >= 0xF0) {
+            length = 4;
+        } else if (byte >= 0xE0) {
+            length = 3;
+        } else if (byte >= 0xC0) {
+            length = 2;
+        }
+        if (length > 1 && i + length <= text.size()) {
+            cp = byte & (0xFFU >> (length + 1));
+            for (std::size_t k = 1; k < length; ++k) cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+        }
+        i += length;
+        if (cp < 0x20) {
+            if (multiline && (cp == '\n' || cp == '\t')) continue;
+            return name(cp);
+        }
+        if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+            return name(cp);
+    }
+    return std::nullopt;
 }
 
 }  // namespace ferry

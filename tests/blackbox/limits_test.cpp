@@ -119,6 +119,59 @@ TEST_F(Limits, WellFormedButWrongShapesAre422) {
     EXPECT_EQ(client.post(sandboxes, R"({"id":7,"type":"development"})", *admin_).status, 422);
 }
 
+// NUL, other control characters and bidirectional overrides in what people read are refused with
+// 422 naming the field (once "nul\u0000in" was accepted and published into git); long text keeps
+// its newlines and tabs. (The escapes in the bodies are JSON's: "\\u" below, so that neither the
+// compiler nor this file holds the characters themselves.)
+TEST_F(Limits, ControlAndBidiOverrideCharactersAre422NamingTheField) {
+    const std::string dev = "/v1/tenants/acme/sandboxes/dev/";
+    auto refused = [&](const HttpResponse& res, const std::string& field) {
+        EXPECT_EQ(res.status, 422) << res.body;
+        EXPECT_EQ(res.error_code(), "invalid_field") << res.body;
+        if (res.status == 422) {
+            EXPECT_EQ(res.json().at("error").at("details").at("field"), boost::json::value(field)) << res.body;
+        }
+    };
+    auto campaign = [&](const std::string& name, const std::string& extra) {
+        return client.post(dev + "campaigns",
+                           "{\"name\":\"" + name + "\",\"type\":\"action\",\"channels\":[\"email\",\"webhook\"]," + extra +
+                               "\"content\":{\"email\":{\"subject\":\"Hi\",\"body\":\"Line one\\nLine two\\tindented\"},"
+                               "\"webhook\":{\"url\":\"https://hooks.example.com/x\",\"auth_header\":\"Bearer x\"}}}",
+                           *admin_);
+    };
+    refused(campaign("nul\\u0000in", ""), "name");
+    refused(campaign("two\\nlines", ""), "name");
+    refused(campaign("inv\\u202Eexe.pdf", ""), "name");
+    refused(campaign("c1\\u0085", ""), "name");
+    refused(campaign("Tags", "\"tags\":[\"ok\",\"bad\\u0007\"],"), "tags[1]");
+    refused(campaign("Desc", "\"description\":\"bell\\u0007\","), "description");
+    refused(client.post(dev + "campaigns",
+                        "{\"name\":\"Hdr\",\"type\":\"action\",\"channels\":[\"webhook\"],\"content\":{\"webhook\":{\"url\":"
+                        "\"https://h.example.com/x\",\"auth_header\":\"Bearer x\\r\\nX-Evil: 1\"}}}",
+                        *admin_),
+            "content.webhook.auth_header");
+    refused(client.post(dev + "campaigns",
+                        "{\"name\":\"Subj\",\"type\":\"action\",\"channels\":[\"email\"],\"content\":{\"email\":{\"subject\":"
+                        "\"Hi\\nBcc: all\",\"body\":\"b\"}}}",
+                        *admin_),
+            "content.email.subject");
+    refused(client.post(dev + "templates", "{\"key\":\"k\\u2066ey\",\"name\":\"T\",\"channel\":\"sms\",\"body\":\"hi\"}", *admin_),
+            "key");
+    refused(client.post(dev + "segments", "{\"name\":\"VIP\\u0000\",\"rule\":{}}", *admin_), "name");
+    refused(client.post(sandboxes, "{\"id\":\"ctl\",\"type\":\"development\",\"description\":\"a\\u001bb\"}", *admin_),
+            "description");
+    refused(client.post("/v1/tenants/acme/users", "{\"id\":\"zed\",\"name\":\"Zed\\u202D\"}", *admin_), "name");
+    // Nothing was created by those.
+    EXPECT_TRUE(client.get(dev + "campaigns", *admin_).json().at("items").as_array().empty());
+    EXPECT_EQ(client.get("/v1/tenants/acme/users/zed", *admin_).status, 404);
+
+    // Long text keeps newlines and tabs; right-to-left text is text.
+    const auto ok = campaign("Soldes d'\\u00e9t\\u00e9 \\u05e9\\u05dc\\u05d5\\u05dd", "\"description\":\"First line\\n\\tsecond line\",");
+    EXPECT_EQ(ok.status, 201) << ok.body;
+    EXPECT_EQ(client.post(dev + "segments", "{\"name\":\"VIP\",\"description\":\"Gold\\nand platinum\",\"rule\":{}}", *admin_).status,
+              201);
+}
+
 TEST_F(Limits, OversizedHeaderIs431) {
     auto res = client.request("GET", "/healthz", "", nullptr, {"X-Padding: " + std::string(64 * 1024, 'p')});
     EXPECT_EQ(res.status, 431);

@@ -101,6 +101,21 @@ std::optional<ReviewState> parse_review_state(std::string_view s) {
     return std::nullopt;
 }
 
+std::string_view to_string(SubjectKind k) {
+    switch (k) {
+        case SubjectKind::campaign: return "campaign";
+        case SubjectKind::campaign_draft: return "campaign_draft";
+        case SubjectKind::package: return "package";
+    }
+    return "campaign";
+}
+
+std::optional<SubjectKind> parse_subject_kind(std::string_view s) {
+    for (const SubjectKind k : {SubjectKind::campaign, SubjectKind::campaign_draft, SubjectKind::package})
+        if (to_string(k) == s) return k;
+    return std::nullopt;
+}
+
 std::string_view to_string(Scope s) { return s == Scope::campaign ? "campaign" : "package"; }
 
 std::optional<Scope> parse_scope(std::string_view s) {

@@ -14,12 +14,18 @@ enum class ReviewState { pending, approved, changes_requested, withdrawn, voided
 std::string_view to_string(ReviewState s);
 std::optional<ReviewState> parse_review_state(std::string_view s);
 
+// What a review is about: a draft campaign going live, a live campaign's draft version replacing
+// its live version, or a package version being published. Stored and shown as these names.
+enum class SubjectKind { campaign, campaign_draft, package };
+std::string_view to_string(SubjectKind k);
+std::optional<SubjectKind> parse_subject_kind(std::string_view s);
+
 struct Review {
     std::string tenant;
     std::string id;
     Scope scope = Scope::campaign;
     std::string sandbox;
-    std::string subject_kind;  // "campaign" (a draft campaign), "campaign_draft" (a live campaign's draft version), "package"
+    SubjectKind subject_kind = SubjectKind::campaign;
     std::string subject_id;
     std::string subject_name;
     std::string digest;        // of the content submitted

@@ -47,8 +47,8 @@ json::object review_json(const ReviewStatus& v, bool full) {
                                          {"counts", a.digest == r.digest && counting.count(a.user) > 0}});
     json::value decided_at = nullptr;
     if (r.decided_at) decided_at = json::value(format_rfc3339(*r.decided_at));
-    json::object subject{{"kind", r.subject_kind}, {"sandbox", r.sandbox}, {"name", r.subject_name}};
-    if (r.subject_kind == "package") subject["package"] = r.subject_name;
+    json::object subject{{"kind", approval::to_string(r.subject_kind)}, {"sandbox", r.sandbox}, {"name", r.subject_name}};
+    if (r.subject_kind == approval::SubjectKind::package) subject["package"] = r.subject_name;
     else subject["campaign"] = r.subject_id;
     json::object out{{"id", r.id},
                      {"state", approval::to_string(r.state)},
@@ -67,7 +67,7 @@ json::object review_json(const ReviewStatus& v, bool full) {
         if (const CampaignSpec* spec = workflows::reviewed_spec(r, *v.campaign)) {
             out["content"] = redacted_spec_json(*spec);
             // For a draft version, what would change in the live version.
-            if (r.subject_kind == "campaign_draft")
+            if (r.subject_kind == approval::SubjectKind::campaign_draft)
                 out["diff"] = json_diff(redacted_spec_json(v.campaign->spec), redacted_spec_json(*spec));
         }
     }

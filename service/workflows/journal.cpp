@@ -13,7 +13,7 @@ namespace {
 
 json::value or_null(bool present, std::string_view value) { return present ? json::value(value) : json::value(nullptr); }
 
-bool is_package(const approval::Review& r) { return r.subject_kind == "package"; }
+bool is_package(const approval::Review& r) { return r.subject_kind == approval::SubjectKind::package; }
 
 }  // namespace
 
@@ -26,7 +26,7 @@ json::object payload(const CampaignStatusChanged& e, const Actor& by) {
 json::object payload(const ReviewRequested& e) {
     const approval::Review& r = e.review;
     return {{"review", r.id},
-            {"kind", r.subject_kind},
+            {"kind", approval::to_string(r.subject_kind)},
             {"sandbox", r.sandbox},
             {"campaign", or_null(!is_package(r), r.subject_id)},
             {"package", or_null(is_package(r), r.subject_name)},
@@ -38,7 +38,7 @@ json::object payload(const ReviewRequested& e) {
 json::object payload(const ReviewDecided& e, const Actor& by) {
     const approval::Review& r = e.review;
     return {{"review", r.id},
-            {"kind", r.subject_kind},
+            {"kind", approval::to_string(r.subject_kind)},
             {"sandbox", r.sandbox},
             {"campaign", or_null(!is_package(r), r.subject_id)},
             {"package", or_null(is_package(r), r.subject_name)},

@@ -15,7 +15,9 @@ using approval::ReviewState;
 
 namespace {
 
-bool is_package(const Review& r) { return r.subject_kind == "package"; }
+using approval::SubjectKind;
+
+bool is_package(const Review& r) { return r.subject_kind == SubjectKind::package; }
 
 std::string new_review_id() { return "rev_" + crypto::random_base62(20); }
 
@@ -93,7 +95,7 @@ void end_review(Tx& tx, Journal& journal, ReviewStatus& s, ReviewState state, co
 }  // namespace
 
 const CampaignSpec* reviewed_spec(const Review& r, const Campaign& c) {
-    if (r.subject_kind == "campaign_draft") return c.draft ? &c.draft->spec : nullptr;
+    if (r.subject_kind == SubjectKind::campaign_draft) return c.draft ? &c.draft->spec : nullptr;
     return &c.spec;
 }
 
@@ -143,7 +145,7 @@ void open_campaign_review(Tx& tx, Journal& journal, const Campaign& c, const San
     r.id = new_review_id();
     r.scope = approval::Scope::campaign;
     r.sandbox = sandbox.id;
-    r.subject_kind = draft_version ? "campaign_draft" : "campaign";
+    r.subject_kind = draft_version ? SubjectKind::campaign_draft : SubjectKind::campaign;
     r.subject_id = c.id;
     r.subject_name = spec.name;
     r.digest = review_digest(c, spec);
@@ -151,7 +153,7 @@ void open_campaign_review(Tx& tx, Journal& journal, const Campaign& c, const San
     r.last_editor = draft_version ? c.draft->updated_by : c.spec_edited_by;
     r.requested_at = journal.actor().at;
     tx.insert_review(r);
-    journal.record(c.tenant, "review.request", "reviews/" + r.id, {{"campaign", c.id}, {"kind", r.subject_kind}, {"digest", r.digest}});
+    journal.record(c.tenant, "review.request", "reviews/" + r.id, {{"campaign", c.id}, {"kind", approval::to_string(r.subject_kind)}, {"digest", r.digest}});
     journal.emit(ReviewRequested{r});
 }
 
@@ -164,7 +166,7 @@ void cancel_pending_review(Tx& tx, Journal& journal, Campaign& c, const std::str
 
 void end_campaign_review(Tx& tx, Journal& journal, Review& review, Campaign& c, ReviewState state, const std::string& comment) {
     const CampaignStatus from = c.status;
-    if (review.subject_kind == "campaign") {
+    if (review.subject_kind == SubjectKind::campaign) {
         // A veto, a withdrawal or a void: back to draft, through the lifecycle's rows.
         const CampaignAction action =
             state == ReviewState::changes_requested ? CampaignAction::request_changes : CampaignAction::withdraw;
@@ -192,7 +194,7 @@ void complete_campaign_review(Tx& tx, Journal& journal, const Gate& gate, Review
     review.decided_by = actor.name();
     tx.update_review(review);
     const CampaignStatus from = c.status;
-    if (review.subject_kind == "campaign") {
+    if (review.subject_kind == SubjectKind::campaign) {
         const LifecycleFacts f = gate.facts(sandbox, c, actor.at, review.requested_by);
         const Transition t = require_transition(c, CampaignAction::approve, f);
         require_ready(tx, c, c.spec);
@@ -310,7 +312,7 @@ std::optional<Review> request_package_review(Tx& tx, const Actor& actor, const p
     r.id = new_review_id();
     r.scope = approval::Scope::package;
     r.sandbox = p.source_sandbox;
-    r.subject_kind = "package";
+    r.subject_kind = SubjectKind::package;
     r.subject_id = "package:" + p.name;
     r.subject_name = p.name;
     r.digest = digest;

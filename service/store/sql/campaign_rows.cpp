@@ -241,7 +241,7 @@ approval::Review read_review(const Statement& st) {
     r.id = st.text(1);
     r.scope = parse_stored(approval::parse_scope(st.text(2)), "review scope");
     r.sandbox = st.text(3);
-    r.subject_kind = st.text(4);
+    r.subject_kind = parse_stored(approval::parse_subject_kind(st.text(4)), "review subject kind");
     r.subject_id = st.text(5);
     r.subject_name = st.text(6);
     r.digest = st.text(7);
@@ -263,7 +263,7 @@ void write_review(Connection& db, const approval::Review& r, bool insert) {
                                "subject_name = ?, digest = ?, state = ?, requested_by = ?, last_editor = ?, "
                                "requested_at = ?, decided_at = ?, decided_by = ?, comment = ? WHERE tenant = ? AND id = ?";
     db.prepare(sql)
-        .bind(1, approval::to_string(r.scope)).bind(2, r.sandbox).bind(3, r.subject_kind).bind(4, r.subject_id)
+        .bind(1, approval::to_string(r.scope)).bind(2, r.sandbox).bind(3, approval::to_string(r.subject_kind)).bind(4, r.subject_id)
         .bind(5, r.subject_name).bind(6, r.digest).bind(7, approval::to_string(r.state)).bind(8, r.requested_by)
         .bind(9, r.last_editor).bind(10, to_millis(r.requested_at)).bind(11, millis_or_null(r.decided_at))
         .bind(12, r.decided_by).bind(13, r.comment).bind(14, r.tenant).bind(15, r.id)

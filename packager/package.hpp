@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::packager {
@@ -27,11 +28,23 @@ struct Package {
     std::int64_t revision = 1;
 };
 
+// A version is first reserved (numbered, not yet in git), then published; recovery settles a
+// reservation a crash left behind. Stored and shown as these names.
+enum class VersionState { publishing, published };
+
+inline std::string_view to_string(VersionState s) { return s == VersionState::publishing ? "publishing" : "published"; }
+
+inline std::optional<VersionState> parse_version_state(std::string_view s) {
+    if (s == "publishing") return VersionState::publishing;
+    if (s == "published") return VersionState::published;
+    return std::nullopt;
+}
+
 struct PackageVersion {
     std::string tenant;
     std::string package;
     std::int64_t version = 0;
-    std::string state;   // publishing (reserved, not yet in git), published
+    VersionState state = VersionState::publishing;
     std::string commit;
     std::string tag;
     std::string digest;  // "sha256:<hex>" of manifest.json

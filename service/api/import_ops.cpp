@@ -420,7 +420,7 @@ VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int
         if (!p || p->deleted) throw Error::not_found("package");
         bool found = false;
         for (auto& v : tx.package_versions(tenant, package))
-            if (v.version == number && v.state == "published") {
+            if (v.version == number && v.state == packager::VersionState::published) {
                 out.version = std::move(v);
                 found = true;
             }

@@ -64,7 +64,7 @@ std::int64_t version_param(const Context& ctx, std::string_view name, std::strin
 
 PackageVersion published_version(Tx& tx, const Package& p, std::int64_t number) {
     for (auto& v : tx.package_versions(p.tenant, p.name))
-        if (v.version == number && v.state == "published") return v;
+        if (v.version == number && v.state == packager::VersionState::published) return v;
     throw Error::not_found("version");
 }
 
@@ -295,7 +295,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
         for (const auto& k : tx.signing_keys(tenant))
             if (k.active && !r.key) r.key = k;
         for (const auto& v : tx.package_versions(tenant, name))
-            if (v.state == "published") r.previous = v;
+            if (v.state == packager::VersionState::published) r.previous = v;
         return r;
     });
     if (expected_digest && workflows::package_content_digest(read.package, read.snapshot) != *expected_digest)
@@ -322,7 +322,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
     reserved.files["manifest.sig"] =
         packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, read.key->key_id), manifest));
     reserved.parent = read.previous ? std::optional(read.previous->commit) : std::nullopt;
-    reserved.version = PackageVersion{tenant, name, m.version, "publishing", "", packager::GitStore::tag_name(name, m.version),
+    reserved.version = PackageVersion{tenant, name, m.version, packager::VersionState::publishing, "", packager::GitStore::tag_name(name, m.version),
                                       "sha256:" + crypto::sha256_hex(manifest), publisher, now};
     ctx.store().write([&](Tx& tx) {
         Package p = or_not_found(tx.package(tenant, name), "package");
@@ -355,7 +355,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
         if (race) throw;
         throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
     }
-    v.state = "published";
+    v.state = packager::VersionState::published;
     const workflows::Actor actor = ctx.acting(now);
     ctx.store().write([&](Tx& tx) {
         tx.upsert_package_version(v);
@@ -409,7 +409,7 @@ http::Response list_versions(Context& ctx) {
     ctx.store().read([&](Tx& tx) {
         const Package p = visible_package(tx, ctx, Permission::sandbox_read);
         for (const auto& v : tx.package_versions(p.tenant, p.name))
-            if (v.state == "published") items.push_back(version_json(v));
+            if (v.state == packager::VersionState::published) items.push_back(version_json(v));
     });
     return json_response(200, json::object{{"items", std::move(items)}});
 }

@@ -15,13 +15,13 @@ std::string lock_name(const std::string& tenant, const std::string& package) {
 std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package) {
     std::vector<packager::PackageVersion> unfinished;
     for (auto& v : store.read([&](Tx& tx) { return tx.package_versions(tenant, package); }))
-        if (v.state == "publishing") unfinished.push_back(std::move(v));
+        if (v.state == packager::VersionState::publishing) unfinished.push_back(std::move(v));
     if (unfinished.empty()) return 0;
     git.clear_stale_locks(tenant);
     for (auto v : unfinished) {
         if (const auto commit = git.version_commit(v.tenant, v.package, v.version)) {
             const auto files = git.read_version(v.tenant, v.package, v.version);
-            v.state = "published";
+            v.state = packager::VersionState::published;
             v.commit = *commit;
             v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
             const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
@@ -48,7 +48,7 @@ std::size_t settle(Store& store, packager::GitStore& git, const std::string& ten
     const auto versions = store.read([&](Tx& tx) { return tx.package_versions(tenant, package); });
     std::optional<std::string> last;
     for (const auto& v : versions)
-        if (v.state == "published") last = v.commit;
+        if (v.state == packager::VersionState::published) last = v.commit;
     if (git.head(tenant, package) != last) git.set_branch(tenant, package, last);
     return unfinished.size();
 }

@@ -705,7 +705,7 @@ public:
         db_.prepare("INSERT INTO package_versions(tenant, package, version, state, commit_id, tag, digest, created_at, "
                     "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT(tenant, package, version) DO UPDATE SET state = excluded.state, commit_id = excluded.commit_id, tag = excluded.tag, digest = excluded.digest, created_at = excluded.created_at, created_by = excluded.created_by")
-            .bind(1, v.tenant).bind(2, v.package).bind(3, v.version).bind(4, v.state).bind(5, v.commit).bind(6, v.tag)
+            .bind(1, v.tenant).bind(2, v.package).bind(3, v.version).bind(4, packager::to_string(v.state)).bind(5, v.commit).bind(6, v.tag)
             .bind(7, v.digest).bind(8, to_millis(v.created_at)).bind(9, v.created_by)
             .run();
     }
@@ -879,7 +879,8 @@ private:
     }
 
     static packager::PackageVersion read_version(const Statement& st) {
-        return packager::PackageVersion{st.text(0), st.text(1), st.integer(2), st.text(3), st.text(4),
+        return packager::PackageVersion{st.text(0), st.text(1), st.integer(2),
+                                        parse_stored(packager::parse_version_state(st.text(3)), "package version state"), st.text(4),
                                         st.text(5), st.text(6), st.text(8), from_millis(st.integer(7))};
     }
 

@@ -12,11 +12,22 @@
 
 namespace ferry::packager {
 
+// partial: the campaigns added to it; full: every non-archived campaign of its source sandbox.
+enum class PackageKind { partial, full };
+
+inline std::string_view to_string(PackageKind k) { return k == PackageKind::full ? "full" : "partial"; }
+
+inline std::optional<PackageKind> parse_package_kind(std::string_view s) {
+    if (s == "partial") return PackageKind::partial;
+    if (s == "full") return PackageKind::full;
+    return std::nullopt;
+}
+
 struct Package {
     std::string tenant;
     std::string name;
     std::string source_sandbox;
-    std::string kind = "partial";  // partial, full
+    PackageKind kind = PackageKind::partial;
     std::string description;
     std::vector<std::string> campaigns;  // root campaign ids (partial)
     bool deleted = false;                // a tombstone keeps the numbering: versions are never reused

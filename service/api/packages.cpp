@@ -112,7 +112,7 @@ json::object package_json(Tx& tx, const Package& p) {
     }
     return {{"name", p.name},
             {"source_sandbox", p.source_sandbox},
-            {"kind", p.kind},
+            {"kind", packager::to_string(p.kind)},
             {"description", p.description},
             {"campaigns", std::move(campaigns)},
             {"dependencies", json::object{{"segments", std::move(segments)}, {"templates", std::move(templates)}}},
@@ -171,13 +171,14 @@ http::Response create_package(Context& ctx) {
     Package p;
     p.name = f.required_string("name", 64);
     p.source_sandbox = f.required_string("source_sandbox", 64);
-    p.kind = f.optional_string("kind", 16).value_or("partial");
+    const auto kind = packager::parse_package_kind(f.optional_string("kind", 16).value_or("partial"));
     p.description = f.optional_text("description", 2000).value_or("");
     const json::array* objects = f.optional_array("objects");
     f.finish();
     if (!is_slug(p.name)) throw Error::invalid_field("name", "name must be a slug: a-z, 0-9 and '-'");
-    if (p.kind != "partial" && p.kind != "full") throw Error::invalid_field("kind", "kind must be partial or full");
-    if (p.kind == "full" && objects && !objects->empty())
+    if (!kind) throw Error::invalid_field("kind", "kind must be partial or full");
+    p.kind = *kind;
+    if (p.kind == packager::PackageKind::full && objects && !objects->empty())
         throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox: list none");
     require_on_sandbox(ctx, p.source_sandbox, Permission::sandbox_edit);
     p.tenant = ctx.caller.tenant;
@@ -221,7 +222,7 @@ http::Response update_package(Context& ctx) {
         ctx.require_if_match(etag(p.created_at, p.revision));
         if (description) p.description = *description;
         if (objects) {
-            if (p.kind == "full") throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox");
+            if (p.kind == packager::PackageKind::full) throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox");
             p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
         }
         p.updated_at = ctx.now();
@@ -257,7 +258,7 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
         if (!p || p->deleted) throw Error::invalid_field("package", "no package " + name);
         if (p->source_sandbox != ctx.param("sandbox"))
             throw Error::invalid_field("package", "package " + name + " takes campaigns from sandbox " + p->source_sandbox);
-        if (p->kind == "full") throw Error::invalid_field("package", "a full package already holds every campaign");
+        if (p->kind == packager::PackageKind::full) throw Error::invalid_field("package", "a full package already holds every campaign");
         const json::array objects{json::object{{"kind", "campaign"}, {"id", ctx.param("campaign")}}};
         for (const auto& id : read_campaign_ids(tx, p->tenant, p->source_sandbox, objects))
             if (std::find(p->campaigns.begin(), p->campaigns.end(), id) == p->campaigns.end()) p->campaigns.push_back(id);

@@ -47,7 +47,7 @@ json::object template_object(const Template& t) {
 
 std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
     std::vector<Campaign> roots;
-    if (package.kind == "full") {
+    if (package.kind == packager::PackageKind::full) {
         CampaignQuery q;
         q.tenant = package.tenant;
         q.sandbox = package.source_sandbox;
@@ -67,7 +67,7 @@ std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
 
 Snapshot snapshot(Tx& tx, const packager::Package& package) {
     std::vector<Campaign> roots = root_campaigns(tx, package);
-    if (package.kind != "full") {
+    if (package.kind != packager::PackageKind::full) {
         for (const auto& id : package.campaigns) {
             const auto found = std::find_if(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; });
             if (found == roots.end())

@@ -679,7 +679,7 @@ public:
                     "description = excluded.description, campaigns = excluded.campaigns, deleted = excluded.deleted, "
                     "last_version = excluded.last_version, created_at = excluded.created_at, created_by = excluded.created_by, "
                     "updated_at = excluded.updated_at, updated_by = excluded.updated_by, revision = excluded.revision")
-            .bind(1, p.tenant).bind(2, p.name).bind(3, p.source_sandbox).bind(4, p.kind).bind(5, p.description)
+            .bind(1, p.tenant).bind(2, p.name).bind(3, p.source_sandbox).bind(4, packager::to_string(p.kind)).bind(5, p.description)
             .bind(6, strings_json(p.campaigns)).bind(7, std::int64_t{p.deleted ? 1 : 0}).bind(8, p.last_version)
             .bind(9, to_millis(p.created_at)).bind(10, p.created_by).bind(11, to_millis(p.updated_at)).bind(12, p.updated_by)
             .bind(13, p.revision)
@@ -864,7 +864,7 @@ private:
         p.tenant = st.text(0);
         p.name = st.text(1);
         p.source_sandbox = st.text(2);
-        p.kind = st.text(3);
+        p.kind = parse_stored(packager::parse_package_kind(st.text(3)), "package kind");
         p.description = st.text(4);
         const boost::json::value campaigns = boost::json::parse(st.text(5));
         for (const auto& c : campaigns.as_array()) p.campaigns.emplace_back(c.as_string());

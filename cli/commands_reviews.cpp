@@ -179,8 +179,8 @@ void add_reviews(CLI::App& root, Commands& commands) {
             return 0;
         });
     ls->add_flag("--mine", list->mine, "only the reviews waiting for you");
-    ls->add_option("--state", list->state, "pending (default), approved, changes_requested, withdrawn or all")
-        ->check(CLI::IsMember({"pending", "approved", "changes_requested", "withdrawn", "all"}));
+    ls->add_option("--state", list->state, "pending (default), approved, changes_requested, withdrawn, voided or all")
+        ->check(CLI::IsMember({"pending", "approved", "changes_requested", "withdrawn", "voided", "all"}));
     add_paging_options(ls, list->paging, false);
 
     auto show = std::make_shared<ReviewArgs>();

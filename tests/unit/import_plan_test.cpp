@@ -169,7 +169,8 @@ TEST(ImportPlan, ANewValueForABoundSecretIsAnUpdate) {
         "f1f1b4e1d1c3d2c6f1f6c1e8d2f2d1a3b8f5b9a6c0e8e4b6d5e9b9f4f0f3e2d1";  // not the digest of either value below
     PlanOptions options;
     options.bindings["ping.webhook.auth_header"] = "Bearer rotated";
-    const PlanItem& changed = item(plan_import("d", {hook, segment("vip")}, {there}, options), "ping");
+    const Plan plan = plan_import("d", {hook, segment("vip")}, {there}, options);
+    const PlanItem& changed = item(plan, "ping");
     EXPECT_EQ(changed.action, "update");
     EXPECT_NE(changed.reason.find("ping.webhook.auth_header"), std::string::npos);
     EXPECT_EQ(changed.reason.find("rotated"), std::string::npos);

@@ -86,6 +86,22 @@ int retry_while_locked(F&& attempt) {
     }
 }
 
+// retry_while_locked for one of a package's own refs, whose publisher holds the package's lease
+// (publish's contract): a lock on such a ref still held after the wait belongs to a publisher
+// that died with it (kill -9 between creating and renaming the lock file). It is removed and the
+// update tried once more; otherwise every later publish of the package would fail on it until
+// clear_stale_locks found it old enough, and a publish path that released the crashed
+// reservation calls nothing that would.
+template <class F>
+int retry_taking_abandoned_lock(git_repository* repo, const std::string& ref, F&& attempt) {
+    const int rc = retry_while_locked(attempt);
+    if (rc != GIT_ELOCKED) return rc;
+    std::error_code ec;
+    const fs::path lock = fs::path(git_repository_path(repo)) / (ref + ".lock");
+    if (!fs::remove(lock, ec)) return rc;
+    return retry_while_locked(attempt);
+}
+
 // A ref's direct target (a tag ref: the tag object), or nullopt if there is no such ref.
 std::optional<git_oid> ref_target(git_repository* repo, const std::string& name) {
     git_oid oid;
@@ -429,7 +445,7 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     bool moved = false;
     {
         Reference ref;
-        const int rc = retry_while_locked([&] {
+        const int rc = retry_taking_abandoned_lock(repo.get(), branch, [&] {
             return git_reference_create_matching(ref.out(), repo.get(), branch.c_str(), &commit_id, 1, &parent_id,
                                                  message.c_str());
         });
@@ -449,7 +465,7 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     {
         Reference ref;
         const git_oid absent{};
-        const int rc = retry_while_locked([&] {
+        const int rc = retry_taking_abandoned_lock(repo.get(), tag_ref, [&] {
             return git_reference_create_matching(ref.out(), repo.get(), tag_ref.c_str(), &tag_id, 1, &absent,
                                                  message.c_str());
         });

@@ -73,6 +73,9 @@ public:
     // a remote must not: that could undo the version another node just published. With a remote, republishing exactly the same version
     // (same files, author, time and parent: the same tag object) succeeds and changes nothing, and
     // a failure to update the local mirror afterwards is not an error (reads fetch on demand).
+    // Callers hold the package's lease (one publisher per package across nodes), so a lock file
+    // on the package's branch or new tag that outlives a 5 s wait is a dead publisher's: it is
+    // removed and the ref update tried again.
     PublishedVersion publish(const std::string& tenant, const std::string& package, std::int64_t version,
                              const std::map<std::string, std::string>& files, const std::string& author,
                              std::int64_t unix_time, const std::optional<std::string>& expected_parent);

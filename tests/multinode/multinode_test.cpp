@@ -161,17 +161,29 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
         const std::string path = T + "packages/p" + std::to_string(p) + "/versions";
         int node = p % node_count;
         int published = 0;
+        // A package that stays unpublishable (every node answering 503, or none answering) fails
+        // the test instead of hanging it: the kill cuts a node for seconds, not minutes.
+        auto progress_deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+        std::string last_refusal;
         while (published < versions_each) {
+            if (std::chrono::steady_clock::now() > progress_deadline) {
+                ++failures;
+                ADD_FAILURE() << "publish p" << p << " made no progress for 3 minutes after v" << published
+                              << "; last refusal: " << last_refusal;
+                return;
+            }
             HttpClient c(router.url(node));
             try {
                 auto res = c.post(path, "{}", editor);
                 if (res.status == 201) {
+                    progress_deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
                     ++published;
                     ++acknowledged;
                     std::lock_guard g(seen_mutex);
                     EXPECT_TRUE(acked_versions[p].insert(res.json().at("version").as_int64()).second)
                         << "version acknowledged twice";
                 } else if (res.status == 503) {
+                    last_refusal = res.body.substr(0, 300);
                     node = (node + 1) % node_count;  // draining or the store refused: try elsewhere
                 } else {
                     ++failures;

@@ -404,3 +404,26 @@ TEST_F(GitRemote, AMirrorThatCannotBeUpdatedDoesNotFailAPublish) {
     GitStore b(dir / "b", remote.string());
     EXPECT_EQ(b.read_version("acme", "welcome", 1), files("a"));
 }
+
+TEST_F(GitRemote, APublisherKilledWithARefLockedLeavesNoPackageBlocked) {
+    // kill -9 between creating a ref's lock file and renaming it leaves the lock behind, fresh.
+    // The next publisher of the package (who holds its lease) waits, then takes it over: before,
+    // every later publish failed on it, and the package stayed blocked.
+    GitStore a(dir / "a", remote.string());
+    const auto v1 = a.publish("acme", "welcome", 1, files("a"), "alice", kTime, std::nullopt);
+    const auto remote_repo = a.remote_repository_path("acme");
+    const auto branch_lock = remote_repo / "refs" / "heads" / "packages" / "welcome.lock";
+    const auto tag_lock = remote_repo / "refs" / "tags" / "packages" / "welcome" / "v2.lock";
+    ASSERT_TRUE(std::filesystem::exists(tag_lock.parent_path()));
+    std::ofstream(branch_lock) << "x";
+    std::ofstream(tag_lock) << "x";
+    a.clear_stale_locks("acme");  // too fresh for that: another node could be at work
+    ASSERT_TRUE(std::filesystem::exists(branch_lock));
+
+    const auto v2 = a.publish("acme", "welcome", 2, files("b"), "alice", kTime + 1, v1.commit);
+    EXPECT_EQ(a.head("acme", "welcome"), v2.commit);
+    EXPECT_EQ(a.version_commit("acme", "welcome", 2), v2.commit);
+    EXPECT_FALSE(std::filesystem::exists(branch_lock));
+    EXPECT_FALSE(std::filesystem::exists(tag_lock));
+    EXPECT_EQ(run(git("fsck --strict")).first, 0);
+}

@@ -616,6 +616,26 @@ std::map<std::string, std::string> GitStore::read_version(const std::string& ten
     return out;
 }
 
+std::optional<std::string> GitStore::read_version_file(const std::string& tenant, const std::string& package,
+                                                      std::int64_t version, const std::string& path) {
+    const std::string tag = tag_name(package, version);
+    std::string revision = "refs/tags/" + tag;
+    if (remote_) {
+        const auto mirrored = mirrored_tag(tenant, tag);
+        if (!mirrored) throw GitError("read version: tag " + tag + " not found in " + truth_path(tenant).string());
+        revision = *mirrored;
+    }
+    Repo repo;
+    open_repository(repo, repository_path(tenant));
+    Object blob;
+    const int rc = git_revparse_single(blob.out(), repo.get(), (revision + "^{tree}:" + path).c_str());
+    if (rc == GIT_ENOTFOUND) return std::nullopt;
+    check(rc, "read version file");
+    if (git_object_type(blob.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+    const auto* b = reinterpret_cast<const git_blob*>(blob.get());
+    return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<std::size_t>(git_blob_rawsize(b)));
+}
+
 std::optional<std::string> GitStore::subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                              const std::string& dir) {
     const std::string tag = tag_name(package, version);

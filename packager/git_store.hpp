@@ -89,6 +89,9 @@ public:
     // mirror, through the object the remote's tag names (fetched first if the mirror lacks it).
     std::map<std::string, std::string> read_version(const std::string& tenant, const std::string& package,
                                                     std::int64_t version);
+    // One file of a version ("manifest.json"), or nullopt if the version has no such file.
+    std::optional<std::string> read_version_file(const std::string& tenant, const std::string& package,
+                                                 std::int64_t version, const std::string& path);
     // The id of a subtree of a version ("campaigns"), for determinism checks.
     std::optional<std::string> subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                        const std::string& dir);

@@ -24,6 +24,28 @@ std::string_view Context::param(std::string_view name) const {
     return {};
 }
 
+std::string_view Context::encoded_param(std::string_view name) const {
+    if (route == nullptr) return {};
+    // Patterns and paths have the same segments (an empty segment matches no route).
+    std::string_view pattern = route->pattern;
+    std::string_view sent = encoded_path;
+    const std::string wanted = "{" + std::string(name) + "}";
+    while (!pattern.empty() && !sent.empty()) {
+        const std::size_t p_end = std::min(pattern.find('/'), pattern.size());
+        const std::size_t s_end = std::min(sent.find('/'), sent.size());
+        if (pattern.substr(0, p_end) == wanted) return sent.substr(0, s_end);
+        pattern.remove_prefix(std::min(p_end + 1, pattern.size()));
+        sent.remove_prefix(std::min(s_end + 1, sent.size()));
+    }
+    return {};
+}
+
+std::optional<std::string> Context::encoded_query_value(std::string_view name) const {
+    for (std::size_t i = 0; i < query_.size() && i < encoded_query.size(); ++i)
+        if (query_[i].first == name) return encoded_query[i].second;
+    return std::nullopt;
+}
+
 std::optional<std::string> Context::query(std::string_view name) const {
     for (const auto& [key, value] : query_)
         if (key == name) return value;

@@ -62,6 +62,8 @@ public:
 
     const http::Request& request;
     const std::string path;  // decoded
+    std::string encoded_path;  // as sent, percent-encoding kept
+    std::vector<std::pair<std::string, std::string>> encoded_query;  // as sent, percent-encoding kept
     Services& services;
     const std::string request_id;
     const http::Route* route = nullptr;
@@ -74,7 +76,11 @@ public:
 
     // A path parameter by name; empty if absent.
     std::string_view param(std::string_view name) const;
+    // The same parameter as it was sent, before percent-decoding ("%31" where param says "1").
+    std::string_view encoded_param(std::string_view name) const;
     std::optional<std::string> query(std::string_view name) const;
+    // The same query parameter as it was sent, before percent-decoding.
+    std::optional<std::string> encoded_query_value(std::string_view name) const;
 
     // The JSON object body: 415 unless application/json, 400 when malformed or too deep, 422 when
     // not an object. An empty body reads as {}.

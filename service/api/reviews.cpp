@@ -141,9 +141,10 @@ http::Response approve_review(Context& ctx) {
     // A package review, once approved, publishes its version after that transaction: git work
     // does not run inside a database transaction.
     const workflows::Publication& p = *outcome->publish;
-    const auto version = publish_package(ctx, p.package, p.approvals, p.digest, p.requested_by);
+    // The approval was for publishing: a version is made even if the content is the latest's.
+    const auto published = publish_package(ctx, p.package, p.approvals, p.digest, p.requested_by, true);
     auto decided = json::parse(res.body).as_object();
-    decided["published"] = version_json(version);
+    decided["published"] = version_json(published.version);
     return json_response(200, decided);
 }
 

@@ -17,6 +17,9 @@ std::string sha256_hex(std::string_view bytes);
 // Raw 32-byte SHA-256.
 std::string sha256_raw(std::string_view bytes);
 
+// Lower-case hex HMAC-SHA-256 of `message` under `key`.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
 // `count` characters of [0-9A-Za-z] from the CSPRNG, without modulo bias.
 std::string random_base62(std::size_t count);
 

@@ -86,6 +86,13 @@ std::optional<std::int64_t> Fields::optional_integer(std::string_view key, std::
     return *n;
 }
 
+std::optional<bool> Fields::optional_bool(std::string_view key) {
+    const json::value* v = find(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_bool()) throw Error::invalid_field(path_of(key), path_of(key) + " must be true or false");
+    return v->get_bool();
+}
+
 const json::object* Fields::optional_object(std::string_view key) {
     const json::value* v = find(key);
     if (v == nullptr || v->is_null()) return nullptr;

@@ -32,6 +32,7 @@ public:
     std::optional<std::optional<std::string>> optional_nullable_string(std::string_view key, std::size_t max_length);
 
     std::optional<std::int64_t> optional_integer(std::string_view key, std::int64_t min, std::int64_t max);
+    std::optional<bool> optional_bool(std::string_view key);
     const boost::json::object* optional_object(std::string_view key);
     // Present and null reads as "explicitly none": the outer pointer is set to the null value.
     const boost::json::value* optional_value(std::string_view key);

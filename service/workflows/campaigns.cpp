@@ -74,10 +74,14 @@ LifecycleFacts Gate::facts(const Sandbox& sandbox, const Campaign& c, Timestamp 
 
 const CampaignSpec& gated_spec(const Campaign& c) { return is_live(c.status) && c.draft ? c.draft->spec : c.spec; }
 
-std::string review_digest(const Campaign& c, const CampaignSpec& spec) {
+std::string review_digest(const Campaign& c, const CampaignSpec& spec, std::string_view review_key) {
     json::array tags;
     for (const auto& t : c.tags) tags.emplace_back(t);
-    return content_digest(json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)}, {"spec", spec_to_json(spec)}});
+    json::object digested = spec_to_json(spec);
+    for (auto& [channel, content] : digested.at("content").as_object())
+        if (auto* secret = content.as_object().if_contains("auth_header"); secret && secret->is_string())
+            *secret = "hmac-sha256:" + crypto::hmac_sha256_hex(review_key, secret->get_string());
+    return content_digest(json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)}, {"spec", std::move(digested)}});
 }
 
 Error transition_error(const Campaign& c, CampaignAction action, const LifecycleFacts& f, const std::string& refusal) {

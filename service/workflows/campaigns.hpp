@@ -59,7 +59,10 @@ private:
 // The spec an approval decision is about: the draft version of a live campaign, else the campaign's.
 const CampaignSpec& gated_spec(const Campaign& c);
 // The digest a review binds to: the campaign type, tags and the spec, canonical JSON, SHA-256.
-std::string review_digest(const Campaign& c, const CampaignSpec& spec);
+// A write-only secret in the spec (a webhook channel's auth_header) enters it only as its
+// HMAC-SHA-256 under the tenant's review key (Tx::review_key): any change of the secret still
+// changes the digest, but whoever sees the digest cannot test guesses at the secret offline.
+std::string review_digest(const Campaign& c, const CampaignSpec& spec, std::string_view review_key);
 
 // The 409 of a refused transition, with the actions allowed instead.
 Error transition_error(const Campaign& c, CampaignAction action, const LifecycleFacts& f, const std::string& refusal);

@@ -124,7 +124,7 @@ ReviewStatus review_status(Tx& tx, const Gate& gate, Review r) {
         const auto sandbox = tx.sandbox(r.tenant, r.sandbox);
         const CampaignSpec* spec = s.campaign ? reviewed_spec(r, *s.campaign) : nullptr;
         if (spec && sandbox) s.requirements = gate.requirements(*sandbox, *s.campaign, *spec, r.requested_by);
-        s.content_changed = spec == nullptr || review_digest(*s.campaign, *spec) != r.digest;
+        s.content_changed = spec == nullptr || review_digest(*s.campaign, *spec, tx.review_key(r.tenant)) != r.digest;
     }
     s.review = std::move(r);
     s.evaluation = evaluate(s, gate);
@@ -148,7 +148,7 @@ void open_campaign_review(Tx& tx, Journal& journal, const Campaign& c, const San
     r.subject_kind = draft_version ? SubjectKind::campaign_draft : SubjectKind::campaign;
     r.subject_id = c.id;
     r.subject_name = spec.name;
-    r.digest = review_digest(c, spec);
+    r.digest = review_digest(c, spec, tx.review_key(c.tenant));
     r.requested_by = journal.actor().name();
     r.last_editor = draft_version ? c.draft->updated_by : c.spec_edited_by;
     r.requested_at = journal.actor().at;
@@ -295,6 +295,10 @@ std::string package_content_digest(const packager::Package& package, const packa
     json::array objects;
     for (const auto& o : snapshot.objects) objects.push_back(json::object{{"path", o.path}, {"sha256", o.sha256}});
     return content_digest(json::object{{"package", package.name}, {"objects", std::move(objects)}});
+}
+
+bool package_review_required(Tx& tx, const Actor& actor, const packager::Package& p) {
+    return !Gate(tx, actor.tenant).package_requirements(p.source_sandbox, p.name, actor.name()).empty();
 }
 
 std::optional<Review> request_package_review(Tx& tx, const Actor& actor, const packager::Package& p) {

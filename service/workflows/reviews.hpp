@@ -81,6 +81,9 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
 std::string package_content_digest(Tx& tx, const packager::Package& package);
 std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot);
 
+// Whether a package policy gates publishing this package for this actor (no write).
+bool package_review_required(Tx& tx, const Actor& actor, const packager::Package& package);
+
 // Publishing a package that a package policy gates: the pending review of this content, or a new
 // one (a pending review of other content is voided first). nullopt when no policy applies.
 std::optional<approval::Review> request_package_review(Tx& tx, const Actor& actor, const packager::Package& package);

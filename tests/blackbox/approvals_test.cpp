@@ -370,3 +370,61 @@ TEST_F(Approvals, StoppingOrArchivingEndsPendingReviews) {
     EXPECT_EQ(status(other), "archived");
     EXPECT_EQ(c->get("/v1/tenants/acme/reviews/" + other_review, admin).json().at("state").as_string(), "withdrawn");
 }
+
+// Issue 23, fault 1: a review's digest, which viewers, the audit log and review.requested show,
+// covered a webhook channel's write-only auth_header in plain text, so a guess at the secret
+// could be checked offline against it. The secret now enters only through an HMAC under the
+// tenant's own key: the same campaign with the same secret has unrelated digests in two tenants
+// (on the old digest they were equal), while any change of the secret still changes the digest.
+TEST_F(Approvals, AReviewDigestLetsNoOneTestGuessesAtAWebhookSecret) {
+    const std::string webhook_policy = R"({"name":"prod webhooks","scope":"campaign",
+        "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"in","value":["webhook"]}]},
+        "approvers":{"role":"reviewer"},"required_approvals":1})";
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", webhook_policy, admin).status, 201);
+    const auto body = [](const std::string& secret) {
+        return R"({"name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":")" +
+               secret + R"("}}})";
+    };
+    // The digest of the pending review of a campaign, as a viewer of the sandbox reads it.
+    const auto submitted_digest = [&](HttpClient& client, const std::string& tenant, const std::string& id,
+                                      const std::string& editor, const std::string& reader) {
+        const std::string path = "/v1/tenants/" + tenant + "/sandboxes/prod/campaigns/" + id;
+        const auto submitted = client.post(path + "/actions/submit", "{}", editor);
+        EXPECT_EQ(submitted.status, 200) << submitted.body;
+        const auto list = client.get("/v1/tenants/" + tenant + "/reviews?state=pending", reader).json();
+        for (const auto& r : list.at("items").as_array())
+            if (r.at("subject").at("campaign") == json::value(id)) return std::string(r.at("digest").as_string());
+        ADD_FAILURE() << "no pending review of " << id << " visible to the reader";
+        return std::string();
+    };
+
+    const std::string id = id_of(c->post("/v1/tenants/acme/sandboxes/prod/campaigns", body("Bearer hunter2"), ed));
+    const std::string first = submitted_digest(*c, "acme", id, ed, viewer);
+    ASSERT_FALSE(first.empty());
+    EXPECT_EQ(first.substr(0, 7), "sha256:");
+
+    // Another tenant, the same campaign and the same secret: another digest.
+    const TenantFixture globex = make_tenant(*c, server->operator_token(), "globex", {"prod"});
+    ASSERT_EQ(c->post("/v1/tenants/globex/approval-policies", webhook_policy, globex.admin_token).status, 201);
+    const std::string other_id =
+        id_of(c->post("/v1/tenants/globex/sandboxes/prod/campaigns", body("Bearer hunter2"), globex.token_of.at("editor")));
+    const std::string other = submitted_digest(*c, "globex", other_id, globex.token_of.at("editor"), globex.token_of.at("viewer"));
+    EXPECT_NE(other, first) << "the digest is a function of the content alone: a guess can be checked offline";
+
+    // Within the tenant the digest still binds the secret: the same secret gives the same digest,
+    // another secret another one.
+    const std::string path = cpath(id);
+    ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);
+    ASSERT_EQ(c->patch(path, R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter3"}}})", ed, "*").status, 200);
+    const std::string changed = submitted_digest(*c, "acme", id, ed, viewer);
+    EXPECT_NE(changed, first);
+    ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);
+    ASSERT_EQ(c->patch(path, R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter2"}}})", ed, "*").status, 200);
+    EXPECT_EQ(submitted_digest(*c, "acme", id, ed, viewer), first);
+    // And survives a restart (the key is stored, not made per process).
+    ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);
+    server->kill9();
+    server->start();
+    c = std::make_unique<HttpClient>(server->base_url());
+    EXPECT_EQ(submitted_digest(*c, "acme", id, ed, viewer), first);
+}

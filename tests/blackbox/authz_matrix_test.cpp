@@ -158,6 +158,8 @@ protected:
         else if (row.method == "POST" && row.path.ends_with("/packages"))
             body = R"({"name":"new)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[]})";
         else if (row.method == "PATCH" && row.path.ends_with("{package}")) body = R"({"description":"d"})";
+        // The fixture's content is its version 1's: without allow_empty, 200 unchanged.
+        else if (row.method == "POST" && row.path.ends_with("{package}/versions")) body = R"({"allow_empty":true})";
         else if (row.method == "POST" && row.path.ends_with("/approval-policies"))
             body = R"({"name":"New )" + n + R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
         else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";

@@ -1069,9 +1069,22 @@ TEST_F(Cli, CompletionScriptsForThreeShellsCompleteIdsFromTheServer) {
     }
 }
 
-// The server side (a publish of unchanged content answers 200 with the latest version and
-// "unchanged": true) is another change; the client is ready for it, against a server that
-// answers as it will.
+// Against ferryd: publishing content identical to the latest version makes none (exit 0, and
+// says so); --allow-empty makes one.
+TEST_F(Cli, PublishingUnchangedContentMakesNoVersionThroughFerryd) {
+    const std::string id = create_campaign("welcome");
+    ASSERT_EQ(ferry({"packages", "create", "spring", "-s", "dev", "--campaign", id}).status, 0);
+    ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
+    const Outcome again = ferry({"packages", "publish", "spring"});
+    EXPECT_EQ(again.status, 0) << describe(again);
+    EXPECT_NE(again.out.find("unchanged: spring is the same as its latest version, v1"), std::string::npos) << again.out;
+    const Outcome forced = ferry({"packages", "publish", "spring", "--allow-empty"});
+    EXPECT_EQ(forced.status, 0) << describe(forced);
+    const auto versions = c->get("/v1/tenants/acme/packages/spring/versions", editor).json().at("items").as_array();
+    EXPECT_EQ(versions.size(), 2U);
+}
+
+// The same, against a server scripted to answer as ferryd does: the request bodies sent.
 TEST_F(Cli, PublishingUnchangedContentSaysSoAndAllowEmptyAsksForAVersion) {
     ScriptedServer latest({}, 200,
                           R"({"version":3,"tag":"packages/spring/v3","digest":"sha256:ab","unchanged":true})");

@@ -65,7 +65,10 @@ protected:
         return "git --git-dir=" + (server->data_dir() / "git" / "acme.git").string() + " " + args;
     }
 
-    HttpResponse publish() { return c->post("/v1/tenants/acme/packages/welcome/versions", "{}", editor); }
+    // A new version each time, whether or not the content changed since the last one.
+    HttpResponse publish() { return c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor); }
+    // As a user would: content identical to the latest version's makes no version.
+    HttpResponse publish_if_changed() { return c->post("/v1/tenants/acme/packages/welcome/versions", "{}", editor); }
 
     std::unique_ptr<FerrydProcess> server;
     std::unique_ptr<HttpClient> c;
@@ -243,7 +246,8 @@ TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
         s.start();
         ::unsetenv("FERRY_TEST_CRASH_AT");
         HttpClient crashing(s.base_url());
-        EXPECT_THROW(crashing.post("/v1/tenants/acme/packages/welcome/versions", "{}", editor), TransportError) << step;
+        EXPECT_THROW(crashing.post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor), TransportError)
+            << step;
         s.kill9();  // already gone; reaps it
         s.start();
         c = std::make_unique<HttpClient>(s.base_url());
@@ -340,4 +344,71 @@ TEST_F(Packages, RotatedKeysStillVerifyOlderVersions) {
     // The export of an old version carries the key that signed it.
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions/1/export", editor).json().at("public_key_pem"),
               before.at("public_key_pem"));
+}
+
+// Issue 23, fault 6: a version is named by its canonical number only. "01", "%31" (a
+// percent-encoded "1"), "+1", "0" and "abc" are not version numbers: 400 invalid_query naming
+// the parameter, where they used to be served (01, %31) or answered 404 (from=abc).
+TEST_F(Packages, VersionNumbersAreCanonicalPositiveIntegers) {
+    ASSERT_EQ(publish().status, 201);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"v2"})", editor, "*").status, 200);
+    ASSERT_EQ(publish().status, 201);
+    const std::string base = "/v1/tenants/acme/packages/welcome/versions/";
+    EXPECT_EQ(c->get(base + "1", editor).status, 200);
+    EXPECT_EQ(c->get(base + "2/diff?from=1", editor).status, 200);
+    EXPECT_EQ(c->get(base + "9", editor).status, 404);  // a number, of no version: absent
+    for (const std::string bad : {"01", "%31", "+1", "0", "-1", "abc", "1.0", "1e0", "99999999999999999999"}) {
+        SCOPED_TRACE(bad);
+        for (const std::string suffix : {"", "/export", "/diff?from=1"}) {
+            const auto res = c->get(base + bad + suffix, editor);
+            EXPECT_EQ(res.status, 400) << suffix << " " << res.body;
+            EXPECT_EQ(res.error_code(), "invalid_query");
+            EXPECT_EQ(res.json().at("error").at("details").at("parameter").as_string(), "version") << res.body;
+        }
+        const auto from = c->get(base + "2/diff?from=" + bad, editor);
+        EXPECT_EQ(from.status, 400) << from.body;
+        EXPECT_EQ(from.error_code(), "invalid_query");
+        EXPECT_EQ(from.json().at("error").at("details").at("parameter").as_string(), "from") << from.body;
+    }
+}
+
+// Issue 23: publishing what the latest version already holds makes no version (200, that
+// version, unchanged: true), unless allow_empty asks for one; with a package policy, no review
+// is opened for nothing either.
+TEST_F(Packages, PublishingUnchangedContentMakesNoVersionUnlessAllowEmpty) {
+    const auto v1 = publish_if_changed();
+    ASSERT_EQ(v1.status, 201) << v1.body;
+    const auto again = publish_if_changed();
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_TRUE(again.json().at("unchanged").as_bool());
+    EXPECT_EQ(again.json().at("version").as_int64(), 1);
+    EXPECT_EQ(again.json().at("digest"), v1.json().at("digest"));
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 1U);
+    EXPECT_NE(run(git("rev-parse --verify -q packages/welcome/v2")).first, 0);
+
+    const auto forced = c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor);
+    ASSERT_EQ(forced.status, 201) << forced.body;
+    EXPECT_EQ(forced.json().at("version").as_int64(), 2);
+    EXPECT_FALSE(forced.json().as_object().contains("unchanged"));
+    const auto typo = c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":"yes"})", editor);
+    EXPECT_EQ(typo.status, 422);
+    EXPECT_EQ(typo.json().at("error").at("details").at("field").as_string(), "allow_empty") << typo.body;
+
+    // A change in a dependency (the template) is a change.
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*").status, 200);
+    const auto v3 = publish_if_changed();
+    ASSERT_EQ(v3.status, 201) << v3.body;
+    EXPECT_EQ(v3.json().at("version").as_int64(), 3);
+
+    // Gated by a package policy: nothing to publish opens no review.
+    auto policy = c->post("/v1/tenants/acme/approval-policies",
+                          R"({"name":"Packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                          acme.admin_token);
+    ASSERT_EQ(policy.status, 201) << policy.body;
+    const auto gated = publish_if_changed();
+    EXPECT_EQ(gated.status, 200) << gated.body;
+    EXPECT_TRUE(gated.json().at("unchanged").as_bool());
+    EXPECT_EQ(c->get("/v1/tenants/acme/reviews?state=pending", acme.admin_token).json().at("items").as_array().size(), 0U);
+    const auto asked = c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor);
+    EXPECT_EQ(asked.status, 202) << asked.body;
 }

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 11> all{{
+constexpr std::array<Migration, 12> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -647,6 +647,24 @@ CREATE POLICY tenant_isolation ON sign_in_links
 ALTER TABLE outbox ADD COLUMN finished_at BIGINT;
 CREATE INDEX outbox_finished ON outbox(finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX deliveries_by_age ON webhook_deliveries(at);
+)sql"},
+    {12, "each tenant's secret key for review digests", R"sql(
+-- A review digest covers a write-only secret (a webhook channel's auth_header) only through an
+-- HMAC under this key, so a viewer who sees the digest cannot test guesses at the secret.
+-- Existing tenants get 244 random bits from two version-4 UUIDs (gen_random_uuid is built in
+-- and draws from the strong random source); new ones get 256 from ferryd.
+CREATE TABLE tenant_keys (
+    tenant     TEXT COLLATE "C" PRIMARY KEY,
+    review_key TEXT COLLATE "C" NOT NULL
+);
+INSERT INTO tenant_keys(tenant, review_key)
+    SELECT id, replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '') FROM tenants;
+
+ALTER TABLE tenant_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tenant_keys FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON tenant_keys
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},
 }};
 

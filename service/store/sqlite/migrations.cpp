@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 10> all{{
+constexpr std::array<Migration, 11> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -432,6 +432,15 @@ CREATE INDEX sign_in_links_by_user ON sign_in_links(tenant, user_id);
 ALTER TABLE outbox ADD COLUMN finished_at INTEGER;
 CREATE INDEX outbox_finished ON outbox(finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX deliveries_by_age ON webhook_deliveries(at);
+)sql"},
+    {11, "each tenant's secret key for review digests", R"sql(
+-- A review digest covers a write-only secret (a webhook channel's auth_header) only through an
+-- HMAC under this key, so a viewer who sees the digest cannot test guesses at the secret.
+CREATE TABLE tenant_keys (
+    tenant     TEXT PRIMARY KEY,
+    review_key TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO tenant_keys(tenant, review_key) SELECT id, lower(hex(randomblob(32))) FROM tenants;
 )sql"},
 }};
 

@@ -92,7 +92,7 @@ struct Env {
 
     std::unique_ptr<Store> store;
     ManualClock clock;
-    Metrics metrics;
+    Metrics metrics{"fuzz"};
     packager::GitStore git;
     packages::KeyStore keys;
     Scheduler scheduler;  // run by POST /v1/operator/clock, never on its own thread

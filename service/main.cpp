@@ -7,6 +7,8 @@
 #include "tenancy/auth_throttle.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
+#include "observability/measured_store.hpp"
+#include "observability/metrics.hpp"
 #include "openapi_document.hpp"
 #include "packager/git_store.hpp"
 #include "packages/keys.hpp"
@@ -82,7 +84,7 @@ int main(int argc, char** argv) {
     CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
                  "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
                  "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
-    cli.set_version_flag("--version", "ferryd 0.1.0");
+    cli.set_version_flag("--version", "ferryd " FERRY_VERSION);
 
     std::string listen = "127.0.0.1:8080";
     std::string data_dir = "./ferry-data";
@@ -233,6 +235,8 @@ int main(int argc, char** argv) {
 
     try {
         ferry::prepare_data_dir(data_dir);
+        // Before the store, which it outlives: the store records its transactions in it.
+        ferry::Metrics metrics(FERRY_VERSION);
         std::unique_ptr<ferry::Store> store;
         if (database.empty()) {
             store = ferry::open_sqlite_store({std::filesystem::path(data_dir) / "ferry.db"});
@@ -247,6 +251,8 @@ int main(int argc, char** argv) {
             std::cerr << "ferryd: --database must be a postgres:// or postgresql:// URL\n";
             return 2;
         }
+        // Every transaction is timed from here on, the start-up ones included.
+        store = std::make_unique<ferry::MeasuredStore>(std::move(store), metrics, database.empty() ? "sqlite" : "postgres");
         const auto operator_token =
             ferry::ensure_operator_token(*store, data_dir, std::getenv("FERRY_OPERATOR_TOKEN"));
         if (!operator_token.created_secret.empty()) {
@@ -293,11 +299,10 @@ int main(int argc, char** argv) {
             ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
 
         // Catch up on everything that fell due while ferryd was down, before serving anyone.
-        ferry::Scheduler scheduler(*store, clock, seconds_to_ms(scheduler_interval));
+        ferry::Scheduler scheduler(*store, clock, seconds_to_ms(scheduler_interval), &metrics);
         const std::size_t caught_up = scheduler.run_once();
         if (caught_up > 0) ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
 
-        ferry::Metrics metrics;
         ferry::http::Server* server_ptr = nullptr;
         ferry::api::Services services{*store, clock, metrics,
                                       [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
@@ -354,6 +359,7 @@ int main(int argc, char** argv) {
         dispatch.retry_max = seconds_to_ms(webhook_retry_max);
         dispatch.retention = seconds_to_ms(webhook_retention_days * 24 * 3600);
         dispatch.workers = webhook_workers;
+        dispatch.metrics = &metrics;
         ferry::webhooks::Dispatcher dispatcher(*store, dispatch);
         scheduler.start();
         dispatcher.start();

@@ -237,6 +237,8 @@ http::Response App::handle(http::Request& request) {
     std::string route_name = "unmatched";
     http::Response res;
     std::string tenant_for_log;
+    Principal caller;
+    std::string error_code;
     try {
         const auto target = boost::urls::parse_origin_form(request.target);
         if (!target) throw Error(ErrorKind::bad_request, "bad_request", "malformed request target");
@@ -264,6 +266,7 @@ http::Response App::handle(http::Request& request) {
                 for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
                 Error e(ErrorKind::method_not_allowed, "method_not_allowed",
                         request.method + " is not allowed here", {{"allowed", allow}});
+                error_code = e.code();
                 res = error_response(e);
                 res.set_header("Allow", allow);
             } else {
@@ -284,20 +287,25 @@ http::Response App::handle(http::Request& request) {
             }
         } catch (...) {
             tenant_for_log = ctx.log_tenant.empty() ? ctx.caller.tenant : ctx.log_tenant;
+            caller = ctx.caller;
             throw;
         }
         tenant_for_log = ctx.log_tenant;
+        caller = ctx.caller;
     } catch (const Error& e) {
+        error_code = e.code();
         res = error_response(e);
         if (e.kind() == ErrorKind::too_many_requests)
             if (const auto* after = e.details().if_contains("retry_after"))
                 res.set_header("Retry-After", json::serialize(*after));
     } catch (const StoreError& e) {
         log::error("storage failure", {{"request_id", request_id}, {"error", e.what()}});
-        res = error_response(Error(ErrorKind::unavailable, "storage_unavailable", "storage is unavailable; retry later"));
+        error_code = "storage_unavailable";
+        res = error_response(Error(ErrorKind::unavailable, error_code, "storage is unavailable; retry later"));
     } catch (const std::exception& e) {
         log::error("unhandled exception", {{"request_id", request_id}, {"error", e.what()}});
-        res = error_response(Error(ErrorKind::internal, "internal", "internal error"));
+        error_code = "internal";
+        res = error_response(Error(ErrorKind::internal, error_code, "internal error"));
     }
     res.set_header("X-Request-Id", request_id);
     res.head = request.method == "HEAD";
@@ -306,7 +314,8 @@ http::Response App::handle(http::Request& request) {
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     services_.metrics.request_finished();
-    record(request_id, route_name, request.method, res.status, seconds, tenant_for_log, request.remote);
+    record(Answered{request_id, route_name, request.method, res.status, seconds, tenant_for_log, request.remote,
+                    std::move(caller), std::move(error_code)});
     return res;
 }
 
@@ -332,21 +341,27 @@ http::Response App::refuse(int status, std::string_view code, std::string_view m
     add_api_headers(res);
     const std::string request_id = crypto::random_hex(8);
     res.set_header("X-Request-Id", request_id);
-    record(request_id, "refused", "OTHER", res.status, 0.0, "", "");
+    record(Answered{request_id, "refused", "OTHER", res.status, 0.0, "", "", {}, std::string(code)});
     return res;
 }
 
-void App::record(const std::string& request_id, const std::string& route, std::string_view method, int status,
-                 double seconds, const std::string& tenant, const std::string& remote) {
-    const std::string label(method_label(method));
-    services_.metrics.observe(route, label, status, seconds);
-    log::info("request", {{"request_id", request_id},
-                          {"method", label},
-                          {"route", route},
-                          {"status", status},
-                          {"duration_ms", std::round(seconds * 1e6) / 1e3},
-                          {"tenant", tenant},
-                          {"remote", remote}});
+void App::record(const Answered& a) {
+    const std::string label(method_label(a.method));
+    services_.metrics.observe(a.route, label, a.status, a.seconds);
+    json::object line{{"request_id", a.request_id},
+                      {"method", label},
+                      {"route", a.route},
+                      {"status", a.status},
+                      {"duration_ms", std::round(a.seconds * 1e6) / 1e3},
+                      {"tenant", a.tenant},
+                      {"remote", a.remote}};
+    // Who asked, by id (never a secret): the user and the token (or console session) it used.
+    if (a.caller.is_operator) line["caller"] = "operator";
+    if (!a.caller.user.empty()) line["user"] = a.caller.user;
+    if (!a.caller.token_id.empty()) line["token"] = a.caller.token_id;
+    if (!a.caller.session_id.empty()) line["session"] = a.caller.session_id;
+    if (!a.error.empty()) line["error"] = a.error;
+    log::info("request", std::move(line));
 }
 
 }  // namespace ferry::api

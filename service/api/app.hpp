@@ -35,8 +35,19 @@ private:
     bool serves_console(std::string_view method, std::string_view path) const;
     static void add_api_headers(http::Response& res);
     void authorize(Context& ctx);
-    void record(const std::string& request_id, const std::string& route, std::string_view method, int status,
-                double seconds, const std::string& tenant, const std::string& remote);
+    // One answered request, as its log line and the metrics tell it.
+    struct Answered {
+        std::string request_id;
+        std::string route;
+        std::string_view method;
+        int status = 0;
+        double seconds = 0;
+        std::string tenant;
+        std::string remote;
+        Principal caller;    // who asked, once authenticated (its roles are not logged)
+        std::string error;   // the error code of an error answer
+    };
+    void record(const Answered& answered);
     void audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason);
 
     Services& services_;

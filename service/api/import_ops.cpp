@@ -438,8 +438,10 @@ VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int
     try {
         files = ctx.services.git->read_version(tenant, package, number);
     } catch (const packager::GitObjectError& e) {
+        ctx.services.metrics.git_store_error("read");
         throw invalid_package(out, e.path(), std::string("unreadable: ") + e.what());
     } catch (const packager::GitError& e) {
+        ctx.services.metrics.git_store_error("read");
         throw invalid_package(out, "tag " + tag, std::string("unreadable: ") + e.what());
     }
     const auto manifest_it = files.find("manifest.json");

@@ -142,7 +142,16 @@ http::Response plan_import(Context& ctx) {
     return json_response(200, out);
 }
 
-http::Response apply_import(Context& ctx) {
+namespace {
+
+// How a failed apply counts in ferry_imports_total.
+std::string_view import_failure(const Error& e) {
+    if (e.code() == "conflicts") return "conflict";
+    if (e.code() == "blocked") return "blocked";
+    return e.status() < 500 ? "rejected" : "failed";
+}
+
+http::Response apply_import_now(Context& ctx, Metrics::Measurement& measured) {
     const json::object body = ctx.body();
     const std::optional<std::string> key = idempotency_key(ctx);
     const std::string tenant = ctx.caller.tenant;
@@ -160,7 +169,10 @@ http::Response apply_import(Context& ctx) {
                         "this Idempotency-Key was used with another request body", {{"header", "Idempotency-Key"}});
         return stored_response(*first);
     };
-    if (auto res = ctx.store().read(replay)) return std::move(*res);
+    if (auto res = ctx.store().read(replay)) {
+        measured.outcome("replayed");
+        return std::move(*res);
+    }
     // Held while the request runs, on whichever node it runs: a second request with the key is
     // refused at once rather than applied twice.
     std::unique_ptr<Lease> claim;
@@ -169,7 +181,10 @@ http::Response apply_import(Context& ctx) {
         if (!claim)
             throw Error::conflict("idempotency_in_progress",
                                   "a request with this Idempotency-Key is still running; retry once it has finished");
-        if (auto res = ctx.store().read(replay)) return std::move(*res);
+        if (auto res = ctx.store().read(replay)) {
+            measured.outcome("replayed");
+            return std::move(*res);
+        }
     }
 
     ImportRequest request;
@@ -186,6 +201,7 @@ http::Response apply_import(Context& ctx) {
     }
     const VerifiedVersion version = load_verified(ctx, request.package, request.version);
 
+    std::size_t applied_objects = 0;  // set by the transaction that commits (PostgreSQL may run it again)
     const auto [status, response] = ctx.store().write([&](Tx& tx) -> std::pair<int, json::object> {
         path_sandbox(tx, ctx);
         std::pair<int, json::object> result;
@@ -205,13 +221,29 @@ http::Response apply_import(Context& ctx) {
             if (plan.blocked)
                 throw Error(ErrorKind::unprocessable, "blocked", "bindings or dependencies are missing", missing_of(plan));
             result = {201, import_json(apply_plan(tx, ctx, version, request, plan), true)};
+            applied_objects = plan.items.size();
         }
         if (key)
             tx.insert_idempotent_result(
                 IdempotentResult{tenant, token, *key, request_digest, result.first, json::serialize(result.second), ctx.now()});
         return result;
     });
+    measured.outcome(status == 201 ? "applied" : "already_applied");
+    measured.objects(status == 201 ? applied_objects : 0);
     return json_response(status, response);
+}
+
+}  // namespace
+
+http::Response apply_import(Context& ctx) {
+    // Timed and counted here, at the use case's edge, whatever the outcome.
+    Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::import_apply);
+    try {
+        return apply_import_now(ctx, measured);
+    } catch (const Error& e) {
+        measured.outcome(import_failure(e));
+        throw;
+    }
 }
 
 http::Response list_imports(Context& ctx) {

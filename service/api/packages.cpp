@@ -343,6 +343,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
     } catch (const packager::GitError& e) {
         const bool race = dynamic_cast<const packager::GitRaceError*>(&e) != nullptr;
         if (!race) log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
+        if (!race) ctx.services.metrics.git_store_error("publish");
         // GitStore::publish moves no ref when it throws (a branch it moved is put back by
         // compare-and-swap), so there is nothing to reset here: forcing the branch back could undo
         // another node's version.
@@ -366,6 +367,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
         journal.emit(workflows::PackagePublished{v});
     });
     if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
+    ctx.services.metrics.package_objects_published(reserved.files.size() - 2);  // the manifest and its signature aside
     return v;
 }
 
@@ -373,6 +375,7 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
 
 PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
                                const std::optional<std::string>& expected_digest, const std::string& publisher) {
+    Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::publish);
     const std::string tenant = ctx.caller.tenant;
     // One publisher per package at a time, across nodes: reservation, git and record happen in order.
     const std::unique_ptr<Lease> serialize = ctx.store().lock(packages::lock_name(tenant, name));
@@ -381,7 +384,9 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
     const Timestamp now = ctx.now();
     for (int attempt = 1;; ++attempt) {
         try {
-            return publish_reserved(ctx, name, approvals, expected_digest, publisher, now);
+            PackageVersion published = publish_reserved(ctx, name, approvals, expected_digest, publisher, now);
+            measured.outcome("published");
+            return published;
         } catch (const packager::GitRaceError& e) {
             // The package store moved under us (a node publishing without the lock, which it
             // loses only with its database connection): re-read it, settle, and go again.

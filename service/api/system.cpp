@@ -1,6 +1,10 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
+#include "observability/log.hpp"
+
+#include <algorithm>
+#include <chrono>
 
 namespace ferry::api {
 
@@ -17,9 +21,28 @@ http::Response get_readyz(Context& ctx) {
 }
 
 http::Response get_metrics(Context& ctx) {
+    // The backlog is read at scrape time, in one read snapshot: it holds for every node of a
+    // deployment, whichever node is scraped, and needs no gauge kept in step with every write.
+    std::optional<Metrics::Backlog> backlog;
+    try {
+        backlog = ctx.store().read([](Tx& tx) {
+            Metrics::Backlog b;
+            b.pending_reviews = tx.pending_reviews_by_tenant();
+            const OutboxBacklog outbox = tx.outbox_backlog();
+            b.outbox_pending = outbox.pending;
+            // Outbox rows carry wall time, whatever clock the service runs on.
+            if (outbox.oldest)
+                b.outbox_oldest_age_seconds =
+                    std::max(0.0, std::chrono::duration<double>(SystemClock().now() - *outbox.oldest).count());
+            return b;
+        });
+    } catch (const StoreError& e) {
+        // The process and HTTP figures are still worth a scrape while the database is away.
+        log::warn("metrics: backlog unreadable", {{"request_id", ctx.request_id}, {"error", e.what()}});
+    }
     http::Response res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    res.body = ctx.services.metrics.render();
+    res.body = ctx.services.metrics.render(backlog);
     return res;
 }
 

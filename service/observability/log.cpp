@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <charconv>
+#include <cmath>
+#include <string>
 
 namespace ferry::log {
 
@@ -36,7 +39,61 @@ std::string_view name(Level level) {
     return "info";
 }
 
+// Boost.JSON writes every double in exponent form ("1.2345e1"); a log line shows plain decimals
+// ("12.345"), which people and log tools read as they are.
+void append_decimal(std::string& out, double value) {
+    if (!std::isfinite(value)) {
+        out += "null";
+        return;
+    }
+    char buffer[64];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    if (ec != std::errc()) {
+        out += "null";
+        return;
+    }
+    out.append(buffer, end);
+}
+
+void append_json(std::string& out, const boost::json::value& value) {
+    switch (value.kind()) {
+        case boost::json::kind::double_: append_decimal(out, value.get_double()); return;
+        case boost::json::kind::object: {
+            out.push_back('{');
+            bool first = true;
+            for (const auto& [key, item] : value.get_object()) {
+                if (!first) out.push_back(',');
+                first = false;
+                out += boost::json::serialize(boost::json::string_view(key));
+                out.push_back(':');
+                append_json(out, item);
+            }
+            out.push_back('}');
+            return;
+        }
+        case boost::json::kind::array: {
+            out.push_back('[');
+            bool first = true;
+            for (const auto& item : value.get_array()) {
+                if (!first) out.push_back(',');
+                first = false;
+                append_json(out, item);
+            }
+            out.push_back(']');
+            return;
+        }
+        default: out += boost::json::serialize(value);
+    }
+}
+
 }  // namespace
+
+std::string serialize_line(const boost::json::object& line) {
+    std::string out;
+    out.reserve(256);
+    append_json(out, line);
+    return out;
+}
 
 bool parse_level(std::string_view text, Level& out) {
     for (const Level l : {Level::debug, Level::info, Level::warn, Level::error}) {
@@ -58,7 +115,7 @@ void write(Level level, std::string_view msg, boost::json::object fields) {
     line["level"] = name(level);
     line["msg"] = msg;
     for (auto& [key, value] : fields) line[key] = std::move(value);
-    sink().info(boost::json::serialize(line));
+    sink().info(serialize_line(line));
 }
 
 void flush() { sink().flush(); }

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace ferry::log {
@@ -20,6 +21,10 @@ inline void debug(std::string_view msg, boost::json::object fields = {}) { write
 inline void info(std::string_view msg, boost::json::object fields = {}) { write(Level::info, msg, std::move(fields)); }
 inline void warn(std::string_view msg, boost::json::object fields = {}) { write(Level::warn, msg, std::move(fields)); }
 inline void error(std::string_view msg, boost::json::object fields = {}) { write(Level::error, msg, std::move(fields)); }
+
+// The line as written: JSON, with numbers that are not integers in plain decimal notation
+// ("duration_ms":12.345), never in exponent form.
+std::string serialize_line(const boost::json::object& line);
 
 // Flushes buffered lines (at shutdown).
 void flush();

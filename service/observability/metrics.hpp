@@ -1,40 +1,104 @@
 #pragma once
-// Prometheus metrics for the HTTP surface: requests by route, method and status, a latency
-// histogram per route, and requests in flight. Rendered in the text exposition format.
+// ferryd's Prometheus metrics, kept in a prometheus-cpp registry and rendered for GET /metrics in
+// the text exposition format (ferry's own HTTP server serves it; prometheus-cpp's exposer is not
+// used). What is recorded where:
+//   - HTTP: requests by route, method and status, latency per route, requests in flight (App);
+//   - use cases: package publishes and import applies, by outcome, with their durations and the
+//     objects they carried (recorded at the use-case boundary through a Measurement);
+//   - storage: transaction durations by backend and kind (MeasuredStore), git store errors;
+//   - background work: scheduler lag, webhook deliveries (the scheduler and the dispatcher);
+//   - at scrape time: process_* figures from /proc, and the backlog figures the caller read
+//     from the store (pending reviews per tenant, webhook outbox depth and oldest age).
 
-#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
-#include <map>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace prometheus {
+class Counter;
+class Histogram;
+}  // namespace prometheus
 
 namespace ferry {
 
 class Metrics {
 public:
+    // `version`: this build's version, shown by ferry_build_info.
+    explicit Metrics(std::string_view version);
+    ~Metrics();
+    Metrics(const Metrics&) = delete;
+    Metrics& operator=(const Metrics&) = delete;
+
+    // HTTP.
     void observe(const std::string& route, const std::string& method, int status, double seconds);
     void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
     void request_finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
     std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
-    std::string render() const;
+    enum class UseCase { publish, import_apply };
 
-    static constexpr std::array<double, 14> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                    0.1,    0.25,  0.5,    1.0,   2.5,   5.0,  10.0};
+    // One run of a use case, timed from its making to its end. The run names its outcome when it
+    // succeeds ("published", "applied", ...) or fails in a known way ("conflict", ...); a run that
+    // ends without naming one (an exception went through) counts as "failed".
+    class Measurement {
+    public:
+        Measurement(Metrics& metrics, UseCase use_case);
+        ~Measurement();
+        Measurement(const Measurement&) = delete;
+        Measurement& operator=(const Measurement&) = delete;
 
-private:
-    struct Histogram {
-        std::array<std::uint64_t, buckets.size()> counts{};
-        std::uint64_t count = 0;
-        double sum = 0;
+        void outcome(std::string_view name) { outcome_ = name; }
+        // Objects the run published or applied (counted only for a run that names its outcome).
+        void objects(std::size_t count) { objects_ = count; }
+
+    private:
+        Metrics& metrics_;
+        UseCase use_case_;
+        std::chrono::steady_clock::time_point started_;
+        std::string outcome_;
+        std::size_t objects_ = 0;
     };
 
-    mutable std::mutex mutex_;
-    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-    std::map<std::pair<std::string, std::string>, Histogram> latency_;
+    // Objects a published package version holds.
+    void package_objects_published(std::size_t count);
+
+    // A transaction through the storage interface, from its call to its return (for SQLite
+    // writes that includes the wait for the writer thread's group commit).
+    void store_transaction(bool write, double seconds);
+    // `backend`: "sqlite" or "postgres"; set once, before the store is used.
+    void set_store_backend(std::string_view backend);
+
+    // An operation on the package git store that failed ("publish", "read").
+    void git_store_error(std::string_view operation);
+
+    // A scheduler pass: how long after it was due it started, and the transitions it applied.
+    void scheduler_pass(double lag_seconds, std::size_t transitions, double seconds);
+
+    // One webhook delivery attempt: "delivered", "retry" or "dead".
+    void webhook_delivery(std::string_view outcome, double seconds);
+
+    // What /metrics reads from the store at scrape time.
+    struct Backlog {
+        std::vector<std::pair<std::string, std::int64_t>> pending_reviews;  // tenant -> pending reviews
+        std::int64_t outbox_pending = 0;
+        double outbox_oldest_age_seconds = 0;
+    };
+
+    // The exposition text; `backlog` is left out when the store could not be read.
+    std::string render(const std::optional<Backlog>& backlog) const;
+
+private:
+    struct Registry;
+    std::unique_ptr<Registry> r_;
     std::atomic<std::int64_t> in_flight_{0};
+    std::atomic<prometheus::Histogram*> read_tx_{nullptr};
+    std::atomic<prometheus::Histogram*> write_tx_{nullptr};
 };
 
 }  // namespace ferry

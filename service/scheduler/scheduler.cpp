@@ -3,6 +3,8 @@
 #include "observability/log.hpp"
 #include "workflows/campaigns.hpp"
 
+#include <algorithm>
+
 namespace ferry {
 
 namespace {
@@ -11,23 +13,29 @@ constexpr std::size_t batch = 256;
 
 }  // namespace
 
-Scheduler::Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick)
-    : store_(store), clock_(clock), tick_(tick) {}
+Scheduler::Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics)
+    : store_(store), clock_(clock), tick_(tick), metrics_(metrics) {}
 
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
     thread_ = std::thread([this] {
         std::unique_lock lock(wake_mutex_);
+        // A pass is due a tick after the previous one was due (or started, if that was later): one
+        // that starts late, after a pass longer than a tick or while another node held the
+        // scheduler's lock, shows as lag, and runs at once rather than a whole tick later.
+        auto due = std::chrono::steady_clock::now();
         while (!stopping_) {
             lock.unlock();
+            const auto begun = std::chrono::steady_clock::now();
             try {
-                run_once();
+                run_pass(due);
             } catch (const std::exception& e) {
                 log::error("scheduler pass failed", {{"error", e.what()}});
             }
             lock.lock();
-            wake_.wait_for(lock, tick_, [this] { return stopping_; });
+            due = std::max(due, begun) + tick_;
+            wake_.wait_until(lock, due, [this] { return stopping_; });
         }
     });
 }
@@ -41,24 +49,28 @@ void Scheduler::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-std::size_t Scheduler::run_once() {
+std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due) {
     std::lock_guard pass(pass_mutex_);
     // One node at a time runs a pass (with PostgreSQL the lock is shared by every node). Waiting
     // for it, rather than skipping, keeps "run a pass now" (the test clock) meaning what it says.
     const std::unique_ptr<Lease> only_node = store_.lock("scheduler");
+    const auto started = std::chrono::steady_clock::now();
     const Timestamp now = clock_.now();
     std::size_t applied = 0;
     for (;;) {
-        const auto due = store_.read([&](Tx& tx) { return tx.campaigns_due(now, batch); });
+        const auto found = store_.read([&](Tx& tx) { return tx.campaigns_due(now, batch); });
         std::size_t progressed = 0;
-        for (const CampaignRef& ref : due) {
+        for (const CampaignRef& ref : found) {
             const std::size_t n = store_.write([&](Tx& tx) { return advance(tx, ref, now); });
             applied += n;
             if (n > 0) ++progressed;
         }
         // Stop when nothing more is due, or when what is due cannot move (logged in advance()).
-        if (due.size() < batch || progressed == 0) break;
+        if (found.size() < batch || progressed == 0) break;
     }
+    if (metrics_ != nullptr)
+        metrics_->scheduler_pass(std::max(0.0, std::chrono::duration<double>(started - due).count()), applied,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return applied;
 }
 

@@ -5,6 +5,7 @@
 // time each event fell due, so a pass after downtime catches up on everything in order.
 
 #include "core/time.hpp"
+#include "observability/metrics.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -16,7 +17,8 @@ namespace ferry {
 
 class Scheduler {
 public:
-    Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick);
+    // `metrics`, when given, receives each pass's lag, duration and transitions.
+    Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics = nullptr);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -27,14 +29,17 @@ public:
 
     // Applies every transition due by now; returns how many it applied. Thread-safe: passes are
     // serialized.
-    std::size_t run_once();
+    std::size_t run_once() { return run_pass(std::chrono::steady_clock::now()); }
 
 private:
+    // A pass that was due at `due`: its lag is how much later it could start.
+    std::size_t run_pass(std::chrono::steady_clock::time_point due);
     std::size_t advance(Tx& tx, const CampaignRef& ref, Timestamp now);
 
     Store& store_;
     const Clock& clock_;
     std::chrono::milliseconds tick_;
+    Metrics* metrics_;
     std::mutex pass_mutex_;
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -11,6 +11,7 @@
 #include "tenancy/model.hpp"
 #include "webhooks/model.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ferry {
@@ -48,6 +50,12 @@ struct CampaignPage {
     bool more = false;
 };
 
+// The webhook outbox's backlog, across tenants: events not yet delivered nor given up.
+struct OutboxBacklog {
+    std::int64_t pending = 0;
+    std::optional<Timestamp> oldest;  // when the oldest pending event was made (wall time)
+};
+
 struct CampaignRef {
     std::string tenant;
     std::string sandbox;
@@ -69,7 +77,11 @@ public:
 
     virtual std::optional<Tenant> tenant(std::string_view id) = 0;
     virtual std::vector<Tenant> tenants() = 0;
+    // Also gives the tenant its review key.
     virtual void insert_tenant(const Tenant& tenant) = 0;
+    // The tenant's secret key (hex) for review digests: write-only secrets enter a digest only
+    // through an HMAC under it. Never shown; throws StoreError if the tenant has none.
+    virtual std::string review_key(std::string_view tenant) = 0;
 
     virtual std::optional<Sandbox> sandbox(std::string_view tenant, std::string_view id) = 0;
     virtual std::vector<Sandbox> sandboxes(std::string_view tenant) = 0;
@@ -187,6 +199,10 @@ public:
     virtual std::size_t prune_webhook_history(Timestamp before, std::size_t batch) = 0;
     // Newest first.
     virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) = 0;
+    virtual OutboxBacklog outbox_backlog() = 0;
+
+    // Pending reviews of every tenant (0 for a tenant with none), for /metrics.
+    virtual std::vector<std::pair<std::string, std::int64_t>> pending_reviews_by_tenant() = 0;
 
     virtual std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) = 0;  // newest first
     virtual void insert_signing_key(const packager::SigningKeyRecord& key) = 0;

@@ -292,6 +292,11 @@ void Dispatcher::deliver(OutboxItem item) {
         tx.insert_delivery(Delivery{item.tenant, item.webhook_id, item.event_id, item.event_type, item.attempts, now,
                                     result.status, result.error, took.count()});
     });
+    if (options_.metrics != nullptr)
+        options_.metrics->webhook_delivery(item.state == OutboxState::delivered ? "delivered"
+                                           : item.state == OutboxState::dead    ? "dead"
+                                                                                : "retry",
+                                           std::chrono::duration<double>(took).count());
 }
 
 std::size_t Dispatcher::prune_once() {

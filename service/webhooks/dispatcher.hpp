@@ -10,6 +10,7 @@
 // once they are older than `retention`, a small batch at a time.
 
 #include "core/time.hpp"
+#include "observability/metrics.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -36,6 +37,7 @@ struct DispatcherOptions {
     // Names this node's outbox claims. Stable across restarts (kept in the data dir), so that a
     // node released the claims it held when it died as soon as it starts again.
     std::string node_id = "local";
+    Metrics* metrics = nullptr;  // counts delivery attempts by outcome, when given
 };
 
 // Why a URL may not be used ("" when it may): not http(s), unresolvable, or (unless allowed)

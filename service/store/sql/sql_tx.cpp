@@ -5,6 +5,7 @@
 #include "store/sql/values.hpp"
 
 #include "campaigns/spec.hpp"
+#include "core/crypto.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -51,6 +52,14 @@ public:
             .bind(2, t.name)
             .bind(3, to_millis(t.created_at))
             .run();
+        db_.prepare("INSERT INTO tenant_keys(tenant, review_key) VALUES(?, ?)").bind(1, t.id).bind(2, crypto::random_hex(32)).run();
+    }
+
+    std::string review_key(std::string_view tenant) override {
+        auto st = db_.prepare("SELECT review_key FROM tenant_keys WHERE tenant = ?");
+        st.bind(1, tenant);
+        if (!st.step()) throw StoreError("tenant " + std::string(tenant) + " has no review key");
+        return st.text(0);
     }
 
     std::optional<Sandbox> sandbox(std::string_view tenant, std::string_view id) override {
@@ -638,6 +647,24 @@ public:
         while (st.step())
             out.push_back(Delivery{st.text(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.integer(4)),
                                    from_millis(st.integer(5)), static_cast<int>(st.integer(6)), st.text(7), st.integer(8)});
+        return out;
+    }
+
+    OutboxBacklog outbox_backlog() override {
+        auto st = db_.prepare("SELECT count(*), min(created_at) FROM outbox WHERE state = 'pending'");
+        OutboxBacklog out;
+        if (!st.step()) return out;
+        out.pending = st.integer(0);
+        if (const auto oldest = st.optional_integer(1)) out.oldest = from_millis(*oldest);
+        return out;
+    }
+
+    std::vector<std::pair<std::string, std::int64_t>> pending_reviews_by_tenant() override {
+        // One index range per tenant (reviews_by_state), so the cost follows the pending reviews.
+        auto st = db_.prepare("SELECT t.id, (SELECT count(*) FROM reviews r WHERE r.tenant = t.id AND r.state = 'pending') "
+                              "FROM tenants t ORDER BY t.id");
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        while (st.step()) out.emplace_back(st.text(0), st.integer(1));
         return out;
     }
 

@@ -9,6 +9,7 @@
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
+#include "workflows/reviews.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -115,6 +116,7 @@ http::Response create_campaign(Context& ctx) {
         c.key = choose_key(key, c.spec.name, [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
         tx.insert_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.create", c.sandbox + "/campaigns/" + c.id, {{"key", c.key}}));
+        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);  // a full package holds it
         return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
     });
     return campaign_response(201, created, sandbox);
@@ -228,6 +230,7 @@ http::Response update_campaign(Context& ctx) {
         mark_changed(c, ctx, now);
         tx.update_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.update", c.sandbox + "/campaigns/" + c.id, std::move(changes)));
+        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);
         return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
     });
     return campaign_response(200, updated, facts);
@@ -245,6 +248,7 @@ http::Response delete_campaign(Context& ctx) {
         tx.delete_campaign(c.tenant, c.sandbox, c.id);
         append_audit(tx, ctx.audit(c.tenant, "campaign.delete", c.sandbox + "/campaigns/" + c.id,
                                    {{"key", c.key}, {"name", c.spec.name}}));
+        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);
     });
     return no_content();
 }

@@ -6,6 +6,7 @@
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
 #include "campaigns/lifecycle.hpp"
+#include "workflows/reviews.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -134,6 +135,7 @@ http::Response update_segment(Context& ctx) {
         ++s.revision;
         tx.update_segment(s);
         append_audit(tx, ctx.audit(s.tenant, "segment.update", s.sandbox + "/segments/" + s.id));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), s.sandbox);
         return s;
     });
     return versioned_response(200, updated);
@@ -159,6 +161,7 @@ http::Response segment_action(Context& ctx) {
             for (const std::string& id : workflows::archive_with_segment(tx, ctx.acting(now), s)) archived_campaigns.emplace_back(id);
         append_audit(tx, ctx.audit(s.tenant, "segment." + action, s.sandbox + "/segments/" + s.id,
                                    {{"archived_campaigns", archived_campaigns}}));
+        workflows::void_changed_package_reviews(tx, ctx.acting(now), s.sandbox);
         return s;
     });
     json::object out{{"segment", to_json(result)}};
@@ -245,6 +248,7 @@ http::Response update_template(Context& ctx) {
         ++t.revision;
         tx.update_template(t);
         append_audit(tx, ctx.audit(t.tenant, "template.update", t.sandbox + "/templates/" + t.id));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), t.sandbox);
         return t;
     });
     return versioned_response(200, updated);
@@ -264,6 +268,7 @@ http::Response template_action(Context& ctx) {
         ++t.revision;
         tx.update_template(t);
         append_audit(tx, ctx.audit(t.tenant, "template." + action, t.sandbox + "/templates/" + t.id));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), t.sandbox);
         return t;
     });
     http::Response res = json_response(200, json::object{{"template", to_json(result)}});

@@ -235,6 +235,10 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
     tx.update_campaign(c);
     journal.record(c.tenant, audit_name(action), target_of(c), {{"from", to_string(from)}, {"to", to_string(c.status)}});
     journal.emit(CampaignStatusChanged{c, from});
+    // What a package publishes changes with these: an archived campaign cannot be packaged, and
+    // a new live version is new content.
+    if (action == CampaignAction::archive || action == CampaignAction::unarchive || action == CampaignAction::activate_draft)
+        void_changed_package_reviews(tx, actor, c.sandbox);
     if (bypassed)
         journal.record(c.tenant, "campaign.bypass_approval", target_of(c),
                        {{"action", to_string(action)}, {"reason", *options.bypass_reason}});
@@ -258,6 +262,7 @@ Campaign duplicate(Tx& tx, const Actor& actor, const Campaign& original) {
     copy.created_by = copy.updated_by = copy.spec_edited_by = actor.name();
     tx.insert_campaign(copy);
     Journal(tx, actor).record(copy.tenant, "campaign.duplicate", target_of(copy), {{"from_campaign", original.id}});
+    void_changed_package_reviews(tx, actor, copy.sandbox);  // a full package holds the copy
     return copy;
 }
 

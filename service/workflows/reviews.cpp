@@ -297,6 +297,24 @@ std::string package_content_digest(const packager::Package& package, const packa
     return content_digest(json::object{{"package", package.name}, {"objects", std::move(objects)}});
 }
 
+void void_changed_package_reviews(Tx& tx, const Actor& actor, std::string_view sandbox) {
+    for (Review& r : tx.reviews(actor.tenant, ReviewState::pending, 10000)) {
+        if (r.subject_kind != SubjectKind::package || r.sandbox != sandbox) continue;
+        const auto p = tx.package(r.tenant, r.subject_name);
+        bool changed = !p || p->deleted;
+        if (!changed) {
+            try {
+                changed = package_content_digest(tx, *p) != r.digest;
+            } catch (const Error&) {
+                changed = true;  // it can no longer be packaged (a campaign archived or gone)
+            }
+        }
+        if (!changed) continue;
+        Journal journal(tx, actor);
+        end_package_review(tx, journal, r, ReviewState::voided, std::string(approval::void_reason));
+    }
+}
+
 bool package_review_required(Tx& tx, const Actor& actor, const packager::Package& p) {
     return !Gate(tx, actor.tenant).package_requirements(p.source_sandbox, p.name, actor.name()).empty();
 }

@@ -81,6 +81,11 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
 std::string package_content_digest(Tx& tx, const packager::Package& package);
 std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot);
 
+// After an edit in `sandbox` (a campaign, segment or template, or a package's list): each
+// pending review of one of its packages whose content is no longer what the review's digest
+// names ends now as voided (audited, review.decided), not at its next approval.
+void void_changed_package_reviews(Tx& tx, const Actor& actor, std::string_view sandbox);
+
 // Whether a package policy gates publishing this package for this actor (no write).
 bool package_review_required(Tx& tx, const Actor& actor, const packager::Package& package);
 

@@ -300,9 +300,10 @@ TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     ASSERT_EQ(second.status, 202);
     ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[1], R"({"description":"changed"})", editor, "*").status, 200);
     const std::string second_review(second.json().at("review").as_string());
+    // Voided by the edit itself: the approval finds the review closed.
     auto stale = c->post("/v1/tenants/acme/reviews/" + second_review + "/approve", "{}", reviewer);
     EXPECT_EQ(stale.status, 409);
-    EXPECT_EQ(stale.error_code(), "review_stale");
+    EXPECT_EQ(stale.error_code(), "review_closed");
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size(), 1U);
     const auto voided = c->get("/v1/tenants/acme/reviews/" + second_review, reviewer).json();
     EXPECT_EQ(voided.at("state").as_string(), "voided") << "issue 17: a changed content voids the review";
@@ -411,4 +412,57 @@ TEST_F(Packages, PublishingUnchangedContentMakesNoVersionUnlessAllowEmpty) {
     EXPECT_EQ(c->get("/v1/tenants/acme/reviews?state=pending", acme.admin_token).json().at("items").as_array().size(), 0U);
     const auto asked = c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor);
     EXPECT_EQ(asked.status, 202) << asked.body;
+}
+
+// Issue 17: a package review whose content changes ends at once, as voided (audited and
+// announced as review.decided), not at the next approval; edits that leave the package's
+// content as it was leave the review pending.
+TEST_F(Packages, AnEditOfAPackagesContentVoidsItsPendingReviewAtOnce) {
+    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies",
+                      R"({"name":"packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                      acme.admin_token).status, 201);
+    const auto state_of = [&](const std::string& review) {
+        return std::string(c->get("/v1/tenants/acme/reviews/" + review, acme.admin_token).json().at("state").as_string());
+    };
+    const auto request = [&] {
+        const auto res = publish_if_changed();
+        EXPECT_EQ(res.status, 202) << res.body;
+        return std::string(res.json().at("review").as_string());
+    };
+
+    // Not the package's content: a campaign it does not hold, another sandbox.
+    const std::string first = request();
+    const std::string outside = std::string(
+        c->post("/v1/tenants/acme/sandboxes/dev/campaigns", R"({"name":"Outside","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b"}}})", editor)
+            .json().at("id").as_string());
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + outside, R"({"description":"x"})", editor, "*").status, 200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"Prod VIP","rule":{}})", acme.admin_token).status, 201);
+    EXPECT_EQ(state_of(first), "pending");
+
+    // A campaign it holds: voided in the edit's own transaction.
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"edited"})", editor, "*").status, 200);
+    EXPECT_EQ(state_of(first), "voided");
+    const auto audit = c->get("/v1/tenants/acme/audit?limit=50", acme.admin_token).json();
+    bool recorded = false;
+    for (const auto& r : audit.at("items").as_array())
+        if (r.at("action") == "review.void" && r.at("target") == json::value("reviews/" + first)) recorded = true;
+    EXPECT_TRUE(recorded) << "no review.void audit record";
+
+    // A template one of its campaigns uses.
+    const std::string second = request();
+    ASSERT_NE(second, first);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*").status, 200);
+    EXPECT_EQ(state_of(second), "voided");
+
+    // The package's own list.
+    const std::string third = request();
+    ASSERT_EQ(c->patch("/v1/tenants/acme/packages/welcome", R"({"objects":[{"kind":"campaign","id":")" + src.campaigns[0] + R"("}]})", editor, "*").status,
+              200);
+    EXPECT_EQ(state_of(third), "voided");
+
+    // Deleting a campaign it holds (a draft: deleted, not archived).
+    const std::string fourth = request();
+    const auto deleted = c->del("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], editor, "*");
+    ASSERT_EQ(deleted.status, 204) << deleted.body;
+    EXPECT_EQ(state_of(fourth), "voided");
 }

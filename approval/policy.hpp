@@ -5,7 +5,7 @@
 // judged as of the moment of the decision.
 
 #include "core/time.hpp"
-#include "tenancy/model.hpp"
+#include "core/roles.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -255,6 +255,8 @@ http::Response App::handle(http::Request& request) {
         if (!valid_utf8(target->path()))
             throw Error(ErrorKind::bad_request, "bad_request", "the request path must be UTF-8 once percent-decoded");
         Context ctx(request, target->path(), std::move(query), services_, request_id);
+        ctx.encoded_path = target->encoded_path();
+        for (const auto& p : target->encoded_params()) ctx.encoded_query.emplace_back(p.key, p.value);
         try {
             http::Match match = router_.match(request.method, ctx.path);
             if (!match.route && serves_console(request.method, ctx.path)) {

@@ -8,11 +8,11 @@
 #include "core/utf8.hpp"
 #include "core/crypto.hpp"
 #include "core/fields.hpp"
-#include "imports/target.hpp"
+#include "workflows/import_target.hpp"
 #include "packager/git_store.hpp"
 #include "packager/manifest.hpp"
 #include "packages/snapshot.hpp"
-#include "webhooks/events.hpp"
+#include "workflows/outbox.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

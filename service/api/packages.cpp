@@ -54,12 +54,26 @@ Package visible_package(Tx& tx, const Context& ctx, Permission needed) {
     return std::move(*p);
 }
 
-std::int64_t version_param(const Context& ctx, std::string_view name, std::string_view text) {
+// A version number as sent: a canonical positive integer ("1", never "01", "+1" or "%31"), else
+// 400 invalid_query naming the parameter, so a typo is told apart from a version that is absent.
+Error not_a_version_number(std::string_view name) {
+    return Error(ErrorKind::bad_request, "invalid_query", std::string(name) + " must be a version number: 1, 2, 3...",
+                 {{"parameter", name}});
+}
+
+std::int64_t version_number(std::string_view name, std::string_view text) {
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 1) throw Error::not_found(std::string(name));
-    (void)ctx;
+    if (ec != std::errc() || end != text.data() + text.size() || v < 1 || text.front() == '0')
+        throw not_a_version_number(name);
     return v;
+}
+
+// The {version} path parameter, checked as it was sent (percent-encoded digits are not canonical).
+std::int64_t version_path_param(const Context& ctx) {
+    const std::string_view sent = ctx.encoded_param("version");
+    if (sent != ctx.param("version")) throw not_a_version_number("version");
+    return version_number("version", sent);
 }
 
 PackageVersion published_version(Tx& tx, const Package& p, std::int64_t number) {
@@ -137,6 +151,13 @@ json::object version_json(const PackageVersion& v) {
 }
 
 namespace {
+
+// 200, not 201: no version was made; the latest one is the answer, marked unchanged.
+http::Response unchanged_response(const PackageVersion& latest) {
+    json::object out = version_json(latest);
+    out["unchanged"] = true;
+    return json_response(200, out);
+}
 
 packager::SigningKeyRecord active_key(Tx& tx, const Context& ctx) {
     auto keys = tx.signing_keys(ctx.caller.tenant);
@@ -230,6 +251,7 @@ http::Response update_package(Context& ctx) {
         ++p.revision;
         tx.upsert_package(p);
         append_audit(tx, ctx.audit(p.tenant, "package.update", "packages/" + p.name));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p.source_sandbox);
         return package_response(tx, 200, p);
     });
 }
@@ -245,6 +267,7 @@ http::Response delete_package(Context& ctx) {
         ++p.revision;
         tx.upsert_package(p);
         append_audit(tx, ctx.audit(p.tenant, "package.delete", "packages/" + p.name, {{"last_version", p.last_version}}));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p.source_sandbox);
     });
     return no_content();
 }
@@ -267,15 +290,28 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
         ++p->revision;
         tx.upsert_package(*p);
         append_audit(tx, ctx.audit(p->tenant, "package.add", "packages/" + p->name, {{"campaign", ctx.param("campaign")}}));
+        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p->source_sandbox);
         return package_response(tx, 200, *p);
     });
 }
 
 namespace {
 
-PackageVersion publish_reserved(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                                const std::optional<std::string>& expected_digest, const std::string& publisher,
-                                Timestamp now) {
+// Whether the files a snapshot would publish are exactly those of a published version, by the
+// path and SHA-256 its manifest lists for each (the manifest and signature aside, which always
+// differ).
+bool same_files(Context& ctx, const PackageVersion& version, const std::vector<packager::ManifestObject>& objects) {
+    const auto manifest = ctx.services.git->read_version_file(version.tenant, version.package, version.version, "manifest.json");
+    if (!manifest) return false;
+    std::set<std::pair<std::string, std::string>> before, now;
+    for (const auto& o : packager::parse_manifest(json::parse(*manifest)).objects) before.emplace(o.path, o.sha256);
+    for (const auto& o : objects) now.emplace(o.path, o.sha256);
+    return before == now;
+}
+
+Published publish_reserved(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
+                           const std::optional<std::string>& expected_digest, const std::string& publisher,
+                           bool allow_empty, Timestamp now) {
     const std::string tenant = ctx.caller.tenant;
     // What the version holds is read in one read snapshot, and the manifest is built and signed
     // outside any transaction: on SQLite the write transaction runs on the one writer thread,
@@ -302,6 +338,8 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
     if (expected_digest && workflows::package_content_digest(read.package, read.snapshot) != *expected_digest)
         throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
                                               "request a new review");
+    if (!allow_empty && read.previous && same_files(ctx, *read.previous, read.snapshot.objects))
+        return Published{*read.previous, true};
     // A tenant created before signing keys existed gets its key on first use.
     if (!read.key) read.key = ctx.store().write([&](Tx& tx) { return active_key(tx, ctx); });
     packager::Manifest m;
@@ -368,13 +406,14 @@ PackageVersion publish_reserved(Context& ctx, const std::string& name, const std
     });
     if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
     ctx.services.metrics.package_objects_published(reserved.files.size() - 2);  // the manifest and its signature aside
-    return v;
+    return Published{v, false};
 }
 
 }  // namespace
 
-PackageVersion publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                               const std::optional<std::string>& expected_digest, const std::string& publisher) {
+Published publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
+                          const std::optional<std::string>& expected_digest, const std::string& publisher,
+                          bool allow_empty) {
     Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::publish);
     const std::string tenant = ctx.caller.tenant;
     // One publisher per package at a time, across nodes: reservation, git and record happen in order.
@@ -384,8 +423,8 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
     const Timestamp now = ctx.now();
     for (int attempt = 1;; ++attempt) {
         try {
-            PackageVersion published = publish_reserved(ctx, name, approvals, expected_digest, publisher, now);
-            measured.outcome("published");
+            Published published = publish_reserved(ctx, name, approvals, expected_digest, publisher, allow_empty, now);
+            measured.outcome(published.unchanged ? "unchanged" : "published");
             return published;
         } catch (const packager::GitRaceError& e) {
             // The package store moved under us (a node publishing without the lock, which it
@@ -398,16 +437,51 @@ PackageVersion publish_package(Context& ctx, const std::string& name, const std:
     }
 }
 
+namespace {
+
+// The latest published version if the package's content today is exactly its content (same
+// files, byte for byte): publishing now would add nothing.
+std::optional<PackageVersion> unchanged_since_latest(Context& ctx) {
+    struct Read {
+        std::optional<PackageVersion> latest;
+        packages::Snapshot snapshot;
+    };
+    Read read = ctx.store().read([&](Tx& tx) {
+        Read r;
+        const Package p = visible_package(tx, ctx, Permission::sandbox_read);
+        for (const auto& v : tx.package_versions(p.tenant, p.name))
+            if (v.state == packager::VersionState::published) r.latest = v;
+        if (r.latest) r.snapshot = packages::snapshot(tx, p);
+        return r;
+    });
+    if (read.latest && same_files(ctx, *read.latest, read.snapshot.objects)) return read.latest;
+    return std::nullopt;
+}
+
+}  // namespace
+
 http::Response publish_version(Context& ctx) {
-    Fields(ctx.body()).finish();
+    const json::object body = ctx.body();
+    Fields f(body);
+    const bool allow_empty = f.optional_bool("allow_empty").value_or(false);
+    f.finish();
     const std::string name(ctx.param("package"));
     const workflows::Actor actor = ctx.acting(ctx.now());
+    const bool gated = ctx.store().read([&](Tx& tx) {
+        return workflows::package_review_required(tx, actor, visible_package(tx, ctx, Permission::sandbox_edit));
+    });
+    // Nothing to publish is not a change to review either. (Ungated, the publish itself finds
+    // out, from the snapshot it reads anyway.)
+    if (gated && !allow_empty)
+        if (const auto latest = unchanged_since_latest(ctx)) return unchanged_response(*latest);
     // A package-scope policy puts a review in front of the version: 202, published on approval.
     const std::optional<approval::Review> review = ctx.store().write([&](Tx& tx) {
         return workflows::request_package_review(tx, actor, visible_package(tx, ctx, Permission::sandbox_edit));
     });
     if (review) return json_response(202, json::object{{"review", review->id}, {"state", "pending"}, {"digest", review->digest}});
-    return json_response(201, version_json(publish_package(ctx, name, {}, std::nullopt, ctx.actor())));
+    const Published published = publish_package(ctx, name, {}, std::nullopt, ctx.actor(), allow_empty);
+    if (published.unchanged) return unchanged_response(published.version);
+    return json_response(201, version_json(published.version));
 }
 
 http::Response list_versions(Context& ctx) {
@@ -428,8 +502,7 @@ struct VersionFiles {
     std::string public_pem;
 };
 
-VersionFiles load_version(Context& ctx, std::string_view number_text) {
-    const std::int64_t number = version_param(ctx, "version", number_text);
+VersionFiles load_version(Context& ctx, std::int64_t number) {
     VersionFiles out;
     std::string key_id;
     ctx.store().read([&](Tx& tx) {
@@ -458,7 +531,7 @@ json::object objects_json(const std::map<std::string, std::string>& files) {
 }  // namespace
 
 http::Response get_version(Context& ctx) {
-    const VersionFiles vf = load_version(ctx, ctx.param("version"));
+    const VersionFiles vf = load_version(ctx, version_path_param(ctx));
     const auto problem = packager::verify_package(vf.files.at("manifest.json"), vf.files.at("manifest.sig"), vf.public_pem,
                                                   [&](std::string_view path) -> std::optional<std::string> {
                                                       auto it = vf.files.find(std::string(path));
@@ -478,8 +551,11 @@ http::Response diff_versions(Context& ctx) {
     const auto from_text = ctx.query("from");
     if (!from_text)
         throw Error(ErrorKind::bad_request, "invalid_query", "from is required: the version to compare with", {{"parameter", "from"}});
-    const VersionFiles to = load_version(ctx, ctx.param("version"));
-    const VersionFiles from = load_version(ctx, *from_text);
+    const std::int64_t to_number = version_path_param(ctx);
+    if (ctx.encoded_query_value("from") != from_text) throw not_a_version_number("from");
+    const std::int64_t from_number = version_number("from", *from_text);
+    const VersionFiles to = load_version(ctx, to_number);
+    const VersionFiles from = load_version(ctx, from_number);
     json::array added, removed, changed;
     const auto a = objects_json(from.files);
     const auto b = objects_json(to.files);
@@ -495,7 +571,7 @@ http::Response diff_versions(Context& ctx) {
 }
 
 http::Response export_version(Context& ctx) {
-    const VersionFiles vf = load_version(ctx, ctx.param("version"));
+    const VersionFiles vf = load_version(ctx, version_path_param(ctx));
     json::object files;
     for (const auto& [path, bytes] : vf.files)
         if (path != "manifest.json" && path != "manifest.sig") files[path] = bytes;

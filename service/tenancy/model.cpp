@@ -31,36 +31,14 @@ constexpr std::array<std::pair<ApprovalRequirement, std::string_view>, 2> approv
     {ApprovalRequirement::always, "always"},
 }};
 
-constexpr std::array<std::pair<Role, std::string_view>, 5> roles{{
-    {Role::admin, "admin"},
-    {Role::editor, "editor"},
-    {Role::reviewer, "reviewer"},
-    {Role::viewer, "viewer"},
-    {Role::importer, "importer"},
-}};
-
-bool is_alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-bool is_identifier(std::string_view s, std::string_view inner_extra) {
-    if (s.empty() || s.size() > 64) return false;
-    if (!is_alnum_lower(s.front()) || !is_alnum_lower(s.back())) return false;
-    for (const char c : s)
-        if (!is_alnum_lower(c) && c != '-' && inner_extra.find(c) == std::string_view::npos) return false;
-    return true;
-}
-
 }  // namespace
 
 std::string_view to_string(SandboxType t) { return name_of(sandbox_types, t); }
 std::string_view to_string(ApprovalRequirement r) { return name_of(approval_requirements, r); }
-std::string_view to_string(Role r) { return name_of(roles, r); }
 std::optional<SandboxType> parse_sandbox_type(std::string_view s) { return lookup(sandbox_types, s); }
 std::optional<ApprovalRequirement> parse_approval_requirement(std::string_view s) {
     return lookup(approval_requirements, s);
 }
-std::optional<Role> parse_role(std::string_view s) { return lookup(roles, s); }
 
-bool is_slug(std::string_view s) { return is_identifier(s, ""); }
-bool is_user_id(std::string_view s) { return is_identifier(s, "._"); }
 
 }  // namespace ferry

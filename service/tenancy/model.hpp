@@ -1,6 +1,7 @@
 #pragma once
 // Tenants, sandboxes, users, their roles and tokens: the identity model of product.md §1.
 
+#include "core/roles.hpp"
 #include "core/time.hpp"
 
 #include <cstdint>
@@ -29,17 +30,6 @@ struct Sandbox {
     Timestamp created_at;
     Timestamp updated_at;
     std::int64_t revision = 1;
-};
-
-enum class Role { admin, editor, reviewer, viewer, importer };
-
-// The sandbox a grant applies to; "*" means every sandbox of the tenant, present and future.
-inline constexpr std::string_view all_sandboxes = "*";
-
-struct RoleGrant {
-    std::string sandbox;
-    Role role = Role::viewer;
-    friend bool operator==(const RoleGrant&, const RoleGrant&) = default;
 };
 
 struct User {
@@ -97,14 +87,7 @@ struct SignInLink {
 
 std::string_view to_string(SandboxType t);
 std::string_view to_string(ApprovalRequirement r);
-std::string_view to_string(Role r);
 std::optional<SandboxType> parse_sandbox_type(std::string_view s);
 std::optional<ApprovalRequirement> parse_approval_requirement(std::string_view s);
-std::optional<Role> parse_role(std::string_view s);
-
-// Tenant and sandbox ids: 1-64 of [a-z0-9-], starting and ending with a letter or digit.
-bool is_slug(std::string_view s);
-// User ids additionally allow '.' and '_' inside ("ci.bot", "jane_doe").
-bool is_user_id(std::string_view s);
 
 }  // namespace ferry

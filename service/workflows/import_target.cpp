@@ -1,4 +1,4 @@
-#include "imports/target.hpp"
+#include "workflows/import_target.hpp"
 
 #include "campaigns/lifecycle.hpp"
 #include "core/crypto.hpp"

@@ -1,7 +1,7 @@
 #include "workflows/journal.hpp"
 
 #include "audit/chain.hpp"
-#include "webhooks/events.hpp"
+#include "workflows/outbox.hpp"
 
 #include <boost/json/serialize.hpp>
 

@@ -1,4 +1,4 @@
-#include "webhooks/events.hpp"
+#include "workflows/outbox.hpp"
 
 #include "core/crypto.hpp"
 

@@ -1,9 +1,12 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
+#include "core/crypto.hpp"
 #include "observability/log.hpp"
+#include "tenancy/token_format.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 namespace ferry::api {
@@ -19,6 +22,21 @@ http::Response get_readyz(Context& ctx) {
         return json_response(503, json::object{{"status", "unavailable"}, {"reason", "storage unreachable"}});
     return json_response(200, json::object{{"status", "ready"}});
 }
+
+namespace {
+
+// /metrics needs no token, but tenant ids are nobody's business but the operator's: a scrape that
+// carries the operator token (Prometheus: `authorization` in the scrape config) sees them.
+bool operator_token_sent(const Context& ctx) {
+    const std::string_view header = ctx.request.header("authorization");
+    constexpr std::string_view scheme = "bearer ";
+    if (header.size() <= scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
+    return crypto::constant_time_equal(token_format::hash(header.substr(scheme.size())), ctx.services.operator_token_hash);
+}
+
+}  // namespace
 
 http::Response get_metrics(Context& ctx) {
     // The backlog is read at scrape time, in one read snapshot: it holds for every node of a
@@ -40,6 +58,7 @@ http::Response get_metrics(Context& ctx) {
         // The process and HTTP figures are still worth a scrape while the database is away.
         log::warn("metrics: backlog unreadable", {{"request_id", ctx.request_id}, {"error", e.what()}});
     }
+    if (backlog) backlog->by_tenant = operator_token_sent(ctx);
     http::Response res;
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";
     res.body = ctx.services.metrics.render(backlog);

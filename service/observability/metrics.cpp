@@ -255,11 +255,21 @@ std::string Metrics::render(const std::optional<Backlog>& backlog) const {
     families.push_back(scalar("ferry_http_requests_in_flight", "Requests being handled now.", MetricType::Gauge,
                               static_cast<double>(in_flight())));
     if (backlog) {
-        MetricFamily reviews{"ferry_reviews_pending", "Reviews waiting for a decision, by tenant.", MetricType::Gauge, {}};
+        MetricFamily reviews{"ferry_reviews_pending",
+                             "Reviews waiting for a decision: by tenant for the operator, otherwise all tenants' sum.",
+                             MetricType::Gauge, {}};
+        double sum = 0;
         for (const auto& [tenant, count] : backlog->pending_reviews) {
+            sum += static_cast<double>(count);
+            if (!backlog->by_tenant) continue;
             prometheus::ClientMetric m;
             m.label.push_back({"tenant", tenant});
             m.gauge.value = static_cast<double>(count);
+            reviews.metric.push_back(std::move(m));
+        }
+        if (!backlog->by_tenant) {
+            prometheus::ClientMetric m;
+            m.gauge.value = sum;
             reviews.metric.push_back(std::move(m));
         }
         families.push_back(std::move(reviews));

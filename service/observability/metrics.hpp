@@ -86,6 +86,8 @@ public:
     // What /metrics reads from the store at scrape time.
     struct Backlog {
         std::vector<std::pair<std::string, std::int64_t>> pending_reviews;  // tenant -> pending reviews
+        // One series per tenant (for the operator); otherwise their sum, with no tenant named.
+        bool by_tenant = false;
         std::int64_t outbox_pending = 0;
         double outbox_oldest_age_seconds = 0;
     };

@@ -79,8 +79,8 @@ double value_of(const std::vector<Sample>& samples, const std::string& name,
     return std::nan("");
 }
 
-std::vector<Sample> scrape(HttpClient& c) {
-    auto res = c.get("/metrics");
+std::vector<Sample> scrape(HttpClient& c, const std::string& token = "") {
+    auto res = c.get("/metrics", token);
     EXPECT_EQ(res.status, 200);
     return parse_exposition(res.body);
 }
@@ -132,7 +132,7 @@ TEST(Observability, MetricsPassPromtool) {
     c.get("/v1/tenants/acme/sandboxes/dev", acme.admin_token);
     c.get("/v1/tenants/acme/sandboxes/nope", acme.admin_token);
     c.request("DELETE", "/healthz", "", nullptr);
-    auto metrics = c.get("/metrics");
+    auto metrics = c.get("/metrics", server.operator_token());
     ASSERT_EQ(metrics.status, 200);
     const auto file = server.data_dir().parent_path() / "metrics.txt";
     std::ofstream(file) << metrics.body;
@@ -153,6 +153,15 @@ TEST(Observability, MetricsPassPromtool) {
     EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "read"}}), 0);
     EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}), 0);
     EXPECT_EQ(value_of(samples, "ferry_reviews_pending", {{"tenant", "acme"}}), 0);
+
+    // Without the operator token the figures are the same, but no tenant is named.
+    const auto anonymous = c.get("/metrics");
+    EXPECT_EQ(anonymous.body.find("acme"), std::string::npos) << anonymous.body;
+    EXPECT_EQ(value_of(parse_exposition(anonymous.body), "ferry_reviews_pending"), 0);
+    std::ofstream(file) << anonymous.body;
+    const auto [anonymous_status, anonymous_output] = run_command("promtool check metrics < '" + file.string() + "'");
+    EXPECT_EQ(anonymous_status, 0) << anonymous_output;
+    EXPECT_EQ(anonymous_output, "");
 }
 
 // A publish, an import and a review request each move their series.
@@ -164,7 +173,7 @@ TEST(Observability, DomainSeriesFollowPublishImportAndReview) {
     const std::string importer = make_user(c, acme, "ivan", R"([{"sandbox":"prod","role":"importer"}])");
     const std::string dev = "/v1/tenants/acme/sandboxes/dev/";
 
-    const auto before = scrape(c);
+    const auto before = scrape(c, server.operator_token());
     EXPECT_EQ(value_of(before, "ferry_package_publishes_total", {{"outcome", "published"}}), 0);
     EXPECT_EQ(value_of(before, "ferry_imports_total", {{"outcome", "applied"}}), 0);
     EXPECT_EQ(value_of(before, "ferry_reviews_pending", {{"tenant", "acme"}}), 0);
@@ -204,7 +213,7 @@ TEST(Observability, DomainSeriesFollowPublishImportAndReview) {
     ASSERT_EQ(submitted.status, 200) << submitted.body;
     ASSERT_EQ(submitted.json().at("status").as_string(), "in_review");
 
-    auto metrics = c.get("/metrics");
+    auto metrics = c.get("/metrics", server.operator_token());
     const auto after = parse_exposition(metrics.body);
     EXPECT_EQ(value_of(after, "ferry_package_publishes_total", {{"outcome", "published"}}), 1) << metrics.body;
     EXPECT_EQ(value_of(after, "ferry_package_publish_duration_seconds_count"), 1);
@@ -215,6 +224,7 @@ TEST(Observability, DomainSeriesFollowPublishImportAndReview) {
     EXPECT_EQ(value_of(after, "ferry_import_duration_seconds_count"), 2);
     EXPECT_EQ(value_of(after, "ferry_import_applied_objects_total"), 3);
     EXPECT_EQ(value_of(after, "ferry_reviews_pending", {{"tenant", "acme"}}), 1);
+    EXPECT_EQ(value_of(scrape(c), "ferry_reviews_pending"), 1);  // anonymous: all tenants' sum
     EXPECT_EQ(value_of(after, "ferry_git_store_errors_total", {{"operation", "publish"}}), 0);
     EXPECT_GT(value_of(after, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}),
               value_of(before, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}));

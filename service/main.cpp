@@ -12,9 +12,9 @@
 #include "openapi_document.hpp"
 #include "packager/git_store.hpp"
 #include "packages/keys.hpp"
-#include "packages/recovery.hpp"
+#include "workflows/recovery.hpp"
 #include "scheduler/scheduler.hpp"
-#include "webhooks/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 

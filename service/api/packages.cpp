@@ -16,7 +16,7 @@
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
 #include "packages/keys.hpp"
-#include "packages/recovery.hpp"
+#include "workflows/recovery.hpp"
 #include "packages/snapshot.hpp"
 #include "campaigns/spec.hpp"
 

@@ -3,7 +3,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
-#include "webhooks/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 
 namespace ferry::api {
 

@@ -1,4 +1,4 @@
-#include "webhooks/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "packages/recovery.hpp"
+#include "workflows/recovery.hpp"
 
 #include "core/crypto.hpp"
 #include "observability/log.hpp"

@@ -1,4 +1,4 @@
-#include "webhooks/dispatcher.hpp"
+#include "delivery/dispatcher.hpp"
 
 #include "core/crypto.hpp"
 #include "webhooks/address_policy.hpp"

@@ -16,11 +16,11 @@
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
 #include "packages/keys.hpp"
-#include "workflows/recovery.hpp"
 #include "packages/snapshot.hpp"
 #include "campaigns/spec.hpp"
 
 #include <set>
+#include "workflows/publish.hpp"
 #include "workflows/reviews.hpp"
 
 #include <boost/json/parse.hpp>
@@ -169,12 +169,6 @@ packager::SigningKeyRecord active_key(Tx& tx, const Context& ctx) {
     return record;
 }
 
-struct Reserved {
-    PackageVersion version;
-    std::map<std::string, std::string> files;
-    std::optional<std::string> parent;
-};
-
 }  // namespace
 
 http::Response list_packages(Context& ctx) {
@@ -295,170 +289,22 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
     });
 }
 
-namespace {
-
-// Whether the files a snapshot would publish are exactly those of a published version, by the
-// path and SHA-256 its manifest lists for each (the manifest and signature aside, which always
-// differ).
-bool same_files(Context& ctx, const PackageVersion& version, const std::vector<packager::ManifestObject>& objects) {
-    const auto manifest = ctx.services.git->read_version_file(version.tenant, version.package, version.version, "manifest.json");
-    if (!manifest) return false;
-    std::set<std::pair<std::string, std::string>> before, now;
-    for (const auto& o : packager::parse_manifest(json::parse(*manifest)).objects) before.emplace(o.path, o.sha256);
-    for (const auto& o : objects) now.emplace(o.path, o.sha256);
-    return before == now;
-}
-
-Published publish_reserved(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                           const std::optional<std::string>& expected_digest, const std::string& publisher,
-                           bool allow_empty, Timestamp now) {
-    const std::string tenant = ctx.caller.tenant;
-    // What the version holds is read in one read snapshot, and the manifest is built and signed
-    // outside any transaction: on SQLite the write transaction runs on the one writer thread,
-    // which every other write in the process waits for. The reservation that follows only
-    // checks that the number read is still the next one (publishers of a package are serialized
-    // by its lock, so it is, unless the package was deleted meanwhile).
-    struct Read {
-        Package package;
-        packages::Snapshot snapshot;
-        std::optional<packager::SigningKeyRecord> key;
-        std::optional<PackageVersion> previous;
-    };
-    Read read = ctx.store().read([&](Tx& tx) {
-        Read r;
-        r.package = or_not_found(tx.package(tenant, name), "package");
-        if (r.package.deleted) throw Error::not_found("package");
-        r.snapshot = packages::snapshot(tx, r.package);
-        for (const auto& k : tx.signing_keys(tenant))
-            if (k.active && !r.key) r.key = k;
-        for (const auto& v : tx.package_versions(tenant, name))
-            if (v.state == packager::VersionState::published) r.previous = v;
-        return r;
-    });
-    if (expected_digest && workflows::package_content_digest(read.package, read.snapshot) != *expected_digest)
-        throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
-                                              "request a new review");
-    if (!allow_empty && read.previous && same_files(ctx, *read.previous, read.snapshot.objects))
-        return Published{*read.previous, true};
-    // A tenant created before signing keys existed gets its key on first use.
-    if (!read.key) read.key = ctx.store().write([&](Tx& tx) { return active_key(tx, ctx); });
-    packager::Manifest m;
-    m.package = name;
-    m.version = read.package.last_version + 1;
-    m.tenant = tenant;
-    m.source_sandbox = read.package.source_sandbox;
-    m.created_at = format_rfc3339(now);
-    m.created_by = publisher;
-    m.objects = read.snapshot.objects;
-    m.dependencies = read.snapshot.dependencies;
-    for (const auto& a : approvals) m.approvals.push_back({a.user, a.digest, format_rfc3339(a.at)});
-    if (read.previous) m.previous = read.previous->digest;
-    m.key_id = read.key->key_id;
-    const std::string manifest = packager::manifest_file(m);
-    Reserved reserved;
-    reserved.files = std::move(read.snapshot.files);
-    reserved.files["manifest.json"] = manifest;
-    reserved.files["manifest.sig"] =
-        packager::base64_encode(packager::sign(ctx.services.keys->private_pem(tenant, read.key->key_id), manifest));
-    reserved.parent = read.previous ? std::optional(read.previous->commit) : std::nullopt;
-    reserved.version = PackageVersion{tenant, name, m.version, packager::VersionState::publishing, "", packager::GitStore::tag_name(name, m.version),
-                                      "sha256:" + crypto::sha256_hex(manifest), publisher, now};
-    ctx.store().write([&](Tx& tx) {
-        Package p = or_not_found(tx.package(tenant, name), "package");
-        if (p.deleted) throw Error::not_found("package");
-        if (p.last_version != read.package.last_version)
-            throw Error(ErrorKind::unavailable, "store_failed", "another version of the package was numbered meanwhile; retry");
-        p.last_version = m.version;
-        tx.upsert_package(p);
-        tx.upsert_package_version(reserved.version);
-    });
-    PackageVersion v = reserved.version;
-    if (ctx.services.crash_hook) ctx.services.crash_hook("reserved");
-    try {
-        // Blocking git work: on this worker thread, never on an I/O thread.
-        v.commit = ctx.services.git->publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000,
-                                             reserved.parent).commit;
-    } catch (const packager::GitError& e) {
-        const bool race = dynamic_cast<const packager::GitRaceError*>(&e) != nullptr;
-        if (!race) log::error("publish failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
-        if (!race) ctx.services.metrics.git_store_error("publish");
-        // GitStore::publish moves no ref when it throws (a branch it moved is put back by
-        // compare-and-swap), so there is nothing to reset here: forcing the branch back could undo
-        // another node's version.
-        ctx.store().write([&](Tx& tx) {
-            tx.delete_package_version(tenant, name, v.version);
-            if (auto p = tx.package(tenant, name); p && p->last_version == v.version) {
-                --p->last_version;
-                tx.upsert_package(*p);
-            }
-        });
-        if (race) throw;
-        throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
-    }
-    v.state = packager::VersionState::published;
-    const workflows::Actor actor = ctx.acting(now);
-    ctx.store().write([&](Tx& tx) {
-        tx.upsert_package_version(v);
-        workflows::Journal journal(tx, actor);
-        journal.record(tenant, "package.publish", "packages/" + name + "/versions/" + std::to_string(v.version),
-                       {{"commit", v.commit}, {"digest", v.digest}, {"approvals", approvals.size()}});
-        journal.emit(workflows::PackagePublished{v});
-    });
-    if (ctx.services.crash_hook) ctx.services.crash_hook("recorded");
-    ctx.services.metrics.package_objects_published(reserved.files.size() - 2);  // the manifest and its signature aside
-    return Published{v, false};
-}
-
-}  // namespace
-
 Published publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
                           const std::optional<std::string>& expected_digest, const std::string& publisher,
                           bool allow_empty) {
     Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::publish);
-    const std::string tenant = ctx.caller.tenant;
-    // One publisher per package at a time, across nodes: reservation, git and record happen in order.
-    const std::unique_ptr<Lease> serialize = ctx.store().lock(packages::lock_name(tenant, name));
-    // A node that died mid-publish left its version half-done: settle it before numbering the next.
-    packages::settle(ctx.store(), *ctx.services.git, tenant, name);
-    const Timestamp now = ctx.now();
-    for (int attempt = 1;; ++attempt) {
-        try {
-            Published published = publish_reserved(ctx, name, approvals, expected_digest, publisher, allow_empty, now);
-            measured.outcome(published.unchanged ? "unchanged" : "published");
-            return published;
-        } catch (const packager::GitRaceError& e) {
-            // The package store moved under us (a node publishing without the lock, which it
-            // loses only with its database connection): re-read it, settle, and go again.
-            log::warn("publish lost a race in the package store", {{"request_id", ctx.request_id}, {"error", e.what()},
-                                                                   {"attempt", attempt}});
-            if (attempt == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
-            packages::settle(ctx.store(), *ctx.services.git, tenant, name);
-        }
-    }
+    const workflows::PublishServices services{ctx.store(),
+                                              *ctx.services.git,
+                                              *ctx.services.keys,
+                                              ctx.request_id,
+                                              ctx.services.crash_hook,
+                                              [&] { ctx.services.metrics.git_store_error("publish"); },
+                                              [&](std::size_t n) { ctx.services.metrics.package_objects_published(n); }};
+    Published published =
+        workflows::publish(services, ctx.acting(ctx.now()), {name, approvals, expected_digest, publisher, allow_empty});
+    measured.outcome(published.unchanged ? "unchanged" : "published");
+    return published;
 }
-
-namespace {
-
-// The latest published version if the package's content today is exactly its content (same
-// files, byte for byte): publishing now would add nothing.
-std::optional<PackageVersion> unchanged_since_latest(Context& ctx) {
-    struct Read {
-        std::optional<PackageVersion> latest;
-        packages::Snapshot snapshot;
-    };
-    Read read = ctx.store().read([&](Tx& tx) {
-        Read r;
-        const Package p = visible_package(tx, ctx, Permission::sandbox_read);
-        for (const auto& v : tx.package_versions(p.tenant, p.name))
-            if (v.state == packager::VersionState::published) r.latest = v;
-        if (r.latest) r.snapshot = packages::snapshot(tx, p);
-        return r;
-    });
-    if (read.latest && same_files(ctx, *read.latest, read.snapshot.objects)) return read.latest;
-    return std::nullopt;
-}
-
-}  // namespace
 
 http::Response publish_version(Context& ctx) {
     const json::object body = ctx.body();
@@ -473,7 +319,8 @@ http::Response publish_version(Context& ctx) {
     // Nothing to publish is not a change to review either. (Ungated, the publish itself finds
     // out, from the snapshot it reads anyway.)
     if (gated && !allow_empty)
-        if (const auto latest = unchanged_since_latest(ctx)) return unchanged_response(*latest);
+        if (const auto latest = workflows::unchanged_since_latest(ctx.store(), *ctx.services.git, ctx.caller.tenant, name))
+            return unchanged_response(*latest);
     // A package-scope policy puts a review in front of the version: 202, published on approval.
     const std::optional<approval::Review> review = ctx.store().write([&](Tx& tx) {
         return workflows::request_package_review(tx, actor, visible_package(tx, ctx, Permission::sandbox_edit));

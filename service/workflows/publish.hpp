@@ -1,0 +1,60 @@
+#pragma once
+// Publishing a package version (product.md §5): the use case behind POST .../versions and the
+// approval that completes a package review. It spans transactions and the git store: the
+// snapshot is read and the manifest signed before any write transaction, the version number is
+// reserved in a short one, the git store is written outside any, and the version is recorded
+// in a last one; a crash between them is settled by workflows/recovery.
+
+#include "approval/policy.hpp"
+#include "packager/git_store.hpp"
+#include "packager/package.hpp"
+#include "packages/keys.hpp"
+#include "store/store.hpp"
+#include "workflows/actor.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ferry::workflows {
+
+// What publishing uses besides the store: the package store, the signing keys, and what the
+// caller wants to hear of (none of it required).
+struct PublishServices {
+    Store& store;
+    packager::GitStore& git;
+    const packages::KeyStore& keys;
+    std::string request_id;                              // for log lines
+    std::function<void(std::string_view)> crash_hook;    // tests only: FERRY_TEST_CRASH_AT
+    std::function<void()> git_error;                     // the git store refused a version
+    std::function<void(std::size_t)> objects_published;  // files of a new version, manifest aside
+};
+
+struct PublishRequest {
+    std::string package;
+    std::vector<approval::Approval> approvals;   // recorded in the manifest
+    std::optional<std::string> expected_digest;  // the content an approval was for (else 409 review_stale)
+    std::string publisher;                       // the manifest's created_by
+    bool allow_empty = false;                    // make a version even if nothing changed
+};
+
+struct Published {
+    packager::PackageVersion version;
+    bool unchanged = false;  // the content was the latest version's: that version, none made
+};
+
+// Publishes the next version now (one publisher per package across nodes, under the package's
+// lease). Unless allow_empty, content identical to the latest version's makes no version: that
+// one is answered, marked unchanged. 503 store_failed when the git store refuses the version
+// (nothing published, the number released).
+Published publish(const PublishServices& services, const Actor& actor, const PublishRequest& request);
+
+// The latest published version if `package`'s content today is exactly its content (same files,
+// byte for byte): publishing now would add nothing.
+std::optional<packager::PackageVersion> unchanged_since_latest(Store& store, packager::GitStore& git,
+                                                               const std::string& tenant, const std::string& package);
+
+}  // namespace ferry::workflows

@@ -86,8 +86,19 @@ struct Env {
           git(dir / "git"),
           keys(dir / "keys"),
           scheduler(*store, clock, std::chrono::milliseconds(1000)),
-          services{*store, clock, metrics, [] { return true; }, "{}", token_format::hash(operator_secret), 64, &clock,
-                   [this] { scheduler.run_once(); }, false, &keys, &git, {}},
+          services{.store = *store,
+                   .clock = clock,
+                   .metrics = metrics,
+                   .ready = [] { return true; },
+                   .openapi = "{}",
+                   .operator_token_hash = token_format::hash(operator_secret),
+                   .max_json_depth = 64,
+                   .test_clock = &clock,
+                   .run_scheduler = [this] { scheduler.run_once(); },
+                   .allow_private_webhooks = false,
+                   .keys = &keys,
+                   .git = &git,
+                   .crash_hook = {}},
           app(services, api::routes(true)) {}
 
     std::unique_ptr<Store> store;

@@ -78,14 +78,8 @@ void print_routes(bool as_json) {
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
-                 "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
-                 "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
-    cli.set_version_flag("--version", "ferryd " FERRY_VERSION);
-
+// Every flag of ferryd, with its default.
+struct Flags {
     std::string listen = "127.0.0.1:8080";
     std::string data_dir = "./ferry-data";
     std::string database;
@@ -116,99 +110,286 @@ int main(int argc, char** argv) {
     std::string console_dir;
     bool no_console = false;
 
-    cli.add_option("--listen", listen, "address:port to listen on (port 0 picks a free port)")
+};
+
+void declare_flags(CLI::App& cli, Flags& f) {
+    cli.add_option("--listen", f.listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
         ->capture_default_str();
-    cli.add_option("--data-dir", data_dir, "directory for the database, the tenants' signing keys and package repositories")
+    cli.add_option("--data-dir", f.data_dir, "directory for the database, the tenants' signing keys and package repositories")
         ->envname("FERRY_DATA_DIR")
         ->capture_default_str();
-    cli.add_option("--database", database,
+    cli.add_option("--database", f.database,
                    "PostgreSQL connection URL (postgres://user@host:port/db) of the role the service runs as, for "
                    "several ferryd nodes on one database; default: SQLite in --data-dir")
         ->envname("FERRY_DATABASE");
-    cli.add_option("--database-owner", database_owner,
+    cli.add_option("--database-owner", f.database_owner,
                    "with --database: connection URL of the role that owns the schema; it migrates at start and grants "
                    "the service's role what it needs (default: the --database role does it)")
         ->envname("FERRY_DATABASE_OWNER");
-    cli.add_option("--database-pool", database_pool, "with --database: connections for transactions")
+    cli.add_option("--database-pool", f.database_pool, "with --database: connections for transactions")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
         ->capture_default_str();
-    cli.add_option("--git-remote", git_remote,
+    cli.add_option("--git-remote", f.git_remote,
                    "package store shared by several nodes: a directory (or file:// URL) of bare repositories; each "
                    "node keeps a mirror in --data-dir and moves the remote's refs by compare-and-swap")
         ->envname("FERRY_GIT_REMOTE");
-    cli.add_option("--keys-dir", keys_dir,
+    cli.add_option("--keys-dir", f.keys_dir,
                    "tenants' private signing keys (default: <data-dir>/keys); several nodes must share it")
         ->envname("FERRY_KEYS_DIR");
-    cli.add_option("--threads", threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
-    cli.add_option("--workers", workers, "threads that run request handlers (they may block on storage)")
+    cli.add_option("--threads", f.threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
+    cli.add_option("--workers", f.workers, "threads that run request handlers (they may block on storage)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    cli.add_option("--max-body", max_body, "largest request body in bytes (larger: 413)")
+    cli.add_option("--max-body", f.max_body, "largest request body in bytes (larger: 413)")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
         ->capture_default_str();
-    cli.add_option("--max-header", max_header, "largest request header in bytes (larger: 431)")
+    cli.add_option("--max-header", f.max_header, "largest request header in bytes (larger: 431)")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
         ->capture_default_str();
-    cli.add_option("--max-in-flight", max_in_flight,
+    cli.add_option("--max-in-flight", f.max_in_flight,
                    "requests handled or queued at once; beyond it, 503 overloaded at once instead of queueing")
         ->check(CLI::Range(1, 1 << 20))
         ->capture_default_str();
-    cli.add_option("--idle-timeout", idle_timeout, "seconds a kept-alive connection may wait for its next request")
+    cli.add_option("--idle-timeout", f.idle_timeout, "seconds a kept-alive connection may wait for its next request")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--read-timeout", read_timeout, "seconds a request may take to arrive once it has started")
+    cli.add_option("--read-timeout", f.read_timeout, "seconds a request may take to arrive once it has started")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--drain-timeout", drain_timeout, "seconds in-flight requests get to finish on SIGTERM/SIGINT")
+    cli.add_option("--drain-timeout", f.drain_timeout, "seconds in-flight requests get to finish on SIGTERM/SIGINT")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--log-level", log_level, "debug, info, warn or error")
+    cli.add_option("--log-level", f.log_level, "debug, info, warn or error")
         ->envname("FERRY_LOG_LEVEL")
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
         ->capture_default_str();
-    cli.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
-    cli.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
-    cli.add_option("--scheduler-interval", scheduler_interval,
+    cli.add_option("--tls-cert", f.tls_cert, "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
+    cli.add_option("--tls-key", f.tls_key, "PEM private key for --tls-cert");
+    cli.add_option("--scheduler-interval", f.scheduler_interval,
                    "seconds between scheduler passes (time-driven campaign transitions)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_flag("--allow-private-webhooks", allow_private_webhooks,
+    cli.add_flag("--allow-private-webhooks", f.allow_private_webhooks,
                  "let webhooks target loopback and private addresses (refused by default)");
-    cli.add_option("--webhook-retry-base", webhook_retry_base, "seconds before the first webhook retry (doubles each time)")
+    cli.add_option("--webhook-retry-base", f.webhook_retry_base, "seconds before the first webhook retry (doubles each time)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--webhook-retry-max", webhook_retry_max, "longest wait between webhook retries, seconds")
+    cli.add_option("--webhook-retry-max", f.webhook_retry_max, "longest wait between webhook retries, seconds")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--webhook-retention", webhook_retention_days,
+    cli.add_option("--webhook-retention", f.webhook_retention_days,
                    "days delivered and dead webhook events and the delivery log are kept (fractions allowed)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cli.add_option("--webhook-workers", webhook_workers,
+    cli.add_option("--webhook-workers", f.webhook_workers,
                    "webhook deliveries at once, in all; one webhook gets at most 2 of them")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
         ->capture_default_str();
-    cli.add_option("--console-dir", console_dir,
+    cli.add_option("--console-dir", f.console_dir,
                    "serve the web console from this directory (console/app of a checkout), read at each request, "
                    "instead of the copy compiled into ferryd")
         ->check(CLI::ExistingDirectory);
-    cli.add_flag("--no-console", no_console, "do not serve the web console at / (the API only)");
-    cli.add_option("--auth-failures-per-minute", auth_failures,
+    cli.add_flag("--no-console", f.no_console, "do not serve the web console at / (the API only)");
+    cli.add_option("--auth-failures-per-minute", f.auth_failures,
                    "failed authentications one client address may make in a minute before it gets 429")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
         ->capture_default_str();
-    cli.add_flag("--test-clock", test_clock,
+    cli.add_flag("--test-clock", f.test_clock,
                  "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
                  "where it was at the last stop");
-    cli.add_option("--test-clock-start", test_clock_start, "FOR TESTS: with --test-clock, start at this RFC 3339 time");
+    cli.add_option("--test-clock-start", f.test_clock_start, "FOR TESTS: with --test-clock, start at this RFC 3339 time");
     cli.footer(
         "Environment: FERRY_OPERATOR_TOKEN sets the operator token (otherwise one is created on first start,\n"
         "printed once and written to <data-dir>/operator-token, mode 0600).\n"
         "FOR TESTS: FERRY_TEST_CRASH_AT=<step> ends the process after that step of a package publish\n"
         "(reserved, packed, branch, tag, recorded), as a power cut would.\n"
         "Subcommands: `ferryd routes [--json]` prints the routing table.");
+}
 
+// The store the flags name (SQLite in the data directory, or PostgreSQL), timed in `metrics`.
+std::unique_ptr<ferry::Store> open_store(const Flags& f, ferry::Metrics& metrics) {
+    std::unique_ptr<ferry::Store> store;
+    if (f.database.empty()) {
+        store = ferry::open_sqlite_store({std::filesystem::path(f.data_dir) / "ferry.db"});
+    } else if (ferry::is_postgres_url(f.database)) {
+        ferry::PostgresOptions pg;
+        pg.url = f.database;
+        pg.owner_url = f.database_owner;
+        pg.pool_size = f.database_pool;
+        pg.warn = [](const std::string& message) { ferry::log::warn(message, {}); };
+        store = ferry::open_postgres_store(pg);
+    } else {
+        throw std::invalid_argument("--database must be a postgres:// or postgresql:// URL");
+    }
+    // Every transaction is timed from here on, the start-up ones included.
+    return std::make_unique<ferry::MeasuredStore>(std::move(store), metrics, f.database.empty() ? "sqlite" : "postgres");
+}
+
+// The system clock, or under --test-clock a manual one that resumes where it was at the last stop.
+class Clocks {
+public:
+    Clocks(const Flags& f, ferry::Store& store) {
+        if (!f.test_clock) return;
+        ferry::Timestamp start = system_.now();
+        if (auto saved = store.read([](ferry::Tx& tx) { return tx.meta("test_clock_ms"); }))
+            start = ferry::from_millis(std::stoll(*saved));
+        if (!f.test_clock_start.empty()) {
+            const auto parsed = ferry::parse_rfc3339(f.test_clock_start);
+            if (!parsed) throw std::invalid_argument("--test-clock-start must be an RFC 3339 date-time");
+            start = *parsed;
+        }
+        manual_ = std::make_unique<ferry::ManualClock>(start);
+        store.write([&](ferry::Tx& tx) { tx.set_meta("test_clock_ms", std::to_string(ferry::to_millis(start))); });
+        ferry::log::warn("test clock in use", {{"now", ferry::format_rfc3339(start)}});
+    }
+    const ferry::Clock& clock() const { return manual_ ? static_cast<const ferry::Clock&>(*manual_) : system_; }
+    ferry::ManualClock* manual() const { return manual_.get(); }
+
+private:
+    ferry::SystemClock system_;
+    std::unique_ptr<ferry::ManualClock> manual_;
+};
+
+// Crash injection for tests: FERRY_TEST_CRASH_AT=<step> ends the process at once, as a power cut
+// would, after that step of a publish (reserved, packed, branch, tag, recorded) or an import.
+std::function<void(std::string_view)> crash_hook_from_environment(ferry::packager::GitStore& git) {
+    const char* at = std::getenv("FERRY_TEST_CRASH_AT");
+    if (at == nullptr || *at == '\0') return {};
+    const std::string step_name = at;
+    std::function<void(std::string_view)> hook = [step_name](std::string_view step) {
+        if (step == step_name) std::_Exit(137);
+    };
+    git.set_step_hook(hook);
+    ferry::log::warn("crash injection armed", {{"step", step_name}});
+    return hook;
+}
+
+ferry::http::ServerOptions server_options(const Flags& f, const ListenAddress& address) {
+    ferry::http::ServerOptions options;
+    options.address = address.host;
+    options.port = address.port;
+    options.io_threads = f.threads;
+    options.workers = f.workers;
+    options.max_body = f.max_body;
+    options.max_header = f.max_header;
+    options.max_in_flight = f.max_in_flight;
+    options.idle_timeout = seconds_to_ms(f.idle_timeout);
+    options.read_timeout = seconds_to_ms(f.read_timeout);
+    options.write_timeout = seconds_to_ms(f.read_timeout);
+    options.drain_timeout = seconds_to_ms(f.drain_timeout);
+    if (!f.tls_cert.empty()) options.tls_cert = f.tls_cert;
+    if (!f.tls_key.empty()) options.tls_key = f.tls_key;
+    return options;
+}
+
+ferry::webhooks::DispatcherOptions dispatcher_options(const Flags& f, ferry::Metrics& metrics) {
+    ferry::webhooks::DispatcherOptions dispatch;
+    dispatch.allow_private = f.allow_private_webhooks;
+    dispatch.node_id = ferry::ensure_node_id(f.data_dir);
+    dispatch.retry_base = seconds_to_ms(f.webhook_retry_base);
+    dispatch.retry_max = seconds_to_ms(f.webhook_retry_max);
+    dispatch.retention = seconds_to_ms(f.webhook_retention_days * 24 * 3600);
+    dispatch.workers = f.webhook_workers;
+    dispatch.metrics = &metrics;
+    return dispatch;
+}
+
+// The address a person opens: the console's sign-in page.
+void announce_console(const ferry::http::ServerOptions& options, std::uint16_t port) {
+    const std::string& bound = options.address;
+    const std::string host = bound == "0.0.0.0" || bound == "::" ? "127.0.0.1" : bound;
+    std::cout << "ferryd: console at " << (options.tls_cert ? "https" : "http") << "://"
+              << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << port << "/" << std::endl;
+}
+
+// Builds the service from its parts, settles what a crash left, serves until a signal.
+int serve(const Flags& f, const ListenAddress& address) {
+    ferry::prepare_data_dir(f.data_dir);
+    // Before the store, which it outlives: the store records its transactions in it.
+    ferry::Metrics metrics(FERRY_VERSION);
+    const std::unique_ptr<ferry::Store> store = open_store(f, metrics);
+    const auto operator_token = ferry::ensure_operator_token(*store, f.data_dir, std::getenv("FERRY_OPERATOR_TOKEN"));
+    if (!operator_token.created_secret.empty()) {
+        // Shown exactly once, on the terminal, never in the log.
+        std::cout << "ferryd: operator token (shown once; also in " << f.data_dir
+                  << "/operator-token): " << operator_token.created_secret << std::endl;
+    }
+    const Clocks clocks(f, *store);
+
+    ferry::packager::GitStore git(std::filesystem::path(f.data_dir) / "git",
+                                  f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote));
+    ferry::packages::KeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
+                                                      : std::filesystem::path(f.keys_dir));
+    const auto crash_hook = crash_hook_from_environment(git);
+    // A crash may have left a package version half-written: settle it before serving anyone.
+    if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)
+        ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
+
+    // Catch up on everything that fell due while ferryd was down, before serving anyone.
+    ferry::Scheduler scheduler(*store, clocks.clock(), seconds_to_ms(f.scheduler_interval), &metrics);
+    if (const std::size_t caught_up = scheduler.run_once(); caught_up > 0)
+        ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
+
+    const ferry::console::Assets console = f.console_dir.empty() ? ferry::console::Assets::embedded()
+                                                                 : ferry::console::Assets::from_directory(f.console_dir);
+    ferry::AuthThrottle auth_throttle(f.auth_failures);
+    ferry::http::Server* server_ptr = nullptr;
+    ferry::api::Services services{
+        .store = *store,
+        .clock = clocks.clock(),
+        .metrics = metrics,
+        .ready = [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
+        .openapi = ferry::openapi_document(),
+        .operator_token_hash = operator_token.hash,
+        .max_json_depth = 64,
+        .test_clock = clocks.manual(),
+        .run_scheduler = [&scheduler] { scheduler.run_once(); },
+        .allow_private_webhooks = f.allow_private_webhooks,
+        .keys = &keys,
+        .git = &git,
+        .crash_hook = crash_hook,
+        .console = f.no_console ? nullptr : &console,
+        .tls = !f.tls_cert.empty(),
+        .auth_throttle = &auth_throttle,
+    };
+    ferry::api::App app(services, ferry::api::routes(f.test_clock));
+
+    const ferry::http::ServerOptions options = server_options(f, address);
+    ferry::http::Server server(
+        options, [&app](ferry::http::Request& req) { return app.handle(req); },
+        [&app](int status, std::string_view code, std::string_view message) { return app.refuse(status, code, message); });
+    server_ptr = &server;
+    ferry::log::info("listening", {{"address", address.host},
+                                   {"port", server.port()},
+                                   {"tls", options.tls_cert.has_value()},
+                                   {"data_dir", f.data_dir},
+                                   {"database", f.database.empty() ? std::string("sqlite") : std::string("postgres")},
+                                   {"threads", f.threads},
+                                   {"console", !f.no_console}});
+    if (!f.no_console) announce_console(options, server.port());
+
+    ferry::webhooks::Dispatcher dispatcher(*store, dispatcher_options(f, metrics));
+    scheduler.start();
+    dispatcher.start();
+    server.run();
+    server_ptr = nullptr;
+    scheduler.stop();
+    dispatcher.stop();
+    ferry::log::info("stopped", {});
+    ferry::log::flush();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
+                 "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
+                 "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
+    cli.set_version_flag("--version", "ferryd " FERRY_VERSION);
+    Flags flags;
+    declare_flags(cli, flags);
     auto* routes_cmd = cli.add_subcommand("routes", "print the routing table (method, path, permission) and exit");
     bool routes_json = false;
     routes_cmd->add_flag("--json", routes_json, "as JSON");
@@ -221,155 +402,22 @@ int main(int argc, char** argv) {
     }
 
     ferry::log::Level level{};
-    ferry::log::parse_level(log_level, level);
+    ferry::log::parse_level(flags.log_level, level);
     ferry::log::set_level(level);
     std::signal(SIGPIPE, SIG_IGN);
     // libcurl's global state must be set up once, before any thread uses it (webhook deliveries).
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     ListenAddress address;
-    if (!parse_listen(listen, address)) {
-        std::cerr << "ferryd: --listen must be host:port, got " << listen << '\n';
+    if (!parse_listen(flags.listen, address)) {
+        std::cerr << "ferryd: --listen must be host:port, got " << flags.listen << '\n';
         return 2;
     }
-
     try {
-        ferry::prepare_data_dir(data_dir);
-        // Before the store, which it outlives: the store records its transactions in it.
-        ferry::Metrics metrics(FERRY_VERSION);
-        std::unique_ptr<ferry::Store> store;
-        if (database.empty()) {
-            store = ferry::open_sqlite_store({std::filesystem::path(data_dir) / "ferry.db"});
-        } else if (ferry::is_postgres_url(database)) {
-            ferry::PostgresOptions pg;
-            pg.url = database;
-            pg.owner_url = database_owner;
-            pg.pool_size = database_pool;
-            pg.warn = [](const std::string& message) { ferry::log::warn(message, {}); };
-            store = ferry::open_postgres_store(pg);
-        } else {
-            std::cerr << "ferryd: --database must be a postgres:// or postgresql:// URL\n";
-            return 2;
-        }
-        // Every transaction is timed from here on, the start-up ones included.
-        store = std::make_unique<ferry::MeasuredStore>(std::move(store), metrics, database.empty() ? "sqlite" : "postgres");
-        const auto operator_token =
-            ferry::ensure_operator_token(*store, data_dir, std::getenv("FERRY_OPERATOR_TOKEN"));
-        if (!operator_token.created_secret.empty()) {
-            // Shown exactly once, on the terminal, never in the log.
-            std::cout << "ferryd: operator token (shown once; also in " << data_dir
-                      << "/operator-token): " << operator_token.created_secret << std::endl;
-        }
-
-        ferry::SystemClock system_clock;
-        std::unique_ptr<ferry::ManualClock> manual_clock;
-        if (test_clock) {
-            // Resume where the test clock was, unless told where to start.
-            ferry::Timestamp start = system_clock.now();
-            if (auto saved = store->read([](ferry::Tx& tx) { return tx.meta("test_clock_ms"); }))
-                start = ferry::from_millis(std::stoll(*saved));
-            if (!test_clock_start.empty()) {
-                const auto parsed = ferry::parse_rfc3339(test_clock_start);
-                if (!parsed) throw std::runtime_error("--test-clock-start must be an RFC 3339 date-time");
-                start = *parsed;
-            }
-            manual_clock = std::make_unique<ferry::ManualClock>(start);
-            store->write([&](ferry::Tx& tx) { tx.set_meta("test_clock_ms", std::to_string(ferry::to_millis(start))); });
-            ferry::log::warn("test clock in use", {{"now", ferry::format_rfc3339(start)}});
-        }
-        const ferry::Clock& clock = manual_clock ? static_cast<const ferry::Clock&>(*manual_clock) : system_clock;
-
-        // A crash may have left a package version half-written: settle it before serving anyone.
-        ferry::packager::GitStore git(std::filesystem::path(data_dir) / "git",
-                                      git_remote.empty() ? std::nullopt : std::optional<std::string>(git_remote));
-        ferry::packages::KeyStore keys(keys_dir.empty() ? std::filesystem::path(data_dir) / "keys"
-                                                        : std::filesystem::path(keys_dir));
-        // Crash injection for tests: FERRY_TEST_CRASH_AT=<step> ends the process at once, as a
-        // power cut would, after that step of a publish (reserved, packed, branch, tag, recorded).
-        std::function<void(std::string_view)> crash_hook;
-        if (const char* at = std::getenv("FERRY_TEST_CRASH_AT"); at != nullptr && *at != '\0') {
-            const std::string step_name = at;
-            crash_hook = [step_name](std::string_view step) {
-                if (step == step_name) std::_Exit(137);
-            };
-            git.set_step_hook(crash_hook);
-            ferry::log::warn("crash injection armed", {{"step", step_name}});
-        }
-        if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)
-            ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
-
-        // Catch up on everything that fell due while ferryd was down, before serving anyone.
-        ferry::Scheduler scheduler(*store, clock, seconds_to_ms(scheduler_interval), &metrics);
-        const std::size_t caught_up = scheduler.run_once();
-        if (caught_up > 0) ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
-
-        ferry::http::Server* server_ptr = nullptr;
-        ferry::api::Services services{*store, clock, metrics,
-                                      [&server_ptr] { return server_ptr != nullptr && server_ptr->accepting(); },
-                                      ferry::openapi_document(), operator_token.hash, 64, manual_clock.get(),
-                                      [&scheduler] { scheduler.run_once(); }, allow_private_webhooks,
-                                      &keys, &git, crash_hook};
-        const ferry::console::Assets console = console_dir.empty() ? ferry::console::Assets::embedded()
-                                                                   : ferry::console::Assets::from_directory(console_dir);
-        if (!no_console) services.console = &console;
-        services.tls = !tls_cert.empty();
-        ferry::AuthThrottle auth_throttle(auth_failures);
-        services.auth_throttle = &auth_throttle;
-        ferry::api::App app(services, ferry::api::routes(test_clock));
-
-        ferry::http::ServerOptions options;
-        options.address = address.host;
-        options.port = address.port;
-        options.io_threads = threads;
-        options.workers = workers;
-        options.max_body = max_body;
-        options.max_header = max_header;
-        options.max_in_flight = max_in_flight;
-        options.idle_timeout = seconds_to_ms(idle_timeout);
-        options.read_timeout = seconds_to_ms(read_timeout);
-        options.write_timeout = seconds_to_ms(read_timeout);
-        options.drain_timeout = seconds_to_ms(drain_timeout);
-        if (!tls_cert.empty()) options.tls_cert = tls_cert;
-        if (!tls_key.empty()) options.tls_key = tls_key;
-
-        ferry::http::Server server(
-            options, [&app](ferry::http::Request& req) { return app.handle(req); },
-            [&app](int status, std::string_view code, std::string_view message) {
-                return app.refuse(status, code, message);
-            });
-        server_ptr = &server;
-        ferry::log::info("listening", {{"address", address.host},
-                                       {"port", server.port()},
-                                       {"tls", options.tls_cert.has_value()},
-                                       {"data_dir", data_dir},
-                                       {"database", database.empty() ? std::string("sqlite") : std::string("postgres")},
-                                       {"threads", threads},
-                                       {"console", !no_console}});
-        if (!no_console) {
-            // The address a person opens: the console's sign-in page.
-            const std::string host = address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host;
-            std::cout << "ferryd: console at " << (options.tls_cert ? "https" : "http") << "://"
-                      << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << server.port() << "/"
-                      << std::endl;
-        }
-        ferry::webhooks::DispatcherOptions dispatch;
-        dispatch.allow_private = allow_private_webhooks;
-        dispatch.node_id = ferry::ensure_node_id(data_dir);
-        dispatch.retry_base = seconds_to_ms(webhook_retry_base);
-        dispatch.retry_max = seconds_to_ms(webhook_retry_max);
-        dispatch.retention = seconds_to_ms(webhook_retention_days * 24 * 3600);
-        dispatch.workers = webhook_workers;
-        dispatch.metrics = &metrics;
-        ferry::webhooks::Dispatcher dispatcher(*store, dispatch);
-        scheduler.start();
-        dispatcher.start();
-        server.run();
-        server_ptr = nullptr;
-        scheduler.stop();
-        dispatcher.stop();
-        ferry::log::info("stopped", {});
-        ferry::log::flush();
-        return 0;
+        return serve(flags, address);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "ferryd: " << e.what() << '\n';
+        return 2;
     } catch (const std::exception& e) {
         ferry::log::error("fatal", {{"error", e.what()}});
         ferry::log::flush();

@@ -5,6 +5,8 @@
 #include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "workflows/campaigns.hpp"
+#include "workflows/publish.hpp"
+#include "workflows/recovery.hpp"
 #include "workflows/reviews.hpp"
 
 #include <boost/json/parse.hpp>
@@ -273,4 +275,105 @@ TEST_F(Workflows, WithdrawingIsTheSubmittersOrATenantAdminsAndEndsInDraft) {
     EXPECT_EQ(r.state, approval::ReviewState::withdrawn);
     EXPECT_EQ(campaign(a).status, CampaignStatus::draft);
     EXPECT_TRUE(campaign(a).submitted_by.empty());
+}
+
+// Publishing as a use case, with no HTTP: a version, an unchanged content, allow_empty, and a
+// crash at each step (the hook throws, as the process would die there), settled by the next
+// publish so that numbering stays contiguous and git agrees with the database.
+namespace {
+
+struct Crash {
+    std::string step;
+};
+
+class Publishing : public Workflows {
+protected:
+    void SetUp() override {
+        Workflows::SetUp();
+        git_ = std::make_unique<packager::GitStore>(dir_ / "git");
+        keys_ = std::make_unique<packages::KeyStore>(dir_ / "keys");
+        campaign_ = create_campaign("ed");
+        store_->write([&](Tx& tx) {
+            packager::Package p;
+            p.tenant = "acme";
+            p.name = "launch";
+            p.source_sandbox = "prod";
+            p.campaigns = {campaign_};
+            p.created_by = p.updated_by = "ed";
+            p.created_at = p.updated_at = clock_.now();
+            tx.upsert_package(p);
+        });
+    }
+    void TearDown() override {
+        git_.reset();
+        Workflows::TearDown();
+    }
+
+    workflows::Published publish(bool allow_empty = false, const std::string& crash_at = "") {
+        const auto crash = [crash_at](std::string_view step) {
+            if (step == crash_at) throw Crash{std::string(step)};
+        };
+        git_->set_step_hook(crash);
+        const workflows::PublishServices services{*store_, *git_, *keys_, "req", crash, {}, {}};
+        workflows::PublishRequest request;
+        request.package = "launch";
+        request.publisher = "ed";
+        request.allow_empty = allow_empty;
+        return workflows::publish(services, person("ed"), request);
+    }
+
+    std::vector<packager::PackageVersion> versions() {
+        return store_->read([](Tx& tx) { return tx.package_versions("acme", "launch"); });
+    }
+
+    void edit() {
+        Campaign c = campaign(campaign_);
+        c.spec.description += "x";
+        store_->write([&](Tx& tx) { tx.update_campaign(c); });
+    }
+
+    std::unique_ptr<packager::GitStore> git_;
+    std::unique_ptr<packages::KeyStore> keys_;
+    std::string campaign_;
+};
+
+}  // namespace
+
+TEST_F(Publishing, AVersionThenNothingNewThenAllowEmpty) {
+    const auto first = publish();
+    EXPECT_FALSE(first.unchanged);
+    EXPECT_EQ(first.version.version, 1);
+    EXPECT_EQ(git_->version_commit("acme", "launch", 1), first.version.commit);
+    const auto again = publish();
+    EXPECT_TRUE(again.unchanged);
+    EXPECT_EQ(again.version.version, 1);
+    EXPECT_EQ(versions().size(), 1U);
+    EXPECT_EQ(publish(true).version.version, 2);
+    edit();
+    const auto third = publish();
+    EXPECT_FALSE(third.unchanged);
+    EXPECT_EQ(third.version.version, 3);
+    EXPECT_EQ(events("package.published").size(), 3U);
+}
+
+TEST_F(Publishing, ACrashAtEachStepIsSettledByTheNextPublish) {
+    ASSERT_EQ(publish().version.version, 1);
+    std::int64_t expected = 1;
+    for (const std::string step : {"reserved", "packed", "branch", "tag", "recorded"}) {
+        SCOPED_TRACE(step);
+        edit();
+        EXPECT_THROW(publish(false, step), Crash);
+        // A version whose tag reached git survives the crash; one that did not is released.
+        if (step == "tag" || step == "recorded") ++expected;
+        const auto next = publish(true);
+        EXPECT_EQ(next.version.version, expected + 1);
+        expected = next.version.version;
+        std::int64_t n = 0;
+        for (const auto& v : versions()) {
+            EXPECT_EQ(v.version, ++n) << "versions are contiguous";
+            EXPECT_EQ(v.state, packager::VersionState::published);
+            EXPECT_EQ(git_->version_commit("acme", "launch", v.version), v.commit);
+        }
+        EXPECT_EQ(n, expected);
+    }
 }

@@ -7,7 +7,9 @@
 //     the provenance of an import that was not recorded;
 //   - package versions are contiguous, the database and git agree tag by tag, git fsck --strict
 //     and SQLite's integrity_check are clean, and the audit chain verifies.
-// `ferry_crash_test --kills N --seed S` (ctest runs --kills 20; --kills 200 for long runs).
+// `ferry_crash_test --kills N --seed S` (ctest runs --kills 20; --kills 200 for long runs). Every
+// 20 kills it prints the time each phase took (workload, restart, each check) and how much has
+// been acknowledged so far, so a long run shows whether a phase grows with history.
 
 #include "ferryd_process.hpp"
 #include "http_client.hpp"
@@ -20,13 +22,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <set>
 #include <thread>
+#include <vector>
 
 using namespace ferry::test;
 namespace json = boost::json;
@@ -42,6 +48,45 @@ const std::string stage = T + "sandboxes/stage/";
 const std::string prod = T + "sandboxes/prod/";
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
+
+std::uintmax_t directory_kb(const std::filesystem::path& dir) {
+    std::uintmax_t bytes = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec))
+        if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+    return bytes / 1024;
+}
+
+// Seconds spent in each phase of a kill, summed over a stretch of kills and printed every 20, so
+// a long run shows where its time goes and whether it grows with history.
+struct Phases {
+    using clock = std::chrono::steady_clock;
+    std::vector<std::pair<std::string, double>> seconds;
+    clock::time_point mark = clock::now();
+    clock::time_point stretch_start = clock::now();
+
+    void lap(const std::string& phase) {
+        const auto now = clock::now();
+        const double s = std::chrono::duration<double>(now - mark).count();
+        mark = now;
+        for (auto& [name, total] : seconds)
+            if (name == phase) {
+                total += s;
+                return;
+            }
+        seconds.emplace_back(phase, s);
+    }
+    void report(int first, int last) {
+        const double total = std::chrono::duration<double>(clock::now() - stretch_start).count();
+        std::printf("kills %d-%d: %.0f s (%.1f kills/min):", first, last, total, (last - first + 1) * 60.0 / total);
+        for (std::size_t i = 0; i < seconds.size(); ++i)
+            std::printf("%s %s %.1f s", i == 0 ? "" : ",", seconds[i].first.c_str(), seconds[i].second);
+        std::printf("\n");
+        std::fflush(stdout);
+        seconds.clear();
+        stretch_start = clock::now();
+    }
+};
 
 // What the clients were told, and what was in flight when the server died.
 struct Ledger {
@@ -69,13 +114,19 @@ protected:
         auto segment = c.post(prod + "segments", R"({"name":"All","rule":{}})", editor);
         ASSERT_EQ(segment.status, 201) << segment.body;
         prod_segment = str(segment.json().at("id"));
-        // The package: a few dev campaigns that the publisher edits between versions.
+        // The package: a few dev campaigns that the publisher edits between versions (and adds to
+        // now and then). Partial, not full: a full package would hold every campaign the editors
+        // ever made in dev, so each publish and import would grow with the run (3,900 campaigns a
+        // version after 100 kills, when imports took longer than the time to the next kill).
+        std::string objects;
         for (int i = 0; i < 5; ++i) {
             auto res = c.post(dev + "campaigns", campaign("pkg" + std::to_string(i)), editor);
             ASSERT_EQ(res.status, 201) << res.body;
             package_campaigns.push_back(str(res.json().at("id")));
+            objects += std::string(i == 0 ? "" : ",") + R"({"kind":"campaign","id":")" + package_campaigns.back() + R"("})";
         }
-        ASSERT_EQ(c.post(T + "packages", R"({"name":"promo","source_sandbox":"dev","kind":"full"})", editor).status, 201);
+        auto package = c.post(T + "packages", R"({"name":"promo","source_sandbox":"dev","kind":"partial","objects":[)" + objects + "]}", editor);
+        ASSERT_EQ(package.status, 201) << package.body;
     }
 
     static std::string campaign(const std::string& name) {
@@ -113,11 +164,24 @@ protected:
         }
     }
 
-    // Edits a package campaign, publishes the next version, imports it into stage.
+    // Edits a package campaign (or now and then adds a new one, so that imports create as well as
+    // update), publishes the next version, imports it into stage.
     void publisher_loop(std::atomic<bool>& stop, std::mt19937& rng) {
         HttpClient c(server->base_url());
         for (int n = 0; !stop; ++n) {
             try {
+                if (rng() % 8 == 0) {
+                    const std::string name = "pkg" + std::to_string(package_campaigns.size());
+                    auto created = c.post(dev + "campaigns", campaign(name), editor);
+                    if (created.status != 201) continue;
+                    const std::string id = str(created.json().at("id"));
+                    {
+                        std::lock_guard g(ledger.m);
+                        ledger.names[id] = {name, std::nullopt};
+                    }
+                    if (c.post(dev + "campaigns/" + id + "/actions/add-to-package", R"({"package":"promo"})", editor).status == 200)
+                        package_campaigns.push_back(id);
+                }
                 const std::string& id = package_campaigns[rng() % package_campaigns.size()];
                 c.patch(dev + "campaigns/" + id, R"({"description":"edit )" + std::to_string(rng()) + "\"}", editor, "*");
                 auto published = c.post(T + "packages/promo/versions", "{}", editor);
@@ -169,7 +233,29 @@ protected:
         }
     }
 
-    void check_after_restart(int round) {
+    // Every item of a campaign list, page by page (200 a page, the most the API gives), whatever
+    // its status: one request per 200 campaigns instead of one per campaign.
+    static std::map<std::string, json::object> all_campaigns(HttpClient& c, const std::string& sandbox, const std::string& token) {
+        std::map<std::string, json::object> out;
+        std::string cursor;
+        for (;;) {
+            auto res = c.get(sandbox + "campaigns?limit=200&status=" + all_statuses + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+            EXPECT_EQ(res.status, 200) << res.body;
+            if (res.status != 200) return out;
+            const auto page = res.json();
+            for (const auto& item : page.at("items").as_array()) out[str(item.at("id"))] = item.as_object();
+            if (page.at("next_cursor").is_null()) return out;
+            cursor = str(page.at("next_cursor"));
+        }
+    }
+    static constexpr const char* all_statuses =
+        "draft,in_review,scheduled,active,paused,stopped,completed,failed,archived,publishing,closed";
+
+    // After each kill, every acknowledged write is checked again, all of them, not only the new
+    // ones; but in bulk: campaigns by the page, all tags in one git process, and an import's items
+    // (which never change once it is recorded) read once, their campaigns checked every time.
+    // `full` (the last kill) reads everything one object at a time as well.
+    void check_after_restart(int round, bool full) {
         SCOPED_TRACE("after kill " + std::to_string(round));
         // The database file first, while ferryd is down.
         if (server->database() == nullptr) {
@@ -178,60 +264,101 @@ protected:
             EXPECT_EQ(rc, 0);
             EXPECT_EQ(integrity, "ok\n");
         }
+        phases.lap("sqlite-check");
         server->start();
+        phases.lap("restart");
         HttpClient c(server->base_url());
         const std::string admin = acme.admin_token;
 
         std::lock_guard g(ledger.m);
+        // A campaign the list does not show (or every one, in the full check) is asked for by id.
+        const auto dev_campaigns = all_campaigns(c, dev, admin);
         for (auto& [id, names] : ledger.names) {
-            auto res = c.get(dev + "campaigns/" + id, admin);
-            ASSERT_EQ(res.status, 200) << "acknowledged campaign " << id << " is gone";
-            const std::string name = str(res.json().at("name"));
+            std::string name;
+            if (const auto it = dev_campaigns.find(id); it != dev_campaigns.end() && !full) {
+                name = str(it->second.at("name"));
+            } else {
+                auto res = c.get(dev + "campaigns/" + id, admin);
+                ASSERT_EQ(res.status, 200) << "acknowledged campaign " << id << " is gone";
+                name = str(res.json().at("name"));
+            }
             EXPECT_TRUE(name == names.first || (names.second && name == *names.second))
                 << id << " is named " << name << ", acknowledged " << names.first;
             names = {name, std::nullopt};
         }
+        phases.lap("campaigns");
 
         const auto versions = c.get(T + "packages/promo/versions", admin).json();
         const auto& items = versions.at("items").as_array();
         EXPECT_GE(static_cast<std::int64_t>(items.size()), ledger.acked_version);
         const std::string git = "git --git-dir=" + (server->data_dir() / "git" / "acme.git").string() + " ";
+        // Each tag's commit, all in one git process: a line per tag, "<name> missing" for one that is not there.
+        std::string tags, expected;
         for (std::size_t i = 0; i < items.size(); ++i) {
             EXPECT_EQ(items[i].at("version").as_int64(), static_cast<std::int64_t>(i + 1)) << "versions are not contiguous";
-            EXPECT_EQ(run_command(git + "rev-parse " + str(items[i].at("tag")) + "^{commit}").second,
-                      str(items[i].at("commit")) + "\n");
+            tags += " '" + str(items[i].at("tag")) + "^{commit}'";
+            expected += str(items[i].at("commit")) + "\n";
+        }
+        if (!items.empty()) {
+            EXPECT_EQ(run_command("printf '%s\\n'" + tags + " | " + git + "cat-file --batch-check='%(objectname)'").second, expected);
         }
         EXPECT_EQ(run_command(git + "tag -l 'packages/promo/*' | wc -l").second, std::to_string(items.size()) + "\n");
+        phases.lap("versions");
         if (!items.empty()) {
             EXPECT_EQ(run_command(git + "fsck --strict 2>&1").first, 0);
         }
+        phases.lap("fsck");
 
-        // Imports: all acknowledged ones recorded, and none partial.
+        // Imports: all acknowledged ones recorded, and none partial. The list shows the newest 200;
+        // an older one is asked for by id.
         const auto imports = c.get(stage + "imports", admin).json();
         std::set<std::string> recorded;
         for (const auto& r : imports.at("items").as_array()) recorded.insert(str(r.at("id")));
-        for (const auto& id : ledger.acked_imports) EXPECT_TRUE(recorded.count(id)) << "acknowledged import " << id << " is gone";
-        const auto stage_campaigns = c.get(stage + "campaigns?limit=200", admin).json();
-        for (const auto& item : stage_campaigns.at("items").as_array()) {
+        const auto is_recorded = [&](const std::string& id) {
+            if (recorded.count(id)) return true;
+            if (c.get(stage + "imports/" + id, admin).status != 200) return false;
+            recorded.insert(id);
+            return true;
+        };
+        for (const auto& id : ledger.acked_imports) EXPECT_TRUE(is_recorded(id)) << "acknowledged import " << id << " is gone";
+        const auto stage_campaigns = all_campaigns(c, stage, admin);
+        for (const auto& [id, item] : stage_campaigns) {
             const auto& provenance = item.at("provenance");
             ASSERT_TRUE(provenance.is_object()) << "a stage campaign without provenance";
-            EXPECT_TRUE(recorded.count(str(provenance.at("import"))))
+            EXPECT_TRUE(is_recorded(str(provenance.at("import"))))
                 << "campaign " << item.at("key") << " carries import " << provenance.at("import") << ", which is not recorded";
         }
         for (const auto& id : recorded) {
+            if (import_creates.count(id) && !full) continue;
             const auto one = c.get(stage + "imports/" + id, admin).json();
+            auto& creates = import_creates[id];
+            creates.clear();
             for (const auto& it : one.at("items").as_array())
-                if (it.at("kind") == "campaign" && it.at("action") == "create" && one.at("status") == "applied") {
-                    auto res = c.get(stage + "campaigns/" + str(it.at("target_id")), admin);
-                    EXPECT_EQ(res.status, 200) << "import " << id << " recorded a campaign that is not there";
-                }
+                if (it.at("kind") == "campaign" && it.at("action") == "create" && one.at("status") == "applied")
+                    creates.push_back(str(it.at("target_id")));
         }
+        for (const auto& [id, creates] : import_creates)
+            for (const auto& campaign : creates) {
+                if (stage_campaigns.count(campaign) && !full) continue;
+                EXPECT_EQ(c.get(stage + "campaigns/" + campaign, admin).status, 200)
+                    << "import " << id << " recorded a campaign that is not there";
+            }
+        phases.lap("imports");
 
-        for (const auto& id : ledger.acked_activations)
-            EXPECT_EQ(c.get(prod + "campaigns/" + id, admin).json().at("status"), "active") << id;
+        const auto prod_campaigns = all_campaigns(c, prod, admin);
+        for (const auto& id : ledger.acked_activations) {
+            const auto it = prod_campaigns.find(id);
+            if (it != prod_campaigns.end() && !full) {
+                EXPECT_EQ(it->second.at("status"), "active") << id;
+            } else {
+                EXPECT_EQ(c.get(prod + "campaigns/" + id, admin).json().at("status"), "active") << id;
+            }
+        }
+        phases.lap("activations");
 
         const auto audit = c.get(T + "audit/verify", admin).json();
         EXPECT_TRUE(audit.at("ok").as_bool()) << json::serialize(audit);
+        phases.lap("audit");
     }
 
     std::unique_ptr<FerrydProcess> server;
@@ -239,6 +366,9 @@ protected:
     std::string editor, importer, reviewer, prod_segment;
     std::vector<std::string> package_campaigns;
     Ledger ledger;
+    // Import id -> the campaigns its items say it created (read once: a recorded import's items do not change).
+    std::map<std::string, std::vector<std::string>> import_creates;
+    Phases phases;
 };
 
 TEST_F(CrashTest, RandomKillsLoseNothingAcknowledged) {
@@ -257,8 +387,15 @@ TEST_F(CrashTest, RandomKillsLoseNothingAcknowledged) {
         server->kill9();
         stop = true;
         for (auto& t : clients) t.join();
-        check_after_restart(round);
+        phases.lap("workload");
+        check_after_restart(round, round == kills);
         if (HasFatalFailure()) return;
+        if (round % 20 == 0 || round == kills) {
+            std::printf("  %zu campaigns, %lld versions, %zu imports, %zu approvals acknowledged; git store %ju KB\n",
+                        ledger.names.size(), static_cast<long long>(ledger.acked_version), ledger.acked_imports.size(),
+                        ledger.acked_activations.size(), directory_kb(server->data_dir() / "git"));
+            phases.report(round - (round - 1) % 20, round);
+        }
     }
     // The workloads did run: otherwise the checks above prove nothing.
     EXPECT_GT(ledger.acked_version, 0);

@@ -1,5 +1,6 @@
 // Import request bodies (POST .../imports/plan and POST .../imports without a plan digest)
-// through api::read_import_request, and the options digest an apply compares with its plan's.
+// through api::read_import_request, and the options digest an apply compares with its plan's
+// (workflows::options_digest).
 //
 // Input: one JSON request body.
 //
@@ -12,7 +13,7 @@
 
 #include "fuzz_support.hpp"
 
-#include "api/import_ops.hpp"
+#include "api/imports.hpp"
 #include "core/canonical_json.hpp"
 #include "core/error.hpp"
 
@@ -23,7 +24,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::optional<api::ImportRequest> read(const json::object& body) {
+std::optional<workflows::ImportRequest> read(const json::object& body) {
     try {
         return api::read_import_request(body);
     } catch (const Error& e) {
@@ -62,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     "an override key that is not <kind>/<key>", key);
     }
 
-    const std::string digest = api::options_digest(request->options);
+    const std::string digest = workflows::options_digest(request->options);
     fuzz::check(is_digest(digest), "options_digest is not sha256:<hex>", digest);
 
     // The same fields in reverse order: the same request, the same digest.
@@ -72,12 +73,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto it = fields.rbegin(); it != fields.rend(); ++it) reversed[it->first] = it->second;
     const auto again = read(reversed);
     fuzz::check(again.has_value(), "the same fields in another order are refused", input);
-    fuzz::check(api::options_digest(again->options) == digest, "options_digest depends on the order of the fields", input);
+    fuzz::check(workflows::options_digest(again->options) == digest, "options_digest depends on the order of the fields", input);
 
     if (!request->options.bindings.empty()) {
         packager::PlanOptions changed = request->options;
         changed.bindings.begin()->second += "x";
-        fuzz::check(api::options_digest(changed) != digest, "options_digest ignores a binding's value", input);
+        fuzz::check(workflows::options_digest(changed) != digest, "options_digest ignores a binding's value", input);
     }
     return 0;
 }

@@ -1,24 +1,70 @@
 // Imports: a package version planned against, applied to and rolled back from a sandbox of the
-// same tenant (product.md §6). The work is in import_ops; these handlers read input, pick the
-// transaction and shape the response.
+// same tenant (product.md §6). The use cases are in workflows/imports; these handlers read input,
+// pick the transaction and shape the response.
+
+#include "api/imports.hpp"
 
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
-#include "api/import_ops.hpp"
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
 #include "core/fields.hpp"
+#include "core/utf8.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace ferry::api {
 
 namespace json = boost::json;
+using workflows::ImportRequest;
+using workflows::VerifiedVersion;
+
+ImportRequest read_import_request(const json::object& body) {
+    Fields f(body);
+    ImportRequest r;
+    r.body = body;
+    r.package = f.required_string("package", 64);
+    const auto version = f.optional_integer("version", 1, std::numeric_limits<std::int64_t>::max());
+    if (!version) throw Error::invalid_field("version", "version is required: the package version to import");
+    r.version = *version;
+    if (const auto policy = f.optional_string("conflict_policy", 32)) {
+        const auto p = packager::parse_conflict_policy(*policy);
+        if (!p) throw Error::invalid_field("conflict_policy", "conflict_policy must be fail, create_new, use_existing or update");
+        r.options.policy = *p;
+    }
+    if (const auto* overrides = f.optional_object("overrides"))
+        for (const auto& [key, value] : *overrides) {
+            const std::string path = "overrides." + std::string(key);
+            const auto slash = key.find('/');
+            const std::string kind(key.substr(0, slash));
+            if (slash == std::string_view::npos || (kind != "campaign" && kind != "segment" && kind != "template"))
+                throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
+            const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
+            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
+            r.options.overrides[std::string(key)] = *p;
+        }
+    if (const auto* bindings = f.optional_object("bindings"))
+        for (const auto& [name, value] : *bindings) {
+            if (!value.is_string() || value.get_string().size() > 4096)
+                throw Error::invalid_field("bindings." + std::string(name), "binding values are strings of at most 4096 bytes");
+            // A bound value is a secret header: one line, or it could smuggle a second header in.
+            if (const auto bad = forbidden_display_character(value.get_string(), false))
+                throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
+            r.options.bindings[std::string(name)] = std::string(value.get_string());
+        }
+    if (const auto* downgrade = f.optional_value("allow_downgrade")) {
+        if (!downgrade->is_bool()) throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
+        r.allow_downgrade = downgrade->get_bool();
+    }
+    f.finish();
+    return r;
+}
 
 namespace {
 
@@ -58,28 +104,6 @@ json::array approvals_needed(Tx& tx, const Context& ctx, const Sandbox& sandbox,
     return out;
 }
 
-json::object conflicts_of(const packager::Plan& plan) {
-    json::array conflicts;
-    for (const auto& i : plan.items)
-        if (i.action == "conflict")
-            conflicts.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"reason", i.reason},
-                                             {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}});
-    return {{"conflicts", std::move(conflicts)}, {"plan_digest", plan.digest}};
-}
-
-json::object missing_of(const packager::Plan& plan) {
-    json::array items;
-    for (const auto& i : plan.items) {
-        if (i.missing_bindings.empty() && i.missing_dependencies.empty()) continue;
-        json::array bindings, dependencies;
-        for (const auto& b : i.missing_bindings) bindings.emplace_back(b);
-        for (const auto& d : i.missing_dependencies) dependencies.emplace_back(d);
-        items.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"missing_bindings", std::move(bindings)},
-                                     {"missing_dependencies", std::move(dependencies)}});
-    }
-    return {{"items", std::move(items)}, {"plan_digest", plan.digest}};
-}
-
 // The Idempotency-Key header: absent, or 1-200 visible ASCII characters.
 std::optional<std::string> idempotency_key(const Context& ctx) {
     if (!ctx.request.has_header("Idempotency-Key")) return std::nullopt;
@@ -99,6 +123,47 @@ http::Response stored_response(const IdempotentResult& r) {
     return res;
 }
 
+// A version of the caller's tenant, verified; a version the git store could not read counts as
+// its failure.
+VerifiedVersion verified(Context& ctx, const ImportRequest& request) {
+    try {
+        return workflows::load_verified(ctx.store(), *ctx.services.git, ctx.acting(ctx.now()), request.package,
+                                        request.version);
+    } catch (const workflows::UnreadableVersion&) {
+        ctx.services.metrics.git_store_error("read");
+        throw;
+    }
+}
+
+json::array plan_items_json(const packager::Plan& plan) {
+    json::array items;
+    for (const auto& i : plan.items) items.push_back(packager::to_json(i));
+    return items;
+}
+
+// with_items: every item; lists show the counts per action only.
+json::object import_json(const ImportRecord& r, bool with_items) {
+    json::object counts;
+    for (const auto& item : r.items) {
+        auto& n = counts[item.at("action").as_string()];
+        n = (n.is_int64() ? n.as_int64() : 0) + 1;
+    }
+    json::object out{{"id", r.id},
+            {"sandbox", r.sandbox},
+            {"package", r.package},
+            {"version", r.version},
+            {"version_digest", r.version_digest},
+            {"plan_digest", r.plan_digest},
+            {"status", r.status},
+            {"counts", std::move(counts)},
+            {"created_by", r.created_by},
+            {"created_at", format_rfc3339(r.created_at)},
+            {"rolled_back_by", r.rolled_back_at ? json::value(r.rolled_back_by) : nullptr},
+            {"rolled_back_at", r.rolled_back_at ? json::value(format_rfc3339(*r.rolled_back_at)) : nullptr}};
+    if (with_items) out["items"] = r.items;
+    return out;
+}
+
 ImportRecord visible_import(Tx& tx, const Context& ctx) {
     auto r = tx.import_record(ctx.caller.tenant, ctx.param("import"));
     if (!r || r->sandbox != ctx.param("sandbox")) throw Error::not_found("import");
@@ -110,11 +175,13 @@ ImportRecord visible_import(Tx& tx, const Context& ctx) {
 http::Response plan_import(Context& ctx) {
     const json::object body = ctx.body();
     const ImportRequest request = read_import_request(body);
-    const VerifiedVersion version = load_verified(ctx, request.package, request.version);
+    const VerifiedVersion version = verified(ctx, request);
     json::object out = ctx.store().read([&](Tx& tx) {
         const Sandbox sandbox = path_sandbox(tx, ctx);
-        check_downgrade(tx, ctx, request);
-        const packager::Plan plan = plan_for(tx, ctx, version, request);
+        const workflows::Actor actor = ctx.acting(ctx.now());
+        const std::string target(ctx.param("sandbox"));
+        workflows::check_downgrade(tx, actor, target, request);
+        const packager::Plan plan = workflows::plan_for(tx, actor, target, version, request);
         json::array missing_permissions;
         if (authorize(ctx.caller, Permission::sandbox_import, ctx.caller.tenant, sandbox.id) != Decision::allow)
             missing_permissions.emplace_back("sandbox_import");
@@ -199,30 +266,22 @@ http::Response apply_import_now(Context& ctx, Metrics::Measurement& measured) {
     } else {
         request = read_import_request(body);
     }
-    const VerifiedVersion version = load_verified(ctx, request.package, request.version);
+    const VerifiedVersion version = verified(ctx, request);
 
     std::size_t applied_objects = 0;  // set by the transaction that commits (PostgreSQL may run it again)
     const auto [status, response] = ctx.store().write([&](Tx& tx) -> std::pair<int, json::object> {
         path_sandbox(tx, ctx);
+        const workflows::ImportOutcome outcome = workflows::apply_import(
+            tx, ctx.acting(ctx.now()), sandbox, version, request, expected_digest, ctx.services.crash_hook);
         std::pair<int, json::object> result;
-        const auto last = tx.last_applied_import(tenant, sandbox, request.package);
-        if (last && last->version == request.version && last->options_digest == options_digest(request.options)) {
-            result = {200, json::object{{"status", "already_applied"}, {"id", last->id}, {"package", last->package},
-                                        {"version", last->version}}};
+        if (outcome.already_applied) {
+            const ImportRecord& last = outcome.record;
+            result = {200, json::object{{"status", "already_applied"}, {"id", last.id}, {"package", last.package},
+                                        {"version", last.version}}};
         } else {
-            check_downgrade(tx, ctx, request);
-            const packager::Plan plan = plan_for(tx, ctx, version, request);
-            if (expected_digest && plan.digest != *expected_digest)
-                throw Error::conflict("plan_stale", "the target or the options changed since this plan was made; plan again",
-                                      {{"plan_digest", *expected_digest}, {"current_digest", plan.digest}});
-            if (plan.conflicts)
-                throw Error::conflict("conflicts", "the plan has conflicts: resolve them, or choose a conflict policy or overrides",
-                                      conflicts_of(plan));
-            if (plan.blocked)
-                throw Error(ErrorKind::unprocessable, "blocked", "bindings or dependencies are missing", missing_of(plan));
-            result = {201, import_json(apply_plan(tx, ctx, version, request, plan), true)};
-            applied_objects = plan.items.size();
+            result = {201, import_json(outcome.record, true)};
         }
+        applied_objects = outcome.objects;
         if (key)
             tx.insert_idempotent_result(
                 IdempotentResult{tenant, token, *key, request_digest, result.first, json::serialize(result.second), ctx.now()});
@@ -262,8 +321,7 @@ http::Response get_import(Context& ctx) {
 http::Response rollback_import(Context& ctx) {
     Fields(ctx.body()).finish();
     return ctx.store().write([&](Tx& tx) {
-        ImportRecord r = visible_import(tx, ctx);
-        undo_import(tx, ctx, r);
+        const ImportRecord r = workflows::undo_import(tx, ctx.acting(ctx.now()), visible_import(tx, ctx));
         return json_response(200, import_json(r, true));
     });
 }

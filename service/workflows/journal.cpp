@@ -53,6 +53,18 @@ json::object payload(const PackagePublished& e) {
     return {{"package", v.package}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}};
 }
 
+json::object payload(const ImportApplied& e) {
+    const ImportRecord& r = e.import;
+    return {{"import", r.id},       {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
+            {"digest", r.version_digest}, {"counts", e.counts}, {"by", r.created_by}};
+}
+
+json::object payload(const ImportRolledBack& e) {
+    const ImportRecord& r = e.import;
+    return {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
+            {"by", r.rolled_back_by}};
+}
+
 AuditRecord audit_record(const Actor& actor, std::string_view tenant, std::string_view action, std::string_view target,
                          json::object details) {
     AuditRecord r;
@@ -94,8 +106,12 @@ void Journal::emit(const PackagePublished& e) {
     webhooks::emit(tx_, e.version.tenant, "package.published", payload(e), actor_.at);
 }
 
-void Journal::emit_other(std::string_view tenant, std::string_view type, json::object data) {
-    webhooks::emit(tx_, tenant, type, std::move(data), actor_.at);
+void Journal::emit(const ImportApplied& e) {
+    webhooks::emit(tx_, e.import.tenant, "import.applied", payload(e), actor_.at);
+}
+
+void Journal::emit(const ImportRolledBack& e) {
+    webhooks::emit(tx_, e.import.tenant, "import.rolled_back", payload(e), actor_.at);
 }
 
 }  // namespace ferry::workflows

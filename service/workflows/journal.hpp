@@ -8,6 +8,7 @@
 #include "approval/review.hpp"
 #include "audit/record.hpp"
 #include "campaigns/model.hpp"
+#include "imports/model.hpp"
 #include "packager/package.hpp"
 #include "store/store.hpp"
 #include "workflows/actor.hpp"
@@ -45,10 +46,23 @@ struct PackagePublished {
     const packager::PackageVersion& version;
 };
 
+// import.applied: {import, sandbox, package, version, digest, counts, by} (counts: items per action)
+struct ImportApplied {
+    const ImportRecord& import;
+    const boost::json::object& counts;
+};
+
+// import.rolled_back: {import, sandbox, package, version, by}
+struct ImportRolledBack {
+    const ImportRecord& import;
+};
+
 boost::json::object payload(const CampaignStatusChanged& e, const Actor& by);
 boost::json::object payload(const ReviewRequested& e);
 boost::json::object payload(const ReviewDecided& e, const Actor& by);
 boost::json::object payload(const PackagePublished& e);
+boost::json::object payload(const ImportApplied& e);
+boost::json::object payload(const ImportRolledBack& e);
 
 // An audit record by this actor, not yet chained. The token that authenticated the actor, if
 // any, is added to the details.
@@ -70,12 +84,11 @@ public:
     void emit(const ReviewRequested& e);
     void emit(const ReviewDecided& e);
     void emit(const PackagePublished& e);
+    void emit(const ImportApplied& e);
+    void emit(const ImportRolledBack& e);
 
     // Chains a prepared record (its hash and seq) and appends it: the only writer of the chain.
     static void append(Tx& tx, AuditRecord record);
-
-    // Events that no use case owns yet (imports): a type and its data, still written here.
-    void emit_other(std::string_view tenant, std::string_view type, boost::json::object data);
 
 private:
     Tx& tx_;

@@ -1,26 +1,19 @@
-#include "api/import_ops.hpp"
+#include "workflows/imports.hpp"
 
-#include "api/campaign_ops.hpp"
-#include "api/sandbox_objects.hpp"
-#include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
-#include "core/utf8.hpp"
 #include "core/crypto.hpp"
-#include "core/fields.hpp"
-#include "workflows/import_target.hpp"
-#include "packager/git_store.hpp"
 #include "packager/manifest.hpp"
 #include "packages/snapshot.hpp"
-#include "workflows/outbox.hpp"
+#include "workflows/import_target.hpp"
+#include "workflows/journal.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
-#include <limits>
+#include <map>
 #include <set>
 
-namespace ferry::api {
+namespace ferry::workflows {
 
 namespace json = boost::json;
 using imports::TargetForms;
@@ -37,7 +30,16 @@ Error invalid_package(const VerifiedVersion& v, const std::string& object, const
                  {{"object", object}, {"reason", reason}});
 }
 
+// The same error, told apart for the caller's count of the git store's failures.
+UnreadableVersion unreadable(const VerifiedVersion& v, const std::string& object, const std::string& what) {
+    const Error e = invalid_package(v, object, "unreadable: " + what);
+    return UnreadableVersion(e.kind(), e.code(), e.message(), e.details());
+}
+
 std::string id_of(const std::string& kind, const std::string& key) { return kind + "/" + key; }
+
+// Server-made ids: a prefix and 20 base62 characters (about 119 bits), unguessable.
+std::string new_object_id(std::string_view prefix) { return std::string(prefix) + crypto::random_base62(20); }
 
 // Replaces every {"$binding": NAME} with the bound value.
 void bind_values(json::value& v, const std::map<std::string, std::string>& bindings) {
@@ -144,8 +146,8 @@ private:
 // Writes one import in the caller's transaction.
 class Applier {
 public:
-    Applier(Tx& tx, Context& ctx, const VerifiedVersion& version, const ImportRequest& request, ImportRecord& record)
-        : tx_(tx), ctx_(ctx), version_(version), request_(request), record_(record),
+    Applier(Tx& tx, const Actor& actor, const VerifiedVersion& version, const ImportRequest& request, ImportRecord& record)
+        : tx_(tx), actor_(actor), version_(version), request_(request), record_(record),
           forms_(tx, record.tenant, record.sandbox), refs_(tx, record.tenant, record.sandbox) {
         for (const auto& s : tx.segments(record.tenant, record.sandbox, true)) segment_ids_[s.key] = s.id;
         for (const auto& t : tx.templates(record.tenant, record.sandbox, true)) template_ids_[t.key] = t.id;
@@ -173,7 +175,7 @@ public:
 private:
     std::string create(const PlanItem& item, const PackagedObject& o) {
         const std::string key = item.new_key.value_or(item.key);
-        const Timestamp now = ctx_.now();
+        const Timestamp now = actor_.at;
         const auto stale = [&] {
             return Error::conflict("plan_stale", id_of(item.kind, key) + " appeared in the target since the plan; plan again",
                                    {{"object", id_of(item.kind, key)}});
@@ -189,7 +191,7 @@ private:
             s.id = id = new_object_id("seg_");
             s.key = key;
             s.created_at = s.updated_at = now;
-            s.created_by = s.updated_by = ctx_.actor();
+            s.created_by = s.updated_by = actor_.name();
             tx_.insert_segment(s);
             forms_.add_segment(s.id, s.key);
         } else if (item.kind == "template") {
@@ -201,7 +203,7 @@ private:
             t.id = id = new_object_id("tpl_");
             t.key = key;
             t.created_at = t.updated_at = now;
-            t.created_by = t.updated_by = ctx_.actor();
+            t.created_by = t.updated_by = actor_.name();
             tx_.insert_template(t);
             forms_.add_template(t.id, t.key);
         } else {
@@ -216,9 +218,9 @@ private:
             // New campaigns land as drafts: going live passes the target's own approval gate.
             c.status = CampaignStatus::draft;
             c.provenance = provenance();
-            c.spec_edited_by = ctx_.actor();
+            c.spec_edited_by = actor_.name();
             c.status_changed_at = c.created_at = c.updated_at = now;
-            c.created_by = c.updated_by = ctx_.actor();
+            c.created_by = c.updated_by = actor_.name();
             tx_.insert_campaign(c);
             record_digest_ = TargetForms::digest(forms_.campaign(c), item.key);
         }
@@ -229,7 +231,7 @@ private:
 
     void update(const PlanItem& item, const PackagedObject& o) {
         const std::string& id = *item.target_id;
-        const Timestamp now = ctx_.now();
+        const Timestamp now = actor_.at;
         const auto previous_origin = origin_json(tx_.import_origin(record_.tenant, record_.sandbox, item.kind, id));
         json::value before;
         std::int64_t revision = 0;
@@ -238,7 +240,7 @@ private:
             before = packages::segment_object(s);
             fill_segment(s, o);
             s.updated_at = now;
-            s.updated_by = ctx_.actor();
+            s.updated_by = actor_.name();
             revision = ++s.revision;
             tx_.update_segment(s);
         } else if (item.kind == "template") {
@@ -246,7 +248,7 @@ private:
             before = packages::template_object(t);
             fill_template(t, o);
             t.updated_at = now;
-            t.updated_by = ctx_.actor();
+            t.updated_by = actor_.name();
             revision = ++t.revision;
             tx_.update_template(t);
         } else {
@@ -257,16 +259,16 @@ private:
             if (item.as_draft_version) {
                 // The live version runs on; the import becomes its draft version, which goes
                 // live only through activate-draft and the target's approval gate.
-                c.draft = DraftVersion{std::move(spec), now, ctx_.actor(), false};
+                c.draft = DraftVersion{std::move(spec), now, actor_.name(), false};
             } else {
                 fill_campaign_head(c, o);
                 c.spec = std::move(spec);
             }
             c.tags = std::move(tags);
             c.provenance = provenance();
-            c.spec_edited_by = ctx_.actor();
+            c.spec_edited_by = actor_.name();
             c.updated_at = now;
-            c.updated_by = ctx_.actor();
+            c.updated_by = actor_.name();
             revision = ++c.revision;
             tx_.update_campaign(c);
             record_digest_ = TargetForms::digest(forms_.campaign(c), item.key);
@@ -346,7 +348,7 @@ private:
     }
 
     Tx& tx_;
-    Context& ctx_;
+    const Actor& actor_;
     const VerifiedVersion& version_;
     const ImportRequest& request_;
     ImportRecord& record_;
@@ -360,47 +362,6 @@ private:
 
 }  // namespace
 
-ImportRequest read_import_request(const json::object& body) {
-    Fields f(body);
-    ImportRequest r;
-    r.body = body;
-    r.package = f.required_string("package", 64);
-    const auto version = f.optional_integer("version", 1, std::numeric_limits<std::int64_t>::max());
-    if (!version) throw Error::invalid_field("version", "version is required: the package version to import");
-    r.version = *version;
-    if (const auto policy = f.optional_string("conflict_policy", 32)) {
-        const auto p = packager::parse_conflict_policy(*policy);
-        if (!p) throw Error::invalid_field("conflict_policy", "conflict_policy must be fail, create_new, use_existing or update");
-        r.options.policy = *p;
-    }
-    if (const auto* overrides = f.optional_object("overrides"))
-        for (const auto& [key, value] : *overrides) {
-            const std::string path = "overrides." + std::string(key);
-            const auto slash = key.find('/');
-            const std::string kind(key.substr(0, slash));
-            if (slash == std::string_view::npos || (kind != "campaign" && kind != "segment" && kind != "template"))
-                throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
-            const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
-            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
-            r.options.overrides[std::string(key)] = *p;
-        }
-    if (const auto* bindings = f.optional_object("bindings"))
-        for (const auto& [name, value] : *bindings) {
-            if (!value.is_string() || value.get_string().size() > 4096)
-                throw Error::invalid_field("bindings." + std::string(name), "binding values are strings of at most 4096 bytes");
-            // A bound value is a secret header: one line, or it could smuggle a second header in.
-            if (const auto bad = forbidden_display_character(value.get_string(), false))
-                throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
-            r.options.bindings[std::string(name)] = std::string(value.get_string());
-        }
-    if (const auto* downgrade = f.optional_value("allow_downgrade")) {
-        if (!downgrade->is_bool()) throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
-        r.allow_downgrade = downgrade->get_bool();
-    }
-    f.finish();
-    return r;
-}
-
 std::string options_digest(const packager::PlanOptions& options) {
     json::object overrides;
     for (const auto& [k, p] : options.overrides) overrides[k] = packager::to_string(p);
@@ -411,11 +372,12 @@ std::string options_digest(const packager::PlanOptions& options) {
                                        {"bindings", std::move(bindings)}});
 }
 
-VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int64_t number) {
-    const std::string& tenant = ctx.caller.tenant;
+VerifiedVersion load_verified(Store& store, packager::GitStore& git, const Actor& actor, const std::string& package,
+                              std::int64_t number) {
+    const std::string& tenant = actor.tenant;
     VerifiedVersion out;
     std::map<std::string, std::string> keys;  // key id -> public PEM
-    ctx.store().read([&](Tx& tx) {
+    store.read([&](Tx& tx) {
         const auto p = tx.package(tenant, package);
         if (!p || p->deleted) throw Error::not_found("package");
         bool found = false;
@@ -430,19 +392,17 @@ VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int
     const std::string tag = packager::GitStore::tag_name(package, number);
     // The store is the source of truth and may have been tampered with: the tag must still name
     // the commit that was published, and everything under it must verify.
-    const auto commit = ctx.services.git->version_commit(tenant, package, number);
+    const auto commit = git.version_commit(tenant, package, number);
     if (!commit) throw invalid_package(out, "tag " + tag, "missing from the store");
     if (*commit != out.version.commit)
         throw invalid_package(out, "tag " + tag, "points at " + *commit + ", the version was published as " + out.version.commit);
     std::map<std::string, std::string> files;
     try {
-        files = ctx.services.git->read_version(tenant, package, number);
+        files = git.read_version(tenant, package, number);
     } catch (const packager::GitObjectError& e) {
-        ctx.services.metrics.git_store_error("read");
-        throw invalid_package(out, e.path(), std::string("unreadable: ") + e.what());
+        throw unreadable(out, e.path(), e.what());
     } catch (const packager::GitError& e) {
-        ctx.services.metrics.git_store_error("read");
-        throw invalid_package(out, "tag " + tag, std::string("unreadable: ") + e.what());
+        throw unreadable(out, "tag " + tag, e.what());
     }
     const auto manifest_it = files.find("manifest.json");
     const auto signature_it = files.find("manifest.sig");
@@ -484,9 +444,9 @@ VerifiedVersion load_verified(Context& ctx, const std::string& package, std::int
     return out;
 }
 
-void check_downgrade(Tx& tx, const Context& ctx, const ImportRequest& request) {
+void check_downgrade(Tx& tx, const Actor& actor, const std::string& sandbox, const ImportRequest& request) {
     if (request.allow_downgrade) return;
-    const auto last = tx.last_applied_import(ctx.caller.tenant, ctx.param("sandbox"), request.package);
+    const auto last = tx.last_applied_import(actor.tenant, sandbox, request.package);
     if (last && last->version > request.version)
         throw Error::conflict("downgrade",
                               "version " + std::to_string(last->version) + " of " + request.package +
@@ -495,23 +455,42 @@ void check_downgrade(Tx& tx, const Context& ctx, const ImportRequest& request) {
                               {{"last_version", last->version}, {"import", last->id}});
 }
 
-Plan plan_for(Tx& tx, const Context& ctx, const VerifiedVersion& version, const ImportRequest& request) {
-    const std::string sandbox(ctx.param("sandbox"));
+Plan plan_for(Tx& tx, const Actor& actor, const std::string& sandbox, const VerifiedVersion& version,
+              const ImportRequest& request) {
     return packager::plan_import(version.version.digest, version.objects,
-                                 imports::target_objects(tx, ctx.caller.tenant, sandbox, request.package), request.options);
+                                 imports::target_objects(tx, actor.tenant, sandbox, request.package), request.options);
 }
 
-json::array plan_items_json(const Plan& plan) {
+namespace {
+
+json::object conflicts_of(const Plan& plan) {
+    json::array conflicts;
+    for (const auto& i : plan.items)
+        if (i.action == "conflict")
+            conflicts.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"reason", i.reason},
+                                             {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}});
+    return {{"conflicts", std::move(conflicts)}, {"plan_digest", plan.digest}};
+}
+
+json::object missing_of(const Plan& plan) {
     json::array items;
-    for (const auto& i : plan.items) items.push_back(packager::to_json(i));
-    return items;
+    for (const auto& i : plan.items) {
+        if (i.missing_bindings.empty() && i.missing_dependencies.empty()) continue;
+        json::array bindings, dependencies;
+        for (const auto& b : i.missing_bindings) bindings.emplace_back(b);
+        for (const auto& d : i.missing_dependencies) dependencies.emplace_back(d);
+        items.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"missing_bindings", std::move(bindings)},
+                                     {"missing_dependencies", std::move(dependencies)}});
+    }
+    return {{"items", std::move(items)}, {"plan_digest", plan.digest}};
 }
 
-ImportRecord apply_plan(Tx& tx, Context& ctx, const VerifiedVersion& version, const ImportRequest& request,
-                        const Plan& plan) {
+// Applies the plan (no conflicts, nothing missing) and records the import.
+ImportRecord apply_plan(Tx& tx, const Actor& actor, const std::string& sandbox, const VerifiedVersion& version,
+                        const ImportRequest& request, const Plan& plan, const CrashHook& crash_hook) {
     ImportRecord r;
-    r.tenant = ctx.caller.tenant;
-    r.sandbox = std::string(ctx.param("sandbox"));
+    r.tenant = actor.tenant;
+    r.sandbox = sandbox;
     r.id = new_object_id("imp_");
     r.package = request.package;
     r.version = request.version;
@@ -519,9 +498,9 @@ ImportRecord apply_plan(Tx& tx, Context& ctx, const VerifiedVersion& version, co
     r.options_digest = options_digest(request.options);
     r.plan_digest = plan.digest;
     r.status = "applied";
-    r.created_by = ctx.actor();
-    r.created_at = ctx.now();
-    Applier applier(tx, ctx, version, request, r);
+    r.created_by = actor.name();
+    r.created_at = actor.at;
+    Applier applier(tx, actor, version, request, r);
     std::size_t done = 0;
     json::object counts;
     for (const auto& item : plan.items) {
@@ -529,20 +508,37 @@ ImportRecord apply_plan(Tx& tx, Context& ctx, const VerifiedVersion& version, co
         auto& n = counts[item.action];
         n = (n.is_int64() ? n.as_int64() : 0) + 1;
         // Crash-injection tests stop the process half-way through a big import's transaction.
-        if (++done == plan.items.size() / 2 && ctx.services.crash_hook) ctx.services.crash_hook("import_half");
+        if (++done == plan.items.size() / 2 && crash_hook) crash_hook("import_half");
     }
     tx.upsert_import(r);
-    append_audit(tx, ctx.audit(r.tenant, "import.apply", r.sandbox + "/imports/" + r.id,
-                               {{"package", r.package}, {"version", r.version}, {"plan_digest", r.plan_digest},
-                                {"counts", counts}}));
-    webhooks::emit(tx, r.tenant, "import.applied",
-                   {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
-                    {"digest", r.version_digest}, {"counts", std::move(counts)}, {"by", r.created_by}},
-                   r.created_at);
+    Journal journal(tx, actor);
+    journal.record(r.tenant, "import.apply", r.sandbox + "/imports/" + r.id,
+                   {{"package", r.package}, {"version", r.version}, {"plan_digest", r.plan_digest}, {"counts", counts}});
+    journal.emit(ImportApplied{r, counts});
     return r;
 }
 
-void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
+}  // namespace
+
+ImportOutcome apply_import(Tx& tx, const Actor& actor, const std::string& sandbox, const VerifiedVersion& version,
+                           const ImportRequest& request, const std::optional<std::string>& expected_plan_digest,
+                           const CrashHook& crash_hook) {
+    const auto last = tx.last_applied_import(actor.tenant, sandbox, request.package);
+    if (last && last->version == request.version && last->options_digest == options_digest(request.options))
+        return ImportOutcome{*last, true, 0};
+    check_downgrade(tx, actor, sandbox, request);
+    const Plan plan = plan_for(tx, actor, sandbox, version, request);
+    if (expected_plan_digest && plan.digest != *expected_plan_digest)
+        throw Error::conflict("plan_stale", "the target or the options changed since this plan was made; plan again",
+                              {{"plan_digest", *expected_plan_digest}, {"current_digest", plan.digest}});
+    if (plan.conflicts)
+        throw Error::conflict("conflicts", "the plan has conflicts: resolve them, or choose a conflict policy or overrides",
+                              conflicts_of(plan));
+    if (plan.blocked) throw Error(ErrorKind::unprocessable, "blocked", "bindings or dependencies are missing", missing_of(plan));
+    return ImportOutcome{apply_plan(tx, actor, sandbox, version, request, plan, crash_hook), false, plan.items.size()};
+}
+
+ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
     if (r.status != "applied") throw Error::conflict("already_rolled_back", "import " + r.id + " was rolled back already");
     const std::vector<ImportTouch> touches = tx.import_touches(r.tenant, r.id);
     std::set<std::string> touched_campaigns;  // restored or deleted first, so they no longer count as users
@@ -583,7 +579,7 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
                                     " changed after it; the rollback would lose those changes";
         throw Error::conflict("edited_since", message, {{"objects", std::move(edited)}});
     }
-    const Timestamp now = ctx.now();
+    const Timestamp now = actor.at;
     // Campaigns first: a created segment or template is deleted only once nothing refers to it.
     std::vector<const ImportTouch*> ordered;
     for (const auto& t : touches)
@@ -598,7 +594,7 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
                 Campaign c = *tx.campaign(r.tenant, r.sandbox, t->object_id);
                 restore_campaign(c, t->before.as_object());
                 c.updated_at = now;
-                c.updated_by = ctx.actor();
+                c.updated_by = actor.name();
                 ++c.revision;
                 tx.update_campaign(c);
             }
@@ -612,7 +608,7 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
                 s.description = std::string(b.at("description").as_string());
                 s.rule = b.at("rule").as_object();
                 s.updated_at = now;
-                s.updated_by = ctx.actor();
+                s.updated_by = actor.name();
                 ++s.revision;
                 tx.update_segment(s);
             }
@@ -628,7 +624,7 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
                 tpl.subject = subject.is_string() ? std::optional(std::string(subject.get_string())) : std::nullopt;
                 tpl.body = std::string(b.at("body").as_string());
                 tpl.updated_at = now;
-                tpl.updated_by = ctx.actor();
+                tpl.updated_by = actor.name();
                 ++tpl.revision;
                 tx.update_template(tpl);
             }
@@ -638,36 +634,13 @@ void undo_import(Tx& tx, Context& ctx, ImportRecord& r) {
     }
     r.status = "rolled_back";
     r.rolled_back_at = now;
-    r.rolled_back_by = ctx.actor();
+    r.rolled_back_by = actor.name();
     tx.upsert_import(r);
-    append_audit(tx, ctx.audit(r.tenant, "import.rollback", r.sandbox + "/imports/" + r.id,
-                               {{"package", r.package}, {"version", r.version}, {"objects", touches.size()}}));
-    webhooks::emit(tx, r.tenant, "import.rolled_back",
-                   {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
-                    {"by", r.rolled_back_by}},
-                   now);
+    Journal journal(tx, actor);
+    journal.record(r.tenant, "import.rollback", r.sandbox + "/imports/" + r.id,
+                   {{"package", r.package}, {"version", r.version}, {"objects", touches.size()}});
+    journal.emit(ImportRolledBack{r});
+    return r;
 }
 
-json::object import_json(const ImportRecord& r, bool with_items) {
-    json::object counts;
-    for (const auto& item : r.items) {
-        auto& n = counts[item.at("action").as_string()];
-        n = (n.is_int64() ? n.as_int64() : 0) + 1;
-    }
-    json::object out{{"id", r.id},
-            {"sandbox", r.sandbox},
-            {"package", r.package},
-            {"version", r.version},
-            {"version_digest", r.version_digest},
-            {"plan_digest", r.plan_digest},
-            {"status", r.status},
-            {"counts", std::move(counts)},
-            {"created_by", r.created_by},
-            {"created_at", format_rfc3339(r.created_at)},
-            {"rolled_back_by", r.rolled_back_at ? json::value(r.rolled_back_by) : nullptr},
-            {"rolled_back_at", r.rolled_back_at ? json::value(format_rfc3339(*r.rolled_back_at)) : nullptr}};
-    if (with_items) out["items"] = r.items;
-    return out;
-}
-
-}  // namespace ferry::api
+}  // namespace ferry::workflows

@@ -15,6 +15,4 @@ http::Response campaign_response(int status, const Campaign& c, const LifecycleF
     return res;
 }
 
-void mark_changed(Campaign& c, const Context& ctx, Timestamp now) { workflows::mark_changed(c, ctx.acting(now)); }
-
 }  // namespace ferry::api

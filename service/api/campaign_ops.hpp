@@ -17,7 +17,4 @@ using workflows::transition_error;
 Campaign existing_campaign(Tx& tx, const Context& ctx);
 http::Response campaign_response(int status, const Campaign& c, const LifecycleFacts& f);
 
-// An edit by the request's caller: updated_at, updated_by, revision.
-void mark_changed(Campaign& c, const Context& ctx, Timestamp now);
-
 }  // namespace ferry::api

@@ -20,25 +20,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view spec_fields[] = {"name", "description", "channels", "schedule", "audience", "content"};
-
-// Reads "type" only where it may change (drafts); "key" never changes.
-void check_immutable(const Fields&, const json::object& body, const Campaign& c) {
-    if (const auto* key = body.if_contains("key"); key && (!key->is_string() || key->get_string() != c.key))
-        throw Error::invalid_field("key", "key cannot be changed");
-}
-
-json::object merged_spec(const CampaignSpec& base, const json::object& patch) {
-    json::object merged = spec_to_json(base);
-    for (const std::string_view field : spec_fields)
-        if (const auto* v = patch.if_contains(field)) merged[field] = *v;
-    return merged;
-}
-
-bool touches_spec(const json::object& body) {
-    return std::any_of(std::begin(spec_fields), std::end(spec_fields),
-                       [&](std::string_view f) { return body.contains(f); });
-}
+using workflows::spec_fields;
 
 std::int64_t read_limit(const Context& ctx) {
     const auto text = ctx.query("limit");
@@ -182,56 +164,13 @@ http::Response update_campaign(Context& ctx) {
     f.finish();
     std::optional<std::vector<std::string>> tags;
     if (tags_value) tags = tags_value->is_null() ? std::vector<std::string>{} : parse_tags(*tags_value, "tags");
-    const bool spec_change = touches_spec(body) || type_text.has_value();
-
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     const auto [updated, facts] = ctx.store().write([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
+        const Sandbox s = path_sandbox(tx, ctx);
         Campaign c = existing_campaign(tx, ctx);
         ctx.require_if_match(etag(c.created_at, c.revision));
-        check_immutable(f, body, c);
-        const EditRule rule = edit_rule(c.status, c.draft.has_value(), !spec_change);
-        if (rule.mode == EditMode::refused) {
-            std::string message = "the campaign cannot be edited while " + std::string(to_string(c.status));
-            if (rule.refusal == "draft_version_exists")
-                message = "a draft version exists: edit it with PUT .../draft, or discard it first";
-            throw Error(ErrorKind::conflict, rule.refusal, message, {{"status", to_string(c.status)}});
-        }
-        json::object changes;
-        if (tags && c.draft && c.draft->in_review)
-            throw Error::conflict("content_locked", "tags decide which approvals apply: they are locked while the draft "
-                                                    "version is in review");
-        if (tags) {
-            c.tags = *tags;
-            changes["tags"] = tags_value ? *tags_value : json::value(nullptr);
-        }
-        if (type_text) {
-            const auto type = parse_campaign_type(*type_text);
-            if (!type) throw Error::invalid_field("type", "type must be action, api_triggered or orchestrated");
-            if (*type != c.type && c.status != CampaignStatus::draft)
-                throw Error::invalid_field("type", "type can only change while the campaign is a draft");
-            if (*type != c.type) c.spec_edited_by = ctx.actor();  // the type is reviewed content too
-            c.type = *type;
-        }
-        if (touches_spec(body)) {
-            SandboxReferences refs(tx, c.tenant, c.sandbox);
-            CampaignSpec spec = parse_spec(merged_spec(c.spec, body), refs, true);
-            restore_secrets(spec, &c.spec);
-            if (rule.mode == EditMode::via_draft_version) {
-                // Editing a live campaign creates its one draft version; the live version runs on untouched.
-                c.draft = DraftVersion{std::move(spec), now, ctx.actor(), false};
-                changes["draft_version"] = "created";
-            } else {
-                c.spec = std::move(spec);
-                c.spec_edited_by = ctx.actor();
-                changes["spec"] = "edited";
-            }
-        }
-        mark_changed(c, ctx, now);
-        tx.update_campaign(c);
-        append_audit(tx, ctx.audit(c.tenant, "campaign.update", c.sandbox + "/campaigns/" + c.id, std::move(changes)));
-        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);
-        return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
+        c = workflows::edit_campaign(tx, actor, std::move(c), body, type_text, tags);
+        return std::pair{c, Gate(tx, c.tenant).facts(s, c, actor.at, actor.name())};
     });
     return campaign_response(200, updated, facts);
 }
@@ -330,28 +269,13 @@ http::Response get_campaign_draft(Context& ctx) {
 
 http::Response put_campaign_draft(Context& ctx) {
     const json::object body = ctx.body();
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     const Campaign c = ctx.store().write([&](Tx& tx) {
         path_sandbox(tx, ctx);
         Campaign campaign = existing_campaign(tx, ctx);
         if (const auto if_match = ctx.request.header("if-match"); !if_match.empty())
             ctx.require_if_match(etag(campaign.created_at, campaign.revision));
-        if (!is_live(campaign.status))
-            throw Error::conflict("not_live", "only a scheduled, active or paused campaign has a draft version; edit a "
-                                              "draft campaign with PATCH",
-                                  {{"status", to_string(campaign.status)}});
-        if (campaign.draft && campaign.draft->in_review)
-            throw Error::conflict("content_locked", "the draft version is in review: withdraw the review first");
-        SandboxReferences refs(tx, campaign.tenant, campaign.sandbox);
-        const bool created = !campaign.draft;
-        CampaignSpec spec = parse_spec(body, refs, true);
-        restore_secrets(spec, campaign.draft ? &campaign.draft->spec : &campaign.spec);
-        campaign.draft = DraftVersion{std::move(spec), now, ctx.actor(), false};
-        mark_changed(campaign, ctx, now);
-        tx.update_campaign(campaign);
-        append_audit(tx, ctx.audit(campaign.tenant, created ? "campaign.draft_create" : "campaign.draft_update",
-                                   campaign.sandbox + "/campaigns/" + campaign.id));
-        return campaign;
+        return workflows::put_draft_version(tx, actor, std::move(campaign), body);
     });
     http::Response res = json_response(200, to_json(*c.draft));
     res.set_header("ETag", etag(c.created_at, c.revision));

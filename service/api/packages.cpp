@@ -20,6 +20,7 @@
 #include "campaigns/spec.hpp"
 
 #include <set>
+#include "workflows/packages.hpp"
 #include "workflows/publish.hpp"
 #include "workflows/reviews.hpp"
 
@@ -80,27 +81,6 @@ PackageVersion published_version(Tx& tx, const Package& p, std::int64_t number) 
     for (auto& v : tx.package_versions(p.tenant, p.name))
         if (v.version == number && v.state == packager::VersionState::published) return v;
     throw Error::not_found("version");
-}
-
-// The campaigns of the package's source sandbox it may hold: present and not archived.
-std::vector<std::string> read_campaign_ids(Tx& tx, const std::string& tenant, const std::string& sandbox,
-                                           const json::array& objects) {
-    std::vector<std::string> ids;
-    for (std::size_t i = 0; i < objects.size(); ++i) {
-        const std::string path = "objects[" + std::to_string(i) + "]";
-        if (!objects[i].is_object()) throw Error::invalid_field(path, path + " must be an object");
-        Fields f(objects[i].get_object(), path);
-        const std::string kind = f.required_string("kind", 32);
-        const std::string id = f.required_string("id", 64);
-        f.finish();
-        if (kind != "campaign") throw Error::invalid_field(path + ".kind", "packages hold campaigns; their dependencies follow");
-        const auto c = tx.campaign(tenant, sandbox, id);
-        if (!c) throw Error::invalid_field(path + ".id", "campaign " + id + " is not in sandbox " + sandbox);
-        if (c->status == CampaignStatus::archived)
-            throw Error::invalid_field(path + ".id", "campaign " + c->key + " is archived");
-        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    return ids;
 }
 
 json::object package_json(Tx& tx, const Package& p) {
@@ -196,30 +176,9 @@ http::Response create_package(Context& ctx) {
     if (p.kind == packager::PackageKind::full && objects && !objects->empty())
         throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox: list none");
     require_on_sandbox(ctx, p.source_sandbox, Permission::sandbox_edit);
-    p.tenant = ctx.caller.tenant;
-    const Timestamp now = ctx.now();
-    return ctx.store().write([&](Tx& tx) {
-        if (!tx.sandbox(p.tenant, p.source_sandbox)) throw Error::invalid_field("source_sandbox", "no such sandbox");
-        if (objects) p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
-        const auto existing = tx.package(p.tenant, p.name);
-        if (existing && !existing->deleted) throw Error::conflict("already_exists", "package " + p.name + " already exists");
-        // A name keeps its sandbox: its old versions hold that sandbox's campaigns, and whoever
-        // re-creates the name can read them.
-        if (existing && existing->source_sandbox != p.source_sandbox)
-            throw Error::conflict("name_taken", "the name " + p.name + " belongs to packages of sandbox " +
-                                                    existing->source_sandbox,
-                                  {{"source_sandbox", existing->source_sandbox}});
-        // A name used before continues its numbering: versions are never reused.
-        if (existing) {
-            p.last_version = existing->last_version;
-            p.revision = existing->revision + 1;
-        }
-        p.created_at = p.updated_at = now;
-        p.created_by = p.updated_by = ctx.actor();
-        tx.upsert_package(p);
-        append_audit(tx, ctx.audit(p.tenant, "package.create", "packages/" + p.name, {{"source_sandbox", p.source_sandbox}}));
-        return package_response(tx, 201, p);
-    });
+    const workflows::Actor actor = ctx.acting(ctx.now());
+    return ctx.store().write(
+        [&](Tx& tx) { return package_response(tx, 201, workflows::create_package(tx, actor, std::move(p), objects)); });
 }
 
 http::Response get_package(Context& ctx) {
@@ -232,36 +191,20 @@ http::Response update_package(Context& ctx) {
     const auto description = f.optional_text("description", 2000);
     const json::array* objects = f.optional_array("objects");
     f.finish();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     return ctx.store().write([&](Tx& tx) {
         Package p = visible_package(tx, ctx, Permission::sandbox_edit);
         ctx.require_if_match(etag(p.created_at, p.revision));
-        if (description) p.description = *description;
-        if (objects) {
-            if (p.kind == packager::PackageKind::full) throw Error::invalid_field("objects", "a full package holds every campaign of its sandbox");
-            p.campaigns = read_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
-        }
-        p.updated_at = ctx.now();
-        p.updated_by = ctx.actor();
-        ++p.revision;
-        tx.upsert_package(p);
-        append_audit(tx, ctx.audit(p.tenant, "package.update", "packages/" + p.name));
-        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p.source_sandbox);
-        return package_response(tx, 200, p);
+        return package_response(tx, 200, workflows::edit_package(tx, actor, std::move(p), description, objects));
     });
 }
 
 http::Response delete_package(Context& ctx) {
+    const workflows::Actor actor = ctx.acting(ctx.now());
     ctx.store().write([&](Tx& tx) {
         Package p = visible_package(tx, ctx, Permission::sandbox_edit);
         ctx.require_if_match(etag(p.created_at, p.revision));
-        // A tombstone: the published versions stay in git, and the numbering goes on if the name returns.
-        p.deleted = true;
-        p.updated_at = ctx.now();
-        p.updated_by = ctx.actor();
-        ++p.revision;
-        tx.upsert_package(p);
-        append_audit(tx, ctx.audit(p.tenant, "package.delete", "packages/" + p.name, {{"last_version", p.last_version}}));
-        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p.source_sandbox);
+        workflows::delete_package(tx, actor, std::move(p));
     });
     return no_content();
 }
@@ -270,22 +213,11 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
     Fields f(body);
     const std::string name = f.required_string("package", 64);
     f.finish();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     return ctx.store().write([&](Tx& tx) {
-        auto p = tx.package(ctx.caller.tenant, name);
-        if (!p || p->deleted) throw Error::invalid_field("package", "no package " + name);
-        if (p->source_sandbox != ctx.param("sandbox"))
-            throw Error::invalid_field("package", "package " + name + " takes campaigns from sandbox " + p->source_sandbox);
-        if (p->kind == packager::PackageKind::full) throw Error::invalid_field("package", "a full package already holds every campaign");
-        const json::array objects{json::object{{"kind", "campaign"}, {"id", ctx.param("campaign")}}};
-        for (const auto& id : read_campaign_ids(tx, p->tenant, p->source_sandbox, objects))
-            if (std::find(p->campaigns.begin(), p->campaigns.end(), id) == p->campaigns.end()) p->campaigns.push_back(id);
-        p->updated_at = ctx.now();
-        p->updated_by = ctx.actor();
-        ++p->revision;
-        tx.upsert_package(*p);
-        append_audit(tx, ctx.audit(p->tenant, "package.add", "packages/" + p->name, {{"campaign", ctx.param("campaign")}}));
-        workflows::void_changed_package_reviews(tx, ctx.acting(ctx.now()), p->source_sandbox);
-        return package_response(tx, 200, *p);
+        const Package p = workflows::add_campaign_to_package(tx, actor, name, std::string(ctx.param("sandbox")),
+                                                             std::string(ctx.param("campaign")));
+        return package_response(tx, 200, p);
     });
 }
 

@@ -355,3 +355,90 @@ DueResult apply_due_events(Tx& tx, const Actor& actor, const CampaignRef& ref) {
 }
 
 }  // namespace ferry::workflows
+
+namespace ferry::workflows {
+
+namespace {
+
+json::object merged_spec(const CampaignSpec& base, const json::object& patch) {
+    json::object merged = spec_to_json(base);
+    for (const std::string_view field : spec_fields)
+        if (const auto* v = patch.if_contains(field)) merged[field] = *v;
+    return merged;
+}
+
+bool touches_spec(const json::object& body) {
+    return std::any_of(std::begin(spec_fields), std::end(spec_fields), [&](std::string_view f) { return body.contains(f); });
+}
+
+}  // namespace
+
+Campaign edit_campaign(Tx& tx, const Actor& actor, Campaign c, const json::object& body,
+                       const std::optional<std::string>& type_text, const std::optional<std::vector<std::string>>& tags) {
+    if (const auto* key = body.if_contains("key"); key && (!key->is_string() || key->get_string() != c.key))
+        throw Error::invalid_field("key", "key cannot be changed");
+    const bool spec_change = touches_spec(body) || type_text.has_value();
+    const EditRule rule = edit_rule(c.status, c.draft.has_value(), !spec_change);
+    if (rule.mode == EditMode::refused) {
+        std::string message = "the campaign cannot be edited while " + std::string(to_string(c.status));
+        if (rule.refusal == "draft_version_exists")
+            message = "a draft version exists: edit it with PUT .../draft, or discard it first";
+        throw Error(ErrorKind::conflict, rule.refusal, message, {{"status", to_string(c.status)}});
+    }
+    json::object changes;
+    if (tags && c.draft && c.draft->in_review)
+        throw Error::conflict("content_locked", "tags decide which approvals apply: they are locked while the draft "
+                                                "version is in review");
+    if (tags) {
+        c.tags = *tags;
+        const auto* sent = body.if_contains("tags");
+        changes["tags"] = sent ? *sent : json::value(nullptr);
+    }
+    if (type_text) {
+        const auto type = parse_campaign_type(*type_text);
+        if (!type) throw Error::invalid_field("type", "type must be action, api_triggered or orchestrated");
+        if (*type != c.type && c.status != CampaignStatus::draft)
+            throw Error::invalid_field("type", "type can only change while the campaign is a draft");
+        if (*type != c.type) c.spec_edited_by = actor.name();  // the type is reviewed content too
+        c.type = *type;
+    }
+    if (touches_spec(body)) {
+        SandboxReferences refs(tx, c.tenant, c.sandbox);
+        CampaignSpec spec = parse_spec(merged_spec(c.spec, body), refs, true);
+        restore_secrets(spec, &c.spec);
+        if (rule.mode == EditMode::via_draft_version) {
+            // Editing a live campaign creates its one draft version; the live version runs on untouched.
+            c.draft = DraftVersion{std::move(spec), actor.at, actor.name(), false};
+            changes["draft_version"] = "created";
+        } else {
+            c.spec = std::move(spec);
+            c.spec_edited_by = actor.name();
+            changes["spec"] = "edited";
+        }
+    }
+    mark_changed(c, actor);
+    tx.update_campaign(c);
+    Journal(tx, actor).record(c.tenant, "campaign.update", target_of(c), std::move(changes));
+    void_changed_package_reviews(tx, actor, c.sandbox);
+    return c;
+}
+
+Campaign put_draft_version(Tx& tx, const Actor& actor, Campaign c, const json::object& body) {
+    if (!is_live(c.status))
+        throw Error::conflict("not_live", "only a scheduled, active or paused campaign has a draft version; edit a "
+                                          "draft campaign with PATCH",
+                              {{"status", to_string(c.status)}});
+    if (c.draft && c.draft->in_review)
+        throw Error::conflict("content_locked", "the draft version is in review: withdraw the review first");
+    SandboxReferences refs(tx, c.tenant, c.sandbox);
+    const bool created = !c.draft;
+    CampaignSpec spec = parse_spec(body, refs, true);
+    restore_secrets(spec, c.draft ? &c.draft->spec : &c.spec);
+    c.draft = DraftVersion{std::move(spec), actor.at, actor.name(), false};
+    mark_changed(c, actor);
+    tx.update_campaign(c);
+    Journal(tx, actor).record(c.tenant, created ? "campaign.draft_create" : "campaign.draft_update", target_of(c));
+    return c;
+}
+
+}  // namespace ferry::workflows

@@ -75,6 +75,21 @@ void enter(Campaign& c, const Transition& t, Timestamp at);
 // A change by this actor: updated_at, updated_by, revision.
 void mark_changed(Campaign& c, const Actor& actor);
 
+// The fields of a campaign's spec in a request body (name, description, channels, schedule,
+// audience, content).
+inline constexpr std::string_view spec_fields[] = {"name", "description", "channels", "schedule", "audience", "content"};
+
+// A PATCH of a campaign, under the lifecycle's edit rules: the spec fields present in `body`
+// merged into the current spec (a live campaign's becomes its draft version), `type` (a draft
+// only) and `tags` (not while its draft version is in review); "key" never changes. Saved,
+// audited as campaign.update with what changed; a package review it changes is voided.
+Campaign edit_campaign(Tx& tx, const Actor& actor, Campaign c, const boost::json::object& body,
+                       const std::optional<std::string>& type, const std::optional<std::vector<std::string>>& tags);
+
+// Writes a live campaign's draft version from a whole spec (created or replaced; not while in
+// review), audited as campaign.draft_create or campaign.draft_update.
+Campaign put_draft_version(Tx& tx, const Actor& actor, Campaign c, const boost::json::object& spec);
+
 struct ActionOptions {
     std::optional<std::string> bypass_reason;  // break-glass: activate without the approvals
 };

@@ -105,7 +105,7 @@ struct Env {
     ManualClock clock;
     Metrics metrics{"fuzz"};
     packager::GitStore git;
-    packages::KeyStore keys;
+    packages::FileKeyStore keys;
     Scheduler scheduler;  // run by POST /v1/operator/clock, never on its own thread
     api::Services services;
     api::App app;

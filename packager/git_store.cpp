@@ -324,7 +324,7 @@ std::filesystem::path GitStore::truth_path(const std::string& tenant) const {
     return remote_ ? *remote_ / (tenant + ".git") : repository_path(tenant);
 }
 
-std::string GitStore::tag_name(const std::string& package, std::int64_t version) {
+std::string VersionStore::tag_name(const std::string& package, std::int64_t version) {
     return "packages/" + package + "/v" + std::to_string(version);
 }
 

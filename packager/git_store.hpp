@@ -55,7 +55,39 @@ struct PublishedVersion {
     std::string tree;
 };
 
-class GitStore {
+// The package store as publishing, imports and crash recovery use it: versions written once,
+// read back by number, and the package's branch. GitStore is the implementation (libgit2, one
+// bare repository per tenant, optionally a shared remote); tests may substitute another.
+class VersionStore {
+public:
+    virtual ~VersionStore() = default;
+
+    // Writes a version (see GitStore::publish for the contract: no ref left moved on a throw).
+    virtual PublishedVersion publish(const std::string& tenant, const std::string& package, std::int64_t version,
+                                     const std::map<std::string, std::string>& files, const std::string& author,
+                                     std::int64_t unix_time, const std::optional<std::string>& expected_parent) = 0;
+    // The commit the package's branch points to, if any.
+    virtual std::optional<std::string> head(const std::string& tenant, const std::string& package) = 0;
+    // The commit of an existing version, if it exists.
+    virtual std::optional<std::string> version_commit(const std::string& tenant, const std::string& package,
+                                                      std::int64_t version) = 0;
+    // Every file of a version (path -> bytes).
+    virtual std::map<std::string, std::string> read_version(const std::string& tenant, const std::string& package,
+                                                            std::int64_t version) = 0;
+    // One file of a version, or nullopt if it has no such file.
+    virtual std::optional<std::string> read_version_file(const std::string& tenant, const std::string& package,
+                                                         std::int64_t version, const std::string& path) = 0;
+    // Points the package's branch at `commit` (nullopt: removes it), whatever it pointed at.
+    virtual void set_branch(const std::string& tenant, const std::string& package,
+                            const std::optional<std::string>& commit) = 0;
+    // Removes what a crash of a writer may have left locked.
+    virtual void clear_stale_locks(const std::string& tenant) = 0;
+
+    // The tag that names a version: "packages/<package>/v<version>".
+    static std::string tag_name(const std::string& package, std::int64_t version);
+};
+
+class GitStore : public VersionStore {
 public:
     // `remote`: a directory path or a file:// URL of a directory (created on first use, as are its
     // <tenant>.git repositories). Other URLs (git://, ssh://, http(s)://, host:path) throw GitError.
@@ -78,20 +110,20 @@ public:
     // removed and the ref update tried again.
     PublishedVersion publish(const std::string& tenant, const std::string& package, std::int64_t version,
                              const std::map<std::string, std::string>& files, const std::string& author,
-                             std::int64_t unix_time, const std::optional<std::string>& expected_parent);
+                             std::int64_t unix_time, const std::optional<std::string>& expected_parent) override;
 
     // The commit the package's branch points to, if any (with a remote: the remote's branch).
-    std::optional<std::string> head(const std::string& tenant, const std::string& package);
+    std::optional<std::string> head(const std::string& tenant, const std::string& package) override;
     // The commit an existing version tag points to, if the tag exists (with a remote: the remote's).
     std::optional<std::string> version_commit(const std::string& tenant, const std::string& package,
-                                              std::int64_t version);
+                                              std::int64_t version) override;
     // Every file of a version (path -> bytes), read through its tag. With a remote: read from the
     // mirror, through the object the remote's tag names (fetched first if the mirror lacks it).
     std::map<std::string, std::string> read_version(const std::string& tenant, const std::string& package,
-                                                    std::int64_t version);
+                                                    std::int64_t version) override;
     // One file of a version ("manifest.json"), or nullopt if the version has no such file.
     std::optional<std::string> read_version_file(const std::string& tenant, const std::string& package,
-                                                 std::int64_t version, const std::string& path);
+                                                 std::int64_t version, const std::string& path) override;
     // The id of a subtree of a version ("campaigns"), for determinism checks.
     std::optional<std::string> subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                        const std::string& dir);
@@ -99,12 +131,13 @@ public:
     // Points the package's branch at `commit` (nullopt: removes it), whatever it pointed at: used by
     // recovery after a crash between writing a version and recording it. With a remote: the
     // remote's branch (forced: callers serialize), then the mirror's (best effort).
-    void set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit);
+    void set_branch(const std::string& tenant, const std::string& package,
+                    const std::optional<std::string>& commit) override;
 
     // Removes stale *.lock files a crash may have left in a tenant's repository. With a remote,
     // also the remote's, but only those older than remote_lock_max_age (other nodes may hold
     // fresh ones: a ref lock lives milliseconds).
-    void clear_stale_locks(const std::string& tenant);
+    void clear_stale_locks(const std::string& tenant) override;
     static constexpr std::chrono::seconds remote_lock_max_age{60};
 
     // The tenant's local repository (with a remote: this node's mirror).
@@ -115,8 +148,6 @@ public:
     bool has_remote() const { return remote_.has_value(); }
     // The remote's directory (a file:// URL resolved to its path); empty without a remote.
     std::string remote() const { return remote_ ? remote_->string() : std::string(); }
-
-    static std::string tag_name(const std::string& package, std::int64_t version);
 
     // Called after each durable step of publish ("packed", "branch", "tag"): crash-injection tests
     // stop the process there.

@@ -319,8 +319,8 @@ int serve(const Flags& f, const ListenAddress& address) {
 
     ferry::packager::GitStore git(std::filesystem::path(f.data_dir) / "git",
                                   f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote));
-    ferry::packages::KeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
-                                                      : std::filesystem::path(f.keys_dir));
+    ferry::packages::FileKeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
+                                                          : std::filesystem::path(f.keys_dir));
     const auto crash_hook = crash_hook_from_environment(git);
     // A crash may have left a package version half-written: settle it before serving anyone.
     if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)

@@ -22,7 +22,7 @@
 #include <vector>
 
 namespace ferry::packager {
-class GitStore;
+class VersionStore;
 }
 namespace ferry::packages {
 class KeyStore;
@@ -48,7 +48,7 @@ struct Services {
     std::function<void()> run_scheduler;      // one scheduler pass, now
     bool allow_private_webhooks = false;      // --allow-private-webhooks
     packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
-    packager::GitStore* git = nullptr;        // the package store
+    packager::VersionStore* git = nullptr;        // the package store
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
     const console::Assets* console = nullptr;  // the web console served at / (none: 404 there)
     bool tls = false;                          // served over TLS: session cookies are Secure

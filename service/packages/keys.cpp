@@ -24,9 +24,9 @@ std::string file_name(const std::string& key_id) {
 
 }  // namespace
 
-KeyStore::KeyStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+FileKeyStore::FileKeyStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-packager::SigningKeyRecord KeyStore::create(const std::string& tenant, Timestamp now) const {
+packager::SigningKeyRecord FileKeyStore::create(const std::string& tenant, Timestamp now) const {
     const packager::SigningKey key = packager::generate_signing_key();
     const auto tenant_dir = dir_ / tenant;
     std::filesystem::create_directories(tenant_dir);
@@ -48,7 +48,7 @@ packager::SigningKeyRecord KeyStore::create(const std::string& tenant, Timestamp
     return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem, true, now};
 }
 
-std::string KeyStore::private_pem(const std::string& tenant, const std::string& key_id) const {
+std::string FileKeyStore::private_pem(const std::string& tenant, const std::string& key_id) const {
     std::ifstream in(dir_ / tenant / file_name(key_id));
     if (!in) throw std::runtime_error("the signing key " + key_id + " is missing from the data directory");
     std::ostringstream out;

@@ -9,15 +9,24 @@
 
 namespace ferry::packages {
 
+// Where tenants' private signing keys are kept, as publishing and key rotation use it.
 class KeyStore {
 public:
-    explicit KeyStore(std::filesystem::path dir);
+    virtual ~KeyStore() = default;
+    // Generates a key pair and keeps the private key durably; the caller stores the returned
+    // public record in its transaction. Kept before the record, so a crash leaves at worst an
+    // unused key, never a record without its key.
+    virtual packager::SigningKeyRecord create(const std::string& tenant, Timestamp now) const = 0;
+    virtual std::string private_pem(const std::string& tenant, const std::string& key_id) const = 0;
+};
 
-    // Generates a key pair and writes the private key durably; the caller stores the returned
-    // public record in its transaction. Written before the record, so a crash leaves at worst an
-    // unused file, never a record without its key.
-    packager::SigningKeyRecord create(const std::string& tenant, Timestamp now) const;
-    std::string private_pem(const std::string& tenant, const std::string& key_id) const;
+// Private keys as files under a directory (<data-dir>/keys, or --keys-dir shared by nodes).
+class FileKeyStore : public KeyStore {
+public:
+    explicit FileKeyStore(std::filesystem::path dir);
+
+    packager::SigningKeyRecord create(const std::string& tenant, Timestamp now) const override;
+    std::string private_pem(const std::string& tenant, const std::string& key_id) const override;
 
 private:
     std::filesystem::path dir_;

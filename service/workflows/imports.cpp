@@ -372,7 +372,7 @@ std::string options_digest(const packager::PlanOptions& options) {
                                        {"bindings", std::move(bindings)}});
 }
 
-VerifiedVersion load_verified(Store& store, packager::GitStore& git, const Actor& actor, const std::string& package,
+VerifiedVersion load_verified(Store& store, packager::VersionStore& git, const Actor& actor, const std::string& package,
                               std::int64_t number) {
     const std::string& tenant = actor.tenant;
     VerifiedVersion out;
@@ -389,7 +389,7 @@ VerifiedVersion load_verified(Store& store, packager::GitStore& git, const Actor
         if (!found) throw Error::not_found("version");
         for (const auto& k : tx.signing_keys(tenant)) keys[k.key_id] = k.public_pem;
     });
-    const std::string tag = packager::GitStore::tag_name(package, number);
+    const std::string tag = packager::VersionStore::tag_name(package, number);
     // The store is the source of truth and may have been tampered with: the tag must still name
     // the commit that was published, and everything under it must verify.
     const auto commit = git.version_commit(tenant, package, number);

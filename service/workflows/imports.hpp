@@ -52,7 +52,7 @@ public:
 // Reads the actor's tenant's version in a read transaction of its own, then its files from git.
 // A failure is 422 package_invalid naming the object (UnreadableVersion when git failed); 404
 // when the package or version does not exist.
-VerifiedVersion load_verified(Store& store, packager::GitStore& git, const Actor& actor, const std::string& package,
+VerifiedVersion load_verified(Store& store, packager::VersionStore& git, const Actor& actor, const std::string& package,
                               std::int64_t version);
 
 // 409 downgrade when an older version than the last one applied to the sandbox is asked for

@@ -32,7 +32,7 @@ struct Reserved {
 // Whether the files a snapshot would publish are exactly those of a published version, by the
 // path and SHA-256 its manifest lists for each (the manifest and signature aside, which always
 // differ).
-bool same_files(packager::GitStore& git, const PackageVersion& version, const std::vector<packager::ManifestObject>& objects) {
+bool same_files(packager::VersionStore& git, const PackageVersion& version, const std::vector<packager::ManifestObject>& objects) {
     const auto manifest = git.read_version_file(version.tenant, version.package, version.version, "manifest.json");
     if (!manifest) return false;
     std::set<std::pair<std::string, std::string>> before, now;
@@ -104,7 +104,7 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
         packager::base64_encode(packager::sign(services.keys.private_pem(tenant, read.key->key_id), manifest));
     reserved.parent = read.previous ? std::optional(read.previous->commit) : std::nullopt;
     reserved.version = PackageVersion{tenant, name, m.version, packager::VersionState::publishing, "",
-                                      packager::GitStore::tag_name(name, m.version), "sha256:" + crypto::sha256_hex(manifest),
+                                      packager::VersionStore::tag_name(name, m.version), "sha256:" + crypto::sha256_hex(manifest),
                                       request.publisher, now};
     store.write([&](Tx& tx) {
         auto p = tx.package(tenant, name);
@@ -127,7 +127,7 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
             log::error("publish failed", {{"request_id", services.request_id}, {"error", e.what()}});
             if (services.git_error) services.git_error();
         }
-        // GitStore::publish moves no ref when it throws (a branch it moved is put back by
+        // VersionStore::publish moves no ref when it throws (a branch it moved is put back by
         // compare-and-swap), so there is nothing to reset here: forcing the branch back could undo
         // another node's version.
         store.write([&](Tx& tx) {
@@ -174,7 +174,7 @@ Published publish(const PublishServices& services, const Actor& actor, const Pub
     }
 }
 
-std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::GitStore& git, const std::string& tenant,
+std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::VersionStore& git, const std::string& tenant,
                                                      const std::string& package) {
     struct Read {
         std::optional<PackageVersion> latest;

@@ -25,7 +25,7 @@ namespace ferry::workflows {
 // caller wants to hear of (none of it required).
 struct PublishServices {
     Store& store;
-    packager::GitStore& git;
+    packager::VersionStore& git;
     const packages::KeyStore& keys;
     std::string request_id;                              // for log lines
     std::function<void(std::string_view)> crash_hook;    // tests only: FERRY_TEST_CRASH_AT
@@ -54,7 +54,7 @@ Published publish(const PublishServices& services, const Actor& actor, const Pub
 
 // The latest published version if `package`'s content today is exactly its content (same files,
 // byte for byte): publishing now would add nothing.
-std::optional<packager::PackageVersion> unchanged_since_latest(Store& store, packager::GitStore& git,
+std::optional<packager::PackageVersion> unchanged_since_latest(Store& store, packager::VersionStore& git,
                                                                const std::string& tenant, const std::string& package);
 
 }  // namespace ferry::workflows

@@ -12,7 +12,7 @@ std::string lock_name(const std::string& tenant, const std::string& package) {
     return "package\n" + tenant + "\n" + package;
 }
 
-std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package) {
+std::size_t settle(Store& store, packager::VersionStore& git, const std::string& tenant, const std::string& package) {
     std::vector<packager::PackageVersion> unfinished;
     for (auto& v : store.read([&](Tx& tx) { return tx.package_versions(tenant, package); }))
         if (v.state == packager::VersionState::publishing) unfinished.push_back(std::move(v));
@@ -53,7 +53,7 @@ std::size_t settle(Store& store, packager::GitStore& git, const std::string& ten
     return unfinished.size();
 }
 
-std::size_t recover(Store& store, packager::GitStore& git) {
+std::size_t recover(Store& store, packager::VersionStore& git) {
     std::set<std::pair<std::string, std::string>> packages;
     for (const auto& v : store.read([](Tx& tx) { return tx.unfinished_versions(); })) packages.emplace(v.tenant, v.package);
     std::size_t settled = 0;

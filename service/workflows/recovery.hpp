@@ -17,10 +17,10 @@ std::string lock_name(const std::string& tenant, const std::string& package);
 // as published, otherwise its reservation is released; then the branch is reset to the last
 // published version and stale lock files are cleared. The caller holds the package's lock, so
 // no publisher of it is running anywhere. Returns how many versions it settled.
-std::size_t settle(Store& store, packager::GitStore& git, const std::string& tenant, const std::string& package);
+std::size_t settle(Store& store, packager::VersionStore& git, const std::string& tenant, const std::string& package);
 
 // settle() for every package with a version left "publishing", each under its lock; a package
 // whose lock another node holds is left to that node's publisher (it settles before it reserves).
-std::size_t recover(Store& store, packager::GitStore& git);
+std::size_t recover(Store& store, packager::VersionStore& git);
 
 }  // namespace ferry::packages

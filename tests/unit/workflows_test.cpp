@@ -291,7 +291,7 @@ protected:
     void SetUp() override {
         Workflows::SetUp();
         git_ = std::make_unique<packager::GitStore>(dir_ / "git");
-        keys_ = std::make_unique<packages::KeyStore>(dir_ / "keys");
+        keys_ = std::make_unique<packages::FileKeyStore>(dir_ / "keys");
         campaign_ = create_campaign("ed");
         store_->write([&](Tx& tx) {
             packager::Package p;

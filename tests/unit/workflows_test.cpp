@@ -5,6 +5,7 @@
 #include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "workflows/campaigns.hpp"
+#include "workflows/imports.hpp"
 #include "workflows/publish.hpp"
 #include "workflows/recovery.hpp"
 #include "workflows/reviews.hpp"
@@ -376,4 +377,94 @@ TEST_F(Publishing, ACrashAtEachStepIsSettledByTheNextPublish) {
         }
         EXPECT_EQ(n, expected);
     }
+}
+
+// Importing as a use case, with no HTTP: a published version read back and verified, planned
+// over another sandbox, applied (new campaigns land as drafts), found already applied, and
+// rolled back, each announced with its event.
+namespace {
+
+class Importing : public Publishing {
+protected:
+    void SetUp() override {
+        Publishing::SetUp();
+        store_->write([&](Tx& tx) {
+            Sandbox s;
+            s.tenant = "acme";
+            s.id = "stage";
+            s.created_at = s.updated_at = clock_.now();
+            tx.insert_sandbox(s);
+            Webhook w;
+            w.tenant = "acme";
+            w.id = "whk_imports";
+            w.url = "http://127.0.0.1:9/";
+            w.events = {"import.applied", "import.rolled_back"};
+            w.secret = "0123456789abcdef";
+            w.created_by = "adm";
+            w.created_at = clock_.now();
+            tx.insert_webhook(w);
+        });
+    }
+
+    workflows::ImportRequest request() const {
+        workflows::ImportRequest r;
+        r.package = "launch";
+        r.version = 1;
+        return r;
+    }
+
+    bool in_stage(const std::string& key) {
+        return store_->read([&](Tx& tx) { return tx.campaign_key_exists("acme", "stage", key); });
+    }
+};
+
+}  // namespace
+
+TEST_F(Importing, PlanApplyAlreadyAppliedAndRollBack) {
+    ASSERT_EQ(publish().version.version, 1);
+    const std::string key = campaign(campaign_).key;
+    const Actor admin = person("adm");
+    const workflows::VerifiedVersion version = workflows::load_verified(*store_, *git_, admin, "launch", 1);
+    EXPECT_FALSE(version.objects.empty());
+    EXPECT_THROW(workflows::load_verified(*store_, *git_, admin, "launch", 2), Error);
+
+    const packager::Plan plan =
+        store_->read([&](Tx& tx) { return workflows::plan_for(tx, admin, "stage", version, request()); });
+    EXPECT_FALSE(plan.blocked);
+    std::set<std::string> created;
+    for (const auto& item : plan.items)
+        if (item.action == "create") created.insert(item.kind + "/" + item.key);
+    EXPECT_TRUE(created.count("campaign/" + key)) << "the campaign is new to stage";
+    EXPECT_TRUE(created.count("segment/vip")) << "and so is the segment it uses";
+
+    EXPECT_FALSE(in_stage(key));
+    const workflows::ImportOutcome applied = store_->write(
+        [&](Tx& tx) { return workflows::apply_import(tx, admin, "stage", version, request(), plan.digest); });
+    EXPECT_FALSE(applied.already_applied);
+    EXPECT_EQ(applied.record.status, "applied");
+    EXPECT_EQ(applied.objects, plan.items.size());
+    ASSERT_TRUE(in_stage(key));
+    const auto imported = store_->read([&](Tx& tx) {
+        CampaignQuery query;
+        query.tenant = "acme";
+        query.sandbox = "stage";
+        for (const auto& c : tx.campaigns(query).items)
+            if (c.key == key) return c;
+        throw std::runtime_error("not imported");
+    });
+    EXPECT_EQ(imported.status, CampaignStatus::draft) << "nothing goes live by an import";
+
+    const workflows::ImportOutcome again = store_->write(
+        [&](Tx& tx) { return workflows::apply_import(tx, admin, "stage", version, request(), std::nullopt); });
+    EXPECT_TRUE(again.already_applied);
+    EXPECT_EQ(again.record.id, applied.record.id);
+
+    const ImportRecord rolled_back =
+        store_->write([&](Tx& tx) { return workflows::undo_import(tx, admin, applied.record); });
+    EXPECT_EQ(rolled_back.status, "rolled_back");
+    EXPECT_FALSE(in_stage(key)) << "what the import created is gone again";
+    EXPECT_THROW(store_->write([&](Tx& tx) { return workflows::undo_import(tx, admin, rolled_back); }), Error);
+
+    ASSERT_EQ(events("import.applied").size(), 1U);
+    ASSERT_EQ(events("import.rolled_back").size(), 1U);
 }

@@ -598,15 +598,23 @@ void collect(git_repository* repo, const git_tree* tree, const std::string& pref
 
 }  // namespace
 
+std::optional<std::string> GitStore::version_revision(const std::string& tenant, const std::string& package,
+                                                      std::int64_t version) {
+    const std::string tag = tag_name(package, version);
+    if (!remote_) return "refs/tags/" + tag;
+    return mirrored_tag(tenant, tag);
+}
+
+std::string GitStore::readable_revision(const std::string& tenant, const std::string& package, std::int64_t version) {
+    const auto revision = version_revision(tenant, package, version);
+    if (!revision)
+        throw GitError("read version: tag " + tag_name(package, version) + " not found in " + truth_path(tenant).string());
+    return *revision;
+}
+
 std::map<std::string, std::string> GitStore::read_version(const std::string& tenant, const std::string& package,
                                                           std::int64_t version) {
-    const std::string tag = tag_name(package, version);
-    std::string revision = "refs/tags/" + tag;
-    if (remote_) {
-        const auto mirrored = mirrored_tag(tenant, tag);
-        if (!mirrored) throw GitError("read version: tag " + tag + " not found in " + truth_path(tenant).string());
-        revision = *mirrored;
-    }
+    const std::string revision = readable_revision(tenant, package, version);
     Repo repo;
     open_repository(repo, repository_path(tenant));
     Object tree;
@@ -618,13 +626,7 @@ std::map<std::string, std::string> GitStore::read_version(const std::string& ten
 
 std::optional<std::string> GitStore::read_version_file(const std::string& tenant, const std::string& package,
                                                       std::int64_t version, const std::string& path) {
-    const std::string tag = tag_name(package, version);
-    std::string revision = "refs/tags/" + tag;
-    if (remote_) {
-        const auto mirrored = mirrored_tag(tenant, tag);
-        if (!mirrored) throw GitError("read version: tag " + tag + " not found in " + truth_path(tenant).string());
-        revision = *mirrored;
-    }
+    const std::string revision = readable_revision(tenant, package, version);
     Repo repo;
     open_repository(repo, repository_path(tenant));
     Object blob;
@@ -638,17 +640,12 @@ std::optional<std::string> GitStore::read_version_file(const std::string& tenant
 
 std::optional<std::string> GitStore::subtree(const std::string& tenant, const std::string& package, std::int64_t version,
                                              const std::string& dir) {
-    const std::string tag = tag_name(package, version);
-    std::string revision = "refs/tags/" + tag;
-    if (remote_) {
-        const auto mirrored = mirrored_tag(tenant, tag);
-        if (!mirrored) return std::nullopt;
-        revision = *mirrored;
-    }
+    const auto revision = version_revision(tenant, package, version);
+    if (!revision) return std::nullopt;
     Repo repo;
     open_repository(repo, repository_path(tenant));
     Object tree;
-    const int rc = git_revparse_single(tree.out(), repo.get(), (revision + "^{tree}:" + dir).c_str());
+    const int rc = git_revparse_single(tree.out(), repo.get(), (*revision + "^{tree}:" + dir).c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
     check(rc, "read subtree");
     return hex(*git_object_id(tree.get()));

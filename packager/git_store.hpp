@@ -162,6 +162,11 @@ private:
     // With a remote: makes sure the mirror holds the object the remote's tag names and returns the
     // revision to read the version through; nullopt if the remote has no such tag.
     std::optional<std::string> mirrored_tag(const std::string& tenant, const std::string& tag);
+    // What names a version's tag in the local repository (with a remote: the mirrored object),
+    // or nullopt when the remote has no such tag; readable_revision throws GitError instead.
+    std::optional<std::string> version_revision(const std::string& tenant, const std::string& package,
+                                                std::int64_t version);
+    std::string readable_revision(const std::string& tenant, const std::string& package, std::int64_t version);
 
     void step(std::string_view name) const {
         if (step_hook_) step_hook_(name);

@@ -165,3 +165,30 @@ test('a refused action shows the API\'s message and the actions allowed now', as
   await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
   await H.screenshot(page, 'campaign-refused-action');
 });
+
+test('a package review voided by an edit of its content says so and offers no decision', async ({ page }) => {
+  const { tenant, tokens, segments } = world;
+  const c = await H.makeCampaign(server, tenant, 'prod', tokens.ed, {
+    name: 'Packaged offer', type: 'action', audience: { segment: segments.prod.id },
+  });
+  await H.must(server, 201, 'POST', `/v1/tenants/${tenant}/approval-policies`, {
+    name: 'Packages need a reviewer', scope: 'package', conditions: { all: [] },
+    approvers: { role: 'reviewer' }, required_approvals: 1,
+  }, tokens.admin);
+  await H.must(server, 201, 'POST', `/v1/tenants/${tenant}/packages`, {
+    name: 'offer', source_sandbox: 'prod', objects: [{ kind: 'campaign', id: c.id }],
+  }, tokens.ed);
+  const requested = await H.must(server, 202, 'POST', `/v1/tenants/${tenant}/packages/offer/versions`, {}, tokens.ed);
+  // Editing a campaign the package holds voids its review at once.
+  await H.must(server, 200, 'PATCH', `${H.sandboxPath(tenant, 'prod')}/campaigns/${c.id}`,
+    { description: 'edited while in review' }, tokens.ed, { 'If-Match': '*' });
+
+  await H.signInAs(page, server, tenant, world.adminToken, 'remy');
+  await page.goto(`${server.baseURL}/t/${tenant}/reviews/${requested.review}`);
+  await expect(page.locator('.v-page-header .badge')).toHaveText('Voided');
+  await expect(page.getByTestId('review-outcome')).toContainText('This review is void');
+  await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Request changes' })).toHaveCount(0);
+  await H.screenshot(page, 'review-package-voided');
+  await H.checkA11y(page, 'review-package-voided');
+});

@@ -12,9 +12,11 @@ ensureViewStyles();
 
 const STATE_LABELS = {
   pending: 'Pending', approved: 'Approved', changes_requested: 'Changes requested', withdrawn: 'Withdrawn',
+  voided: 'Voided',
 };
 const STATE_BADGE = {
   pending: 'badge-in_review', approved: 'badge-active', changes_requested: 'badge-paused', withdrawn: 'badge-archived',
+  voided: 'badge-archived',
 };
 const KIND_LABELS = { campaign: 'New campaign', campaign_draft: 'Draft version of a live campaign', package: 'Package version' };
 
@@ -214,6 +216,10 @@ function outcomeBanner(review, campaign) {
         ? `This review is void: it ended when the campaign changed${when}. Its approvals no longer count.`
         : `This review was withdrawn by ${review.decided_by || review.requested_by}${when}: it is void and its approvals no longer count.${now}`),
       review.comment ? h('blockquote', { class: 'v-quote' }, review.comment) : null);
+  }
+  if (review.state === 'voided') {
+    return h('div', { class: 'banner banner-warning v-banner', role: 'status' },
+      h('p', {}, `This review is void: what it was for changed${when}. Its approvals no longer count; ask again to start a new review.`));
   }
   return null;
 }

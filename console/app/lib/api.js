@@ -40,15 +40,17 @@ export async function api(method, path, { body, ifMatch, query, signal } = {}) {
     headers['X-CSRF-Token'] = current.csrf_token;
   }
   let res;
+  let text = '';
   try {
     res = await fetch(path + queryString(query), init);
+    // The body can fail too (the connection drops, or the page is being left mid-answer).
+    if (res.status !== 204) text = await res.text();
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError(0, null, 'The server cannot be reached. Check your connection and try again.');
   }
   let data = null;
   if (res.status !== 204) {
-    const text = await res.text();
     if (text) {
       try {
         data = JSON.parse(text);

@@ -9,6 +9,8 @@ import { ApiError, loadSession, session } from './api.js';
 const routes = [];
 const options = { publicPaths: new Set(['/sign-in']), beforeRender: null, notFound: null };
 let generation = 0;
+// True once the browser starts leaving the page (another address, reload, tab closed).
+let leaving = false;
 
 export function route(pattern, render) {
   const parts = pattern.split('/').filter(Boolean);
@@ -134,7 +136,8 @@ async function render({ keepFocus = false } = {}) {
     await header;
   } catch (e) {
     await header;
-    if (mine !== generation) return;
+    // A page being left cancels its requests: that is no error to show or report.
+    if (mine !== generation || leaving) return;
     if (e instanceof ApiError && e.status === 404) node = notFoundView();
     else if (e instanceof ApiError && e.status === 401) return undefined;
     else {
@@ -177,6 +180,8 @@ function onClick(event) {
 export function start({ beforeRender } = {}) {
   options.beforeRender = beforeRender || null;
   document.addEventListener('click', onClick);
+  window.addEventListener('pagehide', () => { leaving = true; });
+  window.addEventListener('pageshow', () => { leaving = false; });
   window.addEventListener('popstate', () => render());
   window.addEventListener('ferry:session-ended', () => {
     if (window.location.pathname === '/sign-in') return;

@@ -1,8 +1,8 @@
 #include "policy.hpp"
-#include "review.hpp"
 
 #include "core/error.hpp"
 #include "core/fields.hpp"
+#include "review.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -24,8 +24,10 @@ Condition parse_node(const json::value& value, const std::string& path, int dept
     for (const auto& [group, kind] : {std::pair{"all", Condition::Kind::all}, std::pair{"any", Condition::Kind::any}}) {
         const auto* children = object.if_contains(group);
         if (children == nullptr) continue;
-        if (object.size() != 1) throw Error::invalid_field(path, path + " must hold only \"" + std::string(group) + "\"");
-        if (!children->is_array()) throw Error::invalid_field(path + "." + group, path + "." + group + " must be an array");
+        if (object.size() != 1)
+            throw Error::invalid_field(path, path + " must hold only \"" + std::string(group) + "\"");
+        if (!children->is_array())
+            throw Error::invalid_field(path + "." + group, path + "." + group + " must be an array");
         c.kind = kind;
         const auto& array = children->get_array();
         for (std::size_t i = 0; i < array.size(); ++i)
@@ -154,7 +156,8 @@ Approvers parse_approvers(const json::value& value, const std::string& path) {
         throw Error::invalid_field(path, path + " must name either a role or users");
     if (role) {
         a.role = parse_role(*role);
-        if (!a.role) throw Error::invalid_field(path + ".role", "role must be admin, editor, reviewer, viewer or importer");
+        if (!a.role)
+            throw Error::invalid_field(path + ".role", "role must be admin, editor, reviewer, viewer or importer");
     } else {
         if (users->empty()) throw Error::invalid_field(path + ".users", path + ".users must not be empty");
         for (std::size_t i = 0; i < users->size(); ++i) {

@@ -4,8 +4,8 @@
 // No storage, no clock: the service passes in the current state, so eligibility is always
 // judged as of the moment of the decision.
 
-#include "core/time.hpp"
 #include "core/roles.hpp"
+#include "core/time.hpp"
 
 #include <boost/json/value.hpp>
 

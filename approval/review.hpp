@@ -28,14 +28,15 @@ struct Review {
     SubjectKind subject_kind = SubjectKind::campaign;
     std::string subject_id;
     std::string subject_name;
-    std::string digest;        // of the content submitted
+    std::string digest;  // of the content submitted
     ReviewState state = ReviewState::pending;
     std::string requested_by;
-    std::string last_editor;   // of the content, at submission (a package's own last editor; review_rules adds its content's)
+    std::string
+        last_editor;  // of the content, at submission (a package's own last editor; review_rules adds its content's)
     Timestamp requested_at;
     std::optional<Timestamp> decided_at;
     std::string decided_by;
-    std::string comment;       // the decision's comment
+    std::string comment;  // the decision's comment
 };
 
 }  // namespace ferry::approval

@@ -36,23 +36,28 @@ Ruling rule(Decision decision, std::string_view who, const DecisionFacts& f) {
     const std::string me(who);
     if (decision == Decision::withdraw) {
         if (me != f.requested_by && !f.tenant_admin)
-            return refuse(Error(ErrorKind::forbidden, "forbidden", "only the submitter (or an administrator) can withdraw a review"));
+            return refuse(Error(ErrorKind::forbidden, "forbidden",
+                                "only the submitter (or an administrator) can withdraw a review"));
         return {};
     }
     // An approval is of the exact content requested: a changed content voids the review, whoever
     // finds it out (nothing of it could be approved any more).
     if (decision == Decision::approve && f.content_changed)
         return Ruling{Verdict::void_review,
-                      Error::conflict("review_stale", "the content changed since the review was requested: ask again to "
-                                                      "request a new review")};
+                      Error::conflict("review_stale",
+                                      "the content changed since the review was requested: ask again to "
+                                      "request a new review")};
     // Approving and requesting changes are a reviewer's: never one's own change.
     if (excluded(f.requested_by, f.editors).count(me))
-        return refuse(Error(ErrorKind::forbidden, "self_approval", "the submitter and the last editor cannot review their own change"));
+        return refuse(Error(ErrorKind::forbidden, "self_approval",
+                            "the submitter and the last editor cannot review their own change"));
     if (!f.eligible)
-        return refuse(Error(ErrorKind::forbidden, "not_eligible", "you are not an approver of any policy this review needs"));
+        return refuse(
+            Error(ErrorKind::forbidden, "not_eligible", "you are not an approver of any policy this review needs"));
     if (decision == Decision::request_changes) return {};  // a veto, whatever the content is now
     if (std::find(f.approved_by.begin(), f.approved_by.end(), me) != f.approved_by.end())
-        return refuse(Error::conflict("already_approved", "you approved this already; approvals count once per person"));
+        return refuse(
+            Error::conflict("already_approved", "you approved this already; approvals count once per person"));
     return {};
 }
 

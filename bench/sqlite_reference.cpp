@@ -67,14 +67,16 @@ int main(int argc, char** argv) {
     try {
         exec(db, "PRAGMA journal_mode=WAL");
         exec(db, "PRAGMA synchronous=FULL");
-        exec(db, "CREATE TABLE rows (tenant TEXT NOT NULL, sandbox TEXT NOT NULL, id TEXT NOT NULL, key TEXT NOT NULL, "
-                 "body TEXT NOT NULL)");
+        exec(db,
+             "CREATE TABLE rows (tenant TEXT NOT NULL, sandbox TEXT NOT NULL, id TEXT NOT NULL, key TEXT NOT NULL, "
+             "body TEXT NOT NULL)");
         exec(db, "CREATE UNIQUE INDEX rows_id ON rows(tenant, sandbox, id)");
         exec(db, "CREATE UNIQUE INDEX rows_key ON rows(tenant, sandbox, key)");
 
         sqlite3_stmt* insert = nullptr;
-        check(db, sqlite3_prepare_v2(db, "INSERT INTO rows(tenant, sandbox, id, key, body) VALUES('bench', 'ref', ?, ?, ?)",
-                                     -1, &insert, nullptr),
+        check(db,
+              sqlite3_prepare_v2(db, "INSERT INTO rows(tenant, sandbox, id, key, body) VALUES('bench', 'ref', ?, ?, ?)",
+                                 -1, &insert, nullptr),
               "prepare");
         // Bodies are made before the clock starts: only SQLite is timed.
         const std::string body = payload(row_bytes, rows);

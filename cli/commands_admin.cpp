@@ -178,21 +178,17 @@ void add_contexts(CLI::App& config_group, Commands& commands) {
                                          {"sandbox", c.sandbox},
                                          {"token_ref", c.token_ref},
                                          {"logged_in", !c.token_ref.empty() && config.tokens.count(c.token_ref) > 0}});
-        if (ctx.print_json(json::value(json::object{{"current_context", config.current}, {"items", items}})))
-            return 0;
-        Table table(ctx.wide() ? std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN",
-                                                          "CACERT"}
-                               : std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN"});
+        if (ctx.print_json(json::value(json::object{{"current_context", config.current}, {"items", items}}))) return 0;
+        Table table(ctx.wide()
+                        ? std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN", "CACERT"}
+                        : std::vector<std::string>{"CURRENT", "NAME", "SERVER", "TENANT", "SANDBOX", "TOKEN"});
         for (const auto& item : items) {
             const bool current = item.at("current").as_bool();
             const bool logged_in = item.at("logged_in").as_bool();
             const std::string sandbox = text_of(item, "sandbox");
-            std::vector<std::string> row{current ? "*" : "",
-                                         text_of(item, "name"),
-                                         text_of(item, "server"),
-                                         text_of(item, "tenant"),
-                                         sandbox.empty() ? "-" : sandbox,
-                                         logged_in ? text_of(item, "token_ref") : "-"};
+            std::vector<std::string> row{
+                current ? "*" : "",      text_of(item, "name"),           text_of(item, "server"),
+                text_of(item, "tenant"), sandbox.empty() ? "-" : sandbox, logged_in ? text_of(item, "token_ref") : "-"};
             if (ctx.wide()) {
                 const std::string cacert = config.contexts.at(text_of(item, "name")).cacert;
                 row.push_back(cacert.empty() ? "-" : cacert);
@@ -237,8 +233,9 @@ void add_contexts(CLI::App& config_group, Commands& commands) {
             if (!set->cacert.empty()) entry.cacert = set->cacert == "-" ? "" : set->cacert;
             if (!set->token_ref.empty()) {
                 if (set->token_ref != "-" && config.tokens.count(set->token_ref) == 0)
-                    throw Failure(ExitCode::error, "no token is filed as '" + set->token_ref +
-                                                       "'; 'ferry config get-contexts' shows the TOKEN of each context");
+                    throw Failure(ExitCode::error,
+                                  "no token is filed as '" + set->token_ref +
+                                      "'; 'ferry config get-contexts' shows the TOKEN of each context");
                 entry.token_ref = set->token_ref == "-" ? "" : set->token_ref;
             }
             if (config.current.empty()) config.current = set->name;
@@ -293,15 +290,15 @@ void add_identity(CLI::App& root, Commands& commands) {
                           return json::object{{"value", s.source.empty() ? json::value(nullptr) : json::value(value)},
                                               {"source", s.source}};
                       };
-                      if (ctx.print_json(json::value(json::object{
-                              {"context", entry(ctx.context_name(), ctx.context_name().value)},
-                              {"server", entry(ctx.server(), ctx.server().value)},
-                              {"tenant", entry(ctx.tenant(), ctx.tenant().value)},
-                              {"sandbox", entry(ctx.default_sandbox(), ctx.default_sandbox().value)},
-                              {"token", entry(ctx.token(), masked(ctx.token().value))},
-                              {"cacert", entry(ctx.cacert(), ctx.cacert().value)},
-                              {"timeout", entry(ctx.timeout(), ctx.timeout().value)},
-                              {"config", config_path().string()}})))
+                      if (ctx.print_json(json::value(
+                              json::object{{"context", entry(ctx.context_name(), ctx.context_name().value)},
+                                           {"server", entry(ctx.server(), ctx.server().value)},
+                                           {"tenant", entry(ctx.tenant(), ctx.tenant().value)},
+                                           {"sandbox", entry(ctx.default_sandbox(), ctx.default_sandbox().value)},
+                                           {"token", entry(ctx.token(), masked(ctx.token().value))},
+                                           {"cacert", entry(ctx.cacert(), ctx.cacert().value)},
+                                           {"timeout", entry(ctx.timeout(), ctx.timeout().value)},
+                                           {"config", config_path().string()}})))
                           return 0;
                       const auto describe = [](const Setting& s, const std::string& value) {
                           return s.source.empty() ? std::string("-") : value + "  (" + s.source + ")";
@@ -487,20 +484,20 @@ void add_users(CLI::App& root, Commands& commands) {
     gr->add_option("--role", grant->roles, "SANDBOX:ROLE to add, repeatable")->required();
 
     auto link = std::make_shared<std::string>();
-    CLI::App* l = commands.leaf(
-        *users, "sign-in-link", "make a one-time web console sign-in link for a user (valid 15 minutes)",
-        [link](Context& ctx) {
-            const Response r =
-                ctx.expect_ok(ctx.post(ctx.tenant_path("/users/" + url_escape(*link) + "/sign-in-links"), json::object{}));
-            if (ctx.print_json(r)) return 0;
-            std::string server = ctx.server().value;
-            while (!server.empty() && server.back() == '/') server.pop_back();
-            // The link alone on stdout, so that a script can hand it on; what it is on stderr.
-            std::cout << server << text_of(r.json(), "path") << '\n';
-            std::cerr << "ferry: signs " << *link << " in to the console once, until " << text_of(r.json(), "expires_at")
-                      << '\n';
-            return 0;
-        });
+    CLI::App* l =
+        commands.leaf(*users, "sign-in-link", "make a one-time web console sign-in link for a user (valid 15 minutes)",
+                      [link](Context& ctx) {
+                          const Response r = ctx.expect_ok(ctx.post(
+                              ctx.tenant_path("/users/" + url_escape(*link) + "/sign-in-links"), json::object{}));
+                          if (ctx.print_json(r)) return 0;
+                          std::string server = ctx.server().value;
+                          while (!server.empty() && server.back() == '/') server.pop_back();
+                          // The link alone on stdout, so that a script can hand it on; what it is on stderr.
+                          std::cout << server << text_of(r.json(), "path") << '\n';
+                          std::cerr << "ferry: signs " << *link << " in to the console once, until "
+                                    << text_of(r.json(), "expires_at") << '\n';
+                          return 0;
+                      });
     l->add_option("id", *link, "user id")->required();
 }
 
@@ -533,13 +530,14 @@ void add_tokens(CLI::App& root, Commands& commands) {
 
     auto list = std::make_shared<TokenArgs>();
     CLI::App* l = commands.leaf(*tokens, "ls", "list a user's tokens", [list](Context& ctx) {
-        const json::value body = ctx.list(ctx.tenant_path("/users/" + url_escape(list->user) + "/tokens"), list->paging);
+        const json::value body =
+            ctx.list(ctx.tenant_path("/users/" + url_escape(list->user) + "/tokens"), list->paging);
         if (ctx.print_json(body)) return 0;
         table_of(items_of(body), {{"ID", "id"},
-                                      {"NAME", "name"},
-                                      {"CREATED", "created_at"},
-                                      {"EXPIRES", "expires_at"},
-                                      {"REVOKED", "revoked_at"}})
+                                  {"NAME", "name"},
+                                  {"CREATED", "created_at"},
+                                  {"EXPIRES", "expires_at"},
+                                  {"REVOKED", "revoked_at"}})
             .print(std::cout, ctx.out_style());
         return 0;
     });

@@ -207,25 +207,25 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
     CLI::App* ls = commands.leaf(campaigns, "ls", "list campaigns, last modified first", [list](Context& ctx) {
         std::string statuses;
         for (const auto& s : list->statuses) statuses += (statuses.empty() ? "" : ",") + s;
-        const std::string target = with_query(ctx.sandbox_path(list->sandbox, "/campaigns"),
-                                              {{"status", statuses},
-                                               {"tag", list->tag},
-                                               {"q", list->query},
-                                               {"type", list->type},
-                                               {"channel", list->channel}});
+        const std::string target =
+            with_query(ctx.sandbox_path(list->sandbox, "/campaigns"), {{"status", statuses},
+                                                                       {"tag", list->tag},
+                                                                       {"q", list->query},
+                                                                       {"type", list->type},
+                                                                       {"channel", list->channel}});
         const json::value body = ctx.list(target, list->paging, campaign_page_max);
         if (ctx.print_json(body)) return 0;
         std::vector<std::string> headers{"ID", "KEY", "NAME", "STATUS", "TYPE", "CHANNELS", "UPDATED"};
         if (ctx.wide()) headers.insert(headers.end(), {"TAGS", "SEGMENT", "START", "END", "UPDATED BY", "LIVE"});
         Table table(headers);
         for (const auto& c : items_of(body)) {
-            std::vector<std::string> row{text_of(c, "id"),   text_of(c, "key"),      text_of(c, "name"),
-                                         text_of(c, "status"), text_of(c, "type"), text_of(c, "channels"),
+            std::vector<std::string> row{text_of(c, "id"),        text_of(c, "key"),  text_of(c, "name"),
+                                         text_of(c, "status"),    text_of(c, "type"), text_of(c, "channels"),
                                          text_of(c, "updated_at")};
             if (ctx.wide())
-                row.insert(row.end(), {text_of(c, "tags"), text_of(c, "audience.segment"), text_of(c, "schedule.start"),
-                                       text_of(c, "schedule.end"), text_of(c, "updated_by"),
-                                       text_of(c, "live_version")});
+                row.insert(row.end(),
+                           {text_of(c, "tags"), text_of(c, "audience.segment"), text_of(c, "schedule.start"),
+                            text_of(c, "schedule.end"), text_of(c, "updated_by"), text_of(c, "live_version")});
             table.add(std::move(row));
             table.colour_last(3, status_colour(text_of(c, "status")));
         }

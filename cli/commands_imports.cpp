@@ -204,8 +204,10 @@ json::value package_form(const std::string& kind, const json::value& object,
                             {"description", member_or_null(object, "description")},
                             {"rule", member_or_null(object, "rule")}};
     if (kind == "template")
-        return json::object{{"key", member_or_null(object, "key")},       {"name", member_or_null(object, "name")},
-                            {"channel", member_or_null(object, "channel")}, {"subject", member_or_null(object, "subject")},
+        return json::object{{"key", member_or_null(object, "key")},
+                            {"name", member_or_null(object, "name")},
+                            {"channel", member_or_null(object, "channel")},
+                            {"subject", member_or_null(object, "subject")},
                             {"body", member_or_null(object, "body")}};
     // A live campaign with a draft version is compared by its draft version, as the planner does.
     const json::value draft = member_or_null(object, "draft_version");
@@ -255,8 +257,8 @@ void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
         return;
     }
 
-    const Response version = ctx.get(ctx.tenant_path("/packages/" + url_escape(text_of(plan, "package")) +
-                                                     "/versions/" + text_of(plan, "version")));
+    const Response version = ctx.get(
+        ctx.tenant_path("/packages/" + url_escape(text_of(plan, "package")) + "/versions/" + text_of(plan, "version")));
     if (!version.ok()) {
         std::cout << "  (field-level changes need read access to the package's source sandbox: " << error_code(version)
                   << ")\n";
@@ -276,8 +278,8 @@ void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
         std::cout << style.paint("~ " + kind + "/" + key, action == "conflict" ? Colour::red : Colour::yellow) << "  ("
                   << action << ", " << text_of(*item, "target_id") << ")\n";
         const json::value file = member_or_null(objects, kind + "s/" + key + ".json");
-        const Response target = ctx.get(
-            ctx.sandbox_path(a.sandbox, "/" + kind + "s/" + url_escape(text_of(*item, "target_id"))));
+        const Response target =
+            ctx.get(ctx.sandbox_path(a.sandbox, "/" + kind + "s/" + url_escape(text_of(*item, "target_id"))));
         if (file.is_null() || !target.ok()) {
             std::cout << "    (cannot read both sides to compare)\n";
             continue;
@@ -440,8 +442,8 @@ void add_import_commands(CLI::App& root, Commands& commands) {
     CLI::App* p = commands.leaf(
         *imports, "plan", "show what an import would do; exit 3 when it has conflicts or is blocked",
         [plan](Context& ctx) {
-            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " + ctx.sandbox(plan->sandbox) +
-                     "...");
+            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " +
+                     ctx.sandbox(plan->sandbox) + "...");
             const Response r =
                 ctx.expect_ok(ctx.post(ctx.sandbox_path(plan->sandbox, "/imports/plan"), import_body(*plan)));
             const json::value body = r.json();

@@ -159,8 +159,11 @@ void add_versions(CLI::App& packages, Commands& commands) {
         commands.leaf(packages, "versions", "list published versions, oldest first", [versions](Context& ctx) {
             const json::value body = ctx.list(package_path(ctx, versions->name, "/versions"), versions->paging);
             if (ctx.print_json(body)) return 0;
-            std::vector<std::pair<std::string, std::string>> columns{
-                {"VERSION", "version"}, {"TAG", "tag"}, {"DIGEST", "digest"}, {"CREATED", "created_at"}, {"BY", "created_by"}};
+            std::vector<std::pair<std::string, std::string>> columns{{"VERSION", "version"},
+                                                                     {"TAG", "tag"},
+                                                                     {"DIGEST", "digest"},
+                                                                     {"CREATED", "created_at"},
+                                                                     {"BY", "created_by"}};
             if (ctx.wide()) columns.emplace_back("COMMIT", "commit");
             table_of(items_of(body), columns).print(std::cout, ctx.out_style());
             return 0;
@@ -277,8 +280,8 @@ int verify(const Context& ctx, const VerifyArgs& args) {
         if (listed.count(std::string(file.key())) == 0)
             return report(std::string(file.key()), "not listed in the signed manifest");
 
-    if (!ctx.print_json(json::value(json::object{
-            {"ok", true}, {"package", m.package}, {"version", m.version}, {"key_id", trusted_id}}))) {
+    if (!ctx.print_json(json::value(
+            json::object{{"ok", true}, {"package", m.package}, {"version", m.version}, {"key_id", trusted_id}}))) {
         std::cout << ctx.out_style().paint("verified", Colour::green) << ": " << m.package << " v" << m.version
                   << " (tenant " << m.tenant << "), " << m.objects.size() << " objects, signed by " << trusted_id
                   << "\n";

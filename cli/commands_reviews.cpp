@@ -96,7 +96,8 @@ void print_rendered_content(Context& ctx, const json::value& review, const json:
         }
         std::cout << "\n" << style.paint(std::string(channel), Colour::cyan) << "  (" << origin << ")\n";
         const auto line = [&](const char* label, const char* field) {
-            if (const std::string v = text_of(message, field); v != "-") std::cout << "  " << label << ": " << v << "\n";
+            if (const std::string v = text_of(message, field); v != "-")
+                std::cout << "  " << label << ": " << v << "\n";
         };
         line("Subject", "subject");
         line("Title", "title");

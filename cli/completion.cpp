@@ -167,7 +167,8 @@ std::vector<std::string> positional_values(Context& ctx, const Line& line) {
         return s == line.values.end() ? std::string() : s->second;
     };
     if (path == "ferry completion") return {"bash", "zsh", "fish"};
-    if (path == "ferry config use-context" || path == "ferry config set-context") return option_values(ctx, "--context", line);
+    if (path == "ferry config use-context" || path == "ferry config set-context")
+        return option_values(ctx, "--context", line);
     if (path == "ferry sandboxes get") return option_values(ctx, "--sandbox", line);
     if (path == "ferry packages create") return {};
     if (group == "ferry packages") return option_values(ctx, "--package", line);

@@ -107,8 +107,9 @@ Profile profile_of(const Config& config, const std::string& name) {
     if (it == config.contexts.end()) return Profile{};
     const ContextEntry& c = it->second;
     const auto token = config.tokens.find(c.token_ref);
-    return Profile{name, c.server, c.tenant, c.sandbox, c.cacert,
-                   c.token_ref.empty() || token == config.tokens.end() ? std::string() : token->second};
+    return Profile{name,     c.server,
+                   c.tenant, c.sandbox,
+                   c.cacert, c.token_ref.empty() || token == config.tokens.end() ? std::string() : token->second};
 }
 
 void save_config(const Config& config) {
@@ -124,9 +125,8 @@ void save_config(const Config& config) {
         if (!c.token_ref.empty()) entry["token_ref"] = c.token_ref;
         contexts[name] = std::move(entry);
     }
-    write_private(config_path(), json::serialize(json::object{{"current_context", config.current},
-                                                              {"contexts", contexts}}) +
-                                     "\n");
+    write_private(config_path(),
+                  json::serialize(json::object{{"current_context", config.current}, {"contexts", contexts}}) + "\n");
 }
 
 namespace {

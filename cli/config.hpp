@@ -23,9 +23,9 @@ struct ContextEntry {
 };
 
 struct Config {
-    std::string current;                          // the current context's name; empty for none
+    std::string current;  // the current context's name; empty for none
     std::map<std::string, ContextEntry> contexts;
-    std::map<std::string, std::string> tokens;    // token_ref -> bearer token
+    std::map<std::string, std::string> tokens;  // token_ref -> bearer token
 };
 
 // A context with its token looked up: what the settings fall back to.

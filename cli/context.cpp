@@ -126,10 +126,9 @@ Client& Context::client() {
         throw UsageError("FERRY_TIMEOUT must be a number of seconds, not '" + timeout().value + "'");
     }
     if (!(seconds > 0)) throw UsageError("the timeout must be a positive number of seconds");
-    client_ = std::make_unique<Client>(
-        ClientSettings{url.value, bearer.value, cacert().value,
-                       std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000))),
-                       options_.verbose});
+    client_ = std::make_unique<Client>(ClientSettings{
+        url.value, bearer.value, cacert().value,
+        std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(seconds * 1000))), options_.verbose});
     return *client_;
 }
 
@@ -189,7 +188,8 @@ json::value Context::list(const std::string& target, const Paging& paging, int p
             // Ask for no more than is still wanted, so that --limit 5 reads 5 rows, not a page.
             const int size = paging.page_size > 0 ? std::min(paging.page_size, page_size_max) : page_size_max;
             const int left = paging.limit > 0 ? paging.limit - static_cast<int>(items.size()) : size;
-            page = with_parameter(with_parameter(page, "limit", std::to_string(std::min(left, size))), "cursor", cursor);
+            page =
+                with_parameter(with_parameter(page, "limit", std::to_string(std::min(left, size))), "cursor", cursor);
         }
         const Response r = expect_ok(get(page));
         json::value body = r.json();

@@ -72,7 +72,7 @@ public:
     Setting tenant() const;
     Setting token() const;
     Setting cacert() const;
-    Setting timeout() const;  // seconds, as text
+    Setting timeout() const;          // seconds, as text
     Setting default_sandbox() const;  // FERRY_SANDBOX, or the context's sandbox
 
     // The contexts and tokens on disk, as read at the first use.

@@ -51,6 +51,8 @@ std::string canonical_json(const boost::json::value& value) {
     return out;
 }
 
-std::string content_digest(const boost::json::value& value) { return "sha256:" + crypto::sha256_hex(canonical_json(value)); }
+std::string content_digest(const boost::json::value& value) {
+    return "sha256:" + crypto::sha256_hex(canonical_json(value));
+}
 
 }  // namespace ferry

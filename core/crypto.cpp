@@ -45,8 +45,8 @@ std::string sha256_hex(std::string_view bytes) { return to_hex(sha256_raw(bytes)
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-             message.size(), mac.data(), &length) == nullptr)
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &length) == nullptr)
         throw std::runtime_error("HMAC-SHA-256 failure");
     return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), length));
 }

@@ -11,21 +11,21 @@
 namespace ferry {
 
 enum class ErrorKind {
-    bad_request,            // 400: malformed syntax (JSON that does not parse, bad query)
-    unauthorized,           // 401: no, malformed, unknown, expired or revoked credentials
-    forbidden,              // 403: authenticated, object visible, permission missing
-    not_found,              // 404: absent, or belongs to another tenant, or not visible to the caller
-    method_not_allowed,     // 405
-    conflict,               // 409: the current state forbids it (exists already, invalid transition)
-    precondition_failed,    // 412: stale If-Match
-    payload_too_large,      // 413
-    unsupported_media_type, // 415
-    unprocessable,          // 422: well-formed but invalid
-    precondition_required,  // 428: If-Match missing on an edit
-    too_many_requests,      // 429: too many failed authentications from one address
-    header_too_large,       // 431
-    internal,               // 500: a bug; the message never reaches the client
-    unavailable,            // 503: shutting down or storage unavailable
+    bad_request,             // 400: malformed syntax (JSON that does not parse, bad query)
+    unauthorized,            // 401: no, malformed, unknown, expired or revoked credentials
+    forbidden,               // 403: authenticated, object visible, permission missing
+    not_found,               // 404: absent, or belongs to another tenant, or not visible to the caller
+    method_not_allowed,      // 405
+    conflict,                // 409: the current state forbids it (exists already, invalid transition)
+    precondition_failed,     // 412: stale If-Match
+    payload_too_large,       // 413
+    unsupported_media_type,  // 415
+    unprocessable,           // 422: well-formed but invalid
+    precondition_required,   // 428: If-Match missing on an edit
+    too_many_requests,       // 429: too many failed authentications from one address
+    header_too_large,        // 431
+    internal,                // 500: a bug; the message never reaches the client
+    unavailable,             // 503: shutting down or storage unavailable
 };
 
 int status_of(ErrorKind kind);

@@ -89,8 +89,10 @@ private:
         for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
             const Frame& f = frames_[i];
             // An array's index has moved past the container that is open inside it.
-            if (f.object) out += (out.empty() ? "" : ".") + f.key;
-            else out += "[" + std::to_string(f.index - 1) + "]";
+            if (f.object)
+                out += (out.empty() ? "" : ".") + f.key;
+            else
+                out += "[" + std::to_string(f.index - 1) + "]";
         }
         return out;
     }

@@ -13,14 +13,22 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
     if (b0 < 0x80) return 1;
     std::size_t n = 0;
     unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-    if (b0 >= 0xC2 && b0 <= 0xDF) n = 2;
-    else if (b0 == 0xE0) n = 3, lo = 0xA0;
-    else if (b0 == 0xED) n = 3, hi = 0x9F;  // no surrogates
-    else if (b0 >= 0xE1 && b0 <= 0xEF) n = 3;
-    else if (b0 == 0xF0) n = 4, lo = 0x90;
-    else if (b0 == 0xF4) n = 4, hi = 0x8F;  // at most U+10FFFF
-    else if (b0 >= 0xF1 && b0 <= 0xF3) n = 4;
-    else return 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+        n = 2;
+    else if (b0 == 0xE0)
+        n = 3, lo = 0xA0;
+    else if (b0 == 0xED)
+        n = 3, hi = 0x9F;  // no surrogates
+    else if (b0 >= 0xE1 && b0 <= 0xEF)
+        n = 3;
+    else if (b0 == 0xF0)
+        n = 4, lo = 0x90;
+    else if (b0 == 0xF4)
+        n = 4, hi = 0x8F;  // at most U+10FFFF
+    else if (b0 >= 0xF1 && b0 <= 0xF3)
+        n = 4;
+    else
+        return 0;
     if (i + n > text.size()) return 0;
     if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
     for (std::size_t k = 2; k < n; ++k)
@@ -75,14 +83,16 @@ std::optional<std::string> forbidden_display_character(std::string_view text, bo
         }
         if (length > 1 && i + length <= text.size()) {
             cp = byte & (0xFFU >> (length + 1));
-            for (std::size_t k = 1; k < length; ++k) cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+            for (std::size_t k = 1; k < length; ++k)
+                cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
         }
         i += length;
         if (cp < 0x20) {
             if (multiline && (cp == '\n' || cp == '\t')) continue;
             return name(cp);
         }
-        if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+        if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069))
             return name(cp);
     }
     return std::nullopt;

@@ -27,11 +27,10 @@
 // without credentials succeeds only on public routes; a tenant's user never gets a 2xx on another
 // tenant's path.
 
-#include "fuzz_support.hpp"
-
 #include "api/app.hpp"
 #include "api/routes.hpp"
 #include "core/time.hpp"
+#include "fuzz_support.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "packager/git_store.hpp"
@@ -41,15 +40,13 @@
 #include "tenancy/token_format.hpp"
 
 #include <boost/url/parse.hpp>
-
 #include <dlfcn.h>
 #include <netdb.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -64,8 +61,8 @@ namespace json = boost::json;
 // Webhook destinations are checked with getaddrinfo. A fuzzer must not send DNS queries for the
 // host names it invents: in this executable, names resolve only when they are numeric addresses
 // (and "localhost"), never through the network. Linking this definition interposes libc's.
-extern "C" int getaddrinfo(const char* __restrict node, const char* __restrict service, const struct addrinfo* __restrict hints,
-                           struct addrinfo** __restrict res) {
+extern "C" int getaddrinfo(const char* __restrict node, const char* __restrict service,
+                           const struct addrinfo* __restrict hints, struct addrinfo** __restrict res) {
     using Real = int (*)(const char*, const char*, const struct addrinfo*, struct addrinfo**);
     static const Real real = reinterpret_cast<Real>(dlsym(RTLD_NEXT, "getaddrinfo"));
     if (real == nullptr) return EAI_FAIL;
@@ -112,9 +109,9 @@ struct Env {
 };
 
 struct World {
-    fs::path root;      // owned temporary directory
-    fs::path templ;     // the built world, never touched after
-    fs::path work;      // the copy an input runs on
+    fs::path root;                              // owned temporary directory
+    fs::path templ;                             // the built world, never touched after
+    fs::path work;                              // the copy an input runs on
     std::map<std::string, std::string> tokens;  // as -> bearer secret
     std::map<std::string, std::string> ids;     // placeholder -> value
 };
@@ -158,8 +155,10 @@ http::Response step(api::App& app, const std::string& token, const std::string& 
                     const std::string& body, bool required) {
     http::Response res = call(app, token, method, target, body);
     if (verbose() || (res.status >= 300 && required))
-        std::fprintf(stderr, "world: %s %s -> %d %s\n", method.c_str(), target.c_str(), res.status, res.body.substr(0, 300).c_str());
-    if (res.status >= 300 && required) fuzz::fail("building the world failed", method + " " + target + " -> " + res.body);
+        std::fprintf(stderr, "world: %s %s -> %d %s\n", method.c_str(), target.c_str(), res.status,
+                     res.body.substr(0, 300).c_str());
+    if (res.status >= 300 && required)
+        fuzz::fail("building the world failed", method + " " + target + " -> " + res.body);
     return res;
 }
 
@@ -167,9 +166,12 @@ http::Response step(api::App& app, const std::string& token, const std::string& 
 // fuzzing) skips that, so directories of processes that no longer exist are removed at start.
 fs::path temp_root() {
     std::string base;
-    if (const char* dir = std::getenv("FERRY_FUZZ_TMPDIR"); dir != nullptr && *dir != '\0') base = dir;
-    else if (::access("/dev/shm", W_OK) == 0) base = "/dev/shm";  // fsync is free on tmpfs
-    else base = fs::temp_directory_path().string();
+    if (const char* dir = std::getenv("FERRY_FUZZ_TMPDIR"); dir != nullptr && *dir != '\0')
+        base = dir;
+    else if (::access("/dev/shm", W_OK) == 0)
+        base = "/dev/shm";  // fsync is free on tmpfs
+    else
+        base = fs::temp_directory_path().string();
     constexpr std::string_view prefix = "ferry-fuzz-app-";
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(base, ec)) {
@@ -211,8 +213,10 @@ World& world() {
             const std::string t = "/v1/tenants/acme";
             const std::string dev = t + "/sandboxes/dev";
             const std::string prod = t + "/sandboxes/prod";
-            built.tokens["admin"] = field(step(app, op, "POST", "/v1/tenants", R"({"id":"acme","name":"Acme"})", true), "admin_token");
-            built.tokens["other"] = field(step(app, op, "POST", "/v1/tenants", R"({"id":"globex","name":"Globex"})", true), "admin_token");
+            built.tokens["admin"] =
+                field(step(app, op, "POST", "/v1/tenants", R"({"id":"acme","name":"Acme"})", true), "admin_token");
+            built.tokens["other"] =
+                field(step(app, op, "POST", "/v1/tenants", R"({"id":"globex","name":"Globex"})", true), "admin_token");
             const std::string admin = built.tokens["admin"];
             step(app, admin, "POST", t + "/sandboxes", R"({"id":"dev","type":"development"})", true);
             step(app, admin, "POST", t + "/sandboxes", R"({"id":"prod","type":"production"})", true);
@@ -222,52 +226,80 @@ World& world() {
                 {"viewer", R"([{"sandbox":"dev","role":"viewer"}])"},
                 {"importer", R"([{"sandbox":"prod","role":"importer"},{"sandbox":"dev","role":"viewer"}])"}};
             for (const auto& [user, roles] : users) {
-                step(app, admin, "POST", t + "/users", R"({"id":")" + user + R"(","name":")" + user + R"(","roles":)" + roles + "}", true);
-                const auto token = step(app, admin, "POST", t + "/users/" + user + "/tokens", R"({"name":"fuzz"})", true);
+                step(app, admin, "POST", t + "/users",
+                     R"({"id":")" + user + R"(","name":")" + user + R"(","roles":)" + roles + "}", true);
+                const auto token =
+                    step(app, admin, "POST", t + "/users/" + user + "/tokens", R"({"name":"fuzz"})", true);
                 built.tokens[user] = field(token, "token");
                 if (user == "editor") built.ids["token"] = field(token, "id");
             }
             const std::string editor = built.tokens["editor"];
-            const std::string seg = field(step(app, editor, "POST", dev + "/segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", true), "id");
-            const std::string tpl = field(step(app, editor, "POST", dev + "/templates",
-                                               R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello {{name}}"})", true), "id");
+            const std::string seg = field(step(app, editor, "POST", dev + "/segments",
+                                               R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", true),
+                                          "id");
+            const std::string tpl =
+                field(step(app, editor, "POST", dev + "/templates",
+                           R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello {{name}}"})",
+                           true),
+                      "id");
             const auto campaign_body = [&](const std::string& key) {
                 return R"({"key":")" + key + R"(","name":"Campaign )" + key +
                        R"(","type":"action","channels":["email"],"audience":{"segment":")" + seg +
                        R"("},"content":{"email":{"template":")" + tpl + R"("}}})";
             };
-            const std::string cmp = field(step(app, editor, "POST", dev + "/campaigns", campaign_body("welcome"), true), "id");
-            const std::string live = field(step(app, editor, "POST", dev + "/campaigns", campaign_body("promo"), true), "id");
+            const std::string cmp =
+                field(step(app, editor, "POST", dev + "/campaigns", campaign_body("welcome"), true), "id");
+            const std::string live =
+                field(step(app, editor, "POST", dev + "/campaigns", campaign_body("promo"), true), "id");
             step(app, editor, "POST", dev + "/campaigns/" + live + "/actions/activate", "", false);
             step(app, editor, "POST", t + "/packages",
-                 R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + cmp + R"("}]})", true);
+                 R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + cmp + R"("}]})",
+                 true);
             step(app, editor, "POST", t + "/packages/welcome/versions", "{}", true);
-            const std::string imp = field(step(app, built.tokens["importer"], "POST", prod + "/imports", R"({"package":"welcome","version":1})", false), "id");
-            const std::string pol = field(step(app, admin, "POST", t + "/approval-policies",
-                                               R"({"name":"Prod gate","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
-                                               true), "id");
+            const std::string imp = field(step(app, built.tokens["importer"], "POST", prod + "/imports",
+                                               R"({"package":"welcome","version":1})", false),
+                                          "id");
+            const std::string pol = field(
+                step(
+                    app, admin, "POST", t + "/approval-policies",
+                    R"({"name":"Prod gate","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                    true),
+                "id");
             std::string prod_campaign;
             if (const auto list = answer_object(step(app, admin, "GET", prod + "/campaigns", "", false)))
-                if (const auto* items = list->if_contains("items"); items && items->is_array() && !items->get_array().empty())
+                if (const auto* items = list->if_contains("items");
+                    items && items->is_array() && !items->get_array().empty())
                     prod_campaign = std::string(items->get_array()[0].at("id").as_string());
-            if (!prod_campaign.empty()) step(app, editor, "POST", prod + "/campaigns/" + prod_campaign + "/actions/submit", "", false);
+            if (!prod_campaign.empty())
+                step(app, editor, "POST", prod + "/campaigns/" + prod_campaign + "/actions/submit", "", false);
             std::string review;
             if (const auto list = answer_object(step(app, admin, "GET", t + "/reviews", "", false)))
-                if (const auto* items = list->if_contains("items"); items && items->is_array() && !items->get_array().empty())
+                if (const auto* items = list->if_contains("items");
+                    items && items->is_array() && !items->get_array().empty())
                     review = std::string(items->get_array()[0].at("id").as_string());
-            const std::string hook = field(step(app, admin, "POST", t + "/webhooks",
-                                                R"({"url":"https://93.184.216.34/hook","events":["campaign.status_changed"],"secret":"0123456789abcdef"})",
-                                                false), "id");
-            built.ids = {{"tenant", "acme"},       {"other_tenant", "globex"},
-                         {"sandbox", "dev"},       {"prod", "prod"},
-                         {"segment", seg},         {"template", tpl},
-                         {"campaign", cmp},        {"live_campaign", live},
+            const std::string hook = field(
+                step(
+                    app, admin, "POST", t + "/webhooks",
+                    R"({"url":"https://93.184.216.34/hook","events":["campaign.status_changed"],"secret":"0123456789abcdef"})",
+                    false),
+                "id");
+            built.ids = {{"tenant", "acme"},
+                         {"other_tenant", "globex"},
+                         {"sandbox", "dev"},
+                         {"prod", "prod"},
+                         {"segment", seg},
+                         {"template", tpl},
+                         {"campaign", cmp},
+                         {"live_campaign", live},
                          {"prod_campaign", prod_campaign.empty() ? cmp : prod_campaign},
-                         {"policy", pol},          {"package", "welcome"},
-                         {"version", "1"},         {"import", imp.empty() ? "imp_none" : imp},
+                         {"policy", pol},
+                         {"package", "welcome"},
+                         {"version", "1"},
+                         {"import", imp.empty() ? "imp_none" : imp},
                          {"review", review.empty() ? "rev_none" : review},
                          {"webhook", hook.empty() ? "whk_none" : hook},
-                         {"user", "editor"},       {"token", built.ids["token"]}};
+                         {"user", "editor"},
+                         {"token", built.ids["token"]}};
             if (verbose())
                 for (const auto& [k, v] : built.ids) std::fprintf(stderr, "world: {%s} = %s\n", k.c_str(), v.c_str());
         }
@@ -331,8 +363,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Env env(w.work);
     std::map<std::string, std::string> ids = w.ids;
     ids["new"] = "none";  // until an answer of this input carries an id
-    const std::map<std::string, std::string> tenant_of{{"admin", "acme"},    {"editor", "acme"},   {"reviewer", "acme"},
-                                                       {"viewer", "acme"},   {"importer", "acme"}, {"other", "globex"}};
+    const std::map<std::string, std::string> tenant_of{{"admin", "acme"},  {"editor", "acme"},   {"reviewer", "acme"},
+                                                       {"viewer", "acme"}, {"importer", "acme"}, {"other", "globex"}};
 
     std::size_t count = 0;
     for (const auto& s : sections) {
@@ -373,7 +405,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto token = w.tokens.find(as);
         if (!has_authorization && token != w.tokens.end())
             req.headers.push_back(http::Header{"authorization", "Bearer " + token->second});
-        if (!has_content_type && !req.body.empty()) req.headers.push_back(http::Header{"content-type", "application/json"});
+        if (!has_content_type && !req.body.empty())
+            req.headers.push_back(http::Header{"content-type", "application/json"});
         const bool credentials = has_authorization || token != w.tokens.end();
 
         const std::string shown_request = as + " " + req.method + " " + req.target + "\n" + req.body;
@@ -394,11 +427,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const http::Match m = env.app.router().match(req.method, target->path());
             fuzz::check(m.route != nullptr, "a 2xx without a route", shown);
             if (!credentials)
-                fuzz::check(m.route->permission == Permission::public_access, "a 2xx without credentials on a non-public route", shown);
+                fuzz::check(m.route->permission == Permission::public_access,
+                            "a 2xx without credentials on a non-public route", shown);
             if (const auto tenant = tenant_of.find(as); tenant != tenant_of.end() && !has_authorization)
                 for (const auto& [name, value] : m.params)
                     if (name == "tenant")
-                        fuzz::check(value == tenant->second, "a 2xx for one tenant's user on another tenant's path", shown);
+                        fuzz::check(value == tenant->second, "a 2xx for one tenant's user on another tenant's path",
+                                    shown);
             if (const std::string id = field(res, "id"); !id.empty()) ids["new"] = id;
         }
     }

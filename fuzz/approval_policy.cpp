@@ -14,11 +14,10 @@
 //  - evaluate counts only distinct, eligible, not excluded approvers of the digest, and is
 //    satisfied exactly when every requirement (at least one) has its count.
 
-#include "fuzz_support.hpp"
-
 #include "approval/policy.hpp"
 #include "core/error.hpp"
 #include "core/fields.hpp"
+#include "fuzz_support.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -39,8 +38,10 @@ bool reference_glob(std::string_view p, std::string_view t) {
     for (std::size_t i = 1; i <= p.size(); ++i) {
         m[i][0] = p[i - 1] == '*' && m[i - 1][0];
         for (std::size_t j = 1; j <= t.size(); ++j) {
-            if (p[i - 1] == '*') m[i][j] = m[i - 1][j] || m[i][j - 1];
-            else m[i][j] = (p[i - 1] == '?' || lower(p[i - 1]) == lower(t[j - 1])) && m[i - 1][j - 1];
+            if (p[i - 1] == '*')
+                m[i][j] = m[i - 1][j] || m[i][j - 1];
+            else
+                m[i][j] = (p[i - 1] == '?' || lower(p[i - 1]) == lower(t[j - 1])) && m[i - 1][j - 1];
         }
     }
     return m[p.size()][t.size()] != 0;
@@ -48,7 +49,8 @@ bool reference_glob(std::string_view p, std::string_view t) {
 
 void collect_strings(const json::value& v, std::vector<std::string>& out) {
     if (out.size() >= 16) return;
-    if (v.is_string()) out.emplace_back(v.get_string());
+    if (v.is_string())
+        out.emplace_back(v.get_string());
     else if (v.is_array())
         for (const auto& x : v.get_array()) collect_strings(x, out);
     else if (v.is_object())
@@ -85,16 +87,22 @@ std::optional<Policy> read_policy(const json::object& body, bool creating) {
                 if (name->empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
                 p.name = *name;
             }
-            if (auto scope = creating ? std::optional(f.required_string("scope", 16)) : f.optional_string("scope", 16)) {
+            if (auto scope =
+                    creating ? std::optional(f.required_string("scope", 16)) : f.optional_string("scope", 16)) {
                 const auto parsed = parse_scope(*scope);
                 if (!parsed) throw Error::invalid_field("scope", "scope must be campaign or package");
                 p.scope = *parsed;
             }
-            if (const json::value* conditions = f.optional_value("conditions")) p.conditions = parse_conditions(*conditions, "conditions");
-            else if (creating) throw Error::invalid_field("conditions", "required");
-            if (const json::value* approvers = f.optional_value("approvers")) p.approvers = parse_approvers(*approvers, "approvers");
-            else if (creating) throw Error::invalid_field("approvers", "required");
-            if (auto required = f.optional_integer("required_approvals", 1, 10)) p.required = static_cast<int>(*required);
+            if (const json::value* conditions = f.optional_value("conditions"))
+                p.conditions = parse_conditions(*conditions, "conditions");
+            else if (creating)
+                throw Error::invalid_field("conditions", "required");
+            if (const json::value* approvers = f.optional_value("approvers"))
+                p.approvers = parse_approvers(*approvers, "approvers");
+            else if (creating)
+                throw Error::invalid_field("approvers", "required");
+            if (auto required = f.optional_integer("required_approvals", 1, 10))
+                p.required = static_cast<int>(*required);
             if (const json::value* active = f.optional_value("active")) {
                 if (!active->is_bool()) throw Error::invalid_field("active", "active must be true or false");
                 p.active = active->get_bool();
@@ -115,8 +123,8 @@ void check_round_trip(const Policy& p, bool with_approvers) {
     const json::value aj = to_json(p.approvers);
     const auto approvers = expect_422([&] { return parse_approvers(aj, "approvers"); }, "re-reading stored approvers");
     fuzz::check(approvers.has_value(), "stored approvers do not parse again", fuzz::serialize(aj));
-    fuzz::check(fuzz::serialize(to_json(*approvers)) == fuzz::serialize(aj), "approvers change through to_json -> parse",
-                fuzz::serialize(aj));
+    fuzz::check(fuzz::serialize(to_json(*approvers)) == fuzz::serialize(aj),
+                "approvers change through to_json -> parse", fuzz::serialize(aj));
 }
 
 void check_matching(const Condition& c, const Subject& s) {
@@ -142,14 +150,18 @@ void check_evaluation(const Policy& p, const Subject& subject, const std::vector
     for (std::size_t i = 0; i < strings.size(); ++i) {
         const std::string user = "u" + std::to_string(i % 6);
         if (i % 7 == 3) continue;
-        members[user] = Member{user, {RoleGrant{i % 3 == 0 ? std::string(all_sandboxes) : subject.sandbox, roles[i % 5]}}};
+        members[user] =
+            Member{user, {RoleGrant{i % 3 == 0 ? std::string(all_sandboxes) : subject.sandbox, roles[i % 5]}}};
     }
     for (const auto& u : p.approvers.users) members[u] = Member{u, {}};
     std::vector<Approval> approvals;
     for (std::size_t i = 0; i < strings.size(); ++i)
-        approvals.push_back(Approval{i % 4 == 0 && !p.approvers.users.empty() ? p.approvers.users[i % p.approvers.users.size()]
-                                                                              : "u" + std::to_string(i % 6),
-                                     i % 5 == 4 ? "sha256:other" : "sha256:d", {}, ""});
+        approvals.push_back(Approval{i % 4 == 0 && !p.approvers.users.empty()
+                                         ? p.approvers.users[i % p.approvers.users.size()]
+                                         : "u" + std::to_string(i % 6),
+                                     i % 5 == 4 ? "sha256:other" : "sha256:d",
+                                     {},
+                                     ""});
     const std::set<std::string> excluded{"u1"};
     const MemberLookup lookup = [&](std::string_view user) -> std::optional<Member> {
         const auto it = members.find(std::string(user));
@@ -165,7 +177,8 @@ void check_evaluation(const Policy& p, const Subject& subject, const std::vector
         for (const auto& u : state.counted) {
             fuzz::check(!excluded.count(u), "an excluded approver counted", u);
             const auto member = lookup(u);
-            fuzz::check(member && eligible(state.requirement.approvers, subject.sandbox, *member), "an ineligible approver counted", u);
+            fuzz::check(member && eligible(state.requirement.approvers, subject.sandbox, *member),
+                        "an ineligible approver counted", u);
             fuzz::check(std::any_of(approvals.begin(), approvals.end(),
                                     [&](const Approval& a) { return a.user == u && a.digest == "sha256:d"; }),
                         "counted without an approval of the digest", u);
@@ -215,9 +228,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     subject.name = strings.size() > 2 ? strings[2] : "Welcome";
     subject.requester = strings.size() > 3 ? strings[3] : "ed";
     for (std::size_t i = 4; i < strings.size(); ++i) {
-        if (i % 3 == 0) subject.channels.push_back(strings[i]);
-        else if (i % 3 == 1) subject.tags.push_back(strings[i]);
-        else subject.requester_roles.push_back(strings[i]);
+        if (i % 3 == 0)
+            subject.channels.push_back(strings[i]);
+        else if (i % 3 == 1)
+            subject.tags.push_back(strings[i]);
+        else
+            subject.requester_roles.push_back(strings[i]);
     }
     check_matching(p->conditions, subject);
 
@@ -226,8 +242,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& pattern : patterns)
         for (const auto& text : strings) {
             if (pattern.size() * text.size() > 200000) continue;
-            fuzz::check(glob_match(pattern, text) == reference_glob(pattern, text), "glob_match disagrees with the reference",
-                        "pattern: " + pattern + "\ntext: " + text);
+            fuzz::check(glob_match(pattern, text) == reference_glob(pattern, text),
+                        "glob_match disagrees with the reference", "pattern: " + pattern + "\ntext: " + text);
         }
     check_evaluation(*p, subject, strings);
     return 0;

@@ -13,12 +13,11 @@
 //  - tags: at most 50, distinct, 1-64 bytes, in first-seen order;
 //  - key_from_name gives a valid key.
 
-#include "fuzz_support.hpp"
-
 #include "campaigns/model.hpp"
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -39,7 +38,8 @@ public:
     }
     std::optional<std::string> check_template(std::string_view id, Channel channel) override {
         if (!id.starts_with("tpl_")) return "no template " + std::string(id);
-        if (!id.substr(4).starts_with(to_string(channel))) return "template " + std::string(id) + " is for another channel";
+        if (!id.substr(4).starts_with(to_string(channel)))
+            return "template " + std::string(id) + " is for another channel";
         return std::nullopt;
     }
 };
@@ -60,7 +60,8 @@ Outcome try_parse(const json::object& body, bool strict) {
         fuzz::fail("parse_spec threw something other than ferry::Error (a 500)", e.what());
     }
     if (out.error) {
-        fuzz::check(out.error->status() == 422, "parse_spec refused with a status other than 422", out.error->to_json());
+        fuzz::check(out.error->status() == 422, "parse_spec refused with a status other than 422",
+                    out.error->to_json());
         fuzz::check(!out.error->to_json().empty(), "an error without a body");
     }
     return out;
@@ -68,7 +69,8 @@ Outcome try_parse(const json::object& body, bool strict) {
 
 bool is_key(std::string_view s) {
     if (s.empty() || s.size() > 64 || s.front() == '-' || s.back() == '-') return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 void check_tags(const json::value& value) {
@@ -106,8 +108,9 @@ void check_round_trips(const CampaignSpec& spec, const std::string& input) {
 
     // What ferry stores (and exports in packages) must pass its own validation again.
     const Outcome again = try_parse(stored, true);
-    fuzz::check(again.spec.has_value(), "parse_spec(strict) refuses the spec_to_json of a spec it accepted",
-                "input: " + input + "\nstored: " + stored_text + "\nerror: " + (again.error ? again.error->to_json() : ""));
+    fuzz::check(
+        again.spec.has_value(), "parse_spec(strict) refuses the spec_to_json of a spec it accepted",
+        "input: " + input + "\nstored: " + stored_text + "\nerror: " + (again.error ? again.error->to_json() : ""));
     fuzz::check(*again.spec == spec, "parse_spec(spec_to_json(spec)) differs from spec", stored_text);
 
     // A client that sends back the redacted form keeps the stored secrets.
@@ -115,7 +118,8 @@ void check_round_trips(const CampaignSpec& spec, const std::string& input) {
     CampaignSpec incoming = spec_from_json(redacted);
     bool masked = false;
     for (const auto& [channel, content] : incoming.content)
-        if (const auto* secret = content.as_object().if_contains("auth_header"); secret && secret->as_string() == secret_mask)
+        if (const auto* secret = content.as_object().if_contains("auth_header");
+            secret && secret->as_string() == secret_mask)
             masked = true;
     try {
         restore_secrets(incoming, &spec);
@@ -162,8 +166,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(lenient.spec.has_value(), "strict parse accepts what lenient refuses", input);
         fuzz::check(*strict.spec == *lenient.spec, "strict and lenient parses differ", input);
     } else if (lenient.spec) {
-        fuzz::check(strict.error->code() == "unknown_field", "only an unknown field may make strict refuse what lenient accepts",
-                    strict.error->to_json());
+        fuzz::check(strict.error->code() == "unknown_field",
+                    "only an unknown field may make strict refuse what lenient accepts", strict.error->to_json());
     }
     if (lenient.spec) check_round_trips(*lenient.spec, input);
     return 0;

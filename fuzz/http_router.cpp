@@ -13,9 +13,8 @@
 //    methods does match the path; a path ending in '/' matches nothing;
 //  - Request::header finds names whatever their case.
 
-#include "fuzz_support.hpp"
-
 #include "api/routes.hpp"
+#include "fuzz_support.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 
@@ -28,7 +27,9 @@ using namespace ferry;
 
 namespace {
 
-bool is_param(std::string_view segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+bool is_param(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
 
 // The path of a pattern with its parameters replaced in order.
 std::string fill(const std::string& pattern, const http::PathParams& params) {
@@ -36,8 +37,10 @@ std::string fill(const std::string& pattern, const http::PathParams& params) {
     std::size_t next = 0;
     for (const auto segment : http::split_path(pattern)) {
         out += '/';
-        if (is_param(segment)) out += next < params.size() ? params[next++].second : "";
-        else out += segment;
+        if (is_param(segment))
+            out += next < params.size() ? params[next++].second : "";
+        else
+            out += segment;
     }
     return out.empty() ? "/" : out;
 }
@@ -45,7 +48,8 @@ std::string fill(const std::string& pattern, const http::PathParams& params) {
 // Same as App::handle's guard (an internal function there).
 bool has_encoded_slash(std::string_view encoded_path) {
     for (std::size_t i = 0; i + 2 < encoded_path.size(); ++i)
-        if (encoded_path[i] == '%' && encoded_path[i + 1] == '2' && (encoded_path[i + 2] == 'F' || encoded_path[i + 2] == 'f'))
+        if (encoded_path[i] == '%' && encoded_path[i + 1] == '2' &&
+            (encoded_path[i + 2] == 'F' || encoded_path[i + 2] == 'f'))
             return true;
     return false;
 }
@@ -56,10 +60,13 @@ const http::Router& router() {
         for (const auto& route : built.routes()) {
             http::PathParams params;
             for (const auto segment : http::split_path(route.pattern))
-                if (is_param(segment)) params.emplace_back(std::string(segment.substr(1, segment.size() - 2)), "p" + std::to_string(params.size()));
+                if (is_param(segment))
+                    params.emplace_back(std::string(segment.substr(1, segment.size() - 2)),
+                                        "p" + std::to_string(params.size()));
             const std::string path = fill(route.pattern, params);
             const http::Match m = built.match(route.method, path);
-            fuzz::check(m.route == &route, "a route of the table is shadowed by another", route.method + " " + route.pattern);
+            fuzz::check(m.route == &route, "a route of the table is shadowed by another",
+                        route.method + " " + route.pattern);
         }
         return built;
     }();
@@ -80,7 +87,8 @@ void check_match(const std::string& method, const std::string& path) {
         std::vector<std::string> names;
         for (const auto segment : http::split_path(m.route->pattern))
             if (is_param(segment)) names.emplace_back(segment.substr(1, segment.size() - 2));
-        fuzz::check(names.size() == m.params.size(), "parameter count differs from the pattern's", what + " ~ " + m.route->pattern);
+        fuzz::check(names.size() == m.params.size(), "parameter count differs from the pattern's",
+                    what + " ~ " + m.route->pattern);
         for (std::size_t i = 0; i < names.size(); ++i) {
             fuzz::check(m.params[i].first == names[i], "parameter named differently from the pattern", what);
             fuzz::check(!m.params[i].second.empty(), "an empty path parameter", what);
@@ -91,7 +99,8 @@ void check_match(const std::string& method, const std::string& path) {
     } else {
         for (const auto& allowed : m.allowed_methods) {
             fuzz::check(allowed != method, "405 lists the request's own method", what);
-            fuzz::check(r.match(allowed, path).route != nullptr, "405 lists a method that does not match", what + " " + allowed);
+            fuzz::check(r.match(allowed, path).route != nullptr, "405 lists a method that does not match",
+                        what + " " + allowed);
         }
     }
 }
@@ -106,7 +115,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string target(input.substr(space + 1));
 
     for (const auto part : http::split_path(target)) {
-        fuzz::check(!part.empty() && part.find('/') == std::string_view::npos, "split_path gave an empty or '/' segment", target);
+        fuzz::check(!part.empty() && part.find('/') == std::string_view::npos,
+                    "split_path gave an empty or '/' segment", target);
     }
 
     const auto parsed = boost::urls::parse_origin_form(target);
@@ -119,11 +129,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     for (const auto& h : request.headers) {
         std::string upper = h.name;
-        std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
-            return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        });
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
         // The first header of that name (ignoring case) is found, whichever case it is asked in.
-        fuzz::check(request.header(upper) == request.header(h.name), "Request::header depends on the case of the name", h.name);
+        fuzz::check(request.header(upper) == request.header(h.name), "Request::header depends on the case of the name",
+                    h.name);
     }
     if (has_encoded_slash(parsed->encoded_path())) return 0;  // App answers 400
     check_match(method, parsed->path());

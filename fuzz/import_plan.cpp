@@ -23,10 +23,10 @@
 //    otherwise fail with plan_stale, and planning again gives the same plan: the import is stuck);
 //  - items come segments, templates, campaigns, by key; the digest is sha256:<hex> and stable.
 
-#include "fuzz_support.hpp"
+#include "packager/import_plan.hpp"
 
 #include "core/canonical_json.hpp"
-#include "packager/import_plan.hpp"
+#include "fuzz_support.hpp"
 
 #include <cstdint>
 #include <map>
@@ -105,14 +105,22 @@ Input decode(std::string_view data) {
         bool ours = false, differs = false;
         std::string imported;
         for (std::size_t i = 3; i < w.size(); ++i) {
-            if (w[i].starts_with("from=")) from = std::string(w[i].substr(5));
-            else if (w[i] == "ours") ours = true;
-            else if (w[i].starts_with("imported=")) imported = std::string(w[i].substr(9));
-            else if (w[i] == "archived") t.archived = true;
-            else if (w[i] == "review") t.in_review = true;
-            else if (w[i] == "live") t.live = t.kind == "campaign";
-            else if (w[i] == "locked") t.locked = t.kind == "campaign" ? "completed in the target: read-only" : "";
-            else if (w[i] == "differs") differs = true;
+            if (w[i].starts_with("from="))
+                from = std::string(w[i].substr(5));
+            else if (w[i] == "ours")
+                ours = true;
+            else if (w[i].starts_with("imported="))
+                imported = std::string(w[i].substr(9));
+            else if (w[i] == "archived")
+                t.archived = true;
+            else if (w[i] == "review")
+                t.in_review = true;
+            else if (w[i] == "live")
+                t.live = t.kind == "campaign";
+            else if (w[i] == "locked")
+                t.locked = t.kind == "campaign" ? "completed in the target: read-only" : "";
+            else if (w[i] == "differs")
+                differs = true;
         }
         if (!from.empty()) ours = true;  // only an import of this package records a source key
         if (ours && imported.empty()) imported = "same";
@@ -130,8 +138,10 @@ Input decode(std::string_view data) {
         if (differs) form["differs"] = true;
         form["key"] = t.key;
         t.content_digest = content_digest_of(form);
-        if (imported == "same") t.imported_digest = t.content_digest;
-        else if (!imported.empty()) t.imported_digest = "sha256:" + imported;
+        if (imported == "same")
+            t.imported_digest = t.content_digest;
+        else if (!imported.empty())
+            t.imported_digest = "sha256:" + imported;
         (ours ? by_provenance : by_key).push_back(std::move(t));
     }
     for (auto& t : by_provenance) by_key.push_back(std::move(t));
@@ -177,35 +187,42 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (t.kind == i.kind && t.own_key == i.key) holder = &t;
         if (i.action == "create") {
             fuzz::check(!i.target_id, "a create with a target id", shown);
-            fuzz::check(!i.new_key || in_target || holder != nullptr, "a new key for an object whose key is free", shown);
+            fuzz::check(!i.new_key || in_target || holder != nullptr, "a new key for an object whose key is free",
+                        shown);
             fuzz::check(!i.new_key || *i.new_key != i.key, "a new key equal to the key", shown);
             const std::string key = i.new_key.value_or(i.key);
             fuzz::check(created[i.kind].insert(key).second,
-                        "the plan creates two objects with one key (apply: plan_stale, forever)", i.kind + "/" + key + "\n" + shown);
+                        "the plan creates two objects with one key (apply: plan_stale, forever)",
+                        i.kind + "/" + key + "\n" + shown);
             fuzz::check(in.actual_keys.count(i.kind) == 0 || in.actual_keys.at(i.kind).count(key) == 0,
                         "the plan creates an object under a key the target already holds (apply: plan_stale, forever)",
                         i.kind + "/" + key + "\n" + shown);
         } else if (!in_target) {
             // The key is held in the target by another object's copy: only a conflict naming it.
             fuzz::check(i.action == "conflict" && holder != nullptr && i.target_id == holder->id,
-                        "an item for an object not in the target that is neither a create nor a conflict naming the key's holder",
+                        "an item for an object not in the target that is neither a create nor a conflict naming the "
+                        "key's holder",
                         shown);
         } else {
             fuzz::check(i.target_id == found->second->id, "an item without the id of its target object", shown);
             const TargetObject& t = *found->second;
             if (i.action == "update") {
-                fuzz::check(t.locked.empty() && !t.archived && !t.in_review, "an update of a locked, archived or in-review object", shown);
+                fuzz::check(t.locked.empty() && !t.archived && !t.in_review,
+                            "an update of a locked, archived or in-review object", shown);
                 fuzz::check(i.as_draft_version == (t.live && i.kind == "campaign"), "as_draft_version wrong", shown);
             }
             if (i.action == "skip") {
                 for (const auto& o : in.objects)
                     if (o.kind == i.kind && o.key == i.key)
-                        fuzz::check(content_digest_of(o.file) == t.content_digest, "a skip of differing content", shown);
+                        fuzz::check(content_digest_of(o.file) == t.content_digest, "a skip of differing content",
+                                    shown);
             }
         }
         if (i.action != "create" && i.action != "update")
-            fuzz::check(i.missing_bindings.empty() && i.missing_dependencies.empty(), "missing things on a non-writing item", shown);
-        for (const auto& b : i.missing_bindings) fuzz::check(in.options.bindings.count(b) == 0, "a bound name reported missing", b);
+            fuzz::check(i.missing_bindings.empty() && i.missing_dependencies.empty(),
+                        "missing things on a non-writing item", shown);
+        for (const auto& b : i.missing_bindings)
+            fuzz::check(in.options.bindings.count(b) == 0, "a bound name reported missing", b);
         for (const auto& d : i.missing_dependencies)
             fuzz::check(!in_package.count(d) && !existing.count(d), "a dependency reported missing that is there", d);
         any_conflict = any_conflict || i.action == "conflict";
@@ -218,7 +235,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     fuzz::check(plan.conflicts == any_conflict, "conflicts flag disagrees with the items", shown);
     fuzz::check(plan.blocked == (any_conflict || any_missing), "blocked flag disagrees with the items", shown);
-    fuzz::check(plan.digest.starts_with("sha256:") && plan.digest.size() == 71, "digest is not sha256:<hex>", plan.digest);
+    fuzz::check(plan.digest.starts_with("sha256:") && plan.digest.size() == 71, "digest is not sha256:<hex>",
+                plan.digest);
     const Plan again = plan_import(in.package_digest, in.objects, in.target, in.options);
     fuzz::check(again.digest == plan.digest, "planning twice gives two digests", shown);
     return 0;

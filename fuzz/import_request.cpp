@@ -11,11 +11,10 @@
 //  - options_digest is "sha256:<64 hex>", does not depend on the order of the fields, and
 //    changes when a binding's value changes (values are compared by digest, never stored).
 
-#include "fuzz_support.hpp"
-
 #include "api/imports.hpp"
 #include "core/canonical_json.hpp"
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 
 #include <cstdint>
 
@@ -73,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto it = fields.rbegin(); it != fields.rend(); ++it) reversed[it->first] = it->second;
     const auto again = read(reversed);
     fuzz::check(again.has_value(), "the same fields in another order are refused", input);
-    fuzz::check(workflows::options_digest(again->options) == digest, "options_digest depends on the order of the fields", input);
+    fuzz::check(workflows::options_digest(again->options) == digest,
+                "options_digest depends on the order of the fields", input);
 
     if (!request->options.bindings.empty()) {
         packager::PlanOptions changed = request->options;

@@ -21,10 +21,9 @@
 //    manifest_file -> parse -> parse_manifest -> manifest_file byte for byte;
 //  - base64_decode(base64_encode(x)) == x.
 
-#include "fuzz_support.hpp"
-
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "fuzz_support.hpp"
 #include "packager/canonical.hpp"
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
@@ -131,13 +130,15 @@ void check_manifest_round_trip(const Manifest& m) {
 }
 
 // The verdict verify_package should reach, step by step.
-std::optional<std::string> expected_problem_path(const std::string& manifest, const std::string& sig, const std::string& pub,
-                                                 EVP_PKEY* raw_pub, const std::map<std::string, std::string>& files) {
+std::optional<std::string> expected_problem_path(const std::string& manifest, const std::string& sig,
+                                                 const std::string& pub, EVP_PKEY* raw_pub,
+                                                 const std::map<std::string, std::string>& files) {
     std::string trimmed = sig;
     while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
     const auto decoded = base64_decode(trimmed);
     if (!decoded) return "manifest.sig";
-    if (!(raw_pub != nullptr ? raw_verify(raw_pub, manifest, *decoded) : verify(pub, manifest, *decoded))) return "manifest.sig";
+    if (!(raw_pub != nullptr ? raw_verify(raw_pub, manifest, *decoded) : verify(pub, manifest, *decoded)))
+        return "manifest.sig";
     boost::system::error_code ec;
     const json::value parsed = json::parse(manifest, ec);
     if (ec) return "manifest.json";
@@ -145,7 +146,8 @@ std::optional<std::string> expected_problem_path(const std::string& manifest, co
     if (!m) return "manifest.json";
     for (const auto& o : m->objects) {
         const auto it = files.find(o.path);
-        if (it == files.end() || it->second.size() != o.size || crypto::sha256_hex(it->second) != o.sha256) return o.path;
+        if (it == files.end() || it->second.size() != o.size || crypto::sha256_hex(it->second) != o.sha256)
+            return o.path;
     }
     return std::nullopt;
 }
@@ -218,13 +220,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::fail("verify_package threw", e.what());
     }
     const auto expected = expected_problem_path(manifest, sig, pub, raw_pub, files);
-    fuzz::check(problem.has_value() == expected.has_value(), "verify_package's verdict differs from the step-by-step one",
-                std::string(problem ? "problem at " + problem->path : "passed") + " / expected " + (expected ? *expected : "pass"));
-    if (problem) fuzz::check(problem->path == *expected, "verify_package names another problem", problem->path + " / " + *expected);
+    fuzz::check(problem.has_value() == expected.has_value(),
+                "verify_package's verdict differs from the step-by-step one",
+                std::string(problem ? "problem at " + problem->path : "passed") + " / expected " +
+                    (expected ? *expected : "pass"));
+    if (problem)
+        fuzz::check(problem->path == *expected, "verify_package names another problem",
+                    problem->path + " / " + *expected);
     if (!problem && !pub_override && !other_key) {
         std::string trimmed = sig;
         while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-        fuzz::check(raw_verify(raw_keys().pub, manifest, *base64_decode(trimmed)), "a package passed whose signature OpenSSL refuses", sig);
+        fuzz::check(raw_verify(raw_keys().pub, manifest, *base64_decode(trimmed)),
+                    "a package passed whose signature OpenSSL refuses", sig);
     }
     if (!problem && other_key) fuzz::fail("a package signed with one key verified with another's", manifest);
 

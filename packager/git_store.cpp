@@ -1,10 +1,9 @@
 #include "git_store.hpp"
 
+#include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,7 +200,8 @@ void create_repository(const fs::path& path) {
     }
     const int err = errno;
     fs::remove_all(tmp, ec);
-    if (err != ENOTEMPTY && err != EEXIST) throw GitError("create repository " + path.string() + ": " + std::strerror(err));
+    if (err != ENOTEMPTY && err != EEXIST)
+        throw GitError("create repository " + path.string() + ": " + std::strerror(err));
     if (fs::exists(path / "HEAD")) return;  // another process created it first
     // A directory without HEAD from before (an interrupted in-place init): initialise it in place.
     Repo in_place;
@@ -217,7 +217,9 @@ void open_repository(Repo& repo, const std::filesystem::path& path) {
 // The remote: a directory path or a file:// URL of one. Everything else is refused.
 fs::path parse_remote(const std::string& spec) {
     const std::string supported = "only local paths and file:// URLs are supported";
-    const auto refuse = [&](const std::string& why) { return GitError("git remote '" + spec + "': " + why + "; " + supported); };
+    const auto refuse = [&](const std::string& why) {
+        return GitError("git remote '" + spec + "': " + why + "; " + supported);
+    };
     if (spec.empty()) throw refuse("empty");
     std::string path;
     const auto scheme_end = spec.find("://");
@@ -231,7 +233,8 @@ fs::path parse_remote(const std::string& spec) {
     if (is_scheme && scheme == "file") {
         std::string rest = spec.substr(scheme_end + 3);
         if (rest.rfind("localhost/", 0) == 0) rest.erase(0, std::string("localhost").size());
-        if (rest.empty() || rest[0] != '/') throw refuse("a file:// URL names an absolute path on this host (file:///dir)");
+        if (rest.empty() || rest[0] != '/')
+            throw refuse("a file:// URL names an absolute path on this host (file:///dir)");
         for (std::size_t i = 0; i < rest.size(); ++i) {
             if (rest[i] != '%') {
                 path += rest[i];
@@ -282,7 +285,8 @@ void remove_locks(const fs::path& repo, std::optional<std::chrono::seconds> max_
     if (!fs::exists(repo, ec)) return;
     fs::file_time_type now = fs::file_time_type::clock::now();
     if (max_age) {
-        const fs::path probe = repo / (".ferry-clock-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+        const fs::path probe =
+            repo / (".ferry-clock-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
         { std::ofstream touch(probe); }
         std::error_code probe_ec;
         const auto stamp = fs::last_write_time(probe, probe_ec);
@@ -570,7 +574,8 @@ std::optional<std::string> GitStore::version_commit(const std::string& tenant, c
     Repo repo;
     open_repository(repo, truth_path(tenant));
     Object target;
-    const int rc = git_revparse_single(target.out(), repo.get(), ("refs/tags/" + tag_name(package, version) + "^{commit}").c_str());
+    const int rc = git_revparse_single(target.out(), repo.get(),
+                                       ("refs/tags/" + tag_name(package, version) + "^{commit}").c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
     check(rc, "read tag");
     return hex(*git_object_id(target.get()));
@@ -578,7 +583,8 @@ std::optional<std::string> GitStore::version_commit(const std::string& tenant, c
 
 namespace {
 
-void collect(git_repository* repo, const git_tree* tree, const std::string& prefix, std::map<std::string, std::string>& out) {
+void collect(git_repository* repo, const git_tree* tree, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
     const std::size_t n = git_tree_entrycount(tree);
     for (std::size_t i = 0; i < n; ++i) {
         const git_tree_entry* e = git_tree_entry_byindex(tree, i);
@@ -608,7 +614,8 @@ std::optional<std::string> GitStore::version_revision(const std::string& tenant,
 std::string GitStore::readable_revision(const std::string& tenant, const std::string& package, std::int64_t version) {
     const auto revision = version_revision(tenant, package, version);
     if (!revision)
-        throw GitError("read version: tag " + tag_name(package, version) + " not found in " + truth_path(tenant).string());
+        throw GitError("read version: tag " + tag_name(package, version) + " not found in " +
+                       truth_path(tenant).string());
     return *revision;
 }
 
@@ -625,7 +632,7 @@ std::map<std::string, std::string> GitStore::read_version(const std::string& ten
 }
 
 std::optional<std::string> GitStore::read_version_file(const std::string& tenant, const std::string& package,
-                                                      std::int64_t version, const std::string& path) {
+                                                       std::int64_t version, const std::string& path) {
     const std::string revision = readable_revision(tenant, package, version);
     Repo repo;
     open_repository(repo, repository_path(tenant));
@@ -638,8 +645,8 @@ std::optional<std::string> GitStore::read_version_file(const std::string& tenant
     return std::string(static_cast<const char*>(git_blob_rawcontent(b)), static_cast<std::size_t>(git_blob_rawsize(b)));
 }
 
-std::optional<std::string> GitStore::subtree(const std::string& tenant, const std::string& package, std::int64_t version,
-                                             const std::string& dir) {
+std::optional<std::string> GitStore::subtree(const std::string& tenant, const std::string& package,
+                                             std::int64_t version, const std::string& dir) {
     const auto revision = version_revision(tenant, package, version);
     if (!revision) return std::nullopt;
     Repo repo;
@@ -669,7 +676,8 @@ void force_branch(git_repository* repo, const std::string& branch, const std::op
 
 }  // namespace
 
-void GitStore::set_branch(const std::string& tenant, const std::string& package, const std::optional<std::string>& commit) {
+void GitStore::set_branch(const std::string& tenant, const std::string& package,
+                          const std::optional<std::string>& commit) {
     std::lock_guard serialize(lock_for(tenant));
     if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return;
     const std::string branch = "refs/heads/packages/" + package;

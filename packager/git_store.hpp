@@ -15,13 +15,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <string_view>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::packager {
@@ -102,12 +102,11 @@ public:
     // not at expected_parent, or the tag exists with another target), GitError on any other
     // failure. Either way no ref is left moved by this call (a branch it moved before the tag
     // failed is put back by compare-and-swap), so callers need not force the branch back, and with
-    // a remote must not: that could undo the version another node just published. With a remote, republishing exactly the same version
-    // (same files, author, time and parent: the same tag object) succeeds and changes nothing, and
-    // a failure to update the local mirror afterwards is not an error (reads fetch on demand).
-    // Callers hold the package's lease (one publisher per package across nodes), so a lock file
-    // on the package's branch or new tag that outlives a 5 s wait is a dead publisher's: it is
-    // removed and the ref update tried again.
+    // a remote must not: that could undo the version another node just published. With a remote, republishing exactly
+    // the same version (same files, author, time and parent: the same tag object) succeeds and changes nothing, and a
+    // failure to update the local mirror afterwards is not an error (reads fetch on demand). Callers hold the package's
+    // lease (one publisher per package across nodes), so a lock file on the package's branch or new tag that outlives a
+    // 5 s wait is a dead publisher's: it is removed and the ref update tried again.
     PublishedVersion publish(const std::string& tenant, const std::string& package, std::int64_t version,
                              const std::map<std::string, std::string>& files, const std::string& author,
                              std::int64_t unix_time, const std::optional<std::string>& expected_parent) override;

@@ -169,7 +169,8 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
             item.reason = "not in the target";
             // The key is held by the target's copy of another object of the package (create_new).
             if (const auto alias = held_under_alias.find(id); alias != held_under_alias.end()) {
-                const std::string why = "the key is held in the target by its copy of " + o.kind + "/" + alias->second->key;
+                const std::string why =
+                    "the key is held in the target by its copy of " + o.kind + "/" + alias->second->key;
                 if (policy == ConflictPolicy::create_new) {
                     item.new_key = free_key(o.key, keys_taken[o.kind]);
                     keys_taken[o.kind].insert(*item.new_key);
@@ -258,10 +259,12 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
         kept += i.action == "reuse" ? 1U : 0U;
     }
     if (drafts > 0)
-        plan.warnings.push_back(std::to_string(drafts) + " live campaign(s) get the package's content as their draft version; "
+        plan.warnings.push_back(std::to_string(drafts) +
+                                " live campaign(s) get the package's content as their draft version; "
                                 "the live version runs on until activate-draft passes the target's approval gate");
     if (kept > 0)
-        plan.warnings.push_back(std::to_string(kept) + " object(s) differ from the package and are kept as the target has them");
+        plan.warnings.push_back(std::to_string(kept) +
+                                " object(s) differ from the package and are kept as the target has them");
     // Dependencies first, so that an apply in item order always finds what campaigns refer to.
     auto rank = [](const std::string& kind) { return kind == "segment" ? 0 : kind == "template" ? 1 : 2; };
     std::stable_sort(plan.items.begin(), plan.items.end(), [&](const PlanItem& a, const PlanItem& b) {

@@ -29,11 +29,11 @@ struct TargetObject {
     std::string own_key;  // its key in the target when matched by provenance under the package's key
     std::string name;
     bool archived = false;
-    std::string locked;   // why it cannot take an import (a completed campaign...); empty: it can
+    std::string locked;  // why it cannot take an import (a completed campaign...); empty: it can
     bool in_review = false;
-    bool live = false;                          // a campaign that is scheduled, active or paused
-    std::string content_digest;                 // content_digest_of() of its exportable form
-    std::optional<std::string> imported_digest; // the content digest it had when last imported
+    bool live = false;                           // a campaign that is scheduled, active or paused
+    std::string content_digest;                  // content_digest_of() of its exportable form
+    std::optional<std::string> imported_digest;  // the content digest it had when last imported
     // The secrets its exportable form replaces by bindings, by where they sit in the form
     // ("spec.content.webhook.auth_header"): hex SHA-256 of the value it holds. A re-import whose
     // bound value differs is a change although the forms are identical.

@@ -15,10 +15,15 @@ namespace json = boost::json;
 json::object to_json(const Manifest& m) {
     json::array objects;
     for (const auto& o : m.objects)
-        objects.push_back(json::object{{"kind", o.kind}, {"key", o.key}, {"name", o.name}, {"path", o.path},
-                                       {"sha256", o.sha256}, {"size", o.size}});
+        objects.push_back(json::object{{"kind", o.kind},
+                                       {"key", o.key},
+                                       {"name", o.name},
+                                       {"path", o.path},
+                                       {"sha256", o.sha256},
+                                       {"size", o.size}});
     json::array approvals;
-    for (const auto& a : m.approvals) approvals.push_back(json::object{{"user", a.user}, {"digest", a.digest}, {"at", a.at}});
+    for (const auto& a : m.approvals)
+        approvals.push_back(json::object{{"user", a.user}, {"digest", a.digest}, {"at", a.at}});
     return {{"package", m.package},
             {"version", m.version},
             {"tenant", m.tenant},
@@ -64,7 +69,8 @@ Manifest parse_manifest(const json::value& value) {
             const std::string path = "manifest.approvals[" + std::to_string(i) + "]";
             if (!(*approvals)[i].is_object()) throw Error::invalid_field(path, path + " must be an object");
             Fields a((*approvals)[i].get_object(), path);
-            ManifestApproval approval{a.required_string("user", 64), a.required_string("digest", 80), a.required_string("at", 64)};
+            ManifestApproval approval{a.required_string("user", 64), a.required_string("digest", 80),
+                                      a.required_string("at", 64)};
             a.finish();
             m.approvals.push_back(std::move(approval));
         }
@@ -78,13 +84,13 @@ Manifest parse_manifest(const json::value& value) {
 std::string manifest_file(const Manifest& m) { return canonical_file(to_json(m)); }
 
 ManifestObject describe(std::string kind, std::string key, std::string name, std::string path, std::string_view bytes) {
-    return ManifestObject{std::move(kind), std::move(key), std::move(name), std::move(path), crypto::sha256_hex(bytes),
-                          bytes.size()};
+    return ManifestObject{std::move(kind),           std::move(key), std::move(name), std::move(path),
+                          crypto::sha256_hex(bytes), bytes.size()};
 }
 
-std::optional<Problem> verify_package(const std::string& manifest_bytes, const std::string& signature_base64,
-                                      const std::string& public_pem,
-                                      const std::function<std::optional<std::string>(std::string_view path)>& read_file) {
+std::optional<Problem> verify_package(
+    const std::string& manifest_bytes, const std::string& signature_base64, const std::string& public_pem,
+    const std::function<std::optional<std::string>(std::string_view path)>& read_file) {
     std::string trimmed = signature_base64;
     while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
     const auto signature = base64_decode(trimmed);

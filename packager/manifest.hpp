@@ -15,7 +15,7 @@
 namespace ferry::packager {
 
 struct ManifestObject {
-    std::string kind;    // campaign, segment, template
+    std::string kind;  // campaign, segment, template
     std::string key;
     std::string name;
     std::string path;    // "campaigns/<key>.json"
@@ -54,14 +54,14 @@ std::string manifest_file(const Manifest& m);
 ManifestObject describe(std::string kind, std::string key, std::string name, std::string path, std::string_view bytes);
 
 struct Problem {
-    std::string path;    // the object (or "manifest.json" / "manifest.sig")
+    std::string path;  // the object (or "manifest.json" / "manifest.sig")
     std::string reason;
 };
 
 // nullopt when the signature verifies with the public key and every object's bytes (read through
 // read_file; nullopt = missing) match the manifest; otherwise the first problem found.
-std::optional<Problem> verify_package(const std::string& manifest_bytes, const std::string& signature_base64,
-                                      const std::string& public_pem,
-                                      const std::function<std::optional<std::string>(std::string_view path)>& read_file);
+std::optional<Problem> verify_package(
+    const std::string& manifest_bytes, const std::string& signature_base64, const std::string& public_pem,
+    const std::function<std::optional<std::string>(std::string_view path)>& read_file);
 
 }  // namespace ferry::packager

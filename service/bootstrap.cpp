@@ -19,8 +19,8 @@ void write_durably(const std::filesystem::path& path, const std::string& content
     const std::filesystem::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-                    ::fsync(fd) == 0;
+    const bool ok =
+        ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
         throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
@@ -43,10 +43,12 @@ void prepare_data_dir(const std::filesystem::path& data_dir) {
 
 OperatorToken ensure_operator_token(Store& store, const std::filesystem::path& data_dir, const char* env_value) {
     if (env_value != nullptr && *env_value != '\0') {
-        if (std::strlen(env_value) < 24) throw std::runtime_error("FERRY_OPERATOR_TOKEN must be at least 24 characters");
+        if (std::strlen(env_value) < 24)
+            throw std::runtime_error("FERRY_OPERATOR_TOKEN must be at least 24 characters");
         return OperatorToken{token_format::hash(env_value), {}};
     }
-    if (auto stored = store.read([](Tx& tx) { return tx.meta("operator_token_hash"); })) return OperatorToken{*stored, {}};
+    if (auto stored = store.read([](Tx& tx) { return tx.meta("operator_token_hash"); }))
+        return OperatorToken{*stored, {}};
     // The file is written before the hash is committed: a crash in between leaves no hash, and the
     // next start simply makes a new token.
     const std::string secret = token_format::generate();

@@ -9,8 +9,8 @@
 namespace ferry {
 
 struct OperatorToken {
-    std::string hash;          // what requests are checked against
-    std::string created_secret; // set only when this start created it (to print once)
+    std::string hash;            // what requests are checked against
+    std::string created_secret;  // set only when this start created it (to print once)
 };
 
 // FERRY_OPERATOR_TOKEN (env_value non-empty) wins. Otherwise the stored hash is used; with none

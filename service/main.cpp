@@ -4,7 +4,7 @@
 #include "api/routes.hpp"
 #include "bootstrap.hpp"
 #include "console/assets.hpp"
-#include "tenancy/auth_throttle.hpp"
+#include "delivery/dispatcher.hpp"
 #include "http/server.hpp"
 #include "observability/log.hpp"
 #include "observability/measured_store.hpp"
@@ -12,16 +12,16 @@
 #include "openapi_document.hpp"
 #include "packager/git_store.hpp"
 #include "packages/keys.hpp"
-#include "workflows/recovery.hpp"
 #include "scheduler/scheduler.hpp"
-#include "delivery/dispatcher.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "tenancy/auth_throttle.hpp"
+#include "workflows/recovery.hpp"
 
 #include <CLI/CLI.hpp>
-#include <curl/curl.h>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
+#include <curl/curl.h>
 
 #include <csignal>
 #include <cstdio>
@@ -109,14 +109,14 @@ struct Flags {
     std::size_t auth_failures = 20;
     std::string console_dir;
     bool no_console = false;
-
 };
 
 void declare_flags(CLI::App& cli, Flags& f) {
     cli.add_option("--listen", f.listen, "address:port to listen on (port 0 picks a free port)")
         ->envname("FERRY_LISTEN")
         ->capture_default_str();
-    cli.add_option("--data-dir", f.data_dir, "directory for the database, the tenants' signing keys and package repositories")
+    cli.add_option("--data-dir", f.data_dir,
+                   "directory for the database, the tenants' signing keys and package repositories")
         ->envname("FERRY_DATA_DIR")
         ->capture_default_str();
     cli.add_option("--database", f.database,
@@ -172,7 +172,8 @@ void declare_flags(CLI::App& cli, Flags& f) {
         ->capture_default_str();
     cli.add_flag("--allow-private-webhooks", f.allow_private_webhooks,
                  "let webhooks target loopback and private addresses (refused by default)");
-    cli.add_option("--webhook-retry-base", f.webhook_retry_base, "seconds before the first webhook retry (doubles each time)")
+    cli.add_option("--webhook-retry-base", f.webhook_retry_base,
+                   "seconds before the first webhook retry (doubles each time)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cli.add_option("--webhook-retry-max", f.webhook_retry_max, "longest wait between webhook retries, seconds")
@@ -198,7 +199,8 @@ void declare_flags(CLI::App& cli, Flags& f) {
     cli.add_flag("--test-clock", f.test_clock,
                  "FOR TESTS: a clock that moves only through the operator's POST /v1/operator/clock; it resumes "
                  "where it was at the last stop");
-    cli.add_option("--test-clock-start", f.test_clock_start, "FOR TESTS: with --test-clock, start at this RFC 3339 time");
+    cli.add_option("--test-clock-start", f.test_clock_start,
+                   "FOR TESTS: with --test-clock, start at this RFC 3339 time");
     cli.footer(
         "Environment: FERRY_OPERATOR_TOKEN sets the operator token (otherwise one is created on first start,\n"
         "printed once and written to <data-dir>/operator-token, mode 0600).\n"
@@ -223,7 +225,8 @@ std::unique_ptr<ferry::Store> open_store(const Flags& f, ferry::Metrics& metrics
         throw std::invalid_argument("--database must be a postgres:// or postgresql:// URL");
     }
     // Every transaction is timed from here on, the start-up ones included.
-    return std::make_unique<ferry::MeasuredStore>(std::move(store), metrics, f.database.empty() ? "sqlite" : "postgres");
+    return std::make_unique<ferry::MeasuredStore>(std::move(store), metrics,
+                                                  f.database.empty() ? "sqlite" : "postgres");
 }
 
 // The system clock, or under --test-clock a manual one that resumes where it was at the last stop.
@@ -331,8 +334,9 @@ int serve(const Flags& f, const ListenAddress& address) {
     if (const std::size_t caught_up = scheduler.run_once(); caught_up > 0)
         ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
 
-    const ferry::console::Assets console = f.console_dir.empty() ? ferry::console::Assets::embedded()
-                                                                 : ferry::console::Assets::from_directory(f.console_dir);
+    const ferry::console::Assets console = f.console_dir.empty()
+                                               ? ferry::console::Assets::embedded()
+                                               : ferry::console::Assets::from_directory(f.console_dir);
     ferry::AuthThrottle auth_throttle(f.auth_failures);
     ferry::http::Server* server_ptr = nullptr;
     ferry::api::Services services{
@@ -358,7 +362,9 @@ int serve(const Flags& f, const ListenAddress& address) {
     const ferry::http::ServerOptions options = server_options(f, address);
     ferry::http::Server server(
         options, [&app](ferry::http::Request& req) { return app.handle(req); },
-        [&app](int status, std::string_view code, std::string_view message) { return app.refuse(status, code, message); });
+        [&app](int status, std::string_view code, std::string_view message) {
+            return app.refuse(status, code, message);
+        });
     server_ptr = &server;
     ferry::log::info("listening", {{"address", address.host},
                                    {"port", server.port()},
@@ -384,9 +390,10 @@ int serve(const Flags& f, const ListenAddress& address) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App cli{"ferryd: campaigns per sandbox, approval gates, signed packages.\n"
-                 "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
-                 "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
+    CLI::App cli{
+        "ferryd: campaigns per sandbox, approval gates, signed packages.\n"
+        "Serves the ferry HTTP API. Storage: SQLite in --data-dir by default; several nodes share one\n"
+        "PostgreSQL (--database) and one package store (--git-remote). See docs/deployment.md."};
     cli.set_version_flag("--version", "ferryd " FERRY_VERSION);
     Flags flags;
     declare_flags(cli, flags);

@@ -41,7 +41,8 @@ std::string_view method_label(std::string_view method) {
 
 bool has_encoded_slash(std::string_view encoded_path) {
     for (std::size_t i = 0; i + 2 < encoded_path.size(); ++i)
-        if (encoded_path[i] == '%' && encoded_path[i + 1] == '2' && (encoded_path[i + 2] == 'F' || encoded_path[i + 2] == 'f'))
+        if (encoded_path[i] == '%' && encoded_path[i + 1] == '2' &&
+            (encoded_path[i + 2] == 'F' || encoded_path[i + 2] == 'f'))
             return true;
     return false;
 }
@@ -101,7 +102,8 @@ void App::authenticate(Context& ctx) {
     constexpr std::string_view scheme = "bearer ";
     if (header.size() <= scheme.size()) throw unauthorized("missing bearer token");
     for (std::size_t i = 0; i < scheme.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) throw unauthorized("missing bearer token");
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i])
+            throw unauthorized("missing bearer token");
     const std::string_view token = header.substr(scheme.size());
     const std::string hash = token_format::hash(token);
 
@@ -248,7 +250,8 @@ http::Response App::handle(http::Request& request) {
         std::vector<std::pair<std::string, std::string>> query;
         for (const auto& p : target->params()) {
             if (!valid_utf8(p.key) || !valid_utf8(p.value))
-                throw Error(ErrorKind::bad_request, "bad_request", "query parameters must be UTF-8 once percent-decoded");
+                throw Error(ErrorKind::bad_request, "bad_request",
+                            "query parameters must be UTF-8 once percent-decoded");
             query.emplace_back(p.key, p.value);
         }
         // Path segments end up in ids, messages and logs, all of them UTF-8.
@@ -266,8 +269,8 @@ http::Response App::handle(http::Request& request) {
                 if (match.allowed_methods.empty()) throw Error(ErrorKind::not_found, "not_found", "no such route");
                 std::string allow;
                 for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-                Error e(ErrorKind::method_not_allowed, "method_not_allowed",
-                        request.method + " is not allowed here", {{"allowed", allow}});
+                Error e(ErrorKind::method_not_allowed, "method_not_allowed", request.method + " is not allowed here",
+                        {{"allowed", allow}});
                 error_code = e.code();
                 res = error_response(e);
                 res.set_header("Allow", allow);
@@ -336,9 +339,12 @@ void App::add_api_headers(http::Response& res) {
 
 http::Response App::refuse(int status, std::string_view code, std::string_view message) {
     ErrorKind kind = ErrorKind::bad_request;
-    if (status == 413) kind = ErrorKind::payload_too_large;
-    else if (status == 431) kind = ErrorKind::header_too_large;
-    else if (status == 503) kind = ErrorKind::unavailable;
+    if (status == 413)
+        kind = ErrorKind::payload_too_large;
+    else if (status == 431)
+        kind = ErrorKind::header_too_large;
+    else if (status == 503)
+        kind = ErrorKind::unavailable;
     http::Response res = error_response(Error(kind, std::string(code), std::string(message)));
     add_api_headers(res);
     const std::string request_id = crypto::random_hex(8);

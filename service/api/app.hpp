@@ -44,8 +44,8 @@ private:
         double seconds = 0;
         std::string tenant;
         std::string remote;
-        Principal caller;    // who asked, once authenticated (its roles are not logged)
-        std::string error;   // the error code of an error answer
+        Principal caller;   // who asked, once authenticated (its roles are not logged)
+        std::string error;  // the error code of an error answer
     };
     void record(const Answered& answered);
     void audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason);

@@ -1,7 +1,7 @@
-#include "audit/chain.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
+#include "audit/chain.hpp"
 
 #include <charconv>
 
@@ -17,10 +17,10 @@ std::int64_t read_number(const std::optional<std::string>& text, std::string_vie
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
     if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
-        throw Error(ErrorKind::bad_request, "invalid_query",
-                    std::string(name) + " must be a whole number from " + std::to_string(min) + " to " +
-                        std::to_string(max),
-                    {{"parameter", name}});
+        throw Error(
+            ErrorKind::bad_request, "invalid_query",
+            std::string(name) + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+            {{"parameter", name}});
     return value;
 }
 

@@ -95,7 +95,8 @@ http::Response create_campaign(Context& ctx) {
         c.spec = parse_spec(body, refs, false);
         c.spec_edited_by = ctx.actor();
         restore_secrets(c.spec, nullptr);
-        c.key = choose_key(key, c.spec.name, [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
+        c.key = choose_key(key, c.spec.name,
+                           [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
         tx.insert_campaign(c);
         append_audit(tx, ctx.audit(c.tenant, "campaign.create", c.sandbox + "/campaigns/" + c.id, {{"key", c.key}}));
         workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);  // a full package holds it
@@ -145,12 +146,15 @@ http::Response list_campaigns(Context& ctx) {
         const Sandbox s = path_sandbox(tx, ctx);
         CampaignPage result = tx.campaigns(q);
         const Gate gate(tx, ctx.caller.tenant);
-        for (const Campaign& c : result.items) items.push_back(campaign_json(c, gate.facts(s, c, now, ctx.actor()), false));
+        for (const Campaign& c : result.items)
+            items.push_back(campaign_json(c, gate.facts(s, c, now, ctx.actor()), false));
         return result;
     });
     json::value next = nullptr;
     if (page.more) next = json::value(encode_cursor(page.items.back()));
-    return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", std::move(next)}, {"total", page.total},
+    return json_response(200, json::object{{"items", std::move(items)},
+                                           {"next_cursor", std::move(next)},
+                                           {"total", page.total},
                                            {"total_capped", page.total_capped}});
 }
 
@@ -238,7 +242,8 @@ http::Response bulk_campaigns(Context& ctx) {
     if (ids.empty() || ids.size() > 1000) throw Error::invalid_field("ids", "ids must list 1 to 1000 campaign ids");
     for (std::size_t i = 0; i < ids.size(); ++i)
         if (!ids[i].is_string())
-            throw Error::invalid_field("ids[" + std::to_string(i) + "]", "ids[" + std::to_string(i) + "] must be a string");
+            throw Error::invalid_field("ids[" + std::to_string(i) + "]",
+                                       "ids[" + std::to_string(i) + "] must be a string");
 
     // Each id is its own transaction: one refusal does not undo the others.
     json::array results;
@@ -323,9 +328,12 @@ http::Response get_calendar(Context& ctx) {
     if (!monday) throw bad_query("week", "week must be an ISO week like 2026-W48");
     std::vector<CampaignStatus> statuses{CampaignStatus::active, CampaignStatus::scheduled};
     for (const auto& extra : split_list(ctx.query("include").value_or(""))) {
-        if (extra == "completed") statuses.push_back(CampaignStatus::completed);
-        else if (extra == "stopped") statuses.push_back(CampaignStatus::stopped);
-        else throw bad_query("include", "include takes completed and/or stopped");
+        if (extra == "completed")
+            statuses.push_back(CampaignStatus::completed);
+        else if (extra == "stopped")
+            statuses.push_back(CampaignStatus::stopped);
+        else
+            throw bad_query("include", "include takes completed and/or stopped");
     }
     const Timestamp from = *monday;
     const Timestamp to = from + std::chrono::hours(24 * 7);
@@ -355,7 +363,8 @@ http::Response get_calendar(Context& ctx) {
                                            {"end", std::move(end)},
                                            {"recurring", c.spec.schedule.recurrence.has_value()}});
         }
-        days.push_back(json::object{{"date", format_rfc3339(day_start).substr(0, 10)}, {"campaigns", std::move(entries)}});
+        days.push_back(
+            json::object{{"date", format_rfc3339(day_start).substr(0, 10)}, {"campaigns", std::move(entries)}});
     }
     return json_response(200, json::object{{"week", *week},
                                            {"from", format_rfc3339(from).substr(0, 10)},

@@ -16,7 +16,11 @@ namespace json = boost::json;
 
 Context::Context(const http::Request& req, std::string decoded_path,
                  std::vector<std::pair<std::string, std::string>> query, Services& svc, std::string rid)
-    : request(req), path(std::move(decoded_path)), services(svc), request_id(std::move(rid)), query_(std::move(query)) {}
+    : request(req),
+      path(std::move(decoded_path)),
+      services(svc),
+      request_id(std::move(rid)),
+      query_(std::move(query)) {}
 
 std::string_view Context::param(std::string_view name) const {
     for (const auto& [key, value] : params)

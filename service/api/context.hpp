@@ -40,19 +40,19 @@ struct Services {
     Store& store;
     const Clock& clock;
     Metrics& metrics;
-    std::function<bool()> ready;       // for /readyz
-    std::string_view openapi;          // the OpenAPI document served at /openapi.json
-    std::string operator_token_hash;   // hex SHA-256 of the operator token
+    std::function<bool()> ready;      // for /readyz
+    std::string_view openapi;         // the OpenAPI document served at /openapi.json
+    std::string operator_token_hash;  // hex SHA-256 of the operator token
     std::size_t max_json_depth = 64;
-    ManualClock* test_clock = nullptr;        // set only under --test-clock
-    std::function<void()> run_scheduler;      // one scheduler pass, now
-    bool allow_private_webhooks = false;      // --allow-private-webhooks
-    packages::KeyStore* keys = nullptr;       // tenants' signing keys (files in the data dir)
-    packager::VersionStore* git = nullptr;        // the package store
+    ManualClock* test_clock = nullptr;                 // set only under --test-clock
+    std::function<void()> run_scheduler;               // one scheduler pass, now
+    bool allow_private_webhooks = false;               // --allow-private-webhooks
+    packages::KeyStore* keys = nullptr;                // tenants' signing keys (files in the data dir)
+    packager::VersionStore* git = nullptr;             // the package store
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
-    const console::Assets* console = nullptr;  // the web console served at / (none: 404 there)
-    bool tls = false;                          // served over TLS: session cookies are Secure
-    AuthThrottle* auth_throttle = nullptr;     // failed authentication per client address (none: no limit)
+    const console::Assets* console = nullptr;          // the web console served at / (none: 404 there)
+    bool tls = false;                                  // served over TLS: session cookies are Secure
+    AuthThrottle* auth_throttle = nullptr;             // failed authentication per client address (none: no limit)
 };
 
 class Context {
@@ -61,8 +61,8 @@ public:
             Services& services, std::string request_id);
 
     const http::Request& request;
-    const std::string path;  // decoded
-    std::string encoded_path;  // as sent, percent-encoding kept
+    const std::string path;                                          // decoded
+    std::string encoded_path;                                        // as sent, percent-encoding kept
     std::vector<std::pair<std::string, std::string>> encoded_query;  // as sent, percent-encoding kept
     Services& services;
     const std::string request_id;

@@ -35,7 +35,9 @@ ImportRequest read_import_request(const json::object& body) {
     r.version = *version;
     if (const auto policy = f.optional_string("conflict_policy", 32)) {
         const auto p = packager::parse_conflict_policy(*policy);
-        if (!p) throw Error::invalid_field("conflict_policy", "conflict_policy must be fail, create_new, use_existing or update");
+        if (!p)
+            throw Error::invalid_field("conflict_policy",
+                                       "conflict_policy must be fail, create_new, use_existing or update");
         r.options.policy = *p;
     }
     if (const auto* overrides = f.optional_object("overrides"))
@@ -52,14 +54,16 @@ ImportRequest read_import_request(const json::object& body) {
     if (const auto* bindings = f.optional_object("bindings"))
         for (const auto& [name, value] : *bindings) {
             if (!value.is_string() || value.get_string().size() > 4096)
-                throw Error::invalid_field("bindings." + std::string(name), "binding values are strings of at most 4096 bytes");
+                throw Error::invalid_field("bindings." + std::string(name),
+                                           "binding values are strings of at most 4096 bytes");
             // A bound value is a secret header: one line, or it could smuggle a second header in.
             if (const auto bad = forbidden_display_character(value.get_string(), false))
                 throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
             r.options.bindings[std::string(name)] = std::string(value.get_string());
         }
     if (const auto* downgrade = f.optional_value("allow_downgrade")) {
-        if (!downgrade->is_bool()) throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
+        if (!downgrade->is_bool())
+            throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
         r.allow_downgrade = downgrade->get_bool();
     }
     f.finish();
@@ -112,8 +116,8 @@ std::optional<std::string> idempotency_key(const Context& ctx) {
     const std::string_view key = ctx.request.header("Idempotency-Key");
     const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
     if (key.empty() || key.size() > 200 || !printable)
-        throw Error(ErrorKind::bad_request, "invalid_header", "Idempotency-Key must be 1 to 200 visible ASCII characters",
-                    {{"header", "Idempotency-Key"}});
+        throw Error(ErrorKind::bad_request, "invalid_header",
+                    "Idempotency-Key must be 1 to 200 visible ASCII characters", {{"header", "Idempotency-Key"}});
     return std::string(key);
 }
 
@@ -149,17 +153,17 @@ json::object import_json(const ImportRecord& r, bool with_items) {
         n = (n.is_int64() ? n.as_int64() : 0) + 1;
     }
     json::object out{{"id", r.id},
-            {"sandbox", r.sandbox},
-            {"package", r.package},
-            {"version", r.version},
-            {"version_digest", r.version_digest},
-            {"plan_digest", r.plan_digest},
-            {"status", r.status},
-            {"counts", std::move(counts)},
-            {"created_by", r.created_by},
-            {"created_at", format_rfc3339(r.created_at)},
-            {"rolled_back_by", r.rolled_back_at ? json::value(r.rolled_back_by) : nullptr},
-            {"rolled_back_at", r.rolled_back_at ? json::value(format_rfc3339(*r.rolled_back_at)) : nullptr}};
+                     {"sandbox", r.sandbox},
+                     {"package", r.package},
+                     {"version", r.version},
+                     {"version_digest", r.version_digest},
+                     {"plan_digest", r.plan_digest},
+                     {"status", r.status},
+                     {"counts", std::move(counts)},
+                     {"created_by", r.created_by},
+                     {"created_at", format_rfc3339(r.created_at)},
+                     {"rolled_back_by", r.rolled_back_at ? json::value(r.rolled_back_by) : nullptr},
+                     {"rolled_back_at", r.rolled_back_at ? json::value(format_rfc3339(*r.rolled_back_at)) : nullptr}};
     if (with_items) out["items"] = r.items;
     return out;
 }
@@ -276,15 +280,17 @@ http::Response apply_import_now(Context& ctx, Metrics::Measurement& measured) {
         std::pair<int, json::object> result;
         if (outcome.already_applied) {
             const ImportRecord& last = outcome.record;
-            result = {200, json::object{{"status", "already_applied"}, {"id", last.id}, {"package", last.package},
+            result = {200, json::object{{"status", "already_applied"},
+                                        {"id", last.id},
+                                        {"package", last.package},
                                         {"version", last.version}}};
         } else {
             result = {201, import_json(outcome.record, true)};
         }
         applied_objects = outcome.objects;
         if (key)
-            tx.insert_idempotent_result(
-                IdempotentResult{tenant, token, *key, request_digest, result.first, json::serialize(result.second), ctx.now()});
+            tx.insert_idempotent_result(IdempotentResult{tenant, token, *key, request_digest, result.first,
+                                                         json::serialize(result.second), ctx.now()});
         return result;
     });
     measured.outcome(status == 201 ? "applied" : "already_applied");
@@ -309,7 +315,8 @@ http::Response list_imports(Context& ctx) {
     json::array items;
     ctx.store().read([&](Tx& tx) {
         path_sandbox(tx, ctx);
-        for (const auto& r : tx.imports(ctx.caller.tenant, ctx.param("sandbox"), 200)) items.push_back(import_json(r, false));
+        for (const auto& r : tx.imports(ctx.caller.tenant, ctx.param("sandbox"), 200))
+            items.push_back(import_json(r, false));
     });
     return json_response(200, json::object{{"items", std::move(items)}});
 }

@@ -1,13 +1,16 @@
 // Packages: what a tenant promotes from one sandbox to others. Versions are snapshots written to
 // the tenant's git store, signed, immutable, numbered without reuse.
 
+#include "workflows/packages.hpp"
+
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
-#include "api/package_ops.hpp"
-#include "core/canonical_json.hpp"
 #include "api/json_io.hpp"
+#include "api/package_ops.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
+#include "campaigns/spec.hpp"
+#include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
 #include "core/json_diff.hpp"
 #include "observability/log.hpp"
@@ -17,16 +20,13 @@
 #include "packager/signing.hpp"
 #include "packages/keys.hpp"
 #include "packages/snapshot.hpp"
-#include "campaigns/spec.hpp"
-
-#include <set>
-#include "workflows/packages.hpp"
 #include "workflows/publish.hpp"
 #include "workflows/reviews.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <charconv>
+#include <set>
 
 namespace ferry::api {
 
@@ -43,8 +43,8 @@ void require_on_sandbox(const Context& ctx, const std::string& sandbox, Permissi
         case Decision::allow: return;
         case Decision::not_found: throw Error::not_found("package");
         case Decision::forbidden:
-            throw Error(ErrorKind::forbidden, "forbidden", "this needs the " + std::string(to_string(needed)) +
-                                                               " permission on sandbox " + sandbox);
+            throw Error(ErrorKind::forbidden, "forbidden",
+                        "this needs the " + std::string(to_string(needed)) + " permission on sandbox " + sandbox);
     }
 }
 
@@ -94,7 +94,8 @@ json::object package_json(Tx& tx, const Package& p) {
         if (std::none_of(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; }))
             campaigns.push_back(json::object{{"id", id}, {"status", "missing"}});
     for (const Campaign& c : roots) {
-        campaigns.push_back(json::object{{"id", c.id}, {"key", c.key}, {"name", c.spec.name}, {"status", to_string(c.status)}});
+        campaigns.push_back(
+            json::object{{"id", c.id}, {"key", c.key}, {"name", c.spec.name}, {"status", to_string(c.status)}});
         // The dependency closure: what the campaigns refer to.
         if (c.spec.segment && seen.insert("s/" + *c.spec.segment).second)
             if (auto s = tx.segment(p.tenant, p.source_sandbox, *c.spec.segment))
@@ -126,8 +127,12 @@ http::Response package_response(Tx& tx, int status, const Package& p) {
 }  // namespace
 
 json::object version_json(const PackageVersion& v) {
-    return {{"version", v.version}, {"commit", v.commit}, {"tag", v.tag}, {"digest", v.digest},
-            {"created_at", format_rfc3339(v.created_at)}, {"created_by", v.created_by}};
+    return {{"version", v.version},
+            {"commit", v.commit},
+            {"tag", v.tag},
+            {"digest", v.digest},
+            {"created_at", format_rfc3339(v.created_at)},
+            {"created_by", v.created_by}};
 }
 
 namespace {
@@ -182,7 +187,8 @@ http::Response create_package(Context& ctx) {
 }
 
 http::Response get_package(Context& ctx) {
-    return ctx.store().read([&](Tx& tx) { return package_response(tx, 200, visible_package(tx, ctx, Permission::sandbox_read)); });
+    return ctx.store().read(
+        [&](Tx& tx) { return package_response(tx, 200, visible_package(tx, ctx, Permission::sandbox_read)); });
 }
 
 http::Response update_package(Context& ctx) {
@@ -225,13 +231,14 @@ Published publish_package(Context& ctx, const std::string& name, const std::vect
                           const std::optional<std::string>& expected_digest, const std::string& publisher,
                           bool allow_empty) {
     Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::publish);
-    const workflows::PublishServices services{ctx.store(),
-                                              *ctx.services.git,
-                                              *ctx.services.keys,
-                                              ctx.request_id,
-                                              ctx.services.crash_hook,
-                                              [&] { ctx.services.metrics.git_store_error("publish"); },
-                                              [&](std::size_t n) { ctx.services.metrics.package_objects_published(n); }};
+    const workflows::PublishServices services{
+        ctx.store(),
+        *ctx.services.git,
+        *ctx.services.keys,
+        ctx.request_id,
+        ctx.services.crash_hook,
+        [&] { ctx.services.metrics.git_store_error("publish"); },
+        [&](std::size_t n) { ctx.services.metrics.package_objects_published(n); }};
     Published published =
         workflows::publish(services, ctx.acting(ctx.now()), {name, approvals, expected_digest, publisher, allow_empty});
     measured.outcome(published.unchanged ? "unchanged" : "published");
@@ -251,13 +258,16 @@ http::Response publish_version(Context& ctx) {
     // Nothing to publish is not a change to review either. (Ungated, the publish itself finds
     // out, from the snapshot it reads anyway.)
     if (gated && !allow_empty)
-        if (const auto latest = workflows::unchanged_since_latest(ctx.store(), *ctx.services.git, ctx.caller.tenant, name))
+        if (const auto latest =
+                workflows::unchanged_since_latest(ctx.store(), *ctx.services.git, ctx.caller.tenant, name))
             return unchanged_response(*latest);
     // A package-scope policy puts a review in front of the version: 202, published on approval.
     const std::optional<approval::Review> review = ctx.store().write([&](Tx& tx) {
         return workflows::request_package_review(tx, actor, visible_package(tx, ctx, Permission::sandbox_edit));
     });
-    if (review) return json_response(202, json::object{{"review", review->id}, {"state", "pending"}, {"digest", review->digest}});
+    if (review)
+        return json_response(202,
+                             json::object{{"review", review->id}, {"state", "pending"}, {"digest", review->digest}});
     const Published published = publish_package(ctx, name, {}, std::nullopt, ctx.actor(), allow_empty);
     if (published.unchanged) return unchanged_response(published.version);
     return json_response(201, version_json(published.version));
@@ -311,12 +321,13 @@ json::object objects_json(const std::map<std::string, std::string>& files) {
 
 http::Response get_version(Context& ctx) {
     const VersionFiles vf = load_version(ctx, version_path_param(ctx));
-    const auto problem = packager::verify_package(vf.files.at("manifest.json"), vf.files.at("manifest.sig"), vf.public_pem,
-                                                  [&](std::string_view path) -> std::optional<std::string> {
-                                                      auto it = vf.files.find(std::string(path));
-                                                      if (it == vf.files.end()) return std::nullopt;
-                                                      return it->second;
-                                                  });
+    const auto problem =
+        packager::verify_package(vf.files.at("manifest.json"), vf.files.at("manifest.sig"), vf.public_pem,
+                                 [&](std::string_view path) -> std::optional<std::string> {
+                                     auto it = vf.files.find(std::string(path));
+                                     if (it == vf.files.end()) return std::nullopt;
+                                     return it->second;
+                                 });
     json::value verification = json::object{{"ok", !problem}};
     if (problem) verification = json::object{{"ok", false}, {"path", problem->path}, {"reason", problem->reason}};
     json::object out = version_json(vf.version);
@@ -329,7 +340,8 @@ http::Response get_version(Context& ctx) {
 http::Response diff_versions(Context& ctx) {
     const auto from_text = ctx.query("from");
     if (!from_text)
-        throw Error(ErrorKind::bad_request, "invalid_query", "from is required: the version to compare with", {{"parameter", "from"}});
+        throw Error(ErrorKind::bad_request, "invalid_query", "from is required: the version to compare with",
+                    {{"parameter", "from"}});
     const std::int64_t to_number = version_path_param(ctx);
     if (ctx.encoded_query_value("from") != from_text) throw not_a_version_number("from");
     const std::int64_t from_number = version_number("from", *from_text);
@@ -340,13 +352,18 @@ http::Response diff_versions(Context& ctx) {
     const auto b = objects_json(to.files);
     for (const auto& [path, value] : b) {
         const auto* old = a.if_contains(path);
-        if (!old) added.emplace_back(path);
-        else if (*old != value) changed.push_back(json::object{{"path", path}, {"fields", json_diff(*old, value)}});
+        if (!old)
+            added.emplace_back(path);
+        else if (*old != value)
+            changed.push_back(json::object{{"path", path}, {"fields", json_diff(*old, value)}});
     }
     for (const auto& [path, value] : a)
         if (!b.contains(path)) removed.emplace_back(path);
-    return json_response(200, json::object{{"from", from.version.version}, {"to", to.version.version}, {"added", std::move(added)},
-                                           {"removed", std::move(removed)}, {"changed", std::move(changed)}});
+    return json_response(200, json::object{{"from", from.version.version},
+                                           {"to", to.version.version},
+                                           {"added", std::move(added)},
+                                           {"removed", std::move(removed)},
+                                           {"changed", std::move(changed)}});
 }
 
 http::Response export_version(Context& ctx) {
@@ -373,7 +390,8 @@ http::Response rotate_signing_key(Context& ctx) {
         // The new key signs from now on; the old public keys stay, so older versions still verify.
         const auto record = ctx.services.keys->create(ctx.caller.tenant, ctx.now());
         tx.insert_signing_key(record);
-        append_audit(tx, ctx.audit(ctx.caller.tenant, "signing_key.rotate", "signing-key", {{"key_id", record.key_id}}));
+        append_audit(tx,
+                     ctx.audit(ctx.caller.tenant, "signing_key.rotate", "signing-key", {{"key_id", record.key_id}}));
     });
     return get_signing_key(ctx);
 }
@@ -384,9 +402,11 @@ http::Response get_signing_key(Context& ctx) {
         json::array previous;
         for (const auto& k : tx.signing_keys(ctx.caller.tenant))
             if (k.key_id != active.key_id)
-                previous.push_back(json::object{{"key_id", k.key_id}, {"public_key_pem", k.public_pem},
+                previous.push_back(json::object{{"key_id", k.key_id},
+                                                {"public_key_pem", k.public_pem},
                                                 {"created_at", format_rfc3339(k.created_at)}});
-        return json_response(200, json::object{{"key_id", active.key_id}, {"public_key_pem", active.public_pem},
+        return json_response(200, json::object{{"key_id", active.key_id},
+                                               {"public_key_pem", active.public_pem},
                                                {"previous_keys", std::move(previous)}});
     });
 }

@@ -54,7 +54,8 @@ void read_policy_fields(Tx& tx, const json::object& body, approval::Policy& p, b
 
 void refuse_if_active(const approval::Policy& p) {
     if (p.active)
-        throw Error::conflict("policy_active", "an active policy cannot be changed: deactivate it, edit it, activate it");
+        throw Error::conflict("policy_active",
+                              "an active policy cannot be changed: deactivate it, edit it, activate it");
 }
 
 }  // namespace
@@ -75,7 +76,8 @@ json::object to_json(const approval::Policy& p) {
 
 http::Response list_policies(Context& ctx) {
     json::array items;
-    for (const auto& p : ctx.store().read([&](Tx& tx) { return tx.policies(ctx.caller.tenant); })) items.push_back(to_json(p));
+    for (const auto& p : ctx.store().read([&](Tx& tx) { return tx.policies(ctx.caller.tenant); }))
+        items.push_back(to_json(p));
     return json_response(200, json::object{{"items", std::move(items)}});
 }
 
@@ -143,12 +145,14 @@ http::Response policy_action(Context& ctx) {
             copy.created_by = copy.updated_by = ctx.actor();
             copy.revision = 1;
             tx.insert_policy(copy);
-            append_audit(tx, ctx.audit(p.tenant, "policy.duplicate", "approval-policies/" + copy.id, {{"from_policy", p.id}}));
+            append_audit(
+                tx, ctx.audit(p.tenant, "policy.duplicate", "approval-policies/" + copy.id, {{"from_policy", p.id}}));
             return std::pair{copy, true};
         }
         const bool activate = action == "activate";
         if (p.active == activate)
-            throw Error::conflict("invalid_transition", "the policy is already " + std::string(activate ? "active" : "inactive"),
+            throw Error::conflict("invalid_transition",
+                                  "the policy is already " + std::string(activate ? "active" : "inactive"),
                                   {{"active", p.active}});
         p.active = activate;
         p.updated_at = now;

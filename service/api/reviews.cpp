@@ -1,14 +1,15 @@
 // Reviews: the queue, what was submitted (and for a draft version, what changes), and the
 // decisions, each one use case of workflows/reviews.hpp in one transaction.
 
+#include "workflows/reviews.hpp"
+
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
-#include "api/package_ops.hpp"
 #include "api/json_io.hpp"
+#include "api/package_ops.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
 #include "core/json_diff.hpp"
-#include "workflows/reviews.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -47,9 +48,12 @@ json::object review_json(const ReviewStatus& v, bool full) {
                                          {"counts", a.digest == r.digest && counting.count(a.user) > 0}});
     json::value decided_at = nullptr;
     if (r.decided_at) decided_at = json::value(format_rfc3339(*r.decided_at));
-    json::object subject{{"kind", approval::to_string(r.subject_kind)}, {"sandbox", r.sandbox}, {"name", r.subject_name}};
-    if (r.subject_kind == approval::SubjectKind::package) subject["package"] = r.subject_name;
-    else subject["campaign"] = r.subject_id;
+    json::object subject{
+        {"kind", approval::to_string(r.subject_kind)}, {"sandbox", r.sandbox}, {"name", r.subject_name}};
+    if (r.subject_kind == approval::SubjectKind::package)
+        subject["package"] = r.subject_name;
+    else
+        subject["campaign"] = r.subject_id;
     json::object out{{"id", r.id},
                      {"state", approval::to_string(r.state)},
                      {"scope", approval::to_string(r.scope)},
@@ -87,11 +91,13 @@ http::Response list_reviews(Context& ctx) {
         state = *s == "all" ? std::nullopt : approval::parse_review_state(*s);
         if (!state && *s != "all")
             throw Error(ErrorKind::bad_request, "invalid_query",
-                        "state must be pending, approved, changes_requested, withdrawn, voided or all", {{"parameter", "state"}});
+                        "state must be pending, approved, changes_requested, withdrawn, voided or all",
+                        {{"parameter", "state"}});
     }
     const auto assigned = ctx.query("assigned");
     if (assigned && *assigned != "me")
-        throw Error(ErrorKind::bad_request, "invalid_query", "assigned takes the value me", {{"parameter", "assigned"}});
+        throw Error(ErrorKind::bad_request, "invalid_query", "assigned takes the value me",
+                    {{"parameter", "assigned"}});
     json::array items;
     ctx.store().read([&](Tx& tx) {
         const Gate gate(tx, ctx.caller.tenant);
@@ -102,15 +108,14 @@ http::Response list_reviews(Context& ctx) {
             if (assigned) {
                 // Waiting for me: pending, not mine to approve as submitter or editor, not yet
                 // approved by me, and I can count toward a requirement still unsatisfied.
-                const bool mine = v.review.state == approval::ReviewState::pending && me &&
-                                  !approval::excluded(v.review.requested_by, v.editors).count(ctx.actor()) &&
-                                  std::none_of(v.approvals.begin(), v.approvals.end(),
-                                               [&](const auto& a) { return a.user == ctx.actor(); }) &&
-                                  std::any_of(v.evaluation.requirements.begin(), v.evaluation.requirements.end(),
-                                              [&](const auto& s) {
-                                                  return !s.satisfied && approval::eligible(s.requirement.approvers,
-                                                                                            v.review.sandbox, *me);
-                                              });
+                const bool mine =
+                    v.review.state == approval::ReviewState::pending && me &&
+                    !approval::excluded(v.review.requested_by, v.editors).count(ctx.actor()) &&
+                    std::none_of(v.approvals.begin(), v.approvals.end(),
+                                 [&](const auto& a) { return a.user == ctx.actor(); }) &&
+                    std::any_of(v.evaluation.requirements.begin(), v.evaluation.requirements.end(), [&](const auto& s) {
+                        return !s.satisfied && approval::eligible(s.requirement.approvers, v.review.sandbox, *me);
+                    });
                 if (!mine) continue;
             }
             items.push_back(review_json(v, false));
@@ -121,7 +126,8 @@ http::Response list_reviews(Context& ctx) {
 
 http::Response get_review(Context& ctx) {
     const workflows::Actor actor = ctx.acting(ctx.now());
-    return ctx.store().read([&](Tx& tx) { return review_response(tx, workflows::visible_review(tx, actor, ctx.param("review"))); });
+    return ctx.store().read(
+        [&](Tx& tx) { return review_response(tx, workflows::visible_review(tx, actor, ctx.param("review"))); });
 }
 
 http::Response approve_review(Context& ctx) {
@@ -155,14 +161,16 @@ http::Response request_review_changes(Context& ctx) {
     f.finish();
     if (comment.empty()) throw Error::invalid_field("comment", "say what needs to change");
     const workflows::Actor actor = ctx.acting(ctx.now());
-    return ctx.store().write(
-        [&](Tx& tx) { return review_response(tx, workflows::request_changes(tx, actor, ctx.param("review"), comment)); });
+    return ctx.store().write([&](Tx& tx) {
+        return review_response(tx, workflows::request_changes(tx, actor, ctx.param("review"), comment));
+    });
 }
 
 http::Response withdraw_review(Context& ctx) {
     Fields(ctx.body()).finish();
     const workflows::Actor actor = ctx.acting(ctx.now());
-    return ctx.store().write([&](Tx& tx) { return review_response(tx, workflows::withdraw(tx, actor, ctx.param("review"))); });
+    return ctx.store().write(
+        [&](Tx& tx) { return review_response(tx, workflows::withdraw(tx, actor, ctx.param("review"))); });
 }
 
 }  // namespace ferry::api

@@ -46,7 +46,8 @@ http::Response create_sandbox(Context& ctx) {
     s.description = fields.optional_text("description", max_description_length).value_or("");
     fields.finish();
     if (!is_slug(s.id))
-        throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+        throw Error::invalid_field("id",
+                                   "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
     s.created_at = s.updated_at = ctx.now();
     ctx.store().write([&](Tx& tx) {
         if (tx.sandbox(s.tenant, s.id)) throw Error::conflict("already_exists", "sandbox " + s.id + " already exists");
@@ -58,9 +59,8 @@ http::Response create_sandbox(Context& ctx) {
 }
 
 http::Response get_sandbox(Context& ctx) {
-    return versioned_response(200, ctx.store().read([&](Tx& tx) {
-        return existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox"));
-    }));
+    return versioned_response(
+        200, ctx.store().read([&](Tx& tx) { return existing_sandbox(tx, ctx.caller.tenant, ctx.param("sandbox")); }));
 }
 
 http::Response update_sandbox(Context& ctx) {

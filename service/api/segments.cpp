@@ -44,8 +44,7 @@ void reject_key_change(const std::optional<std::string>& key, const T& object) {
 
 template <class T>
 void refuse_if_archived(const T& object, std::string_view what) {
-    if (object.archived)
-        throw Error::conflict("archived", std::string(what) + " is archived; unarchive it first");
+    if (object.archived) throw Error::conflict("archived", std::string(what) + " is archived; unarchive it first");
 }
 
 Segment existing_segment(Tx& tx, const Context& ctx) {
@@ -102,7 +101,8 @@ http::Response create_segment(Context& ctx) {
     s.created_by = s.updated_by = ctx.actor();
     ctx.store().write([&](Tx& tx) {
         path_sandbox(tx, ctx);
-        s.key = choose_key(key, s.name, [&](std::string_view k) { return tx.segment_key_exists(s.tenant, s.sandbox, k); });
+        s.key =
+            choose_key(key, s.name, [&](std::string_view k) { return tx.segment_key_exists(s.tenant, s.sandbox, k); });
         tx.insert_segment(s);
         append_audit(tx, ctx.audit(s.tenant, "segment.create", s.sandbox + "/segments/" + s.id, {{"key", s.key}}));
     });
@@ -148,7 +148,8 @@ http::Response segment_action(Context& ctx) {
     const Segment result = ctx.store().write([&](Tx& tx) {
         Segment s = existing_segment(tx, ctx);
         if (s.archived == (action == "archive"))
-            throw Error::conflict("invalid_transition", "segment is already " + std::string(s.archived ? "archived" : "active"),
+            throw Error::conflict("invalid_transition",
+                                  "segment is already " + std::string(s.archived ? "archived" : "active"),
                                   {{"archived", s.archived}});
         const Timestamp now = ctx.now();
         s.archived = action == "archive";
@@ -158,7 +159,8 @@ http::Response segment_action(Context& ctx) {
         tx.update_segment(s);
         if (s.archived)
             // Every campaign using the segment is archived with it, drafts included, in this transaction.
-            for (const std::string& id : workflows::archive_with_segment(tx, ctx.acting(now), s)) archived_campaigns.emplace_back(id);
+            for (const std::string& id : workflows::archive_with_segment(tx, ctx.acting(now), s))
+                archived_campaigns.emplace_back(id);
         append_audit(tx, ctx.audit(s.tenant, "segment." + action, s.sandbox + "/segments/" + s.id,
                                    {{"archived_campaigns", archived_campaigns}}));
         workflows::void_changed_package_reviews(tx, ctx.acting(now), s.sandbox);
@@ -197,7 +199,8 @@ http::Response create_template(Context& ctx) {
     f.finish();
     if (t.name.empty()) throw Error::invalid_field("name", "name must be 1 to 200 characters");
     if (t.body.empty()) throw Error::invalid_field("body", "body must not be empty");
-    if (t.channel == Channel::email && !t.subject) throw Error::invalid_field("subject", "email templates need a subject");
+    if (t.channel == Channel::email && !t.subject)
+        throw Error::invalid_field("subject", "email templates need a subject");
     t.tenant = ctx.caller.tenant;
     t.sandbox = std::string(ctx.param("sandbox"));
     t.id = new_object_id("tpl_");
@@ -205,7 +208,8 @@ http::Response create_template(Context& ctx) {
     t.created_by = t.updated_by = ctx.actor();
     ctx.store().write([&](Tx& tx) {
         path_sandbox(tx, ctx);
-        t.key = choose_key(key, t.name, [&](std::string_view k) { return tx.template_key_exists(t.tenant, t.sandbox, k); });
+        t.key =
+            choose_key(key, t.name, [&](std::string_view k) { return tx.template_key_exists(t.tenant, t.sandbox, k); });
         tx.insert_template(t);
         append_audit(tx, ctx.audit(t.tenant, "template.create", t.sandbox + "/templates/" + t.id, {{"key", t.key}}));
     });
@@ -241,7 +245,8 @@ http::Response update_template(Context& ctx) {
             const json::object holder{{"subject", *subject}};
             Fields s(holder);
             t.subject = read_subject(s, t.channel);
-            if (t.channel == Channel::email && !t.subject) throw Error::invalid_field("subject", "email templates need a subject");
+            if (t.channel == Channel::email && !t.subject)
+                throw Error::invalid_field("subject", "email templates need a subject");
         }
         t.updated_at = ctx.now();
         t.updated_by = ctx.actor();
@@ -260,7 +265,8 @@ http::Response template_action(Context& ctx) {
     const Template result = ctx.store().write([&](Tx& tx) {
         Template t = existing_template(tx, ctx);
         if (t.archived == (action == "archive"))
-            throw Error::conflict("invalid_transition", "template is already " + std::string(t.archived ? "archived" : "active"),
+            throw Error::conflict("invalid_transition",
+                                  "template is already " + std::string(t.archived ? "archived" : "active"),
                                   {{"archived", t.archived}});
         t.archived = action == "archive";
         t.updated_at = ctx.now();

@@ -3,10 +3,11 @@
 // (limits, when a session ends, the CSRF token) are in tenancy/sessions.hpp; cookie requests are
 // authenticated in api/app.cpp.
 
+#include "tenancy/sessions.hpp"
+
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
-#include "tenancy/sessions.hpp"
 #include "tenancy/token_format.hpp"
 
 namespace ferry::api {
@@ -64,8 +65,10 @@ http::Response create_sign_in_link(Context& ctx) {
 http::Response create_session(Context& ctx) {
     // A page of another site cannot sign the browser in to an account of its choosing.
     const std::string_view origin = ctx.request.header("origin");
-    const std::string own = std::string(ctx.services.tls ? "https://" : "http://") + std::string(ctx.request.header("host"));
-    if (!origin.empty() && origin != own) throw Error(ErrorKind::forbidden, "csrf_failed", "cross-origin sign-in refused");
+    const std::string own =
+        std::string(ctx.services.tls ? "https://" : "http://") + std::string(ctx.request.header("host"));
+    if (!origin.empty() && origin != own)
+        throw Error(ErrorKind::forbidden, "csrf_failed", "cross-origin sign-in refused");
     const json::object body = ctx.body();
     Fields fields(body);
     const auto code = fields.optional_string("code", 128);
@@ -87,13 +90,15 @@ http::Response create_session(Context& ctx) {
         const std::string hash = sessions::hash(*code);
         const auto link = ctx.store().read([&](Tx& tx) { return tx.sign_in_link_by_hash(hash); });
         if (!link) throw sign_in_failed("this sign-in link is not valid; ask an admin for a new one");
-        if (auto refusal = sessions::link_refusal(*link, now)) throw sign_in_failed(*refusal + "; ask an admin for a new one");
+        if (auto refusal = sessions::link_refusal(*link, now))
+            throw sign_in_failed(*refusal + "; ask an admin for a new one");
         session.tenant = link->tenant;
         session.user = link->user;
         ctx.store().write([&](Tx& tx) {
             const auto found = tx.user(link->tenant, link->user);
             if (!found) throw sign_in_failed("this sign-in link's user no longer exists");
-            if (!tx.use_sign_in_link(link->tenant, hash, now)) throw sign_in_failed("the sign-in link was used already");
+            if (!tx.use_sign_in_link(link->tenant, hash, now))
+                throw sign_in_failed("the sign-in link was used already");
             user = *found;
             session.roles = user.roles;
             tx.delete_ended_sessions(session.tenant, now, now - sessions::idle_limit);
@@ -119,7 +124,8 @@ http::Response create_session(Context& ctx) {
             session.token_id = stored->id;
             session.roles = user.roles;
             // A session opened with a token ends with it.
-            if (stored->expires_at && *stored->expires_at < session.expires_at) session.expires_at = *stored->expires_at;
+            if (stored->expires_at && *stored->expires_at < session.expires_at)
+                session.expires_at = *stored->expires_at;
             tx.delete_ended_sessions(session.tenant, now, now - sessions::idle_limit);
             tx.insert_session(session);
             ctx.caller.tenant = session.tenant;
@@ -154,7 +160,8 @@ http::Response delete_session(Context& ctx) {
     if (ctx.caller.session_id.empty()) throw Error::not_found("session");
     ctx.store().write([&](Tx& tx) {
         tx.delete_session(ctx.caller.tenant, ctx.caller.session_id);
-        append_audit(tx, ctx.audit(ctx.caller.tenant, "session.end", "users/" + ctx.caller.user, {{"reason", "signed out"}}));
+        append_audit(
+            tx, ctx.audit(ctx.caller.tenant, "session.end", "users/" + ctx.caller.user, {{"reason", "signed out"}}));
     });
     http::Response res = no_content();
     res.set_header("Set-Cookie", sessions::clear_cookie(ctx.services.tls));

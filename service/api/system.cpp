@@ -33,7 +33,8 @@ bool operator_token_sent(const Context& ctx) {
     if (header.size() <= scheme.size()) return false;
     for (std::size_t i = 0; i < scheme.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
-    return crypto::constant_time_equal(token_format::hash(header.substr(scheme.size())), ctx.services.operator_token_hash);
+    return crypto::constant_time_equal(token_format::hash(header.substr(scheme.size())),
+                                       ctx.services.operator_token_hash);
 }
 
 }  // namespace
@@ -86,12 +87,8 @@ http::Response get_me(Context& ctx) {
             if (token->expires_at) expires = json::value(format_rfc3339(*token->expires_at));
             token_json = json::object{{"id", token->id}, {"name", token->name}, {"expires_at", std::move(expires)}};
         }
-        json::object out{{"kind", "user"},
-                         {"tenant", user->tenant},
-                         {"user", user->id},
-                         {"name", user->name},
-                         {"roles", std::move(roles)},
-                         {"token", std::move(token_json)}};
+        json::object out{{"kind", "user"},     {"tenant", user->tenant},    {"user", user->id},
+                         {"name", user->name}, {"roles", std::move(roles)}, {"token", std::move(token_json)}};
         if (!ctx.caller.session_id.empty()) out["session"] = ctx.caller.session_id;
         return json_response(200, out);
     });

@@ -22,7 +22,8 @@ http::Response create_tenant(Context& ctx) {
     tenant.name = fields.required_string("name", max_name_length);
     fields.finish();
     if (!is_slug(tenant.id))
-        throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+        throw Error::invalid_field("id",
+                                   "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
     if (tenant.name.empty()) throw Error::invalid_field("name", "name must not be empty");
     tenant.created_at = ctx.now();
 
@@ -47,7 +48,8 @@ http::Response create_tenant(Context& ctx) {
     if (ctx.store().read([&](Tx& tx) { return tx.tenant(tenant.id).has_value(); }))
         throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
     // The tenant's signing key: its private half is written to the data directory first.
-    const auto key = ctx.services.keys ? std::optional(ctx.services.keys->create(tenant.id, tenant.created_at)) : std::nullopt;
+    const auto key =
+        ctx.services.keys ? std::optional(ctx.services.keys->create(tenant.id, tenant.created_at)) : std::nullopt;
     ctx.store().write([&](Tx& tx) {
         if (tx.tenant(tenant.id)) throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
         tx.insert_tenant(tenant);
@@ -66,8 +68,8 @@ http::Response list_tenants(Context& ctx) {
 }
 
 http::Response get_tenant(Context& ctx) {
-    return json_response(200, to_json(or_not_found(ctx.store().read([&](Tx& tx) { return tx.tenant(ctx.param("tenant")); }),
-                                                   "tenant")));
+    return json_response(
+        200, to_json(or_not_found(ctx.store().read([&](Tx& tx) { return tx.tenant(ctx.param("tenant")); }), "tenant")));
 }
 
 }  // namespace ferry::api

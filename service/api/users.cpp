@@ -53,7 +53,8 @@ std::vector<std::string> read_permissions(const json::array& array) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < array.size(); ++i) {
         if (!array[i].is_string() || array[i].get_string() != bypass_approval)
-            throw Error::invalid_field("permissions[" + std::to_string(i) + "]", "the only permission is bypass_approval");
+            throw Error::invalid_field("permissions[" + std::to_string(i) + "]",
+                                       "the only permission is bypass_approval");
         if (out.empty()) out.emplace_back(array[i].get_string());
     }
     return out;
@@ -86,10 +87,12 @@ http::Response create_user(Context& ctx) {
     u.id = fields.required_string("id", 64);
     u.name = fields.required_string("name", max_name_length);
     const json::array* roles = fields.optional_array("roles");
-    if (const json::array* permissions = fields.optional_array("permissions")) u.permissions = read_permissions(*permissions);
+    if (const json::array* permissions = fields.optional_array("permissions"))
+        u.permissions = read_permissions(*permissions);
     fields.finish();
     if (!is_user_id(u.id))
-        throw Error::invalid_field("id", "id must be 1-64 of a-z, 0-9, '.', '_' and '-', starting and ending with a letter or digit");
+        throw Error::invalid_field(
+            "id", "id must be 1-64 of a-z, 0-9, '.', '_' and '-', starting and ending with a letter or digit");
     if (u.name.empty()) throw Error::invalid_field("name", "name must not be empty");
     u.created_at = u.updated_at = ctx.now();
     ctx.store().write([&](Tx& tx) {
@@ -105,9 +108,8 @@ http::Response create_user(Context& ctx) {
 }
 
 http::Response get_user(Context& ctx) {
-    return versioned_response(200, ctx.store().read([&](Tx& tx) {
-        return existing_user(tx, ctx.caller.tenant, ctx.param("user"));
-    }));
+    return versioned_response(
+        200, ctx.store().read([&](Tx& tx) { return existing_user(tx, ctx.caller.tenant, ctx.param("user")); }));
 }
 
 http::Response update_user(Context& ctx) {
@@ -190,8 +192,8 @@ http::Response create_token(Context& ctx) {
     ctx.store().write([&](Tx& tx) {
         existing_user(tx, t.tenant, t.user);
         tx.insert_token(t);
-        append_audit(tx, ctx.audit(t.tenant, "token.create", "users/" + t.user + "/tokens/" + t.id,
-                                   {{"name", t.name}}));
+        append_audit(tx,
+                     ctx.audit(t.tenant, "token.create", "users/" + t.user + "/tokens/" + t.id, {{"name", t.name}}));
     });
     json::object out = to_json(t);
     out["token"] = secret;

@@ -15,7 +15,10 @@ json::object webhook_json(const Webhook& w) {
     json::array events;
     for (const auto& e : w.events) events.emplace_back(e);
     // The secret is shown to nobody, not even administrators: it was chosen by the creator.
-    return {{"id", w.id}, {"url", w.url}, {"events", std::move(events)}, {"created_at", format_rfc3339(w.created_at)},
+    return {{"id", w.id},
+            {"url", w.url},
+            {"events", std::move(events)},
+            {"created_at", format_rfc3339(w.created_at)},
             {"created_by", w.created_by}};
 }
 
@@ -50,7 +53,8 @@ http::Response create_webhook(Context& ctx) {
             w.events.emplace_back(events[i].get_string());
     }
     if (w.secret.size() < 16) throw Error::invalid_field("secret", "secret must be at least 16 characters");
-    if (const std::string problem = webhooks::check_destination(w.url, ctx.services.allow_private_webhooks); !problem.empty())
+    if (const std::string problem = webhooks::check_destination(w.url, ctx.services.allow_private_webhooks);
+        !problem.empty())
         throw Error(ErrorKind::unprocessable, "invalid_destination", "url: " + problem, {{"field", "url"}});
     w.tenant = ctx.caller.tenant;
     w.id = new_object_id("whk_");

@@ -36,9 +36,9 @@ constexpr std::array<std::pair<A, std::string_view>, 22> action_names{{
 }};
 
 // The actions people can ask for through POST .../actions/{action}.
-constexpr std::array<A, 13> url_actions{A::submit, A::withdraw, A::activate, A::pause, A::resume, A::stop,
-                                         A::close, A::archive, A::unarchive, A::duplicate, A::submit_draft,
-                                         A::activate_draft, A::discard_draft};
+constexpr std::array<A, 13> url_actions{A::submit,       A::withdraw,       A::activate,     A::pause,     A::resume,
+                                        A::stop,         A::close,          A::archive,      A::unarchive, A::duplicate,
+                                        A::submit_draft, A::activate_draft, A::discard_draft};
 
 Transition to(S status) { return Transition{true, status, {}}; }
 Transition refuse(std::string why = "invalid_transition") { return Transition{false, S::draft, std::move(why)}; }
@@ -128,8 +128,7 @@ Transition transition(CampaignStatus from, CampaignAction action, const Lifecycl
         case A::activate_draft:
             if (!is_live(from) || !f.has_draft_version || f.draft_in_review) return refuse();
             return f.approval_required ? refuse("approval_required") : to(from);
-        case A::discard_draft:
-            return is_live(from) && f.has_draft_version && !f.draft_in_review ? to(from) : refuse();
+        case A::discard_draft: return is_live(from) && f.has_draft_version && !f.draft_in_review ? to(from) : refuse();
         // scheduled | start time reached | active
         case A::start_reached: return from == S::scheduled ? to(S::active) : refuse();
         // orchestrated publishing | published | scheduled / active

@@ -22,13 +22,13 @@ enum class CampaignAction {
     pause,
     resume,
     stop,
-    close,            // orchestrated recurring: no new entrants
+    close,  // orchestrated recurring: no new entrants
     archive,
     unarchive,
-    duplicate,        // any status: a new draft; the campaign itself is unchanged
-    remove,           // DELETE: never-activated drafts only
-    submit_draft,     // a live campaign's draft version goes to review (the live version runs on)
-    activate_draft,   // the draft version replaces the live version
+    duplicate,       // any status: a new draft; the campaign itself is unchanged
+    remove,          // DELETE: never-activated drafts only
+    submit_draft,    // a live campaign's draft version goes to review (the live version runs on)
+    activate_draft,  // the draft version replaces the live version
     discard_draft,
     // What happens to a campaign (scheduler, delivery engine, segment archive).
     start_reached,     // scheduled -> active
@@ -72,8 +72,8 @@ bool is_live(CampaignStatus s);
 
 // How an edit of a campaign in this status is applied.
 enum class EditMode {
-    direct,              // the campaign itself changes (a draft; or only tags)
-    via_draft_version,   // a live campaign: the edit goes to its draft version
+    direct,             // the campaign itself changes (a draft; or only tags)
+    via_draft_version,  // a live campaign: the edit goes to its draft version
     refused,
 };
 struct EditRule {

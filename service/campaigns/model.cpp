@@ -58,21 +58,61 @@ std::optional<E> value_of(const Names<E, N>& names, std::string_view text) {
 std::string_view fold_latin(unsigned char lead, unsigned char next) {
     if (lead != 0xC3) return {};
     switch (next) {
-        case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85:
-        case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA4: case 0xA5: return "a";
-        case 0x87: case 0xA7: return "c";
-        case 0x88: case 0x89: case 0x8A: case 0x8B:
-        case 0xA8: case 0xA9: case 0xAA: case 0xAB: return "e";
-        case 0x8C: case 0x8D: case 0x8E: case 0x8F:
-        case 0xAC: case 0xAD: case 0xAE: case 0xAF: return "i";
-        case 0x91: case 0xB1: return "n";
-        case 0x92: case 0x93: case 0x94: case 0x95: case 0x96:
-        case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB6: return "o";
-        case 0x99: case 0x9A: case 0x9B: case 0x9C:
-        case 0xB9: case 0xBA: case 0xBB: case 0xBC: return "u";
+        case 0x80:
+        case 0x81:
+        case 0x82:
+        case 0x83:
+        case 0x84:
+        case 0x85:
+        case 0xA0:
+        case 0xA1:
+        case 0xA2:
+        case 0xA3:
+        case 0xA4:
+        case 0xA5: return "a";
+        case 0x87:
+        case 0xA7: return "c";
+        case 0x88:
+        case 0x89:
+        case 0x8A:
+        case 0x8B:
+        case 0xA8:
+        case 0xA9:
+        case 0xAA:
+        case 0xAB: return "e";
+        case 0x8C:
+        case 0x8D:
+        case 0x8E:
+        case 0x8F:
+        case 0xAC:
+        case 0xAD:
+        case 0xAE:
+        case 0xAF: return "i";
+        case 0x91:
+        case 0xB1: return "n";
+        case 0x92:
+        case 0x93:
+        case 0x94:
+        case 0x95:
+        case 0x96:
+        case 0xB2:
+        case 0xB3:
+        case 0xB4:
+        case 0xB5:
+        case 0xB6: return "o";
+        case 0x99:
+        case 0x9A:
+        case 0x9B:
+        case 0x9C:
+        case 0xB9:
+        case 0xBA:
+        case 0xBB:
+        case 0xBC: return "u";
         case 0x9F: return "ss";
-        case 0xBD: case 0xBF: return "y";
-        case 0x86: case 0xA6: return "ae";
+        case 0xBD:
+        case 0xBF: return "y";
+        case 0x86:
+        case 0xA6: return "ae";
         default: return {};
     }
 }
@@ -131,8 +171,10 @@ std::string choose_key(const std::optional<std::string>& requested, std::string_
                        const std::function<bool(std::string_view)>& taken) {
     if (requested) {
         if (!is_key(*requested))
-            throw Error::invalid_field("key", "key must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
-        if (taken(*requested)) throw Error::conflict("already_exists", "key " + *requested + " is already used in this sandbox");
+            throw Error::invalid_field(
+                "key", "key must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
+        if (taken(*requested))
+            throw Error::conflict("already_exists", "key " + *requested + " is already used in this sandbox");
         return *requested;
     }
     const std::string base = key_from_name(name);

@@ -18,7 +18,19 @@ namespace ferry {
 
 enum class CampaignType { action, api_triggered, orchestrated };
 enum class Channel { email, sms, push, in_app, webhook };
-enum class CampaignStatus { draft, in_review, scheduled, active, paused, stopped, completed, failed, archived, publishing, closed };
+enum class CampaignStatus {
+    draft,
+    in_review,
+    scheduled,
+    active,
+    paused,
+    stopped,
+    completed,
+    failed,
+    archived,
+    publishing,
+    closed
+};
 
 struct Recurrence {
     std::string frequency;  // daily, weekly, monthly
@@ -72,9 +84,9 @@ struct Campaign {
     std::optional<Timestamp> activated_at;
     std::optional<DraftVersion> draft;
     std::vector<Alert> alerts;
-    std::string submitted_by;  // who put it in review
-    std::string spec_edited_by;  // the last editor of the content (cannot approve it)
-    boost::json::value bypass;   // null, or {"by","reason","at"} when activated by break-glass
+    std::string submitted_by;       // who put it in review
+    std::string spec_edited_by;     // the last editor of the content (cannot approve it)
+    boost::json::value bypass;      // null, or {"by","reason","at"} when activated by break-glass
     boost::json::value provenance;  // null unless imported
     Timestamp status_changed_at;
     std::string created_by;

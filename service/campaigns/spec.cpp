@@ -241,8 +241,9 @@ void restore_secrets(CampaignSpec& incoming, const CampaignSpec* previous) {
             if (const auto* prev_content = previous->content.if_contains(channel))
                 old = prev_content->as_object().if_contains("auth_header");
         if (old == nullptr)
-            throw Error::invalid_field("content." + std::string(channel) + ".auth_header",
-                                       "auth_header holds the mask, but there is no stored secret to keep: send the secret");
+            throw Error::invalid_field(
+                "content." + std::string(channel) + ".auth_header",
+                "auth_header holds the mask, but there is no stored secret to keep: send the secret");
         *secret = *old;
     }
 }

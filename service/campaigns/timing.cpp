@@ -42,7 +42,8 @@ std::optional<Timestamp> iso_week_start(std::string_view week) {
     int y = 0;
     unsigned w = 0;
     char tail = 0;
-    if (week.size() != 8 || std::sscanf(std::string(week).c_str(), "%4d-W%2u%c", &y, &w, &tail) != 2) return std::nullopt;
+    if (week.size() != 8 || std::sscanf(std::string(week).c_str(), "%4d-W%2u%c", &y, &w, &tail) != 2)
+        return std::nullopt;
     if (week[4] != '-' || week[5] != 'W' || w < 1) return std::nullopt;
     // Week 1 is the week with the year's first Thursday, i.e. the one containing January 4th.
     const sys_days jan4{year{y} / January / 4};

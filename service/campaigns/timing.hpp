@@ -13,8 +13,8 @@
 
 namespace ferry {
 
-inline constexpr auto one_shot_run_time = std::chrono::hours(24 * 3);      // completed 3 days after activation
-inline constexpr auto archive_retention = std::chrono::hours(24 * 30);     // purged 30 days after last change
+inline constexpr auto one_shot_run_time = std::chrono::hours(24 * 3);   // completed 3 days after activation
+inline constexpr auto archive_retention = std::chrono::hours(24 * 30);  // purged 30 days after last change
 
 struct DueEvent {
     CampaignAction action;

@@ -1,15 +1,14 @@
 #include "delivery/dispatcher.hpp"
 
 #include "core/crypto.hpp"
-#include "webhooks/address_policy.hpp"
 #include "observability/log.hpp"
+#include "webhooks/address_policy.hpp"
 
 #include <arpa/inet.h>
+#include <boost/url/parse.hpp>
 #include <curl/curl.h>
 #include <netdb.h>
 #include <openssl/hmac.h>
-
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -107,9 +106,12 @@ Destination resolve_destination(const std::string& url, bool allow_private) {
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
     for (const addrinfo* a = found; a != nullptr; a = a->ai_next)
         if (!allow_private && !is_public(a->ai_addr))
-            return {"the host resolves to an address that is not public (loopback, private, link-local, "
-                    "documentation, multicast or another special-purpose range)",
-                    {}, {}, {}};
+            return {
+                "the host resolves to an address that is not public (loopback, private, link-local, "
+                "documentation, multicast or another special-purpose range)",
+                {},
+                {},
+                {}};
     char text[INET6_ADDRSTRLEN] = {};
     const void* raw = found->ai_family == AF_INET
                           ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(found->ai_addr)->sin_addr)
@@ -129,8 +131,8 @@ std::string signature(const std::string& secret, const std::string& body, std::i
     unsigned int length = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
          reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac, &length);
-    return "t=" + std::to_string(unix_seconds) + ",v1=" +
-           crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), length));
+    return "t=" + std::to_string(unix_seconds) +
+           ",v1=" + crypto::to_hex(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 Dispatcher::Dispatcher(Store& store, DispatcherOptions options) : store_(store), options_(std::move(options)) {}
@@ -147,7 +149,8 @@ void Dispatcher::start() {
     } catch (const std::exception& e) {
         log::error("webhook dispatch failed", {{"error", e.what()}});
     }
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.workers); ++i) workers_.emplace_back([this] { work(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.workers); ++i)
+        workers_.emplace_back([this] { work(); });
     thread_ = std::thread([this] {
         // Pruning is housekeeping: often enough to keep up, never in a busy loop.
         const auto prune_every = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), options_.retention);

@@ -17,22 +17,22 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
-#include <vector>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ferry::webhooks {
 
 struct DispatcherOptions {
-    bool allow_private = false;                     // loopback and private ranges (tests only)
-    std::chrono::milliseconds retry_base{2000};     // first retry after about this long
-    std::chrono::milliseconds retry_max{3'600'000}; // backoff cap
+    bool allow_private = false;                      // loopback and private ranges (tests only)
+    std::chrono::milliseconds retry_base{2000};      // first retry after about this long
+    std::chrono::milliseconds retry_max{3'600'000};  // backoff cap
     std::chrono::hours give_up_after{24};
-    std::chrono::milliseconds timeout{10'000};      // per attempt
-    std::size_t workers = 8;                        // deliveries at once, in all
-    std::size_t per_destination = 2;                // deliveries at once to one webhook
+    std::chrono::milliseconds timeout{10'000};                         // per attempt
+    std::size_t workers = 8;                                           // deliveries at once, in all
+    std::size_t per_destination = 2;                                   // deliveries at once to one webhook
     std::chrono::milliseconds retention{std::chrono::hours(24 * 30)};  // delivered/dead events and the log
     // Names this node's outbox claims. Stable across restarts (kept in the data dir), so that a
     // node released the claims it held when it died as soon as it starts again.
@@ -84,10 +84,10 @@ private:
     std::condition_variable wake_;   // the claiming thread: stop, or a worker came free
     std::condition_variable ready_;  // the workers: stop, or an event may be delivered
     bool stopping_ = false;
-    std::deque<OutboxItem> claimed_;                  // claimed, waiting for a worker
-    std::map<std::string, std::size_t> in_flight_;    // webhook id -> deliveries running
-    std::map<std::string, std::size_t> held_;         // webhook id -> claimed (waiting or running)
-    std::size_t busy_ = 0;                            // workers delivering
+    std::deque<OutboxItem> claimed_;                // claimed, waiting for a worker
+    std::map<std::string, std::size_t> in_flight_;  // webhook id -> deliveries running
+    std::map<std::string, std::size_t> held_;       // webhook id -> claimed (waiting or running)
+    std::size_t busy_ = 0;                          // workers delivering
     std::thread thread_;
     std::vector<std::thread> workers_;
 };

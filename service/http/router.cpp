@@ -50,8 +50,10 @@ Match Router::match(std::string_view method, std::string_view path) const {
         for (std::size_t k = 0; k < parts.size() && ok; ++k) {
             const std::string& seg = segments[k];
             if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
-                if (parts[k].empty()) ok = false;
-                else params.emplace_back(seg.substr(1, seg.size() - 2), std::string(parts[k]));
+                if (parts[k].empty())
+                    ok = false;
+                else
+                    params.emplace_back(seg.substr(1, seg.size() - 2), std::string(parts[k]));
             } else {
                 ok = seg == parts[k];
             }

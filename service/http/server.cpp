@@ -14,7 +14,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <openssl/ssl.h>
 
 #include <atomic>
@@ -104,7 +103,8 @@ constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
 public:
-    Session(Server::Impl& server, tcp::socket&& socket) : server_(server), stream_(make_stream(server, std::move(socket))) {
+    Session(Server::Impl& server, tcp::socket&& socket)
+        : server_(server), stream_(make_stream(server, std::move(socket))) {
         beast::error_code ec;
         const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
         if (!ec) remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -188,20 +188,22 @@ private:
         const auto& msg = parser_->get();
         if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, msg.version());
-            bhttp::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code ec, std::size_t) {
-                if (ec) return self->close_now();
-                self->read_body();
-            });
+            bhttp::async_write(stream_, *cont,
+                               [self = this->shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                                   if (ec) return self->close_now();
+                                   self->read_body();
+                               });
             return;
         }
         read_body();
     }
 
     void read_body() {
-        bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return self->on_read_error(ec);
-            self->dispatch_request();
-        });
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->on_read_error(ec);
+                              self->dispatch_request();
+                          });
     }
 
     void on_read_error(beast::error_code ec) {
@@ -283,14 +285,15 @@ private:
     template <class Message>
     void send(std::shared_ptr<Message> msg, bool keep, bool linger, bool counted) {
         lowest().expires_after(server_.options.write_timeout);
-        bhttp::async_write(stream_, *msg,
-                           [self = this->shared_from_this(), msg, keep, linger, counted](beast::error_code ec, std::size_t) {
-                               if (counted) self->server_.in_flight.fetch_sub(1);
-                               if (ec) return self->close_now();
-                               if (linger) return self->linger_close();
-                               if (!keep) return self->close_gracefully();
-                               self->wait_for_request();
-                           });
+        bhttp::async_write(
+            stream_, *msg,
+            [self = this->shared_from_this(), msg, keep, linger, counted](beast::error_code ec, std::size_t) {
+                if (counted) self->server_.in_flight.fetch_sub(1);
+                if (ec) return self->close_now();
+                if (linger) return self->linger_close();
+                if (!keep) return self->close_gracefully();
+                self->wait_for_request();
+            });
     }
 
     // After refusing a request whose body is still arriving, keep reading (and discarding) for a
@@ -339,7 +342,7 @@ void Server::Impl::do_accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (!acceptor.is_open()) return;  // closed by shutdown
-            return do_accept();                // e.g. EMFILE: keep serving the connections we have
+            return do_accept();               // e.g. EMFILE: keep serving the connections we have
         }
         if (draining) return;
         if (tls) {
@@ -402,8 +405,9 @@ Server::Server(ServerOptions options, RequestHandler handler, ErrorResponder ref
     if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) s.acceptor.bind(endpoint, ec);
     if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) throw std::runtime_error("cannot listen on " + s.options.address + ":" + std::to_string(s.options.port) +
-                                     ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot listen on " + s.options.address + ":" + std::to_string(s.options.port) + ": " +
+                                 ec.message());
 }
 
 Server::~Server() = default;

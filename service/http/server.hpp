@@ -22,8 +22,8 @@ struct ServerOptions {
     int max_in_flight = 4096;  // requests dispatched and not yet answered; beyond: 503 at once
     std::size_t max_body = 1024 * 1024;
     std::size_t max_header = 16 * 1024;
-    std::chrono::milliseconds idle_timeout{60'000};   // keep-alive: wait for a request's first byte
-    std::chrono::milliseconds read_timeout{15'000};   // whole request, from its first byte
+    std::chrono::milliseconds idle_timeout{60'000};  // keep-alive: wait for a request's first byte
+    std::chrono::milliseconds read_timeout{15'000};  // whole request, from its first byte
     std::chrono::milliseconds write_timeout{15'000};
     std::chrono::milliseconds drain_timeout{20'000};  // graceful shutdown: in-flight requests
     std::optional<std::string> tls_cert;              // PEM files; both set: serve HTTPS only

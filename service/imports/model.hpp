@@ -25,8 +25,8 @@ struct ImportRecord {
     std::string version_digest;  // the version's manifest digest
     std::string options_digest;  // conflict policy, overrides and bindings: "the same options"
     std::string plan_digest;
-    std::string status;          // applied, rolled_back
-    boost::json::array items;    // the plan's items, with the ids of what was created
+    std::string status;        // applied, rolled_back
+    boost::json::array items;  // the plan's items, with the ids of what was created
     std::string created_by;
     Timestamp created_at;
     std::string rolled_back_by;

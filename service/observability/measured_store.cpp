@@ -11,7 +11,8 @@ class Timed {
 public:
     Timed(Metrics& metrics, bool write) : metrics_(metrics), write_(write) {}
     ~Timed() {
-        metrics_.store_transaction(write_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+        metrics_.store_transaction(write_,
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     }
     Timed(const Timed&) = delete;
     Timed& operator=(const Timed&) = delete;

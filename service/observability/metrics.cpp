@@ -6,7 +6,6 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,12 +24,12 @@ using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 const Histogram::BucketBoundaries http_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                               0.1,    0.25,  0.5,    1.0,   2.5,   5.0,  10.0};
+                                               0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
 // A publish writes and fsyncs a pack; an import applies a whole package in one transaction.
-const Histogram::BucketBoundaries use_case_buckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+const Histogram::BucketBoundaries use_case_buckets{0.005, 0.01, 0.025, 0.05, 0.1,  0.25, 0.5,
                                                    1.0,   2.5,  5.0,   10.0, 30.0, 60.0};
-const Histogram::BucketBoundaries transaction_buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5, 5.0};
+const Histogram::BucketBoundaries transaction_buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   5.0};
 
 constexpr std::string_view publish_outcomes[] = {"published", "unchanged", "failed"};
 constexpr std::string_view import_outcomes[] = {"applied", "already_applied", "replayed", "conflict",
@@ -75,8 +74,9 @@ void add_process_figures(std::vector<MetricFamily>& out) {
             for (std::string line; std::getline(proc_stat, line);) {
                 if (!line.starts_with("btime ")) continue;
                 const double boot = std::stod(line.substr(6));
-                out.push_back(scalar("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.",
-                                     MetricType::Gauge, boot + std::stod(f[19]) / static_cast<double>(ticks)));
+                out.push_back(scalar("process_start_time_seconds",
+                                     "Start time of the process since the Unix epoch, in seconds.", MetricType::Gauge,
+                                     boot + std::stod(f[19]) / static_cast<double>(ticks)));
                 break;
             }
         }
@@ -86,7 +86,8 @@ void add_process_figures(std::vector<MetricFamily>& out) {
     for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++open;
     // The iteration's own descriptor is among those counted.
     if (!ec && open > 0)
-        out.push_back(scalar("process_open_fds", "Open file descriptors.", MetricType::Gauge, static_cast<double>(open - 1)));
+        out.push_back(
+            scalar("process_open_fds", "Open file descriptors.", MetricType::Gauge, static_cast<double>(open - 1)));
     std::ifstream limits("/proc/self/limits");
     for (std::string line; std::getline(limits, line);) {
         if (!line.starts_with("Max open files")) continue;
@@ -94,7 +95,8 @@ void add_process_figures(std::vector<MetricFamily>& out) {
         std::string soft;
         rest >> soft;
         if (soft != "unlimited" && !soft.empty())
-            out.push_back(scalar("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge, std::stod(soft)));
+            out.push_back(scalar("process_max_fds", "Maximum number of open file descriptors.", MetricType::Gauge,
+                                 std::stod(soft)));
         break;
     }
 }
@@ -117,40 +119,50 @@ struct Metrics::Registry {
                                     .Register(registry);
     Family<Counter>& publishes = prometheus::BuildCounter()
                                      .Name("ferry_package_publishes_total")
-                                     .Help("Package publications (from POST .../versions or an approved package review), "
-                                           "by outcome: published, unchanged (nothing new to publish), failed.")
+                                     .Help(
+                                         "Package publications (from POST .../versions or an approved package review), "
+                                         "by outcome: published, unchanged (nothing new to publish), failed.")
                                      .Register(registry);
-    Family<Histogram>& publish_duration = prometheus::BuildHistogram()
-                                              .Name("ferry_package_publish_duration_seconds")
-                                              .Help("Time a package publication took, waiting for the package's lock included.")
-                                              .Register(registry);
-    Family<Counter>& published_objects = prometheus::BuildCounter()
-                                             .Name("ferry_package_published_objects_total")
-                                             .Help("Objects (campaigns, segments, templates) in the package versions published.")
-                                             .Register(registry);
-    Family<Counter>& imports = prometheus::BuildCounter()
-                                   .Name("ferry_imports_total")
-                                   .Help("Import applies, by outcome: applied, already_applied, replayed (an Idempotency-Key's "
-                                         "answer repeated), conflict, blocked (bindings or dependencies missing), rejected "
-                                         "(other client errors), failed.")
-                                   .Register(registry);
-    Family<Histogram>& import_duration = prometheus::BuildHistogram()
-                                             .Name("ferry_import_duration_seconds")
-                                             .Help("Time an import apply took, reading and verifying the version included.")
-                                             .Register(registry);
-    Family<Counter>& imported_objects = prometheus::BuildCounter()
-                                            .Name("ferry_import_applied_objects_total")
-                                            .Help("Plan items (objects created, updated or left as they were) of the imports applied.")
-                                            .Register(registry);
-    Family<Histogram>& transactions = prometheus::BuildHistogram()
-                                          .Name("ferry_store_transaction_duration_seconds")
-                                          .Help("Database transactions through the storage interface, from call to return, "
-                                                "by backend and kind (read, write).")
-                                          .Register(registry);
-    Family<Counter>& git_errors = prometheus::BuildCounter()
-                                      .Name("ferry_git_store_errors_total")
-                                      .Help("Operations on the package git store that failed, by operation (publish, read).")
-                                      .Register(registry);
+    Family<Histogram>& publish_duration =
+        prometheus::BuildHistogram()
+            .Name("ferry_package_publish_duration_seconds")
+            .Help("Time a package publication took, waiting for the package's lock included.")
+            .Register(registry);
+    Family<Counter>& published_objects =
+        prometheus::BuildCounter()
+            .Name("ferry_package_published_objects_total")
+            .Help("Objects (campaigns, segments, templates) in the package versions published.")
+            .Register(registry);
+    Family<Counter>& imports =
+        prometheus::BuildCounter()
+            .Name("ferry_imports_total")
+            .Help(
+                "Import applies, by outcome: applied, already_applied, replayed (an Idempotency-Key's "
+                "answer repeated), conflict, blocked (bindings or dependencies missing), rejected "
+                "(other client errors), failed.")
+            .Register(registry);
+    Family<Histogram>& import_duration =
+        prometheus::BuildHistogram()
+            .Name("ferry_import_duration_seconds")
+            .Help("Time an import apply took, reading and verifying the version included.")
+            .Register(registry);
+    Family<Counter>& imported_objects =
+        prometheus::BuildCounter()
+            .Name("ferry_import_applied_objects_total")
+            .Help("Plan items (objects created, updated or left as they were) of the imports applied.")
+            .Register(registry);
+    Family<Histogram>& transactions =
+        prometheus::BuildHistogram()
+            .Name("ferry_store_transaction_duration_seconds")
+            .Help(
+                "Database transactions through the storage interface, from call to return, "
+                "by backend and kind (read, write).")
+            .Register(registry);
+    Family<Counter>& git_errors =
+        prometheus::BuildCounter()
+            .Name("ferry_git_store_errors_total")
+            .Help("Operations on the package git store that failed, by operation (publish, read).")
+            .Register(registry);
     Family<Gauge>& scheduler_lag = prometheus::BuildGauge()
                                        .Name("ferry_scheduler_lag_seconds")
                                        .Help("How long after it was due the last scheduler pass started.")
@@ -167,11 +179,13 @@ struct Metrics::Registry {
                                                  .Name("ferry_scheduler_transitions_total")
                                                  .Help("Campaign transitions the scheduler applied.")
                                                  .Register(registry);
-    Family<Counter>& deliveries = prometheus::BuildCounter()
-                                      .Name("ferry_webhook_deliveries_total")
-                                      .Help("Webhook delivery attempts, by outcome: delivered, retry (to be tried again), "
-                                            "dead (given up).")
-                                      .Register(registry);
+    Family<Counter>& deliveries =
+        prometheus::BuildCounter()
+            .Name("ferry_webhook_deliveries_total")
+            .Help(
+                "Webhook delivery attempts, by outcome: delivered, retry (to be tried again), "
+                "dead (given up).")
+            .Register(registry);
     Family<Histogram>& delivery_duration = prometheus::BuildHistogram()
                                                .Name("ferry_webhook_delivery_duration_seconds")
                                                .Help("Time a webhook delivery attempt took.")
@@ -257,7 +271,8 @@ std::string Metrics::render(const std::optional<Backlog>& backlog) const {
     if (backlog) {
         MetricFamily reviews{"ferry_reviews_pending",
                              "Reviews waiting for a decision: by tenant for the operator, otherwise all tenants' sum.",
-                             MetricType::Gauge, {}};
+                             MetricType::Gauge,
+                             {}};
         double sum = 0;
         for (const auto& [tenant, count] : backlog->pending_reviews) {
             sum += static_cast<double>(count);

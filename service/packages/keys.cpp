@@ -35,9 +35,9 @@ packager::SigningKeyRecord FileKeyStore::create(const std::string& tenant, Times
     const auto path = tenant_dir / file_name(key.key_id);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot write signing key: " + std::string(std::strerror(errno)));
-    const bool ok = ::write(fd, key.private_pem.data(), key.private_pem.size()) ==
-                        static_cast<ssize_t>(key.private_pem.size()) &&
-                    ::fsync(fd) == 0;
+    const bool ok =
+        ::write(fd, key.private_pem.data(), key.private_pem.size()) == static_cast<ssize_t>(key.private_pem.size()) &&
+        ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) throw std::runtime_error("cannot write signing key");
     const int dirfd = ::open(tenant_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

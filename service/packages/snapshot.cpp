@@ -21,28 +21,38 @@ json::object campaign_object(const Campaign& c, const CampaignSpec& spec, const 
     if (spec.segment) out_spec["audience"] = json::object{{"segment", segment_key(*spec.segment)}};
     for (auto& [channel, content] : out_spec["content"].as_object()) {
         auto& fields = content.as_object();
-        if (const auto* t = fields.if_contains("template")) fields["template"] = template_key(std::string(t->as_string()));
+        if (const auto* t = fields.if_contains("template"))
+            fields["template"] = template_key(std::string(t->as_string()));
         // Secrets never leave the sandbox: the target binds its own value.
         if (fields.contains("auth_header"))
-            fields["auth_header"] = json::object{{"$binding", binding_name(c.key, std::string(channel), "auth_header")}};
+            fields["auth_header"] =
+                json::object{{"$binding", binding_name(c.key, std::string(channel), "auth_header")}};
     }
     json::array tags;
     for (const auto& t : c.tags) tags.emplace_back(t);
-    return json::object{{"kind", "campaign"},        {"key", c.key},
-                        {"type", to_string(c.type)}, {"tags", std::move(tags)},
-                        {"status", to_string(c.status)}, {"live_version", c.live_version},
+    return json::object{{"kind", "campaign"},
+                        {"key", c.key},
+                        {"type", to_string(c.type)},
+                        {"tags", std::move(tags)},
+                        {"status", to_string(c.status)},
+                        {"live_version", c.live_version},
                         {"spec", std::move(out_spec)}};
 }
 
 json::object segment_object(const Segment& s) {
-    return json::object{{"kind", "segment"}, {"key", s.key}, {"name", s.name}, {"description", s.description}, {"rule", s.rule}};
+    return json::object{
+        {"kind", "segment"}, {"key", s.key}, {"name", s.name}, {"description", s.description}, {"rule", s.rule}};
 }
 
 json::object template_object(const Template& t) {
     json::value subject = nullptr;
     if (t.subject) subject = json::value(*t.subject);
-    return json::object{{"kind", "template"}, {"key", t.key}, {"name", t.name}, {"channel", to_string(t.channel)},
-                        {"subject", std::move(subject)}, {"body", t.body}};
+    return json::object{{"kind", "template"},
+                        {"key", t.key},
+                        {"name", t.name},
+                        {"channel", to_string(t.channel)},
+                        {"subject", std::move(subject)},
+                        {"body", t.body}};
 }
 
 std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
@@ -53,10 +63,10 @@ std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
         q.sandbox = package.source_sandbox;
         q.limit = 10'000'000;  // every campaign: a package is never silently cut short
         q.count_cap = 0;
-        for (const CampaignStatus s : {CampaignStatus::draft, CampaignStatus::in_review, CampaignStatus::scheduled,
-                                       CampaignStatus::active, CampaignStatus::paused, CampaignStatus::stopped,
-                                       CampaignStatus::completed, CampaignStatus::failed, CampaignStatus::publishing,
-                                       CampaignStatus::closed})
+        for (const CampaignStatus s :
+             {CampaignStatus::draft, CampaignStatus::in_review, CampaignStatus::scheduled, CampaignStatus::active,
+              CampaignStatus::paused, CampaignStatus::stopped, CampaignStatus::completed, CampaignStatus::failed,
+              CampaignStatus::publishing, CampaignStatus::closed})
             q.statuses.push_back(s);
         return tx.campaigns(q).items;
     }
@@ -71,10 +81,12 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
         for (const auto& id : package.campaigns) {
             const auto found = std::find_if(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; });
             if (found == roots.end())
-                throw Error::conflict("campaign_missing", "campaign " + id + " is no longer in " + package.source_sandbox,
+                throw Error::conflict("campaign_missing",
+                                      "campaign " + id + " is no longer in " + package.source_sandbox,
                                       {{"campaign", id}});
             if (found->status == CampaignStatus::archived)
-                throw Error::conflict("campaign_archived", "campaign " + found->key + " is archived; remove it from the package",
+                throw Error::conflict("campaign_archived",
+                                      "campaign " + found->key + " is archived; remove it from the package",
                                       {{"campaign", id}});
         }
     }
@@ -95,7 +107,8 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
         };
         const auto template_key = [&](const std::string& id) {
             auto t = tx.template_(c.tenant, c.sandbox, id);
-            if (!t) throw Error::conflict("template_missing", "template of " + c.key + " is gone", {{"campaign", c.id}});
+            if (!t)
+                throw Error::conflict("template_missing", "template of " + c.key + " is gone", {{"campaign", c.id}});
             std::string key = t->key;
             out.dependencies.push_back(json::object{{"from", "campaign/" + c.key}, {"to", "template/" + key}});
             templates.emplace(key, std::move(*t));

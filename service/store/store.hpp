@@ -128,14 +128,17 @@ public:
     // Only the rollback of the import that created it deletes a segment.
     virtual void delete_segment(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
 
-    virtual std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
-    virtual std::vector<Template> templates(std::string_view tenant, std::string_view sandbox, bool include_archived) = 0;
+    virtual std::optional<Template> template_(std::string_view tenant, std::string_view sandbox,
+                                              std::string_view id) = 0;
+    virtual std::vector<Template> templates(std::string_view tenant, std::string_view sandbox,
+                                            bool include_archived) = 0;
     virtual bool template_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
     virtual void insert_template(const Template& t) = 0;
     virtual void update_template(const Template& t) = 0;
     virtual void delete_template(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
 
-    virtual std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    virtual std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox,
+                                             std::string_view id) = 0;
     virtual bool campaign_key_exists(std::string_view tenant, std::string_view sandbox, std::string_view key) = 0;
     virtual void insert_campaign(const Campaign& campaign) = 0;
     // Writes every field; the derived indexes (tags, channels, references, due time) follow.
@@ -198,7 +201,8 @@ public:
     // `before` and at most `batch` delivery log entries older than it; returns how many rows.
     virtual std::size_t prune_webhook_history(Timestamp before, std::size_t batch) = 0;
     // Newest first.
-    virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) = 0;
+    virtual std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id,
+                                             std::size_t limit) = 0;
     virtual OutboxBacklog outbox_backlog() = 0;
 
     // Pending reviews of every tenant (0 for a tenant with none), for /metrics.
@@ -211,7 +215,8 @@ public:
     virtual std::optional<packager::Package> package(std::string_view tenant, std::string_view name) = 0;
     virtual std::vector<packager::Package> packages(std::string_view tenant) = 0;  // not deleted
     virtual void upsert_package(const packager::Package& package) = 0;
-    virtual std::vector<packager::PackageVersion> package_versions(std::string_view tenant, std::string_view package) = 0;
+    virtual std::vector<packager::PackageVersion> package_versions(std::string_view tenant,
+                                                                   std::string_view package) = 0;
     // Every version still being published, of any tenant (for recovery at start).
     virtual std::vector<packager::PackageVersion> unfinished_versions() = 0;
     virtual void upsert_package_version(const packager::PackageVersion& version) = 0;
@@ -243,8 +248,7 @@ public:
     virtual std::optional<AuditRecord> last_audit(std::string_view tenant) = 0;
     virtual void insert_audit(const AuditRecord& record) = 0;
     // Records with seq > after_seq, oldest first, at most limit.
-    virtual std::vector<AuditRecord> audit_page(std::string_view tenant, std::int64_t after_seq,
-                                                std::size_t limit) = 0;
+    virtual std::vector<AuditRecord> audit_page(std::string_view tenant, std::int64_t after_seq, std::size_t limit) = 0;
 };
 
 // A named lock, held until this object is destroyed. With PostgreSQL it is shared by every node

@@ -19,8 +19,9 @@ AuthThrottle::Failure AuthThrottle::fail(std::string_view address, std::string_v
     if (first || now - u->second.since >= window) {
         // The first failure of a window is audited at once; an older window with a count left is
         // summarized by take_ended before this one replaces it.
-        if (!first && u->second.count > 0) pending_.push_back(Summary{std::string(tenant), std::string(address), u->second.count,
-                                                                     u->second.since, u->second.until});
+        if (!first && u->second.count > 0)
+            pending_.push_back(
+                Summary{std::string(tenant), std::string(address), u->second.count, u->second.since, u->second.until});
         u->second = Unwritten{now, now, 0};
         f.audit = true;
     } else {
@@ -40,7 +41,8 @@ std::vector<AuthThrottle::Summary> AuthThrottle::take_ended(Timestamp now) {
             continue;
         }
         if (it->second.count > 0)
-            out.push_back(Summary{it->first.second, it->first.first, it->second.count, it->second.since, it->second.until});
+            out.push_back(
+                Summary{it->first.second, it->first.first, it->second.count, it->second.since, it->second.until});
         it = unwritten_.erase(it);
     }
     for (auto it = windows_.begin(); it != windows_.end();)

@@ -26,9 +26,9 @@ public:
     explicit AuthThrottle(std::size_t failures_per_window) : limit_(failures_per_window) {}
 
     struct Failure {
-        bool limited = false;               // answer 429 instead of 401
+        bool limited = false;                // answer 429 instead of 401
         std::chrono::seconds retry_after{};  // until the address's window ends
-        bool audit = false;                 // the first failure of this address and tenant in the window
+        bool audit = false;                  // the first failure of this address and tenant in the window
     };
     // Counts a failed authentication from `address` (an IP, without port) for `tenant` ("" when
     // the request named none).
@@ -57,8 +57,8 @@ private:
 
     std::size_t limit_;
     std::mutex mutex_;
-    std::map<std::string, Window, std::less<>> windows_;                          // by address
-    std::map<std::pair<std::string, std::string>, Unwritten> unwritten_;          // by (address, tenant)
+    std::map<std::string, Window, std::less<>> windows_;                  // by address
+    std::map<std::pair<std::string, std::string>, Unwritten> unwritten_;  // by (address, tenant)
     std::vector<Summary> pending_;  // summaries of windows replaced before take_ended saw them
 };
 

@@ -40,5 +40,4 @@ std::optional<ApprovalRequirement> parse_approval_requirement(std::string_view s
     return lookup(approval_requirements, s);
 }
 
-
 }  // namespace ferry

@@ -65,8 +65,8 @@ struct BrowserSession {
     std::string id;  // "ses_" + 16 base62: names the session in the audit log; not a secret
     std::string tenant;
     std::string user;
-    std::string hash;      // hex SHA-256 of the cookie's secret
-    std::string token_id;  // the personal token it was opened with; empty for a sign-in link
+    std::string hash;              // hex SHA-256 of the cookie's secret
+    std::string token_id;          // the personal token it was opened with; empty for a sign-in link
     std::vector<RoleGrant> roles;  // the user's roles when it opened
     Timestamp created_at;
     Timestamp last_seen_at;

@@ -32,15 +32,14 @@ bool role_allows(Role role, Permission permission) {
 }
 
 bool can_see_sandbox(const Principal& caller, std::string_view sandbox) {
-    return std::any_of(caller.roles.begin(), caller.roles.end(), [&](const RoleGrant& g) {
-        return g.sandbox == all_sandboxes || g.sandbox == sandbox;
-    });
+    return std::any_of(caller.roles.begin(), caller.roles.end(),
+                       [&](const RoleGrant& g) { return g.sandbox == all_sandboxes || g.sandbox == sandbox; });
 }
 
 bool is_tenant_admin(const Principal& caller) {
     return !caller.is_operator && std::any_of(caller.roles.begin(), caller.roles.end(), [](const RoleGrant& g) {
-               return g.sandbox == all_sandboxes && g.role == Role::admin;
-           });
+        return g.sandbox == all_sandboxes && g.role == Role::admin;
+    });
 }
 
 Decision authorize(const Principal& caller, Permission required, std::string_view path_tenant,

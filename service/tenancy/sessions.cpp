@@ -12,9 +12,7 @@ std::string new_session_id() { return "ses_" + crypto::random_base62(16); }
 
 std::string hash(std::string_view secret) { return crypto::sha256_hex(secret); }
 
-std::string csrf_token(std::string_view secret) {
-    return crypto::sha256_hex("ferry csrf\n" + std::string(secret));
-}
+std::string csrf_token(std::string_view secret) { return crypto::sha256_hex("ferry csrf\n" + std::string(secret)); }
 
 std::optional<std::string> end_reason(const BrowserSession& session, const std::optional<User>& user,
                                       const std::optional<Token>& token, Timestamp now) {

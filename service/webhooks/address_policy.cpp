@@ -52,17 +52,17 @@ constexpr std::array<std::uint8_t, 16> v6(std::initializer_list<std::uint16_t> g
 // IANA IPv6 Special-Purpose Address Registry (the ranges that embed an IPv4 address are judged
 // by it, before this table), with site-local and multicast added.
 const V6Range v6_refused[] = {
-    {v6({0x0064, 0xff9b, 0x0001}), 48},          // 64:ff9b:1::/48 local-use IPv4/IPv6 translation
-    {v6({0x0100}), 64},                          // 100::/64 discard-only
-    {v6({0x2001}), 23},                          // 2001::/23 IETF protocol assignments (Teredo, ORCHID, benchmarking...)
-    {v6({0x2001, 0x0db8}), 32},                  // 2001:db8::/32 documentation
-    {v6({0x2620, 0x004f, 0x8000}), 48},          // 2620:4f:8000::/48 direct delegation AS112
-    {v6({0x3fff}), 20},                          // 3fff::/20 documentation
-    {v6({0x5f00}), 16},                          // 5f00::/16 segment routing SIDs
-    {v6({0xfc00}), 7},                           // fc00::/7 unique local
-    {v6({0xfe80}), 10},                          // fe80::/10 link-local
-    {v6({0xfec0}), 10},                          // fec0::/10 deprecated site-local
-    {v6({0xff00}), 8},                           // ff00::/8 multicast
+    {v6({0x0064, 0xff9b, 0x0001}), 48},  // 64:ff9b:1::/48 local-use IPv4/IPv6 translation
+    {v6({0x0100}), 64},                  // 100::/64 discard-only
+    {v6({0x2001}), 23},                  // 2001::/23 IETF protocol assignments (Teredo, ORCHID, benchmarking...)
+    {v6({0x2001, 0x0db8}), 32},          // 2001:db8::/32 documentation
+    {v6({0x2620, 0x004f, 0x8000}), 48},  // 2620:4f:8000::/48 direct delegation AS112
+    {v6({0x3fff}), 20},                  // 3fff::/20 documentation
+    {v6({0x5f00}), 16},                  // 5f00::/16 segment routing SIDs
+    {v6({0xfc00}), 7},                   // fc00::/7 unique local
+    {v6({0xfe80}), 10},                  // fe80::/10 link-local
+    {v6({0xfec0}), 10},                  // fec0::/10 deprecated site-local
+    {v6({0xff00}), 8},                   // ff00::/8 multicast
 };
 
 bool in(const std::array<std::uint8_t, 16>& a, const V6Range& r) {

@@ -4,10 +4,14 @@ namespace ferry::workflows {
 
 Actor Actor::of(const Principal& caller, Timestamp at, std::string request_id) {
     Actor a;
-    if (caller.is_operator) a.kind = Kind::operator_;
-    else if (!caller.session_id.empty()) a.kind = Kind::person;
-    else if (!caller.token_id.empty()) a.kind = Kind::token;
-    else if (!caller.user.empty()) a.kind = Kind::person;
+    if (caller.is_operator)
+        a.kind = Kind::operator_;
+    else if (!caller.session_id.empty())
+        a.kind = Kind::person;
+    else if (!caller.token_id.empty())
+        a.kind = Kind::token;
+    else if (!caller.user.empty())
+        a.kind = Kind::person;
     a.tenant = caller.tenant;
     a.user = caller.user;
     a.roles = caller.roles;

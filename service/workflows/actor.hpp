@@ -18,13 +18,13 @@ struct Actor {
 
     Kind kind = Kind::anonymous;
     std::string tenant;
-    std::string user;               // person and token: the user id
-    std::vector<RoleGrant> roles;   // the user's roles as authenticated
-    std::string token_id;           // token: which one
-    std::string session_id;         // person: the browser session
-    Timestamp at;                   // "now" for everything this actor does
-    std::string on_behalf_of;       // ferryd acting for a user (a sync, a scheduled apply); else empty
-    std::string request_id;         // what the audit log ties each record to
+    std::string user;              // person and token: the user id
+    std::vector<RoleGrant> roles;  // the user's roles as authenticated
+    std::string token_id;          // token: which one
+    std::string session_id;        // person: the browser session
+    Timestamp at;                  // "now" for everything this actor does
+    std::string on_behalf_of;      // ferryd acting for a user (a sync, a scheduled apply); else empty
+    std::string request_id;        // what the audit log ties each record to
 
     // The caller of an HTTP request (or of a session), as authenticated.
     static Actor of(const Principal& caller, Timestamp at, std::string request_id);

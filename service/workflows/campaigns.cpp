@@ -39,8 +39,8 @@ std::optional<approval::Member> Gate::member(std::string_view user) const {
     return approval::Member{u->id, u->roles};
 }
 
-std::vector<approval::Requirement> Gate::requirements(const Sandbox& sandbox, const Campaign& c, const CampaignSpec& spec,
-                                                      std::string_view requester) const {
+std::vector<approval::Requirement> Gate::requirements(const Sandbox& sandbox, const Campaign& c,
+                                                      const CampaignSpec& spec, std::string_view requester) const {
     approval::Subject subject;
     subject.sandbox = sandbox.id;
     subject.type = std::string(to_string(c.type));
@@ -50,12 +50,14 @@ std::vector<approval::Requirement> Gate::requirements(const Sandbox& sandbox, co
     subject.requester = std::string(requester);
     if (const auto m = member(requester))
         for (const RoleGrant& g : m->roles)
-            if (g.sandbox == all_sandboxes || g.sandbox == sandbox.id) subject.requester_roles.emplace_back(to_string(g.role));
+            if (g.sandbox == all_sandboxes || g.sandbox == sandbox.id)
+                subject.requester_roles.emplace_back(to_string(g.role));
     return approval::requirements_for(policies_, approval::Scope::campaign, subject,
                                       sandbox.require_approval == ApprovalRequirement::always);
 }
 
-std::vector<approval::Requirement> Gate::package_requirements(const std::string& source_sandbox, const std::string& package,
+std::vector<approval::Requirement> Gate::package_requirements(const std::string& source_sandbox,
+                                                              const std::string& package,
                                                               std::string_view requester) const {
     approval::Subject subject;
     subject.sandbox = source_sandbox;
@@ -63,7 +65,8 @@ std::vector<approval::Requirement> Gate::package_requirements(const std::string&
     subject.requester = std::string(requester);
     if (const auto m = member(requester))
         for (const RoleGrant& g : m->roles)
-            if (g.sandbox == all_sandboxes || g.sandbox == source_sandbox) subject.requester_roles.emplace_back(to_string(g.role));
+            if (g.sandbox == all_sandboxes || g.sandbox == source_sandbox)
+                subject.requester_roles.emplace_back(to_string(g.role));
     // A sandbox's "always" is about activating campaigns; packages answer to package policies only.
     return approval::requirements_for(policies_, approval::Scope::package, subject, false);
 }
@@ -81,21 +84,23 @@ std::string review_digest(const Campaign& c, const CampaignSpec& spec, std::stri
     for (auto& [channel, content] : digested.at("content").as_object())
         if (auto* secret = content.as_object().if_contains("auth_header"); secret && secret->is_string())
             *secret = "hmac-sha256:" + crypto::hmac_sha256_hex(review_key, secret->get_string());
-    return content_digest(json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)}, {"spec", std::move(digested)}});
+    return content_digest(
+        json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)}, {"spec", std::move(digested)}});
 }
 
 Error transition_error(const Campaign& c, CampaignAction action, const LifecycleFacts& f, const std::string& refusal) {
     json::array allowed;
     for (const CampaignAction a : allowed_actions(c.status, f)) allowed.emplace_back(to_string(a));
-    std::string message = std::string(to_string(action)) + " is not allowed while the campaign is " +
-                          std::string(to_string(c.status));
+    std::string message =
+        std::string(to_string(action)) + " is not allowed while the campaign is " + std::string(to_string(c.status));
     if (f.draft_in_review && (action == CampaignAction::activate_draft || action == CampaignAction::discard_draft ||
                               action == CampaignAction::submit_draft))
         message = "the draft version is in review: withdraw the review first";
     if (refusal == "approval_required") message = "this needs an approval before it can go live: submit it";
     if (refusal == "approval_not_required") message = "no approval applies here: activate it directly";
-    return Error(ErrorKind::conflict, refusal, message,
-                 {{"status", to_string(c.status)}, {"action", to_string(action)}, {"allowed_actions", std::move(allowed)}});
+    return Error(
+        ErrorKind::conflict, refusal, message,
+        {{"status", to_string(c.status)}, {"action", to_string(action)}, {"allowed_actions", std::move(allowed)}});
 }
 
 Transition require_transition(const Campaign& c, CampaignAction action, const LifecycleFacts& f) {
@@ -180,7 +185,8 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
         open.approval_required = false;
         require_transition(c, action, open);
         if (!has_permission(tx, actor, bypass_approval))
-            throw Error(ErrorKind::forbidden, "bypass_not_permitted", "bypassing approval needs the bypass_approval permission");
+            throw Error(ErrorKind::forbidden, "bypass_not_permitted",
+                        "bypassing approval needs the bypass_approval permission");
         f.approval_required = false;
         bypassed = true;
     }
@@ -230,14 +236,17 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
         default: break;
     }
     enter(c, t, now);
-    if (bypassed) c.bypass = json::object{{"by", actor.name()}, {"reason", *options.bypass_reason}, {"at", format_rfc3339(now)}};
+    if (bypassed)
+        c.bypass = json::object{{"by", actor.name()}, {"reason", *options.bypass_reason}, {"at", format_rfc3339(now)}};
     mark_changed(c, actor);
     tx.update_campaign(c);
-    journal.record(c.tenant, audit_name(action), target_of(c), {{"from", to_string(from)}, {"to", to_string(c.status)}});
+    journal.record(c.tenant, audit_name(action), target_of(c),
+                   {{"from", to_string(from)}, {"to", to_string(c.status)}});
     journal.emit(CampaignStatusChanged{c, from});
     // What a package publishes changes with these: an archived campaign cannot be packaged, and
     // a new live version is new content.
-    if (action == CampaignAction::archive || action == CampaignAction::unarchive || action == CampaignAction::activate_draft)
+    if (action == CampaignAction::archive || action == CampaignAction::unarchive ||
+        action == CampaignAction::activate_draft)
         void_changed_package_reviews(tx, actor, c.sandbox);
     if (bypassed)
         journal.record(c.tenant, "campaign.bypass_approval", target_of(c),
@@ -292,10 +301,12 @@ std::vector<std::string> archive_with_segment(Tx& tx, const Actor& actor, const 
 Campaign report_execution(Tx& tx, const Actor& actor, Campaign c, const std::string& type, const std::string& reason) {
     const CampaignStatus from = c.status;
     // Only a campaign the delivery engine runs can report: others keep their state (and their purge date).
-    const bool running = is_live(c.status) || c.status == CampaignStatus::publishing || c.status == CampaignStatus::closed;
+    const bool running =
+        is_live(c.status) || c.status == CampaignStatus::publishing || c.status == CampaignStatus::closed;
     if (!running)
-        throw Error::conflict("not_running", "execution events apply to scheduled, active, paused, publishing or "
-                                             "closed campaigns",
+        throw Error::conflict("not_running",
+                              "execution events apply to scheduled, active, paused, publishing or "
+                              "closed campaigns",
                               {{"status", to_string(c.status)}});
     if (type == "failed") {
         const auto sandbox = tx.sandbox(c.tenant, c.sandbox);
@@ -328,7 +339,9 @@ DueResult apply_due_events(Tx& tx, const Actor& actor, const CampaignRef& ref) {
             tx.delete_campaign(c.tenant, c.sandbox, c.id);
             // The campaign is gone; the audit log keeps a tombstone of what it was.
             journal.record(c.tenant, "campaign.purged", target_of(c),
-                           {{"id", c.id}, {"key", c.key}, {"name", c.spec.name},
+                           {{"id", c.id},
+                            {"key", c.key},
+                            {"name", c.spec.name},
                             {"archived_since", format_rfc3339(c.updated_at)}});
             ++steps;
             return out;
@@ -368,13 +381,15 @@ json::object merged_spec(const CampaignSpec& base, const json::object& patch) {
 }
 
 bool touches_spec(const json::object& body) {
-    return std::any_of(std::begin(spec_fields), std::end(spec_fields), [&](std::string_view f) { return body.contains(f); });
+    return std::any_of(std::begin(spec_fields), std::end(spec_fields),
+                       [&](std::string_view f) { return body.contains(f); });
 }
 
 }  // namespace
 
 Campaign edit_campaign(Tx& tx, const Actor& actor, Campaign c, const json::object& body,
-                       const std::optional<std::string>& type_text, const std::optional<std::vector<std::string>>& tags) {
+                       const std::optional<std::string>& type_text,
+                       const std::optional<std::vector<std::string>>& tags) {
     if (const auto* key = body.if_contains("key"); key && (!key->is_string() || key->get_string() != c.key))
         throw Error::invalid_field("key", "key cannot be changed");
     const bool spec_change = touches_spec(body) || type_text.has_value();
@@ -387,8 +402,9 @@ Campaign edit_campaign(Tx& tx, const Actor& actor, Campaign c, const json::objec
     }
     json::object changes;
     if (tags && c.draft && c.draft->in_review)
-        throw Error::conflict("content_locked", "tags decide which approvals apply: they are locked while the draft "
-                                                "version is in review");
+        throw Error::conflict("content_locked",
+                              "tags decide which approvals apply: they are locked while the draft "
+                              "version is in review");
     if (tags) {
         c.tags = *tags;
         const auto* sent = body.if_contains("tags");
@@ -425,8 +441,9 @@ Campaign edit_campaign(Tx& tx, const Actor& actor, Campaign c, const json::objec
 
 Campaign put_draft_version(Tx& tx, const Actor& actor, Campaign c, const json::object& body) {
     if (!is_live(c.status))
-        throw Error::conflict("not_live", "only a scheduled, active or paused campaign has a draft version; edit a "
-                                          "draft campaign with PATCH",
+        throw Error::conflict("not_live",
+                              "only a scheduled, active or paused campaign has a draft version; edit a "
+                              "draft campaign with PATCH",
                               {{"status", to_string(c.status)}});
     if (c.draft && c.draft->in_review)
         throw Error::conflict("content_locked", "the draft version is in review: withdraw the review first");

@@ -45,7 +45,8 @@ public:
     LifecycleFacts facts(const Sandbox& sandbox, const Campaign& c, Timestamp now, std::string_view requester) const;
 
     // What must be satisfied before a version of the package is published, requested by `requester`.
-    std::vector<approval::Requirement> package_requirements(const std::string& source_sandbox, const std::string& package,
+    std::vector<approval::Requirement> package_requirements(const std::string& source_sandbox,
+                                                            const std::string& package,
                                                             std::string_view requester) const;
 
     std::optional<approval::Member> member(std::string_view user) const;
@@ -77,7 +78,8 @@ void mark_changed(Campaign& c, const Actor& actor);
 
 // The fields of a campaign's spec in a request body (name, description, channels, schedule,
 // audience, content).
-inline constexpr std::string_view spec_fields[] = {"name", "description", "channels", "schedule", "audience", "content"};
+inline constexpr std::string_view spec_fields[] = {"name",     "description", "channels",
+                                                   "schedule", "audience",    "content"};
 
 // A PATCH of a campaign, under the lifecycle's edit rules: the spec fields present in `body`
 // merged into the current spec (a live campaign's becomes its draft version), `type` (a draft
@@ -95,8 +97,8 @@ struct ActionOptions {
 };
 
 struct ActionResult {
-    Campaign campaign;      // as saved
-    LifecycleFacts facts;   // for the actor, after the action
+    Campaign campaign;     // as saved
+    LifecycleFacts facts;  // for the actor, after the action
 };
 
 // One people's action on the campaign (not duplicate, not delete): the lifecycle check, the

@@ -71,8 +71,10 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         }
         t.content_digest = TargetForms::digest(form, t.key);
         if (origin != origins.end()) t.imported_digest = origin->second.content_digest;
-        if (ours) by_provenance.emplace_back(origin->second.version, std::move(t));
-        else by_key.push_back(std::move(t));
+        if (ours)
+            by_provenance.emplace_back(origin->second.version, std::move(t));
+        else
+            by_key.push_back(std::move(t));
     };
 
     const TargetForms forms(tx, tenant, sandbox);

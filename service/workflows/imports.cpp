@@ -67,8 +67,9 @@ json::value campaign_state(const Campaign& c) {
                              {"updated_at", to_millis(c.draft->updated_at)},
                              {"updated_by", c.draft->updated_by},
                              {"in_review", c.draft->in_review}};
-    return json::object{{"type", to_string(c.type)}, {"tags", std::move(tags)},  {"spec", spec_to_json(c.spec)},
-                        {"draft", std::move(draft)},   {"provenance", c.provenance}, {"spec_edited_by", c.spec_edited_by}};
+    return json::object{{"type", to_string(c.type)},    {"tags", std::move(tags)},
+                        {"spec", spec_to_json(c.spec)}, {"draft", std::move(draft)},
+                        {"provenance", c.provenance},   {"spec_edited_by", c.spec_edited_by}};
 }
 
 void restore_campaign(Campaign& c, const json::object& s) {
@@ -86,8 +87,11 @@ void restore_campaign(Campaign& c, const json::object& s) {
 
 json::value origin_json(const std::optional<ImportOrigin>& o) {
     if (!o) return nullptr;
-    return json::object{{"package", o->package},   {"source_key", o->source_key}, {"version", o->version},
-                        {"content_digest", o->content_digest}, {"import_id", o->import_id}};
+    return json::object{{"package", o->package},
+                        {"source_key", o->source_key},
+                        {"version", o->version},
+                        {"content_digest", o->content_digest},
+                        {"import_id", o->import_id}};
 }
 
 std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord& r, const ImportTouch& t) {
@@ -107,14 +111,16 @@ std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord
 // Reads a field of a package file; the files are signed, so a bad one is the package's fault.
 const json::value& file_field(const PackagedObject& o, std::string_view name) {
     const auto* v = o.file.if_contains(name);
-    if (!v) throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + " has no " + std::string(name));
+    if (!v)
+        throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + " has no " + std::string(name));
     return *v;
 }
 
 std::string file_string(const PackagedObject& o, std::string_view name) {
     const auto& v = file_field(o, name);
     if (!v.is_string())
-        throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + ": " + std::string(name) + " is not a string");
+        throw Error(ErrorKind::unprocessable, "package_invalid",
+                    o.kind + "/" + o.key + ": " + std::string(name) + " is not a string");
     return std::string(v.get_string());
 }
 
@@ -146,9 +152,15 @@ private:
 // Writes one import in the caller's transaction.
 class Applier {
 public:
-    Applier(Tx& tx, const Actor& actor, const VerifiedVersion& version, const ImportRequest& request, ImportRecord& record)
-        : tx_(tx), actor_(actor), version_(version), request_(request), record_(record),
-          forms_(tx, record.tenant, record.sandbox), refs_(tx, record.tenant, record.sandbox) {
+    Applier(Tx& tx, const Actor& actor, const VerifiedVersion& version, const ImportRequest& request,
+            ImportRecord& record)
+        : tx_(tx),
+          actor_(actor),
+          version_(version),
+          request_(request),
+          record_(record),
+          forms_(tx, record.tenant, record.sandbox),
+          refs_(tx, record.tenant, record.sandbox) {
         for (const auto& s : tx.segments(record.tenant, record.sandbox, true)) segment_ids_[s.key] = s.id;
         for (const auto& t : tx.templates(record.tenant, record.sandbox, true)) template_ids_[t.key] = t.id;
         for (const auto& o : version.objects) objects_[id_of(o.kind, o.key)] = &o;
@@ -158,15 +170,18 @@ public:
     json::object apply(const PlanItem& item) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         std::optional<std::string> id = item.target_id;
-        if (item.action == "create") id = create(item, o);
-        else if (item.action == "update") update(item, o);
+        if (item.action == "create")
+            id = create(item, o);
+        else if (item.action == "update")
+            update(item, o);
         if (id && item.kind == "segment") segment_ids_[item.key] = *id;
         if (id && item.kind == "template") template_ids_[item.key] = *id;
         // A skipped object is identical to the version: from now on it counts as imported from it.
         if (item.action == "skip" && id && !tx_.import_origin(record_.tenant, record_.sandbox, item.kind, *id))
             record_origin(item, *id);
-        json::object out{{"kind", item.kind},     {"key", item.key},       {"name", item.name},
-                         {"action", item.action}, {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
+        json::object out{{"kind", item.kind},     {"key", item.key},
+                         {"name", item.name},     {"action", item.action},
+                         {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
         if (item.new_key) out["new_key"] = *item.new_key;
         if (item.as_draft_version) out["as_draft_version"] = true;
         return out;
@@ -177,7 +192,8 @@ private:
         const std::string key = item.new_key.value_or(item.key);
         const Timestamp now = actor_.at;
         const auto stale = [&] {
-            return Error::conflict("plan_stale", id_of(item.kind, key) + " appeared in the target since the plan; plan again",
+            return Error::conflict("plan_stale",
+                                   id_of(item.kind, key) + " appeared in the target since the plan; plan again",
                                    {{"object", id_of(item.kind, key)}});
         };
         std::string id;
@@ -224,7 +240,8 @@ private:
             tx_.insert_campaign(c);
             record_digest_ = TargetForms::digest(forms_.campaign(c), item.key);
         }
-        tx_.insert_import_touch(record_.tenant, record_.id, ImportTouch{item.kind, id, true, nullptr, nullptr, revision});
+        tx_.insert_import_touch(record_.tenant, record_.id,
+                                ImportTouch{item.kind, id, true, nullptr, nullptr, revision});
         record_origin(item, id);
         return id;
     }
@@ -281,7 +298,8 @@ private:
     void record_origin(const PlanItem& item, const std::string& id) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         // Segments and templates hold no references: their package form is their content as written.
-        const std::string digest = item.kind == "campaign" && !record_digest_.empty() ? record_digest_ : packager::content_digest_of(o.file);
+        const std::string digest =
+            item.kind == "campaign" && !record_digest_.empty() ? record_digest_ : packager::content_digest_of(o.file);
         record_digest_.clear();
         tx_.upsert_import_origin(ImportOrigin{record_.tenant, record_.sandbox, item.kind, id, version_.version.package,
                                               item.key, version_.version.version, digest, record_.id});
@@ -298,14 +316,16 @@ private:
         s.name = file_string(o, "name");
         s.description = file_string(o, "description");
         const auto& rule = file_field(o, "rule");
-        if (!rule.is_object()) throw Error(ErrorKind::unprocessable, "package_invalid", "segment/" + o.key + ": rule is not an object");
+        if (!rule.is_object())
+            throw Error(ErrorKind::unprocessable, "package_invalid", "segment/" + o.key + ": rule is not an object");
         s.rule = rule.get_object();
     }
 
     void fill_template(Template& t, const PackagedObject& o) const {
         t.name = file_string(o, "name");
         const auto channel = parse_channel(file_string(o, "channel"));
-        if (!channel) throw Error(ErrorKind::unprocessable, "package_invalid", "template/" + o.key + ": unknown channel");
+        if (!channel)
+            throw Error(ErrorKind::unprocessable, "package_invalid", "template/" + o.key + ": unknown channel");
         t.channel = *channel;
         const auto& subject = file_field(o, "subject");
         t.subject = subject.is_string() ? std::optional(std::string(subject.get_string())) : std::nullopt;
@@ -323,7 +343,8 @@ private:
     // then the same validation as any campaign written through the API.
     CampaignSpec campaign_spec(const PackagedObject& o) {
         const auto& spec_value = file_field(o, "spec");
-        if (!spec_value.is_object()) throw Error(ErrorKind::unprocessable, "package_invalid", "campaign/" + o.key + ": spec is not an object");
+        if (!spec_value.is_object())
+            throw Error(ErrorKind::unprocessable, "package_invalid", "campaign/" + o.key + ": spec is not an object");
         json::value spec = spec_value;
         auto& s = spec.get_object();
         if (auto* audience = s.if_contains("audience"); audience && audience->is_object())
@@ -354,7 +375,7 @@ private:
     ImportRecord& record_;
     TargetForms forms_;
     TargetReferences refs_;
-    std::map<std::string, std::string> segment_ids_;   // key in the target -> id
+    std::map<std::string, std::string> segment_ids_;  // key in the target -> id
     std::map<std::string, std::string> template_ids_;
     std::map<std::string, const PackagedObject*> objects_;
     std::string record_digest_;  // the written campaign's digest, for its origin
@@ -395,7 +416,8 @@ VerifiedVersion load_verified(Store& store, packager::VersionStore& git, const A
     const auto commit = git.version_commit(tenant, package, number);
     if (!commit) throw invalid_package(out, "tag " + tag, "missing from the store");
     if (*commit != out.version.commit)
-        throw invalid_package(out, "tag " + tag, "points at " + *commit + ", the version was published as " + out.version.commit);
+        throw invalid_package(out, "tag " + tag,
+                              "points at " + *commit + ", the version was published as " + out.version.commit);
     std::map<std::string, std::string> files;
     try {
         files = git.read_version(tenant, package, number);
@@ -467,7 +489,9 @@ json::object conflicts_of(const Plan& plan) {
     json::array conflicts;
     for (const auto& i : plan.items)
         if (i.action == "conflict")
-            conflicts.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"reason", i.reason},
+            conflicts.push_back(json::object{{"kind", i.kind},
+                                             {"key", i.key},
+                                             {"reason", i.reason},
                                              {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}});
     return {{"conflicts", std::move(conflicts)}, {"plan_digest", plan.digest}};
 }
@@ -479,7 +503,9 @@ json::object missing_of(const Plan& plan) {
         json::array bindings, dependencies;
         for (const auto& b : i.missing_bindings) bindings.emplace_back(b);
         for (const auto& d : i.missing_dependencies) dependencies.emplace_back(d);
-        items.push_back(json::object{{"kind", i.kind}, {"key", i.key}, {"missing_bindings", std::move(bindings)},
+        items.push_back(json::object{{"kind", i.kind},
+                                     {"key", i.key},
+                                     {"missing_bindings", std::move(bindings)},
                                      {"missing_dependencies", std::move(dependencies)}});
     }
     return {{"items", std::move(items)}, {"plan_digest", plan.digest}};
@@ -512,8 +538,9 @@ ImportRecord apply_plan(Tx& tx, const Actor& actor, const std::string& sandbox, 
     }
     tx.upsert_import(r);
     Journal journal(tx, actor);
-    journal.record(r.tenant, "import.apply", r.sandbox + "/imports/" + r.id,
-                   {{"package", r.package}, {"version", r.version}, {"plan_digest", r.plan_digest}, {"counts", counts}});
+    journal.record(
+        r.tenant, "import.apply", r.sandbox + "/imports/" + r.id,
+        {{"package", r.package}, {"version", r.version}, {"plan_digest", r.plan_digest}, {"counts", counts}});
     journal.emit(ImportApplied{r, counts});
     return r;
 }
@@ -532,14 +559,17 @@ ImportOutcome apply_import(Tx& tx, const Actor& actor, const std::string& sandbo
         throw Error::conflict("plan_stale", "the target or the options changed since this plan was made; plan again",
                               {{"plan_digest", *expected_plan_digest}, {"current_digest", plan.digest}});
     if (plan.conflicts)
-        throw Error::conflict("conflicts", "the plan has conflicts: resolve them, or choose a conflict policy or overrides",
+        throw Error::conflict("conflicts",
+                              "the plan has conflicts: resolve them, or choose a conflict policy or overrides",
                               conflicts_of(plan));
-    if (plan.blocked) throw Error(ErrorKind::unprocessable, "blocked", "bindings or dependencies are missing", missing_of(plan));
+    if (plan.blocked)
+        throw Error(ErrorKind::unprocessable, "blocked", "bindings or dependencies are missing", missing_of(plan));
     return ImportOutcome{apply_plan(tx, actor, sandbox, version, request, plan, crash_hook), false, plan.items.size()};
 }
 
 ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
-    if (r.status != "applied") throw Error::conflict("already_rolled_back", "import " + r.id + " was rolled back already");
+    if (r.status != "applied")
+        throw Error::conflict("already_rolled_back", "import " + r.id + " was rolled back already");
     const std::vector<ImportTouch> touches = tx.import_touches(r.tenant, r.id);
     std::set<std::string> touched_campaigns;  // restored or deleted first, so they no longer count as users
     for (const auto& t : touches)
@@ -558,20 +588,26 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
     for (const auto& t : touches) {
         if (t.kind == "segment") {
             const auto s = tx.segment(r.tenant, r.sandbox, t.object_id);
-            if (!s) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            if (!s)
+                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
             else if (t.created && used_elsewhere("segment", s->id))
                 changed(t, s->revision, "used by campaigns this import did not write");
-            else changed(t, s->revision);
+            else
+                changed(t, s->revision);
         } else if (t.kind == "template") {
             const auto tpl = tx.template_(r.tenant, r.sandbox, t.object_id);
-            if (!tpl) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            if (!tpl)
+                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
             else if (t.created && used_elsewhere("template", tpl->id))
                 changed(t, tpl->revision, "used by campaigns this import did not write");
-            else changed(t, tpl->revision);
+            else
+                changed(t, tpl->revision);
         } else {
             const auto c = tx.campaign(r.tenant, r.sandbox, t.object_id);
-            if (!c) edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
-            else changed(t, c->revision);
+            if (!c)
+                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else
+                changed(t, c->revision);
         }
     }
     if (!edited.empty()) {
@@ -629,8 +665,10 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
                 tx.update_template(tpl);
             }
         }
-        if (const auto previous = origin_from(t->previous_origin, r, *t)) tx.upsert_import_origin(*previous);
-        else tx.delete_import_origin(r.tenant, r.sandbox, t->kind, t->object_id);
+        if (const auto previous = origin_from(t->previous_origin, r, *t))
+            tx.upsert_import_origin(*previous);
+        else
+            tx.delete_import_origin(r.tenant, r.sandbox, t->kind, t->object_id);
     }
     r.status = "rolled_back";
     r.rolled_back_at = now;

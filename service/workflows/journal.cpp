@@ -11,7 +11,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::value or_null(bool present, std::string_view value) { return present ? json::value(value) : json::value(nullptr); }
+json::value or_null(bool present, std::string_view value) {
+    return present ? json::value(value) : json::value(nullptr);
+}
 
 bool is_package(const approval::Review& r) { return r.subject_kind == approval::SubjectKind::package; }
 
@@ -19,8 +21,8 @@ bool is_package(const approval::Review& r) { return r.subject_kind == approval::
 
 json::object payload(const CampaignStatusChanged& e, const Actor& by) {
     const Campaign& c = e.campaign;
-    return {{"campaign", c.id}, {"key", c.key},   {"sandbox", c.sandbox},
-            {"from", to_string(e.from)}, {"to", to_string(c.status)}, {"by", by.name()}};
+    return {{"campaign", c.id},          {"key", c.key},   {"sandbox", c.sandbox}, {"from", to_string(e.from)},
+            {"to", to_string(c.status)}, {"by", by.name()}};
 }
 
 json::object payload(const ReviewRequested& e) {
@@ -50,18 +52,26 @@ json::object payload(const ReviewDecided& e, const Actor& by) {
 
 json::object payload(const PackagePublished& e) {
     const packager::PackageVersion& v = e.version;
-    return {{"package", v.package}, {"version", v.version}, {"commit", v.commit}, {"digest", v.digest}, {"by", v.created_by}};
+    return {{"package", v.package},
+            {"version", v.version},
+            {"commit", v.commit},
+            {"digest", v.digest},
+            {"by", v.created_by}};
 }
 
 json::object payload(const ImportApplied& e) {
     const ImportRecord& r = e.import;
-    return {{"import", r.id},       {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
-            {"digest", r.version_digest}, {"counts", e.counts}, {"by", r.created_by}};
+    return {{"import", r.id},       {"sandbox", r.sandbox},       {"package", r.package},
+            {"version", r.version}, {"digest", r.version_digest}, {"counts", e.counts},
+            {"by", r.created_by}};
 }
 
 json::object payload(const ImportRolledBack& e) {
     const ImportRecord& r = e.import;
-    return {{"import", r.id}, {"sandbox", r.sandbox}, {"package", r.package}, {"version", r.version},
+    return {{"import", r.id},
+            {"sandbox", r.sandbox},
+            {"package", r.package},
+            {"version", r.version},
             {"by", r.rolled_back_by}};
 }
 

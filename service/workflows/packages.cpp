@@ -21,7 +21,8 @@ std::vector<std::string> package_campaign_ids(Tx& tx, const std::string& tenant,
         const std::string kind = f.required_string("kind", 32);
         const std::string id = f.required_string("id", 64);
         f.finish();
-        if (kind != "campaign") throw Error::invalid_field(path + ".kind", "packages hold campaigns; their dependencies follow");
+        if (kind != "campaign")
+            throw Error::invalid_field(path + ".kind", "packages hold campaigns; their dependencies follow");
         const auto c = tx.campaign(tenant, sandbox, id);
         if (!c) throw Error::invalid_field(path + ".id", "campaign " + id + " is not in sandbox " + sandbox);
         if (c->status == CampaignStatus::archived)
@@ -36,11 +37,13 @@ Package create_package(Tx& tx, const Actor& actor, Package p, const json::array*
     if (!tx.sandbox(p.tenant, p.source_sandbox)) throw Error::invalid_field("source_sandbox", "no such sandbox");
     if (objects) p.campaigns = package_campaign_ids(tx, p.tenant, p.source_sandbox, *objects);
     const auto existing = tx.package(p.tenant, p.name);
-    if (existing && !existing->deleted) throw Error::conflict("already_exists", "package " + p.name + " already exists");
+    if (existing && !existing->deleted)
+        throw Error::conflict("already_exists", "package " + p.name + " already exists");
     // A name keeps its sandbox: its old versions hold that sandbox's campaigns, and whoever
     // re-creates the name can read them.
     if (existing && existing->source_sandbox != p.source_sandbox)
-        throw Error::conflict("name_taken", "the name " + p.name + " belongs to packages of sandbox " + existing->source_sandbox,
+        throw Error::conflict("name_taken",
+                              "the name " + p.name + " belongs to packages of sandbox " + existing->source_sandbox,
                               {{"source_sandbox", existing->source_sandbox}});
     // A name used before continues its numbering: versions are never reused.
     if (existing) {
@@ -87,7 +90,8 @@ Package add_campaign_to_package(Tx& tx, const Actor& actor, const std::string& n
     if (!p || p->deleted) throw Error::invalid_field("package", "no package " + name);
     if (p->source_sandbox != sandbox)
         throw Error::invalid_field("package", "package " + name + " takes campaigns from sandbox " + p->source_sandbox);
-    if (p->kind == packager::PackageKind::full) throw Error::invalid_field("package", "a full package already holds every campaign");
+    if (p->kind == packager::PackageKind::full)
+        throw Error::invalid_field("package", "a full package already holds every campaign");
     const json::array objects{json::object{{"kind", "campaign"}, {"id", campaign_id}}};
     for (const auto& id : package_campaign_ids(tx, p->tenant, p->source_sandbox, objects))
         if (std::find(p->campaigns.begin(), p->campaigns.end(), id) == p->campaigns.end()) p->campaigns.push_back(id);

@@ -32,7 +32,8 @@ struct Reserved {
 // Whether the files a snapshot would publish are exactly those of a published version, by the
 // path and SHA-256 its manifest lists for each (the manifest and signature aside, which always
 // differ).
-bool same_files(packager::VersionStore& git, const PackageVersion& version, const std::vector<packager::ManifestObject>& objects) {
+bool same_files(packager::VersionStore& git, const PackageVersion& version,
+                const std::vector<packager::ManifestObject>& objects) {
     const auto manifest = git.read_version_file(version.tenant, version.package, version.version, "manifest.json");
     if (!manifest) return false;
     std::set<std::pair<std::string, std::string>> before, now;
@@ -41,7 +42,8 @@ bool same_files(packager::VersionStore& git, const PackageVersion& version, cons
     return before == now;
 }
 
-packager::SigningKeyRecord active_key(Tx& tx, const packages::KeyStore& keys, const std::string& tenant, Timestamp now) {
+packager::SigningKeyRecord active_key(Tx& tx, const packages::KeyStore& keys, const std::string& tenant,
+                                      Timestamp now) {
     for (const auto& k : tx.signing_keys(tenant))
         if (k.active) return k;
     // A tenant created before signing keys existed gets its key on first use.
@@ -79,8 +81,9 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
         return r;
     });
     if (request.expected_digest && package_content_digest(read.package, read.snapshot) != *request.expected_digest)
-        throw Error::conflict("review_stale", "the package's content changed since it was approved: publish again to "
-                                              "request a new review");
+        throw Error::conflict("review_stale",
+                              "the package's content changed since it was approved: publish again to "
+                              "request a new review");
     if (!request.allow_empty && read.previous && same_files(services.git, *read.previous, read.snapshot.objects))
         return Published{*read.previous, true};
     if (!read.key) read.key = store.write([&](Tx& tx) { return active_key(tx, services.keys, tenant, now); });
@@ -103,14 +106,21 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
     reserved.files["manifest.sig"] =
         packager::base64_encode(packager::sign(services.keys.private_pem(tenant, read.key->key_id), manifest));
     reserved.parent = read.previous ? std::optional(read.previous->commit) : std::nullopt;
-    reserved.version = PackageVersion{tenant, name, m.version, packager::VersionState::publishing, "",
-                                      packager::VersionStore::tag_name(name, m.version), "sha256:" + crypto::sha256_hex(manifest),
-                                      request.publisher, now};
+    reserved.version = PackageVersion{tenant,
+                                      name,
+                                      m.version,
+                                      packager::VersionState::publishing,
+                                      "",
+                                      packager::VersionStore::tag_name(name, m.version),
+                                      "sha256:" + crypto::sha256_hex(manifest),
+                                      request.publisher,
+                                      now};
     store.write([&](Tx& tx) {
         auto p = tx.package(tenant, name);
         if (!p || p->deleted) throw Error::not_found("package");
         if (p->last_version != read.package.last_version)
-            throw Error(ErrorKind::unavailable, "store_failed", "another version of the package was numbered meanwhile; retry");
+            throw Error(ErrorKind::unavailable, "store_failed",
+                        "another version of the package was numbered meanwhile; retry");
         p->last_version = m.version;
         tx.upsert_package(*p);
         tx.upsert_package_version(reserved.version);
@@ -119,8 +129,10 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
     if (services.crash_hook) services.crash_hook("reserved");
     try {
         // Blocking git work: on the caller's worker thread, never on an I/O thread.
-        v.commit = services.git.publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000,
-                                        reserved.parent).commit;
+        v.commit =
+            services.git
+                .publish(tenant, name, v.version, reserved.files, v.created_by, to_millis(now) / 1000, reserved.parent)
+                .commit;
     } catch (const packager::GitError& e) {
         const bool race = dynamic_cast<const packager::GitRaceError*>(&e) != nullptr;
         if (!race) {
@@ -168,14 +180,15 @@ Published publish(const PublishServices& services, const Actor& actor, const Pub
             // loses only with its database connection): re-read it, settle, and go again.
             log::warn("publish lost a race in the package store",
                       {{"request_id", services.request_id}, {"error", e.what()}, {"attempt", attempt}});
-            if (attempt == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
+            if (attempt == 3)
+                throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
             packages::settle(services.store, services.git, actor.tenant, request.package);
         }
     }
 }
 
-std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::VersionStore& git, const std::string& tenant,
-                                                     const std::string& package) {
+std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::VersionStore& git,
+                                                     const std::string& tenant, const std::string& package) {
     struct Read {
         std::optional<PackageVersion> latest;
         packages::Snapshot snapshot;

@@ -28,11 +28,13 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
             store.write([&](Tx& tx) {
                 tx.upsert_package_version(v);
                 workflows::Journal journal(tx, recovery);
-                journal.record(v.tenant, "package.publish", "packages/" + v.package + "/versions/" + std::to_string(v.version),
+                journal.record(v.tenant, "package.publish",
+                               "packages/" + v.package + "/versions/" + std::to_string(v.version),
                                {{"commit", v.commit}, {"digest", v.digest}, {"recovered", true}});
                 journal.emit(workflows::PackagePublished{v});
             });
-            log::warn("package version recovered", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
+            log::warn("package version recovered",
+                      {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         } else {
             store.write([&](Tx& tx) {
                 tx.delete_package_version(v.tenant, v.package, v.version);
@@ -41,7 +43,8 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
                     tx.upsert_package(*p);
                 }
             });
-            log::warn("package version reservation released", {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
+            log::warn("package version reservation released",
+                      {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         }
     }
     // A crash between moving the branch and recording the version leaves the branch ahead.
@@ -55,7 +58,8 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
 
 std::size_t recover(Store& store, packager::VersionStore& git) {
     std::set<std::pair<std::string, std::string>> packages;
-    for (const auto& v : store.read([](Tx& tx) { return tx.unfinished_versions(); })) packages.emplace(v.tenant, v.package);
+    for (const auto& v : store.read([](Tx& tx) { return tx.unfinished_versions(); }))
+        packages.emplace(v.tenant, v.package);
     std::size_t settled = 0;
     for (const auto& entry : packages) {
         // Named copies, not structured bindings: lambdas capture those only from C++20 compilers

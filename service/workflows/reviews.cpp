@@ -31,8 +31,8 @@ std::string_view ending_action(ReviewState state) {
 }
 
 // Ends a pending review in `state` (never approved): recorded, audited, announced.
-void close_review(Tx& tx, Journal& journal, Review& r, ReviewState state, const std::string& comment, json::object details,
-                  std::optional<std::int64_t> live_version = std::nullopt) {
+void close_review(Tx& tx, Journal& journal, Review& r, ReviewState state, const std::string& comment,
+                  json::object details, std::optional<std::int64_t> live_version = std::nullopt) {
     r.state = state;
     r.decided_at = journal.actor().at;
     r.decided_by = journal.actor().name();
@@ -55,9 +55,8 @@ PackageContent package_content(Tx& tx, const packager::Package& p) {
 
 bool eligible_for_any(const ReviewStatus& s, const Gate& gate, const std::string& who) {
     const auto me = gate.member(who);
-    return me && std::any_of(s.requirements.begin(), s.requirements.end(), [&](const auto& req) {
-               return approval::eligible(req.approvers, s.review.sandbox, *me);
-           });
+    return me && std::any_of(s.requirements.begin(), s.requirements.end(),
+                             [&](const auto& req) { return approval::eligible(req.approvers, s.review.sandbox, *me); });
 }
 
 approval::DecisionFacts decision_facts(const ReviewStatus& s, const Gate& gate, const Actor& actor) {
@@ -73,9 +72,9 @@ approval::DecisionFacts decision_facts(const ReviewStatus& s, const Gate& gate, 
 }
 
 approval::Evaluation evaluate(const ReviewStatus& s, const Gate& gate) {
-    return approval::evaluate(s.requirements, s.review.sandbox, s.review.digest, s.approvals,
-                              [&](std::string_view u) { return gate.member(u); },
-                              approval::excluded(s.review.requested_by, s.editors));
+    return approval::evaluate(
+        s.requirements, s.review.sandbox, s.review.digest, s.approvals,
+        [&](std::string_view u) { return gate.member(u); }, approval::excluded(s.review.requested_by, s.editors));
 }
 
 // Ends the review of a package (changes requested, withdrawn, voided).
@@ -153,7 +152,8 @@ void open_campaign_review(Tx& tx, Journal& journal, const Campaign& c, const San
     r.last_editor = draft_version ? c.draft->updated_by : c.spec_edited_by;
     r.requested_at = journal.actor().at;
     tx.insert_review(r);
-    journal.record(c.tenant, "review.request", "reviews/" + r.id, {{"campaign", c.id}, {"kind", approval::to_string(r.subject_kind)}, {"digest", r.digest}});
+    journal.record(c.tenant, "review.request", "reviews/" + r.id,
+                   {{"campaign", c.id}, {"kind", approval::to_string(r.subject_kind)}, {"digest", r.digest}});
     journal.emit(ReviewRequested{r});
 }
 
@@ -164,7 +164,8 @@ void cancel_pending_review(Tx& tx, Journal& journal, Campaign& c, const std::str
     close_review(tx, journal, *review, ReviewState::withdrawn, reason, {{"campaign", c.id}, {"reason", reason}});
 }
 
-void end_campaign_review(Tx& tx, Journal& journal, Review& review, Campaign& c, ReviewState state, const std::string& comment) {
+void end_campaign_review(Tx& tx, Journal& journal, Review& review, Campaign& c, ReviewState state,
+                         const std::string& comment) {
     const CampaignStatus from = c.status;
     if (review.subject_kind == SubjectKind::campaign) {
         // A veto, a withdrawal or a void: back to draft, through the lifecycle's rows.
@@ -211,7 +212,10 @@ void complete_campaign_review(Tx& tx, Journal& journal, const Gate& gate, Review
     mark_changed(c, actor);
     tx.update_campaign(c);
     journal.record(c.tenant, "campaign.approve", c.sandbox + "/campaigns/" + c.id,
-                   {{"review", review.id}, {"from", to_string(from)}, {"to", to_string(c.status)}, {"live_version", c.live_version}});
+                   {{"review", review.id},
+                    {"from", to_string(from)},
+                    {"to", to_string(c.status)},
+                    {"live_version", c.live_version}});
     journal.emit(ReviewDecided{review, c.live_version});
     journal.emit(CampaignStatusChanged{c, from});
 }
@@ -221,9 +225,11 @@ void complete_campaign_review(Tx& tx, Journal& journal, const Gate& gate, Review
 Review request_changes(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment) {
     const Gate gate(tx, actor.tenant);
     ReviewStatus s = review_status(tx, gate, visible_review(tx, actor, review_id));
-    const approval::Ruling ruling = approval::rule(approval::Decision::request_changes, actor.name(), decision_facts(s, gate, actor));
+    const approval::Ruling ruling =
+        approval::rule(approval::Decision::request_changes, actor.name(), decision_facts(s, gate, actor));
     if (ruling.refusal) throw *ruling.refusal;
-    if (!is_package(s.review) && !s.campaign) throw Error::conflict("review_stale", "the campaign under review no longer exists");
+    if (!is_package(s.review) && !s.campaign)
+        throw Error::conflict("review_stale", "the campaign under review no longer exists");
     Journal journal(tx, actor);
     // One request for changes is a veto: every approval of this review is spent.
     end_review(tx, journal, s, ReviewState::changes_requested, comment);
@@ -252,7 +258,8 @@ Review withdraw(Tx& tx, const Actor& actor, std::string_view review_id) {
 ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment) {
     const Gate gate(tx, actor.tenant);
     ReviewStatus s = review_status(tx, gate, visible_review(tx, actor, review_id));
-    const approval::Ruling ruling = approval::rule(approval::Decision::approve, actor.name(), decision_facts(s, gate, actor));
+    const approval::Ruling ruling =
+        approval::rule(approval::Decision::approve, actor.name(), decision_facts(s, gate, actor));
     Journal journal(tx, actor);
     if (ruling.verdict == approval::Verdict::void_review) {
         end_review(tx, journal, s, ReviewState::voided, std::string(approval::void_reason));
@@ -276,7 +283,8 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
             journal.emit(ReviewDecided{r, std::nullopt});
             // Only the approvals that counted go into the manifest.
             std::set<std::string> counted;
-            for (const auto& state : s.evaluation.requirements) counted.insert(state.counted.begin(), state.counted.end());
+            for (const auto& state : s.evaluation.requirements)
+                counted.insert(state.counted.begin(), state.counted.end());
             Publication p{r.subject_name, r.digest, r.requested_by, {}};
             for (const auto& a : s.approvals)
                 if (a.digest == r.digest && counted.count(a.user)) p.approvals.push_back(a);
@@ -289,7 +297,9 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
     return out;
 }
 
-std::string package_content_digest(Tx& tx, const packager::Package& package) { return package_content(tx, package).digest; }
+std::string package_content_digest(Tx& tx, const packager::Package& package) {
+    return package_content(tx, package).digest;
+}
 
 std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot) {
     json::array objects;

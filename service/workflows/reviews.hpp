@@ -62,8 +62,8 @@ approval::Review withdraw(Tx& tx, const Actor& actor, std::string_view review_id
 // outside transactions).
 struct Publication {
     std::string package;
-    std::string digest;        // the content approved
-    std::string requested_by;  // the publisher
+    std::string digest;                         // the content approved
+    std::string requested_by;                   // the publisher
     std::vector<approval::Approval> approvals;  // those that counted, for the manifest
 };
 

@@ -92,18 +92,25 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"prod"});
     std::map<std::string, std::string> token{{"admin", acme.admin_token}};
-    for (const std::string u : {"e1", "e2"}) token[u] = make_user(c, acme, u, R"([{"sandbox":"prod","role":"editor"}])");
-    for (const std::string u : {"r1", "r2", "r3", "r4"}) token[u] = make_user(c, acme, u, R"([{"sandbox":"prod","role":"reviewer"}])");
+    for (const std::string u : {"e1", "e2"})
+        token[u] = make_user(c, acme, u, R"([{"sandbox":"prod","role":"editor"}])");
+    for (const std::string u : {"r1", "r2", "r3", "r4"})
+        token[u] = make_user(c, acme, u, R"([{"sandbox":"prod","role":"reviewer"}])");
     token["brk"] = make_user(c, acme, "brk", R"([{"sandbox":"prod","role":"editor"}])");
-    ASSERT_EQ(c.patch("/v1/tenants/acme/users/brk", R"({"permissions":["bypass_approval"]})", acme.admin_token, "*").status, 200);
+    ASSERT_EQ(
+        c.patch("/v1/tenants/acme/users/brk", R"({"permissions":["bypass_approval"]})", acme.admin_token, "*").status,
+        200);
     const std::string base = "/v1/tenants/acme/sandboxes/prod/campaigns";
     auto segment = c.post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"All","rule":{}})", acme.admin_token);
     const std::string segment_id(segment.json().at("id").as_string());
     auto policy_id = [&](const std::string& body) {
-        return std::string(c.post("/v1/tenants/acme/approval-policies", body, acme.admin_token).json().at("id").as_string());
+        return std::string(
+            c.post("/v1/tenants/acme/approval-policies", body, acme.admin_token).json().at("id").as_string());
     };
-    const std::string p1 = policy_id(R"({"name":"P1","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"in","value":["email"]}]},"approvers":{"role":"reviewer"},"required_approvals":2})");
-    const std::string p2 = policy_id(R"({"name":"P2","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":"vip"}]},"approvers":{"users":["r1","r2"]},"required_approvals":1})");
+    const std::string p1 = policy_id(
+        R"({"name":"P1","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"in","value":["email"]}]},"approvers":{"role":"reviewer"},"required_approvals":2})");
+    const std::string p2 = policy_id(
+        R"({"name":"P2","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":"vip"}]},"approvers":{"users":["r1","r2"]},"required_approvals":1})");
 
     Oracle oracle;
     std::vector<OracleCampaign> campaigns;
@@ -113,7 +120,8 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
     std::ostringstream trail;
 
     auto fail = [&](long step, const std::string& what) {
-        FAIL() << "invariant violated at step " << step << " (seed " << seed << "): " << what << "\nlast steps:\n" << trail.str();
+        FAIL() << "invariant violated at step " << step << " (seed " << seed << "): " << what << "\nlast steps:\n"
+               << trail.str();
     };
     auto server_status = [&](const OracleCampaign& oc) {
         return std::string(c.get(base + "/" + oc.id, acme.admin_token).json().at("status").as_string());
@@ -140,16 +148,19 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
             oc.vip = pick(3) == 0;
             oc.last_editor = editors[pick(editors.size())];
             const std::string channel = oc.email ? "email" : "sms";
-            const std::string content = oc.email ? R"({"email":{"subject":"s","body":"b"}})" : R"({"sms":{"body":"b"}})";
-            auto res = c.post(base, R"({"name":"P","type":"action","channels":[")" + channel + R"("],"tags":[)" +
-                                        (oc.vip ? "\"vip\"" : "") + R"(],"audience":{"segment":")" + segment_id +
-                                        R"("},"content":)" + content + "}",
+            const std::string content =
+                oc.email ? R"({"email":{"subject":"s","body":"b"}})" : R"({"sms":{"body":"b"}})";
+            auto res = c.post(base,
+                              R"({"name":"P","type":"action","channels":[")" + channel + R"("],"tags":[)" +
+                                  (oc.vip ? "\"vip\"" : "") + R"(],"audience":{"segment":")" + segment_id +
+                                  R"("},"content":)" + content + "}",
                               token[oc.last_editor]);
             if (res.status != 201) return fail(step, "create: " + res.body);
             oc.id = std::string(res.json().at("id").as_string());
             campaigns.push_back(oc);
             ++acted;
-            trail << step << " create " << oc.id << " email=" << oc.email << " vip=" << oc.vip << " by " << oc.last_editor << "\n";
+            trail << step << " create " << oc.id << " email=" << oc.email << " vip=" << oc.vip << " by "
+                  << oc.last_editor << "\n";
             ++counts["create"];
             continue;
         }
@@ -165,10 +176,12 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
         ++counts["actions"];
         ++acted;
         if (kind < 18) {  // edit
-            auto res = c.patch(base + "/" + oc->id, R"({"description":"d)" + std::to_string(step) + R"("})", token[editor], "*");
+            auto res = c.patch(base + "/" + oc->id, R"({"description":"d)" + std::to_string(step) + R"("})",
+                               token[editor], "*");
             const long want = oc->status == "draft" ? 200 : (oc->status == "in_review" ? 409 : 200);
             if (oc->status == "draft" || oc->status == "in_review") {
-                if (res.status != want) return fail(step, "edit of " + oc->status + " answered " + std::to_string(res.status));
+                if (res.status != want)
+                    return fail(step, "edit of " + oc->status + " answered " + std::to_string(res.status));
                 if (res.status == 200) oc->last_editor = editor;
             }
             ++counts["edit"];
@@ -177,22 +190,28 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
             const bool needs = !oracle.requirements(*oc).empty();
             long want = 409;
             if (oc->status == "draft" && needs) want = 200;
-            if (res.status != want) return fail(step, "submit of " + oc->status + " (needs=" + std::to_string(needs) + ") answered " + res.body);
+            if (res.status != want)
+                return fail(step,
+                            "submit of " + oc->status + " (needs=" + std::to_string(needs) + ") answered " + res.body);
             if (res.status == 200) {
                 oc->status = "in_review";
                 oc->submitter = editor;
                 oc->approvals.clear();
                 const auto list = c.get("/v1/tenants/acme/reviews", acme.admin_token).json();
                 for (const auto& r : list.at("items").as_array())
-                    if (r.at("subject").at("campaign") == json::value(oc->id)) oc->review = std::string(r.at("id").as_string());
+                    if (r.at("subject").at("campaign") == json::value(oc->id))
+                        oc->review = std::string(r.at("id").as_string());
             }
             ++counts["submit"];
         } else if (kind < 63) {  // approve
             auto res = c.post("/v1/tenants/acme/reviews/" + oc->review + "/approve", "{}", token[user]);
             long want = 200;
-            if (user == oc->submitter || user == oc->last_editor) want = 403;
-            else if (!oracle.eligible_any(user, *oc)) want = 403;
-            else if (oc->approvals.count(user)) want = 409;
+            if (user == oc->submitter || user == oc->last_editor)
+                want = 403;
+            else if (!oracle.eligible_any(user, *oc))
+                want = 403;
+            else if (oc->approvals.count(user))
+                want = 409;
             if (res.status != want)
                 return fail(step, user + " approving (submitter " + oc->submitter + ", editor " + oc->last_editor +
                                       ") answered " + std::to_string(res.status) + " " + res.body);
@@ -203,7 +222,8 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
             trail << step << " approve " << oc->id << " by " << user << " -> " << res.status << "\n";
             ++counts["approve"];
         } else if (kind < 68) {  // request changes
-            auto res = c.post("/v1/tenants/acme/reviews/" + oc->review + "/request-changes", R"({"comment":"no"})", token[user]);
+            auto res = c.post("/v1/tenants/acme/reviews/" + oc->review + "/request-changes", R"({"comment":"no"})",
+                              token[user]);
             long want = 200;
             if (user == oc->submitter || user == oc->last_editor || !oracle.eligible_any(user, *oc)) want = 403;
             if (res.status != want) return fail(step, user + " requesting changes answered " + res.body);
@@ -218,13 +238,14 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
         } else if (kind < 83) {  // activate, with or without break-glass
             const bool bypass = pick(2) == 0;
             const std::string who = bypass ? (pick(2) == 0 ? "brk" : "e1") : editor;
-            auto res = c.post(base + "/" + oc->id + "/actions/activate", bypass ? R"({"bypass_reason":"test"})" : "{}", token[who]);
+            auto res = c.post(base + "/" + oc->id + "/actions/activate", bypass ? R"({"bypass_reason":"test"})" : "{}",
+                              token[who]);
             const bool needs = !oracle.requirements(*oc).empty();
             long want = 409;
             if (oc->status == "draft") want = !needs ? 200 : (bypass ? (who == "brk" ? 200 : 403) : 409);
             if (res.status != want)
-                return fail(step, who + " activating " + oc->status + " (needs=" + std::to_string(needs) + ", bypass=" +
-                                      std::to_string(bypass) + ") answered " + res.body);
+                return fail(step, who + " activating " + oc->status + " (needs=" + std::to_string(needs) +
+                                      ", bypass=" + std::to_string(bypass) + ") answered " + res.body);
             if (res.status == 200) {
                 oc->status = "active";
                 const bool flagged = !res.json().at("bypass").is_null();
@@ -234,19 +255,24 @@ TEST(ApprovalProperty, RandomWalkKeepsEveryInvariant) {
         } else if (kind < 91) {  // a reviewer loses or regains the role
             const std::string who = pick(2) == 0 ? "r3" : "r4";
             const bool has = oracle.reviewer_role.count(who) > 0;
-            const std::string roles = has ? R"([{"sandbox":"prod","role":"viewer"}])" : R"([{"sandbox":"prod","role":"reviewer"}])";
-            if (c.patch("/v1/tenants/acme/users/" + who, R"({"roles":)" + roles + "}", acme.admin_token, "*").status != 200)
+            const std::string roles =
+                has ? R"([{"sandbox":"prod","role":"viewer"}])" : R"([{"sandbox":"prod","role":"reviewer"}])";
+            if (c.patch("/v1/tenants/acme/users/" + who, R"({"roles":)" + roles + "}", acme.admin_token, "*").status !=
+                200)
                 return fail(step, "role change failed");
-            if (has) oracle.reviewer_role.erase(who);
-            else oracle.reviewer_role.insert(who);
+            if (has)
+                oracle.reviewer_role.erase(who);
+            else
+                oracle.reviewer_role.insert(who);
             trail << step << " " << who << (has ? " loses" : " regains") << " reviewer\n";
             ++counts["role_change"];
         } else {  // a policy is switched off or on
             const bool first = pick(2) == 0;
             bool& active = first ? oracle.p1_active : oracle.p2_active;
             const std::string id = first ? p1 : p2;
-            if (c.post("/v1/tenants/acme/approval-policies/" + id + "/actions/" + (active ? "deactivate" : "activate"), "{}",
-                       acme.admin_token).status != 200)
+            if (c.post("/v1/tenants/acme/approval-policies/" + id + "/actions/" + (active ? "deactivate" : "activate"),
+                       "{}", acme.admin_token)
+                    .status != 200)
                 return fail(step, "policy switch failed");
             active = !active;
             trail << step << " policy " << (first ? "P1" : "P2") << (active ? " on" : " off") << "\n";

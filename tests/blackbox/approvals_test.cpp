@@ -29,7 +29,8 @@ protected:
         policy = id_of(c->post("/v1/tenants/acme/approval-policies", R"({
             "name":"prod email","scope":"campaign",
             "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"in","value":["email"]}]},
-            "approvers":{"role":"reviewer"},"required_approvals":2})", admin));
+            "approvers":{"role":"reviewer"},"required_approvals":2})",
+                               admin));
     }
 
     static std::string id_of(const HttpResponse& res) {
@@ -38,11 +39,12 @@ protected:
     }
 
     std::string campaign(const std::string& channel = "email", const std::string& sandbox = "prod") {
-        const std::string content = channel == "email" ? R"({"email":{"subject":"Hi","body":"Hello"}})" : R"({"sms":{"body":"Hello"}})";
+        const std::string content =
+            channel == "email" ? R"({"email":{"subject":"Hi","body":"Hello"}})" : R"({"sms":{"body":"Hello"}})";
         const std::string audience = sandbox == "prod" ? R"(,"audience":{"segment":")" + segment + "\"}" : "";
         return id_of(c->post("/v1/tenants/acme/sandboxes/" + sandbox + "/campaigns",
-                             R"({"name":"Launch","type":"action","channels":[")" + channel + R"("],"content":)" + content +
-                                 audience + "}",
+                             R"({"name":"Launch","type":"action","channels":[")" + channel + R"("],"content":)" +
+                                 content + audience + "}",
                              ed));
     }
 
@@ -135,12 +137,13 @@ TEST_F(Approvals, AnApproverWhoLostTheRoleNoLongerCounts) {
     const std::string review = review_of(id);
     ASSERT_EQ(approve(review, rita).status, 200);
     const std::string etag = c->get("/v1/tenants/acme/users/rita", admin).header("etag");
-    ASSERT_EQ(c->patch("/v1/tenants/acme/users/rita", R"({"roles":[{"sandbox":"prod","role":"viewer"}]})", admin, etag).status, 200);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/users/rita", R"({"roles":[{"sandbox":"prod","role":"viewer"}]})", admin, etag)
+                  .status,
+              200);
     ASSERT_EQ(approve(review, roy).status, 200);
     EXPECT_EQ(status(id), "in_review") << "rita's approval must be re-checked at activation";
     const auto r = c->get("/v1/tenants/acme/reviews/" + review, admin).json();
-    for (const auto& a : r.at("approvals").as_array())
-        EXPECT_EQ(a.at("counts").as_bool(), a.at("user") == "roy") << a;
+    for (const auto& a : r.at("approvals").as_array()) EXPECT_EQ(a.at("counts").as_bool(), a.at("user") == "roy") << a;
     ASSERT_EQ(approve(review, rob).status, 200);
     EXPECT_EQ(status(id), "active");
 }
@@ -151,8 +154,10 @@ TEST_F(Approvals, OneRequestForChangesSendsItBack) {
     const std::string review = review_of(id);
     approve(review, rita);
     EXPECT_EQ(c->post("/v1/tenants/acme/reviews/" + review + "/request-changes", "{}", roy).status, 422);
-    EXPECT_EQ(c->post("/v1/tenants/acme/reviews/" + review + "/request-changes", R"({"comment":"x"})", ed).error_code(), "self_approval");
-    auto veto = c->post("/v1/tenants/acme/reviews/" + review + "/request-changes", R"({"comment":"wrong audience"})", roy);
+    EXPECT_EQ(c->post("/v1/tenants/acme/reviews/" + review + "/request-changes", R"({"comment":"x"})", ed).error_code(),
+              "self_approval");
+    auto veto =
+        c->post("/v1/tenants/acme/reviews/" + review + "/request-changes", R"({"comment":"wrong audience"})", roy);
     ASSERT_EQ(veto.status, 200) << veto.body;
     EXPECT_EQ(veto.json().at("state").as_string(), "changes_requested");
     EXPECT_EQ(status(id), "draft");
@@ -184,7 +189,10 @@ TEST_F(Approvals, WildcardsInANameOrTagDoNotEscapeAMatchesPolicy) {
     ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", R"({
         "name":"promos","scope":"campaign",
         "conditions":{"any":[{"field":"name","op":"matches","value":"Promo*"},{"field":"tag","op":"matches","value":"*-vip"}]},
-        "approvers":{"role":"reviewer"}})", admin).status, 201);
+        "approvers":{"role":"reviewer"}})",
+                      admin)
+                  .status,
+              201);
     auto sms = [&](const std::string& name, const std::string& tags) {
         return id_of(c->post("/v1/tenants/acme/sandboxes/prod/campaigns",
                              R"({"name":")" + name + R"(","type":"action","channels":["sms"],"tags":)" + tags +
@@ -233,15 +241,22 @@ TEST_F(Approvals, PoliciesAreEditedOnlyWhileInactive) {
         std::string body;
         std::string field;
     };
-    for (const Bad& bad : std::vector<Bad>{
-             {R"({"name":"x","scope":"campaign","conditions":{"all":[{"field":"colour","op":"equals","value":"red"}]},"approvers":{"role":"reviewer"}})", "conditions.all[0].field"},
-             {R"({"name":"x","scope":"campaign","conditions":{"all":[{"field":"tag","op":"near","value":"x"}]},"approvers":{"role":"reviewer"}})", "conditions.all[0].op"},
-             {R"({"name":"x","scope":"campaign","conditions":{"any":[{"all":[{"field":"tag","op":"in","value":"vip"}]}]},"approvers":{"role":"reviewer"}})", "conditions.any[0].all[0].value"},
-             {R"({"name":"x","scope":"budget","conditions":{"all":[]},"approvers":{"role":"reviewer"}})", "scope"},
-             {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"users":["rita"]},"required_approvals":2})", "required_approvals"},
-             {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"users":["ghost"]}})", "approvers.users[0]"},
-             {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":11})", "required_approvals"},
-         }) {
+    for (
+        const Bad& bad : std::vector<Bad>{
+            {R"({"name":"x","scope":"campaign","conditions":{"all":[{"field":"colour","op":"equals","value":"red"}]},"approvers":{"role":"reviewer"}})",
+             "conditions.all[0].field"},
+            {R"({"name":"x","scope":"campaign","conditions":{"all":[{"field":"tag","op":"near","value":"x"}]},"approvers":{"role":"reviewer"}})",
+             "conditions.all[0].op"},
+            {R"({"name":"x","scope":"campaign","conditions":{"any":[{"all":[{"field":"tag","op":"in","value":"vip"}]}]},"approvers":{"role":"reviewer"}})",
+             "conditions.any[0].all[0].value"},
+            {R"({"name":"x","scope":"budget","conditions":{"all":[]},"approvers":{"role":"reviewer"}})", "scope"},
+            {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"users":["rita"]},"required_approvals":2})",
+             "required_approvals"},
+            {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"users":["ghost"]}})",
+             "approvers.users[0]"},
+            {R"({"name":"x","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":11})",
+             "required_approvals"},
+        }) {
         auto res = c->post("/v1/tenants/acme/approval-policies", bad.body, admin);
         EXPECT_EQ(res.status, 422) << bad.body;
         EXPECT_EQ(res.json().at("error").at("details").at("field").as_string(), bad.field) << res.body;
@@ -255,7 +270,8 @@ TEST_F(Approvals, NamedApproversAndNestedConditions) {
     id_of(c->post("/v1/tenants/acme/approval-policies", R"({
         "name":"VIP or big launches","scope":"campaign",
         "conditions":{"any":[{"field":"tag","op":"equals","value":"vip"},{"all":[{"field":"name","op":"matches","value":"*launch*"},{"field":"requester_role","op":"equals","value":"editor"}]}]},
-        "approvers":{"users":["roy"]},"required_approvals":1})", admin));
+        "approvers":{"users":["roy"]},"required_approvals":1})",
+                  admin));
     const std::string id = campaign("sms");  // named "Launch", requested by an editor
     c->post(cpath(id, "/actions/submit"), "{}", ed);
     const std::string review = review_of(id);
@@ -281,7 +297,8 @@ TEST_F(Approvals, BreakGlassIsAPermissionAndAlwaysAudited) {
     const auto audit = c->get("/v1/tenants/acme/audit?limit=500", admin).json();
     bool audited = false;
     for (const auto& e : audit.at("items").as_array())
-        if (e.at("action") == "campaign.bypass_approval" && e.at("actor") == "ed" && e.at("details").at("reason") == "outage fix")
+        if (e.at("action") == "campaign.bypass_approval" && e.at("actor") == "ed" &&
+            e.at("details").at("reason") == "outage fix")
             audited = true;
     EXPECT_TRUE(audited);
     EXPECT_EQ(c->patch("/v1/tenants/acme/users/ed", R"({"permissions":["root"]})", admin, "*").status, 422);
@@ -294,7 +311,10 @@ TEST_F(Approvals, ADraftVersionIsReviewedWhileTheLiveVersionRuns) {
     approve(review, rita);
     approve(review, roy);
     ASSERT_EQ(status(id), "active");
-    ASSERT_EQ(c->patch(cpath(id), R"({"name":"Launch v2","content":{"email":{"subject":"New subject","body":"Hello"}}})", ed, "*").status, 200);
+    ASSERT_EQ(c->patch(cpath(id),
+                       R"({"name":"Launch v2","content":{"email":{"subject":"New subject","body":"Hello"}}})", ed, "*")
+                  .status,
+              200);
     EXPECT_EQ(c->post(cpath(id, "/actions/activate-draft"), "{}", ed).error_code(), "approval_required");
     auto submitted = c->post(cpath(id, "/actions/submit-draft"), "{}", ed);
     ASSERT_EQ(submitted.status, 200) << submitted.body;
@@ -331,7 +351,13 @@ TEST_F(Approvals, ReviewsOfInvisibleSandboxesDoNotExistForTheCaller) {
 
 TEST_F(Approvals, WhoeverChangedTheTypeCannotApprove) {
     ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies/" + policy + "/actions/deactivate", "{}", admin).status, 200);
-    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", R"({"name":"all","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})", admin).status, 201);
+    ASSERT_EQ(
+        c->post(
+             "/v1/tenants/acme/approval-policies",
+             R"({"name":"all","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+             admin)
+            .status,
+        201);
     const std::string id = campaign();
     ASSERT_EQ(c->patch(cpath(id), R"({"type":"orchestrated"})", admin, "*").status, 200);
     c->post(cpath(id, "/actions/submit"), "{}", ed);
@@ -366,7 +392,8 @@ TEST_F(Approvals, StoppingOrArchivingEndsPendingReviews) {
     const std::string other = campaign();
     c->post(cpath(other, "/actions/submit"), "{}", ed);
     const std::string other_review = review_of(other);
-    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments/" + segment + "/actions/archive", "{}", ed).status, 200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments/" + segment + "/actions/archive", "{}", ed).status,
+              200);
     EXPECT_EQ(status(other), "archived");
     EXPECT_EQ(c->get("/v1/tenants/acme/reviews/" + other_review, admin).json().at("state").as_string(), "withdrawn");
 }
@@ -406,20 +433,31 @@ TEST_F(Approvals, AReviewDigestLetsNoOneTestGuessesAtAWebhookSecret) {
     // Another tenant, the same campaign and the same secret: another digest.
     const TenantFixture globex = make_tenant(*c, server->operator_token(), "globex", {"prod"});
     ASSERT_EQ(c->post("/v1/tenants/globex/approval-policies", webhook_policy, globex.admin_token).status, 201);
-    const std::string other_id =
-        id_of(c->post("/v1/tenants/globex/sandboxes/prod/campaigns", body("Bearer hunter2"), globex.token_of.at("editor")));
-    const std::string other = submitted_digest(*c, "globex", other_id, globex.token_of.at("editor"), globex.token_of.at("viewer"));
+    const std::string other_id = id_of(
+        c->post("/v1/tenants/globex/sandboxes/prod/campaigns", body("Bearer hunter2"), globex.token_of.at("editor")));
+    const std::string other =
+        submitted_digest(*c, "globex", other_id, globex.token_of.at("editor"), globex.token_of.at("viewer"));
     EXPECT_NE(other, first) << "the digest is a function of the content alone: a guess can be checked offline";
 
     // Within the tenant the digest still binds the secret: the same secret gives the same digest,
     // another secret another one.
     const std::string path = cpath(id);
     ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);
-    ASSERT_EQ(c->patch(path, R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter3"}}})", ed, "*").status, 200);
+    ASSERT_EQ(
+        c->patch(path,
+                 R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter3"}}})", ed,
+                 "*")
+            .status,
+        200);
     const std::string changed = submitted_digest(*c, "acme", id, ed, viewer);
     EXPECT_NE(changed, first);
     ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);
-    ASSERT_EQ(c->patch(path, R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter2"}}})", ed, "*").status, 200);
+    ASSERT_EQ(
+        c->patch(path,
+                 R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer hunter2"}}})", ed,
+                 "*")
+            .status,
+        200);
     EXPECT_EQ(submitted_digest(*c, "acme", id, ed, viewer), first);
     // And survives a restart (the key is stored, not made per process).
     ASSERT_EQ(c->post(path + "/actions/withdraw", "{}", ed).status, 200);

@@ -45,8 +45,7 @@ void sql(const FerrydProcess& server, std::string statement, bool expect_ok = tr
 std::vector<std::string> actions(HttpClient& c, const std::string& tenant, const std::string& admin) {
     std::vector<std::string> out;
     const auto page = c.get("/v1/tenants/" + tenant + "/audit?limit=500", admin).json();
-    for (const auto& item : page.at("items").as_array())
-        out.emplace_back(item.at("action").as_string());
+    for (const auto& item : page.at("items").as_array()) out.emplace_back(item.at("action").as_string());
     return out;
 }
 

@@ -53,7 +53,8 @@ protected:
     }
 
     // Fills the path's placeholders with objects of `tenant`, creating fresh ones for deletes.
-    std::pair<std::string, std::string> prepare(const Row& row, const TenantFixture& tenant, const std::string& prefix) {
+    std::pair<std::string, std::string> prepare(const Row& row, const TenantFixture& tenant,
+                                                const std::string& prefix) {
         HttpClient c(server.base_url());
         std::string path = row.path;
         const bool destructive = row.method == "DELETE";
@@ -82,14 +83,17 @@ protected:
         }
         const std::string base = "/v1/tenants/" + tenant.id + "/sandboxes/" + sandbox;
         if (row.path.find("{segment}") != std::string::npos)
-            replace("segment", created_id(c.post(base + "/segments", R"({"name":"S)" + n + R"(","rule":{}})", tenant.admin_token)));
+            replace("segment", created_id(c.post(base + "/segments", R"({"name":"S)" + n + R"(","rule":{}})",
+                                                 tenant.admin_token)));
         if (row.path.find("{template}") != std::string::npos)
-            replace("template", created_id(c.post(base + "/templates", R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})",
-                                                  tenant.admin_token)));
+            replace("template",
+                    created_id(c.post(base + "/templates", R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})",
+                                      tenant.admin_token)));
         if (row.path.find("{campaign}") != std::string::npos) {
             const std::string id = created_id(c.post(base + "/campaigns", campaign_body(n), tenant.admin_token));
             // The draft-version routes need a live campaign; GET and DELETE need its draft version too.
-            if (row.path.ends_with("/execution-events")) c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
+            if (row.path.ends_with("/execution-events"))
+                c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
             if (row.path.ends_with("/draft")) {
                 c.post(base + "/campaigns/" + id + "/actions/activate", "{}", tenant.admin_token);
                 if (row.method != "PUT")
@@ -98,74 +102,105 @@ protected:
             replace("campaign", id);
         }
         if (row.path.find("{policy}") != std::string::npos) {
-            auto policy = c.post("/v1/tenants/" + tenant.id + "/approval-policies",
-                                 R"({"name":"P)" + n + R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":"never"}]},"approvers":{"role":"reviewer"},"required_approvals":1,"active":false})",
-                                 tenant.admin_token);
+            auto policy = c.post(
+                "/v1/tenants/" + tenant.id + "/approval-policies",
+                R"({"name":"P)" + n +
+                    R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":"never"}]},"approvers":{"role":"reviewer"},"required_approvals":1,"active":false})",
+                tenant.admin_token);
             replace("policy", created_id(policy));
         }
         if (row.path.find("{package}") != std::string::npos) {
-            const std::string campaign = created_id(c.post(base + "/campaigns", campaign_body(n + "p"), tenant.admin_token));
+            const std::string campaign =
+                created_id(c.post(base + "/campaigns", campaign_body(n + "p"), tenant.admin_token));
             auto pkg = c.post("/v1/tenants/" + tenant.id + "/packages",
-                              R"({"name":"pkg)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[{"kind":"campaign","id":")" +
-                                  campaign + "\"}]}",
+                              R"({"name":"pkg)" + n + R"(","source_sandbox":")" + sandbox +
+                                  R"(","objects":[{"kind":"campaign","id":")" + campaign + "\"}]}",
                               tenant.admin_token);
             if (pkg.status != 201) throw std::runtime_error("package fixture: " + pkg.body);
-            if (c.post("/v1/tenants/" + tenant.id + "/packages/pkg" + n + "/versions", "{}", tenant.admin_token).status != 201)
+            if (c.post("/v1/tenants/" + tenant.id + "/packages/pkg" + n + "/versions", "{}", tenant.admin_token)
+                    .status != 201)
                 throw std::runtime_error("publish fixture failed");
             replace("package", "pkg" + n);
             replace("version", "1");
         }
         std::string import_body;
         if (row.path.find("/imports") != std::string::npos) {
-            const std::string campaign = created_id(c.post(base + "/campaigns", campaign_body(n + "i"), tenant.admin_token));
+            const std::string campaign =
+                created_id(c.post(base + "/campaigns", campaign_body(n + "i"), tenant.admin_token));
             auto pkg = c.post("/v1/tenants/" + tenant.id + "/packages",
-                              R"({"name":"imp)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[{"kind":"campaign","id":")" +
-                                  campaign + "\"}]}",
+                              R"({"name":"imp)" + n + R"(","source_sandbox":")" + sandbox +
+                                  R"(","objects":[{"kind":"campaign","id":")" + campaign + "\"}]}",
                               tenant.admin_token);
             if (pkg.status != 201) throw std::runtime_error("import fixture: " + pkg.body);
-            if (c.post("/v1/tenants/" + tenant.id + "/packages/imp" + n + "/versions", "{}", tenant.admin_token).status != 201)
+            if (c.post("/v1/tenants/" + tenant.id + "/packages/imp" + n + "/versions", "{}", tenant.admin_token)
+                    .status != 201)
                 throw std::runtime_error("import fixture: publish failed");
             import_body = R"({"package":"imp)" + n + R"(","version":1})";
             if (row.path.find("{import}") != std::string::npos)
                 replace("import", created_id(c.post(base + "/imports", import_body, tenant.admin_token)));
         }
         if (row.path.find("{webhook}") != std::string::npos)
-            replace("webhook", created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
+            replace("webhook",
+                    created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
         if (row.path.find("{review}") != std::string::npos) replace("review", pending_review(c, tenant, base, n));
         if (row.path.find("/segments/") != std::string::npos || row.path.find("/templates/") != std::string::npos)
             replace("action", "archive");
         replace("action", "duplicate");
 
         std::string body;
-        if (row.method == "POST" && row.path == "/v1/tenants") body = R"({"id":"t)" + n + R"(","name":"T"})";
-        else if (row.method == "POST" && row.path.ends_with("/sandboxes")) body = R"({"id":"s)" + n + R"(","type":"development"})";
-        else if (row.method == "POST" && row.path.ends_with("/users")) body = R"({"id":"u)" + n + R"(","name":"U"})";
-        else if (row.method == "POST" && row.path.ends_with("/tokens")) body = R"({"name":"k)" + n + R"("})";
-        else if (row.method == "PATCH" && row.path.ends_with("{sandbox}")) body = R"({"description":"d)" + n + R"("})";
-        else if (row.method == "PATCH" && row.path.ends_with("{user}")) body = R"({"name":"n)" + n + R"("})";
-        else if (row.method == "POST" && row.path.ends_with("/segments")) body = R"({"name":"S)" + n + R"(","rule":{}})";
-        else if (row.method == "PATCH" && row.path.ends_with("{segment}")) body = R"({"description":"d"})";
-        else if (row.method == "POST" && row.path.ends_with("/templates")) body = R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})";
-        else if (row.method == "PATCH" && row.path.ends_with("{template}")) body = R"({"body":"hello"})";
-        else if (row.method == "POST" && row.path.ends_with("/campaigns")) body = campaign_body(n);
-        else if (row.method == "PATCH" && row.path.ends_with("{campaign}")) body = R"({"tags":["x"]})";
-        else if (row.method == "PUT" && row.path.ends_with("/draft")) body = draft_spec;
-        else if (row.path.ends_with("/execution-events")) body = R"({"type":"warning","reason":"slow provider"})";
+        if (row.method == "POST" && row.path == "/v1/tenants")
+            body = R"({"id":"t)" + n + R"(","name":"T"})";
+        else if (row.method == "POST" && row.path.ends_with("/sandboxes"))
+            body = R"({"id":"s)" + n + R"(","type":"development"})";
+        else if (row.method == "POST" && row.path.ends_with("/users"))
+            body = R"({"id":"u)" + n + R"(","name":"U"})";
+        else if (row.method == "POST" && row.path.ends_with("/tokens"))
+            body = R"({"name":"k)" + n + R"("})";
+        else if (row.method == "PATCH" && row.path.ends_with("{sandbox}"))
+            body = R"({"description":"d)" + n + R"("})";
+        else if (row.method == "PATCH" && row.path.ends_with("{user}"))
+            body = R"({"name":"n)" + n + R"("})";
+        else if (row.method == "POST" && row.path.ends_with("/segments"))
+            body = R"({"name":"S)" + n + R"(","rule":{}})";
+        else if (row.method == "PATCH" && row.path.ends_with("{segment}"))
+            body = R"({"description":"d"})";
+        else if (row.method == "POST" && row.path.ends_with("/templates"))
+            body = R"({"name":"T)" + n + R"(","channel":"sms","body":"hi"})";
+        else if (row.method == "PATCH" && row.path.ends_with("{template}"))
+            body = R"({"body":"hello"})";
+        else if (row.method == "POST" && row.path.ends_with("/campaigns"))
+            body = campaign_body(n);
+        else if (row.method == "PATCH" && row.path.ends_with("{campaign}"))
+            body = R"({"tags":["x"]})";
+        else if (row.method == "PUT" && row.path.ends_with("/draft"))
+            body = draft_spec;
+        else if (row.path.ends_with("/execution-events"))
+            body = R"({"type":"warning","reason":"slow provider"})";
         else if (row.path.ends_with("/campaigns/bulk"))
-            body = R"({"action":"pause","ids":[")" + created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
-        if (row.path.ends_with("/calendar")) path += "?week=2026-W48";
-        else if (row.path.ends_with("/diff")) path += "?from=1";
+            body = R"({"action":"pause","ids":[")" +
+                   created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
+        if (row.path.ends_with("/calendar"))
+            path += "?week=2026-W48";
+        else if (row.path.ends_with("/diff"))
+            path += "?from=1";
         else if (row.method == "POST" && row.path.ends_with("/packages"))
             body = R"({"name":"new)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[]})";
-        else if (row.method == "PATCH" && row.path.ends_with("{package}")) body = R"({"description":"d"})";
+        else if (row.method == "PATCH" && row.path.ends_with("{package}"))
+            body = R"({"description":"d"})";
         // The fixture's content is its version 1's: without allow_empty, 200 unchanged.
-        else if (row.method == "POST" && row.path.ends_with("{package}/versions")) body = R"({"allow_empty":true})";
+        else if (row.method == "POST" && row.path.ends_with("{package}/versions"))
+            body = R"({"allow_empty":true})";
         else if (row.method == "POST" && row.path.ends_with("/approval-policies"))
-            body = R"({"name":"New )" + n + R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
-        else if (row.method == "PATCH" && row.path.ends_with("{policy}")) body = R"({"name":"Renamed"})";
-        else if (row.path.ends_with("/request-changes")) body = R"({"comment":"please fix"})";
-        else if (row.method == "POST" && row.path.ends_with("/webhooks")) body = webhook_body;
-        else if (row.method == "POST" && (row.path.ends_with("/imports") || row.path.ends_with("/imports/plan"))) body = import_body;
+            body = R"({"name":"New )" + n +
+                   R"(","scope":"campaign","conditions":{"all":[]},"approvers":{"role":"reviewer"},"active":false})";
+        else if (row.method == "PATCH" && row.path.ends_with("{policy}"))
+            body = R"({"name":"Renamed"})";
+        else if (row.path.ends_with("/request-changes"))
+            body = R"({"comment":"please fix"})";
+        else if (row.method == "POST" && row.path.ends_with("/webhooks"))
+            body = webhook_body;
+        else if (row.method == "POST" && (row.path.ends_with("/imports") || row.path.ends_with("/imports/plan")))
+            body = import_body;
         return {path, body};
     }
 
@@ -183,16 +218,18 @@ protected:
 
     // A campaign in review: an active policy on a tag only this campaign carries, approvers the
     // reviewer role, written and submitted by the editor.
-    std::string pending_review(HttpClient& c, const TenantFixture& tenant, const std::string& base, const std::string& n) {
+    std::string pending_review(HttpClient& c, const TenantFixture& tenant, const std::string& base,
+                               const std::string& n) {
         const std::string tag = "gate" + n;
         created_id(c.post("/v1/tenants/" + tenant.id + "/approval-policies",
-                          R"({"name":"Gate )" + n + R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":")" +
+                          R"({"name":"Gate )" + n +
+                              R"(","scope":"campaign","conditions":{"all":[{"field":"tag","op":"equals","value":")" +
                               tag + R"("}]},"approvers":{"role":"reviewer"},"required_approvals":2})",
                           tenant.admin_token));
-        const std::string id = created_id(c.post(
-            base + "/campaigns",
-            R"({"name":"R)" + n + R"(","type":"api_triggered","tags":[")" + tag + R"("],"channels":["sms"],"content":{"sms":{"body":"hi"}}})",
-            tenant.token_of.at("editor")));
+        const std::string id = created_id(c.post(base + "/campaigns",
+                                                 R"({"name":"R)" + n + R"(","type":"api_triggered","tags":[")" + tag +
+                                                     R"("],"channels":["sms"],"content":{"sms":{"body":"hi"}}})",
+                                                 tenant.token_of.at("editor")));
         auto submitted = c.post(base + "/campaigns/" + id + "/actions/submit", "{}", tenant.token_of.at("editor"));
         if (submitted.status != 200) throw std::runtime_error("submit failed: " + submitted.body);
         auto reviews = c.get("/v1/tenants/" + tenant.id + "/reviews", tenant.admin_token).json();
@@ -206,7 +243,8 @@ protected:
     }
 
     // The matrix's ferryd allows private webhook destinations, so a loopback URL is accepted.
-    const std::string webhook_body = R"({"url":"http://127.0.0.1:9/hook","events":["review.requested"],"secret":"0123456789abcdef"})";
+    const std::string webhook_body =
+        R"({"url":"http://127.0.0.1:9/hook","events":["review.requested"],"secret":"0123456789abcdef"})";
 
     const std::string draft_spec = R"({"name":"Next","channels":["sms"],"content":{"sms":{"body":"hello again"}}})";
 
@@ -275,8 +313,8 @@ TEST_F(Matrix, CoversEveryRouteOfTheRoutingTable) {
 TEST_F(Matrix, ListsNeverShowAnotherTenant) {
     HttpClient c(server.base_url());
     for (const std::string& role : tenant_roles) {
-        for (const std::string path : {"/v1/tenants/acme/sandboxes", "/v1/tenants/acme/users", "/v1/tenants/acme/audit",
-                                       "/v1/me"}) {
+        for (const std::string path :
+             {"/v1/tenants/acme/sandboxes", "/v1/tenants/acme/users", "/v1/tenants/acme/audit", "/v1/me"}) {
             expect_no_leak(c.get(path, acme.token_of.at(role)), role + " " + path);
         }
     }

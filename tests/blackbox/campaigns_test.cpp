@@ -32,7 +32,10 @@ protected:
         client = std::make_unique<HttpClient>(server->base_url());
         acme = make_tenant(*client, server->operator_token(), "acme", {"dev", "prod"});
         const std::string etag = client->get("/v1/tenants/acme/sandboxes/prod", acme.admin_token).header("etag");
-        ASSERT_EQ(client->patch("/v1/tenants/acme/sandboxes/prod", R"({"require_approval":"always"})", acme.admin_token, etag).status, 200);
+        ASSERT_EQ(
+            client->patch("/v1/tenants/acme/sandboxes/prod", R"({"require_approval":"always"})", acme.admin_token, etag)
+                .status,
+            200);
         segment = create("segments", R"({"name":"VIP","rule":{"tier":"gold"}})");
         prod_segment = create("segments", R"({"name":"VIP","rule":{"tier":"gold"}})", "prod");
         editor = acme.token_of.at("editor");
@@ -51,9 +54,9 @@ protected:
     // A valid campaign body; `extra` is spliced in as additional top-level fields.
     std::string body(const std::string& name, const std::string& type = "action", const std::string& extra = "",
                      const std::string& sandbox = "dev") const {
-        std::string b = R"({"name":")" + name + R"(","type":")" + type +
-                        R"(","channels":["email"],"audience":{"segment":")" + (sandbox == "prod" ? prod_segment : segment) +
-                        R"("},"content":{"email":{"subject":"Hi","body":"Hello"}})";
+        std::string b =
+            R"({"name":")" + name + R"(","type":")" + type + R"(","channels":["email"],"audience":{"segment":")" +
+            (sandbox == "prod" ? prod_segment : segment) + R"("},"content":{"email":{"subject":"Hi","body":"Hello"}})";
         if (!extra.empty()) b += "," + extra;
         return b + "}";
     }
@@ -86,7 +89,8 @@ protected:
         if (target == "draft") return campaign("C" + n);
         if (target == "in_review") {
             const std::string id = create("campaigns", body("C" + n, "action", "", "prod"), "prod");
-            EXPECT_EQ(client->post(path("campaigns/" + id + "/actions/submit", "prod"), "{}", acme.admin_token).status, 200);
+            EXPECT_EQ(client->post(path("campaigns/" + id + "/actions/submit", "prod"), "{}", acme.admin_token).status,
+                      200);
             return id;
         }
         if (target == "scheduled") {
@@ -95,8 +99,9 @@ protected:
             return id;
         }
         if (target == "publishing" || target == "closed") {
-            const std::string id = campaign("C" + n, "orchestrated",
-                                            R"("schedule":{"recurrence":{"frequency":"weekly"},"end":"2027-12-31T00:00:00Z"})");
+            const std::string id =
+                campaign("C" + n, "orchestrated",
+                         R"("schedule":{"recurrence":{"frequency":"weekly"},"end":"2027-12-31T00:00:00Z"})");
             EXPECT_EQ(act(id, "activate").status, 200);
             if (target == "closed") {
                 advance(1);
@@ -114,7 +119,11 @@ protected:
             EXPECT_EQ(act(id, step).status, 200);
         }
         if (target == "failed") {
-            EXPECT_EQ(client->post(path("campaigns/" + id + "/execution-events"), R"({"type":"failed","reason":"SMTP down"})", editor).status, 200);
+            EXPECT_EQ(client
+                          ->post(path("campaigns/" + id + "/execution-events"),
+                                 R"({"type":"failed","reason":"SMTP down"})", editor)
+                          .status,
+                      200);
         }
         if (target == "completed") advance(3 * day + 1);
         return id;
@@ -135,9 +144,9 @@ std::set<std::string> strings(const json::value& array) {
     return out;
 }
 
-const std::vector<std::string> url_actions{"submit", "withdraw", "activate", "pause", "resume", "stop",
-                                           "close", "archive", "unarchive", "duplicate", "activate-draft",
-                                           "discard-draft"};
+const std::vector<std::string> url_actions{"submit",    "withdraw",  "activate",       "pause",
+                                           "resume",    "stop",      "close",          "archive",
+                                           "unarchive", "duplicate", "activate-draft", "discard-draft"};
 
 }  // namespace
 
@@ -150,7 +159,8 @@ TEST_F(Campaigns, CreateValidatesAndDefaults) {
     EXPECT_EQ(std::string(c.at("id").as_string()).rfind("cmp_", 0), 0U);
     EXPECT_FALSE(res.header("etag").empty());
     // The same name again gets a distinct key; an explicit key that is taken is a conflict.
-    EXPECT_EQ(client->post(path("campaigns"), body("Été promo 2026"), editor).json().at("key").as_string(), "ete-promo-2026-2");
+    EXPECT_EQ(client->post(path("campaigns"), body("Été promo 2026"), editor).json().at("key").as_string(),
+              "ete-promo-2026-2");
     EXPECT_EQ(client->post(path("campaigns"), body("X", "action", R"("key":"ete-promo-2026")"), editor).status, 409);
 
     struct Bad {
@@ -158,27 +168,37 @@ TEST_F(Campaigns, CreateValidatesAndDefaults) {
         std::string field;
     };
     const std::string other_sandbox_segment = create("segments", R"({"name":"Prod VIP","rule":{}})", "prod");
-    const std::string archived_template = create("templates", R"({"name":"Old","channel":"email","subject":"s","body":"b"})");
+    const std::string archived_template =
+        create("templates", R"({"name":"Old","channel":"email","subject":"s","body":"b"})");
     client->post(path("templates/" + archived_template + "/actions/archive"), "{}", editor);
     const std::string sms_template = create("templates", R"({"name":"SMS","channel":"sms","body":"b"})");
-    for (const Bad& bad : std::vector<Bad>{
-             {R"({"type":"action","channels":["email"],"content":{"email":{"subject":"s","body":"b"}}})", "name"},
-             {body(std::string(201, 'n')), "name"},
-             {R"({"name":"x","type":"weekly","channels":["email"],"content":{"email":{"subject":"s","body":"b"}}})", "type"},
-             {R"({"name":"x","type":"action","channels":["fax"],"content":{}})", "channels[0]"},
-             {R"({"name":"x","type":"action","channels":["email","sms"],"content":{"email":{"subject":"s","body":"b"}}})", "content.sms"},
-             {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"body":"b"}}})", "content.email.subject"},
-             {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"subject":"s","body":"b"},"push":{"body":"p"}}})", "content.push"},
-             {body("x", "action", R"("schedule":{"start":"2027-01-02T00:00:00Z","end":"2027-01-01T00:00:00Z"})"), "schedule.end"},
-             {body("x", "action", R"("schedule":{"start":"next monday"})"), "schedule.start"},
-             {R"({"name":"x","type":"action","channels":["email"],"audience":{"segment":")" + other_sandbox_segment +
-                  R"("},"content":{"email":{"subject":"s","body":"b"}}})", "audience.segment"},
-             {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"template":")" + archived_template + R"("}}})",
-              "content.email.template"},
-             {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"template":")" + sms_template + R"("}}})",
-              "content.email.template"},
-             {body("x", "action", R"("colour":"red")"), "colour"},
-         }) {
+    for (
+        const Bad& bad : std::vector<Bad>{
+            {R"({"type":"action","channels":["email"],"content":{"email":{"subject":"s","body":"b"}}})", "name"},
+            {body(std::string(201, 'n')), "name"},
+            {R"({"name":"x","type":"weekly","channels":["email"],"content":{"email":{"subject":"s","body":"b"}}})",
+             "type"},
+            {R"({"name":"x","type":"action","channels":["fax"],"content":{}})", "channels[0]"},
+            {R"({"name":"x","type":"action","channels":["email","sms"],"content":{"email":{"subject":"s","body":"b"}}})",
+             "content.sms"},
+            {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"body":"b"}}})",
+             "content.email.subject"},
+            {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"subject":"s","body":"b"},"push":{"body":"p"}}})",
+             "content.push"},
+            {body("x", "action", R"("schedule":{"start":"2027-01-02T00:00:00Z","end":"2027-01-01T00:00:00Z"})"),
+             "schedule.end"},
+            {body("x", "action", R"("schedule":{"start":"next monday"})"), "schedule.start"},
+            {R"({"name":"x","type":"action","channels":["email"],"audience":{"segment":")" + other_sandbox_segment +
+                 R"("},"content":{"email":{"subject":"s","body":"b"}}})",
+             "audience.segment"},
+            {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"template":")" +
+                 archived_template + R"("}}})",
+             "content.email.template"},
+            {R"({"name":"x","type":"action","channels":["email"],"content":{"email":{"template":")" + sms_template +
+                 R"("}}})",
+             "content.email.template"},
+            {body("x", "action", R"("colour":"red")"), "colour"},
+        }) {
         auto r = client->post(path("campaigns"), bad.body, editor);
         EXPECT_EQ(r.status, 422) << bad.body << " -> " << r.body;
         EXPECT_EQ(r.json().at("error").at("details").at("field").as_string(), bad.field) << r.body;
@@ -197,13 +217,18 @@ TEST_F(Campaigns, EveryRowOfTheLifecycleTable) {
     EXPECT_EQ(status(doomed), "gone");
     // draft submit -> in_review (approval applies in prod); content locked; withdraw -> draft
     const std::string reviewed = create("campaigns", body("Reviewed", "action", "", "prod"), "prod");
-    const auto submitted = client->post(path("campaigns/" + reviewed + "/actions/submit", "prod"), "{}", acme.admin_token);
+    const auto submitted =
+        client->post(path("campaigns/" + reviewed + "/actions/submit", "prod"), "{}", acme.admin_token);
     EXPECT_EQ(submitted.json().at("status").as_string(), "in_review");
-    auto locked = client->patch(path("campaigns/" + reviewed, "prod"), R"({"description":"sneaky"})", acme.admin_token, "*");
+    auto locked =
+        client->patch(path("campaigns/" + reviewed, "prod"), R"({"description":"sneaky"})", acme.admin_token, "*");
     EXPECT_EQ(locked.status, 409);
     EXPECT_EQ(locked.error_code(), "content_locked");
     EXPECT_EQ(client->post(path("campaigns/" + reviewed + "/actions/withdraw", "prod"), "{}", acme.admin_token)
-                  .json().at("status").as_string(), "draft");
+                  .json()
+                  .at("status")
+                  .as_string(),
+              "draft");
     // draft activate -> active (no start), scheduled (start in the future)
     EXPECT_EQ(act(id, "activate").json().at("status").as_string(), "active");
     const std::string later = campaign("Later", "action", R"("schedule":{"start":"2026-11-24T09:00:00Z"})");
@@ -222,8 +247,8 @@ TEST_F(Campaigns, EveryRowOfTheLifecycleTable) {
     advance(2 * day);
     EXPECT_EQ(status(id), "completed");
     // recurring active -> completed at its end date
-    const std::string recurring = campaign("Weekly", "action",
-                                           R"("schedule":{"recurrence":{"frequency":"weekly"},"end":"2026-12-10T00:00:00Z"})");
+    const std::string recurring = campaign(
+        "Weekly", "action", R"("schedule":{"recurrence":{"frequency":"weekly"},"end":"2026-12-10T00:00:00Z"})");
     act(recurring, "activate");
     advance(3 * day + 1);
     EXPECT_EQ(status(recurring), "active");
@@ -231,7 +256,8 @@ TEST_F(Campaigns, EveryRowOfTheLifecycleTable) {
     EXPECT_EQ(status(recurring), "completed");
     // active -> failed when the delivery engine reports it, with an alert
     const std::string failing = in_status("active");
-    auto failed = client->post(path("campaigns/" + failing + "/execution-events"), R"({"type":"failed","reason":"SMTP down"})", editor);
+    auto failed = client->post(path("campaigns/" + failing + "/execution-events"),
+                               R"({"type":"failed","reason":"SMTP down"})", editor);
     EXPECT_EQ(failed.json().at("status").as_string(), "failed");
     EXPECT_EQ(failed.json().at("alerts").as_array()[0].at("message").as_string(), "SMTP down");
     // orchestrated: activate -> publishing -> active; recurring close -> closed
@@ -258,7 +284,8 @@ TEST_F(Campaigns, EveryRowOfTheLifecycleTable) {
     const auto audit = client->get("/v1/tenants/acme/audit?limit=500", acme.admin_token).json();
     bool tombstone = false;
     for (const auto& entry : audit.at("items").as_array())
-        if (entry.at("action") == "campaign.purged" && entry.at("details").at("id") == json::value(was_active)) tombstone = true;
+        if (entry.at("action") == "campaign.purged" && entry.at("details").at("id") == json::value(was_active))
+            tombstone = true;
     EXPECT_TRUE(tombstone);
     // any duplicate -> new draft
     auto copy = act(failing, "duplicate");
@@ -380,7 +407,10 @@ TEST_F(Campaigns, StopIsFinalUnarchiveDoesNotRestartAndDuplicateStartsOver) {
     EXPECT_EQ(copy.at("live_version").as_int64(), 0);
     EXPECT_EQ(copy.at("content"), original.at("content"));
     EXPECT_TRUE(client->get(path("campaigns/" + std::string(copy.at("id").as_string()) + "/versions"), editor)
-                    .json().at("items").as_array().empty());
+                    .json()
+                    .at("items")
+                    .as_array()
+                    .empty());
 }
 
 TEST_F(Campaigns, ArchivingASegmentArchivesItsCampaignsAtomically) {
@@ -388,8 +418,9 @@ TEST_F(Campaigns, ArchivingASegmentArchivesItsCampaignsAtomically) {
     const std::string draft = campaign("Uses it, draft");
     const std::string active = in_status("active");
     const std::string paused = in_status("paused");
-    const std::string unrelated = create("campaigns", R"({"name":"Other audience","type":"action","channels":["sms"],"audience":{"segment":")" +
-                                                          other + R"("},"content":{"sms":{"body":"b"}}})");
+    const std::string unrelated =
+        create("campaigns", R"({"name":"Other audience","type":"action","channels":["sms"],"audience":{"segment":")" +
+                                other + R"("},"content":{"sms":{"body":"b"}}})");
     auto res = client->post(path("segments/" + segment + "/actions/archive"), "{}", editor);
     ASSERT_EQ(res.status, 200) << res.body;
     EXPECT_EQ(strings(res.json().at("archived_campaigns")), (std::set<std::string>{draft, active, paused}));
@@ -412,7 +443,8 @@ TEST_F(Campaigns, BulkArchiveReportsEachId) {
                                      "cmp_doesnotexist000002", "cmp_doesnotexist000003"};
     json::array all;
     for (std::size_t i = 0; i < 100; ++i) all.emplace_back(i % 20 == 7 ? invalid[i / 20] : ids[i - (i + 12) / 20]);
-    auto res = client->post(path("campaigns/bulk"), json::serialize(json::object{{"action", "archive"}, {"ids", all}}), editor);
+    auto res = client->post(path("campaigns/bulk"), json::serialize(json::object{{"action", "archive"}, {"ids", all}}),
+                            editor);
     ASSERT_EQ(res.status, 200) << res.body;
     int ok = 0;
     std::set<std::string> failed;
@@ -454,7 +486,9 @@ TEST_F(Campaigns, ListsFilterSearchAndPage) {
     const std::string archived = in_status("archived");
     const std::string active = in_status("active");
     advance(3600);
-    const std::string sms = create("campaigns", R"({"name":"Flash SALE sms","type":"api_triggered","channels":["sms"],"tags":["promo","flash"],"content":{"sms":{"body":"b"}}})");
+    const std::string sms = create(
+        "campaigns",
+        R"({"name":"Flash SALE sms","type":"api_triggered","channels":["sms"],"tags":["promo","flash"],"content":{"sms":{"body":"b"}}})");
     advance(1);
     const std::string draft = campaign("Plain draft", "orchestrated");
 
@@ -520,12 +554,13 @@ TEST_F(Campaigns, PagesStayConsistentUnderConcurrentInserts) {
 
 TEST_F(Campaigns, CalendarWeek) {
     const std::string active = in_status("active");  // activated Monday 09:00, one hour on the calendar
-    const std::string wednesday = campaign("Wednesday", "action",
-                                           R"("schedule":{"start":"2026-11-25T10:00:00Z","end":"2026-11-27T10:00:00Z"})");
+    const std::string wednesday =
+        campaign("Wednesday", "action", R"("schedule":{"start":"2026-11-25T10:00:00Z","end":"2026-11-27T10:00:00Z"})");
     act(wednesday, "activate");
     const std::string next_week = campaign("Next week", "action", R"("schedule":{"start":"2026-12-01T10:00:00Z"})");
     act(next_week, "activate");
-    const std::string draft = campaign("Never on the calendar", "action", R"("schedule":{"start":"2026-11-24T10:00:00Z"})");
+    const std::string draft =
+        campaign("Never on the calendar", "action", R"("schedule":{"start":"2026-11-24T10:00:00Z"})");
     const std::string stopped = in_status("stopped");
 
     auto cal = client->get(path("calendar?week=2026-W48"), editor);
@@ -546,7 +581,8 @@ TEST_F(Campaigns, CalendarWeek) {
     EXPECT_EQ(on(6), (std::set<std::string>{}));
     const auto with_stopped = client->get(path("calendar?week=2026-W48&include=stopped"), editor).json();
     bool found = false;
-    for (const auto& e : with_stopped.at("days").as_array()[0].at("campaigns").as_array()) found |= e.at("id") == json::value(stopped);
+    for (const auto& e : with_stopped.at("days").as_array()[0].at("campaigns").as_array())
+        found |= e.at("id") == json::value(stopped);
     EXPECT_TRUE(found);
     const auto w49 = client->get(path("calendar?week=2026-W49"), editor).json();
     EXPECT_EQ(w49.at("days").as_array()[1].at("campaigns").as_array()[0].at("id").as_string(), next_week);
@@ -591,7 +627,9 @@ TEST_F(Campaigns, ViewersReadButDoNotWrite) {
 
 TEST_F(Campaigns, WebhookSecretsAreWriteOnly) {
     const std::string secret = "Bearer s3cr3t-value";
-    const std::string webhook = R"({"name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":")" + secret + R"("}}})";
+    const std::string webhook =
+        R"({"name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":")" +
+        secret + R"("}}})";
     auto created = client->post(path("campaigns"), webhook, editor);
     ASSERT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(created.body.find(secret), std::string::npos);
@@ -599,23 +637,33 @@ TEST_F(Campaigns, WebhookSecretsAreWriteOnly) {
     EXPECT_EQ(get(id).at("content").at("webhook").at("auth_header").as_string(), "********");
     EXPECT_EQ(client->get(path("campaigns/" + id), acme.token_of.at("viewer")).body.find(secret), std::string::npos);
     // Sending the mask back keeps the secret; activating and drafting never reveal it either.
-    auto same = client->patch(path("campaigns/" + id), R"({"content":{"webhook":{"url":"https://hooks.example.com/y","auth_header":"********"}}})", editor, "*");
+    auto same = client->patch(
+        path("campaigns/" + id),
+        R"({"content":{"webhook":{"url":"https://hooks.example.com/y","auth_header":"********"}}})", editor, "*");
     ASSERT_EQ(same.status, 200) << same.body;
     act(id, "activate");
     client->patch(path("campaigns/" + id), R"({"description":"next"})", editor, "*");
     for (const std::string& p : {"campaigns/" + id, "campaigns/" + id + "/draft", "campaigns/" + id + "/versions"})
         EXPECT_EQ(client->get(path(p), editor).body.find(secret), std::string::npos) << p;
     // The mask cannot stand in for a secret that was never given.
-    auto fresh = client->post(path("campaigns"), R"({"name":"Bad","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":"********"}}})", editor);
+    auto fresh = client->post(
+        path("campaigns"),
+        R"({"name":"Bad","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":"********"}}})",
+        editor);
     EXPECT_EQ(fresh.status, 422);
 }
 
 TEST_F(Campaigns, OnlyRunningCampaignsReportExecutionEvents) {
     const std::string archived = in_status("archived");
     const auto before = get(archived);
-    auto res = client->post(path("campaigns/" + archived + "/execution-events"), R"({"type":"warning","reason":"late"})", editor);
+    auto res = client->post(path("campaigns/" + archived + "/execution-events"),
+                            R"({"type":"warning","reason":"late"})", editor);
     EXPECT_EQ(res.status, 409);
     EXPECT_EQ(res.error_code(), "not_running");
     EXPECT_EQ(get(archived).at("updated_at"), before.at("updated_at"));
-    EXPECT_EQ(client->post(path("campaigns/" + in_status("paused") + "/execution-events"), R"({"type":"warning","reason":"slow"})", editor).status, 200);
+    EXPECT_EQ(client
+                  ->post(path("campaigns/" + in_status("paused") + "/execution-events"),
+                         R"({"type":"warning","reason":"slow"})", editor)
+                  .status,
+              200);
 }

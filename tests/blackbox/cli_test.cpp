@@ -110,9 +110,9 @@ Outcome run_ferry(const std::vector<std::string>& args, const std::vector<std::s
 // for a while, as seen by a retrying client, or one that answers what a server to come will.
 class ScriptedServer {
 public:
-    explicit ScriptedServer(
-        std::vector<int> statuses, int final_status = 201,
-        std::string final_body = R"({"id":"imp_scripted","status":"applied","package":"spring","version":1,"items":[]})")
+    explicit ScriptedServer(std::vector<int> statuses, int final_status = 201,
+                            std::string final_body =
+                                R"({"id":"imp_scripted","status":"applied","package":"spring","version":1,"items":[]})")
         : statuses_(std::move(statuses)), final_status_(final_status), final_body_(std::move(final_body)) {
         listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
@@ -180,8 +180,9 @@ private:
                 bodies_.push_back(head_end == std::string::npos ? "" : request.substr(head_end + 4));
             }
             const std::string body =
-                status == final_status_ ? final_body_
-                                        : R"({"error":{"code":"storage_unavailable","message":"try again","details":{}}})";
+                status == final_status_
+                    ? final_body_
+                    : R"({"error":{"code":"storage_unavailable","message":"try again","details":{}}})";
             const std::string response =
                 "HTTP/1.1 " + std::to_string(status) + " Scripted\r\nContent-Type: application/json\r\n" +
                 "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
@@ -386,7 +387,7 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
     EXPECT_EQ(top.status, 0) << describe(top);
     EXPECT_NE(top.out.find("Exit codes:"), std::string::npos) << top.out;
     for (const std::string code : {"  0  ok", "  1  error", "  2  usage", "  3  ", "  4  waiting on approval",
-                                    "  5  verification failed", "  6  no answer", "  7  authentication failed"})
+                                   "  5  verification failed", "  6  no answer", "  7  authentication failed"})
         EXPECT_NE(top.out.find(code), std::string::npos) << code;
 
     for (const auto& path : paths) {
@@ -708,9 +709,9 @@ TEST_F(Cli, ContextsSwitchAndCarryADefaultSandbox) {
         {"login", "--context", "dev-editor", "--server", server->base_url(), "--tenant", "acme", "--sandbox", "dev"},
         bare_env(), editor + "\n");
     ASSERT_EQ(dev.status, 0) << describe(dev);
-    const Outcome prod = run_ferry(
-        {"login", "--context", "prod-admin", "--server", server->base_url(), "--sandbox", "prod"}, bare_env(),
-        acme.admin_token + "\n");
+    const Outcome prod =
+        run_ferry({"login", "--context", "prod-admin", "--server", server->base_url(), "--sandbox", "prod"}, bare_env(),
+                  acme.admin_token + "\n");
     ASSERT_EQ(prod.status, 0) << describe(prod);
 
     // The last login is current.
@@ -829,10 +830,9 @@ TEST_F(Cli, OutputFormatsAndJq) {
     EXPECT_NE(list_yaml.out.find("items:\n  - "), std::string::npos) << list_yaml.out;
     // Text YAML reads as something else is quoted; a list of objects is a sequence of mappings.
     const std::string id = create_campaign("welcome");
-    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "name=yes: 10% #1", "--set",
-                     "description=true"})
-                  .status,
-              0);
+    ASSERT_EQ(
+        ferry({"campaigns", "edit", id, "-s", "dev", "--set", "name=yes: 10% #1", "--set", "description=true"}).status,
+        0);
     const Outcome campaign = ferry({"campaigns", "get", id, "-s", "dev", "-o", "yaml"});
     EXPECT_NE(campaign.out.find("name: \"yes: 10% #1\"\n"), std::string::npos) << campaign.out;
     EXPECT_NE(campaign.out.find("description: \"true\"\n"), std::string::npos) << campaign.out;
@@ -887,13 +887,15 @@ TEST_F(Cli, VerboseLinesAndErrorsEndWithTheRequestId) {
     const Outcome shown = ferry({"sandboxes", "get", "dev", "-v"});
     ASSERT_EQ(shown.status, 0) << describe(shown);
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(shown.err, m,
-                                  std::regex(R"(ferry: GET /v1/tenants/acme/sandboxes/dev -> 200 \(request id ([A-Za-z0-9._-]+)\)\n)")))
+    ASSERT_TRUE(std::regex_search(
+        shown.err, m,
+        std::regex(R"(ferry: GET /v1/tenants/acme/sandboxes/dev -> 200 \(request id ([A-Za-z0-9._-]+)\)\n)")))
         << shown.err;
 
     const Outcome missing = ferry({"sandboxes", "get", "nope", "--verbose"});
     EXPECT_EQ(missing.status, 1) << describe(missing);
-    ASSERT_TRUE(std::regex_search(missing.err, m, std::regex(R"(-> 404 \(request id ([A-Za-z0-9._-]+)\))"))) << missing.err;
+    ASSERT_TRUE(std::regex_search(missing.err, m, std::regex(R"(-> 404 \(request id ([A-Za-z0-9._-]+)\))")))
+        << missing.err;
     const std::string id = m[1];
     EXPECT_NE(missing.err.find("ferry: not_found: "), std::string::npos) << missing.err;
     EXPECT_TRUE(std::regex_search(missing.err, std::regex("ferry: not_found: .*\\(request id " + id + "\\)\n")))
@@ -977,17 +979,18 @@ TEST_F(Cli, ImportPlanShowsFieldLevelChangesPerObject) {
 
 TEST_F(Cli, ReviewsShowRendersTheContentAsRecipientsGetIt) {
     const std::string base = "/v1/tenants/acme/sandboxes/dev/";
-    const auto tpl = c->post(base + "templates",
-                             R"({"key":"hello-mail","name":"Hello mail","channel":"email",)"
-                             R"("subject":"Hi {{first_name}}","body":"<p>Spring is here, {{first_name}}.</p>\nSee you"})",
-                             editor);
+    const auto tpl =
+        c->post(base + "templates",
+                R"({"key":"hello-mail","name":"Hello mail","channel":"email",)"
+                R"("subject":"Hi {{first_name}}","body":"<p>Spring is here, {{first_name}}.</p>\nSee you"})",
+                editor);
     ASSERT_EQ(tpl.status, 201) << tpl.body;
     const std::string tpl_id(tpl.json().at("id").as_string());
     const std::string id = create_campaign("welcome");  // makes the segment vip
-    ASSERT_EQ(c->patch(base + "campaigns/" + id, R"({"content":{"email":{"template":")" + tpl_id + R"("}}})", editor,
-                       "*")
-                  .status,
-              200);
+    ASSERT_EQ(
+        c->patch(base + "campaigns/" + id, R"({"content":{"email":{"template":")" + tpl_id + R"("}}})", editor, "*")
+            .status,
+        200);
     const std::string policy = R"({"name":"Dev email","scope":"campaign","approvers":{"role":"reviewer"},)"
                                R"("conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]}})";
     ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies", policy, acme.admin_token).status, 201);
@@ -1063,7 +1066,8 @@ TEST_F(Cli, CompletionScriptsForThreeShellsCompleteIdsFromTheServer) {
     // fish, end to end, where installed: its own `complete -C` asks the script.
     if (fs::exists("/usr/bin/fish")) {
         const std::vector<std::string> args{
-            "--no-config", "-c", "source " + (home / "ferry.fish").string() + "; complete -C 'ferry campaigns get -s dev '"};
+            "--no-config", "-c",
+            "source " + (home / "ferry.fish").string() + "; complete -C 'ferry campaigns get -s dev '"};
         const Outcome fish = run_ferry_as("/usr/bin/fish", args, env);
         EXPECT_EQ(fish.out, id + "\n") << describe(fish);
     }
@@ -1077,7 +1081,8 @@ TEST_F(Cli, PublishingUnchangedContentMakesNoVersionThroughFerryd) {
     ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
     const Outcome again = ferry({"packages", "publish", "spring"});
     EXPECT_EQ(again.status, 0) << describe(again);
-    EXPECT_NE(again.out.find("unchanged: spring is the same as its latest version, v1"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("unchanged: spring is the same as its latest version, v1"), std::string::npos)
+        << again.out;
     const Outcome forced = ferry({"packages", "publish", "spring", "--allow-empty"});
     EXPECT_EQ(forced.status, 0) << describe(forced);
     const auto versions = c->get("/v1/tenants/acme/packages/spring/versions", editor).json().at("items").as_array();
@@ -1086,8 +1091,7 @@ TEST_F(Cli, PublishingUnchangedContentMakesNoVersionThroughFerryd) {
 
 // The same, against a server scripted to answer as ferryd does: the request bodies sent.
 TEST_F(Cli, PublishingUnchangedContentSaysSoAndAllowEmptyAsksForAVersion) {
-    ScriptedServer latest({}, 200,
-                          R"({"version":3,"tag":"packages/spring/v3","digest":"sha256:ab","unchanged":true})");
+    ScriptedServer latest({}, 200, R"({"version":3,"tag":"packages/spring/v3","digest":"sha256:ab","unchanged":true})");
     auto env = bare_env();
     env.push_back("FERRY_SERVER=" + latest.url());
     env.push_back("FERRY_TENANT=acme");

@@ -34,13 +34,16 @@ void write_until_stopped(const FerrydProcess& server, const std::string& admin, 
                 const std::string id = "w" + std::to_string(w) + "-" + std::to_string(i);
                 try {
                     if (i % 2 == 0) {
-                        auto res = c.post("/v1/tenants/acme/sandboxes", R"({"id":")" + id + R"(","type":"development"})", admin);
+                        auto res = c.post("/v1/tenants/acme/sandboxes",
+                                          R"({"id":")" + id + R"(","type":"development"})", admin);
                         if (res.status == 201) {
                             std::lock_guard lock(ack.mutex);
                             ack.sandboxes.push_back(id);
                         }
                     } else {
-                        auto user = c.post("/v1/tenants/acme/users", R"({"id":")" + id + R"(","name":"x","roles":[{"sandbox":"dev","role":"viewer"}]})", admin);
+                        auto user = c.post(
+                            "/v1/tenants/acme/users",
+                            R"({"id":")" + id + R"(","name":"x","roles":[{"sandbox":"dev","role":"viewer"}]})", admin);
                         if (user.status != 201) continue;
                         auto token = c.post("/v1/tenants/acme/users/" + id + "/tokens", R"({"name":"t"})", admin);
                         if (token.status == 201) {

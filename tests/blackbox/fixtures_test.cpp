@@ -72,7 +72,8 @@ TEST(Fixtures, SampleSetLoadsAndReachesEveryStatus) {
             status = std::string(res.json().at("status").as_string());
             if (status == "publishing") {
                 // Orchestrated campaigns publish first; one scheduler pass makes them live.
-                ASSERT_EQ(c.post("/v1/operator/clock", R"({"advance_seconds":1})", server.operator_token()).status, 200);
+                ASSERT_EQ(c.post("/v1/operator/clock", R"({"advance_seconds":1})", server.operator_token()).status,
+                          200);
                 status = std::string(c.get(base + "campaigns/" + id, token).json().at("status").as_string());
             }
         }
@@ -80,7 +81,9 @@ TEST(Fixtures, SampleSetLoadsAndReachesEveryStatus) {
         ++reached[status];
     }
     EXPECT_EQ(campaigns.size(), 36U);
-    for (const std::string s : {"draft", "active", "scheduled", "paused", "stopped", "archived"}) EXPECT_GT(reached[s], 0) << s;
-    const auto all = c.get(base + "campaigns?status=draft,scheduled,active,paused,stopped,archived&limit=200", token).json();
+    for (const std::string s : {"draft", "active", "scheduled", "paused", "stopped", "archived"})
+        EXPECT_GT(reached[s], 0) << s;
+    const auto all =
+        c.get(base + "campaigns?status=draft,scheduled,active,paused,stopped,archived&limit=200", token).json();
     EXPECT_EQ(all.at("total").as_int64(), 36);
 }

@@ -45,7 +45,8 @@ protected:
     void build_dev(int campaigns = 2) {
         segment = id(c->post(dev + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", editor));
         tmpl = id(c->post(dev + "templates",
-                          R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello {{name}}"})", editor));
+                          R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello {{name}}"})",
+                          editor));
         std::string objects = "[";
         for (int i = 0; i < campaigns; ++i) {
             const std::string key = i == 0 ? "welcome" : "promo-" + std::to_string(i);
@@ -54,13 +55,15 @@ protected:
             objects += (i ? "," : "") + std::string(R"({"kind":"campaign","id":")") + cid + "\"}";
         }
         objects += "]";
-        auto created = c->post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects + "}", editor);
+        auto created = c->post("/v1/tenants/acme/packages",
+                               R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects + "}", editor);
         ASSERT_EQ(created.status, 201) << created.body;
     }
 
     std::string campaign_body(const std::string& key, const std::string& name) const {
-        return R"({"key":")" + key + R"(","name":")" + name + R"(","type":"action","channels":["email"],"audience":{"segment":")" +
-               segment + R"("},"content":{"email":{"template":")" + tmpl + R"("}}})";
+        return R"({"key":")" + key + R"(","name":")" + name +
+               R"(","type":"action","channels":["email"],"audience":{"segment":")" + segment +
+               R"("},"content":{"email":{"template":")" + tmpl + R"("}}})";
     }
 
     int publish() {
@@ -139,7 +142,8 @@ TEST_F(Imports, DevToProdPromotionLandsAsDraftsThatProdApprovalGates) {
     const auto record = applied.json();
     EXPECT_EQ(record.at("status"), "applied");
     EXPECT_EQ(record.at("created_by"), "ivan");
-    const std::string version_digest = str(c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json().at("digest"));
+    const std::string version_digest =
+        str(c->get("/v1/tenants/acme/packages/welcome/versions/1", editor).json().at("digest"));
 
     const auto welcome = prod_campaign("welcome");
     ASSERT_FALSE(welcome.empty());
@@ -155,7 +159,8 @@ TEST_F(Imports, DevToProdPromotionLandsAsDraftsThatProdApprovalGates) {
 
     // Prod's approval policy gates the imported draft.
     auto policy = c->post("/v1/tenants/acme/approval-policies", R"({"name":"prod","scope":"campaign",
-        "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})", admin);
+        "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                          admin);
     ASSERT_EQ(policy.status, 201) << policy.body;
     const std::string cid = str(welcome.at("id"));
     auto direct = c->post(prod + "campaigns/" + cid + "/actions/activate", "{}", prod_editor);
@@ -180,8 +185,7 @@ TEST_F(Imports, DevToProdPromotionLandsAsDraftsThatProdApprovalGates) {
     EXPECT_EQ(c->get(dev + "imports/" + str(record.at("id")), admin).status, 404);
     bool audited = false;
     const auto audit = c->get("/v1/tenants/acme/audit?limit=500", admin).json();
-    for (const auto& a : audit.at("items").as_array())
-        audited = audited || a.at("action") == "import.apply";
+    for (const auto& a : audit.at("items").as_array()) audited = audited || a.at("action") == "import.apply";
     EXPECT_TRUE(audited);
 }
 
@@ -192,7 +196,8 @@ TEST_F(Imports, UpdateOfALiveCampaignLandsAsItsDraftVersion) {
     const std::string cid = str(prod_campaign("welcome").at("id"));
     ASSERT_EQ(c->post(prod + "campaigns/" + cid + "/actions/activate", "{}", prod_editor).status, 200);
 
-    ASSERT_EQ(c->patch(dev + "campaigns/" + dev_campaigns[0], R"({"description":"version two"})", editor, "*").status, 200);
+    ASSERT_EQ(c->patch(dev + "campaigns/" + dev_campaigns[0], R"({"description":"version two"})", editor, "*").status,
+              200);
     ASSERT_EQ(publish(), 2);
     auto p = plan(body(2, R"(,"conflict_policy":"update")")).json();
     EXPECT_EQ(actions(p).at("campaign/welcome"), "update");
@@ -274,8 +279,10 @@ TEST_F(Imports, ATamperedStoreIsRefusedNamingTheObject) {
     // Rewrite one object file in a new commit and move the tag onto it.
     const auto work = server->data_dir().parent_path() / "tamper";
     ASSERT_EQ(run_command("git clone -q " + repo + " " + work.string() + " && cd " + work.string() +
-                          " && git checkout -q packages/welcome/v1 && sed -i 's/Campaign welcome/Campaign evil/' campaigns/welcome.json"
-                          " && git -c user.name=x -c user.email=x@x commit -qam tamper && git push -q origin HEAD:refs/tags/packages/welcome/v1 --force")
+                          " && git checkout -q packages/welcome/v1 && sed -i 's/Campaign welcome/Campaign evil/' "
+                          "campaigns/welcome.json"
+                          " && git -c user.name=x -c user.email=x@x commit -qam tamper && git push -q origin "
+                          "HEAD:refs/tags/packages/welcome/v1 --force")
                   .first,
               0);
     auto moved = plan(body(1));
@@ -299,12 +306,14 @@ TEST_F(Imports, AnObjectChangedInPlaceIsRefusedNamingTheObject) {
     const std::string id = blob.substr(0, blob.size() - 1);
     // Unpack the pack into loose objects, then overwrite the blob's loose object with other content
     // stored under the same name (as disk corruption or a malicious admin would).
-    ASSERT_EQ(run_command("cd " + repo + " && mkdir -p /tmp/unpack-$$ && for p in objects/pack/*.pack; do mv $p $p.old; "
+    ASSERT_EQ(run_command("cd " + repo +
+                          " && mkdir -p /tmp/unpack-$$ && for p in objects/pack/*.pack; do mv $p $p.old; "
                           "git --git-dir=. unpack-objects < $p.old; rm -f $p.old ${p%.pack}.idx; done")
                   .first,
               0);
-    const std::string fake = run_command(git + "cat-file blob " + id + " | sed 's/Campaign welcome/Campaign evil/' | " + git +
-                                         "hash-object -w --stdin").second;
+    const std::string fake = run_command(git + "cat-file blob " + id + " | sed 's/Campaign welcome/Campaign evil/' | " +
+                                         git + "hash-object -w --stdin")
+                                 .second;
     const std::string loose = repo + "/objects/" + id.substr(0, 2) + "/" + id.substr(2);
     const std::string fake_loose = repo + "/objects/" + fake.substr(0, 2) + "/" + fake.substr(2, fake.size() - 3);
     ASSERT_EQ(run_command("chmod u+w " + loose + " && cp " + fake_loose + " " + loose).first, 0);
@@ -459,9 +468,16 @@ TEST_F(Imports, BadRequestsAreClearAndChangeNothing) {
 
 TEST_F(Imports, SecretsAreBoundPerTarget) {
     segment = id(c->post(dev + "segments", R"({"key":"vip","name":"VIP","rule":{}})", editor));
-    const std::string hook = id(c->post(dev + "campaigns", R"({"key":"ping","name":"Ping","type":"api_triggered","channels":["webhook"],
-        "content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer dev-secret"}}})", editor));
-    ASSERT_EQ(c->post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + hook + "\"}]}", editor).status, 201);
+    const std::string hook =
+        id(c->post(dev + "campaigns", R"({"key":"ping","name":"Ping","type":"api_triggered","channels":["webhook"],
+        "content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer dev-secret"}}})",
+                   editor));
+    ASSERT_EQ(
+        c->post("/v1/tenants/acme/packages",
+                R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + hook + "\"}]}",
+                editor)
+            .status,
+        201);
     publish();
     auto p = plan(body(1)).json();
     EXPECT_TRUE(p.at("blocked").as_bool());
@@ -475,7 +491,8 @@ TEST_F(Imports, SecretsAreBoundPerTarget) {
     EXPECT_EQ(prod_campaign("ping").at("content").at("webhook").at("auth_header"), "********");
 
     // Re-importing with the same value, or with none, changes nothing.
-    for (const std::string& extra : {std::string(R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})"), std::string()}) {
+    for (const std::string& extra :
+         {std::string(R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})"), std::string()}) {
         const auto same = plan(body(1, extra)).json();
         EXPECT_EQ(same.at("items").as_array()[0].at("action"), "skip") << extra;
         EXPECT_EQ(same.at("items").as_array()[0].at("reason"), "identical") << extra;
@@ -494,7 +511,11 @@ TEST_F(Imports, SecretsAreBoundPerTarget) {
     EXPECT_EQ(rotated.json().at("items").as_array()[0].at("action"), "update");
     // Written: the new value is now what prod holds, the old one is a change again.
     EXPECT_EQ(plan(rotate).json().at("items").as_array()[0].at("action"), "skip");
-    EXPECT_EQ(plan(body(1, R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})")).json().at("items").as_array()[0].at("action"),
+    EXPECT_EQ(plan(body(1, R"(,"bindings":{"ping.webhook.auth_header":"Bearer prod-secret"})"))
+                  .json()
+                  .at("items")
+                  .as_array()[0]
+                  .at("action"),
               "update");
 }
 
@@ -505,11 +526,21 @@ TEST(ImportEvents, AWebhookAnnouncesTheImport) {
     auto acme = make_tenant(c, server.operator_token(), "acme", {"dev", "prod"});
     const std::string editor = acme.token_of.at("editor");
     ASSERT_EQ(c.post("/v1/tenants/acme/webhooks",
-                     R"({"url":")" + receiver.url() + R"(","events":["import.applied"],"secret":"0123456789abcdef0123456789abcdef"})",
-                     acme.admin_token).status,
+                     R"({"url":")" + receiver.url() +
+                         R"(","events":["import.applied"],"secret":"0123456789abcdef0123456789abcdef"})",
+                     acme.admin_token)
+                  .status,
               201);
-    const std::string cid = str(c.post(dev + "campaigns", R"({"key":"w","name":"W","type":"action","channels":["sms"],"content":{"sms":{"body":"Hi"}}})", editor).json().at("id"));
-    ASSERT_EQ(c.post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + cid + "\"}]}", editor).status, 201);
+    const std::string cid = str(
+        c.post(dev + "campaigns",
+               R"({"key":"w","name":"W","type":"action","channels":["sms"],"content":{"sms":{"body":"Hi"}}})", editor)
+            .json()
+            .at("id"));
+    ASSERT_EQ(c.post("/v1/tenants/acme/packages",
+                     R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + cid + "\"}]}",
+                     editor)
+                  .status,
+              201);
     ASSERT_EQ(c.post("/v1/tenants/acme/packages/welcome/versions", "{}", editor).status, 201);
     auto applied = c.post(prod + "imports", R"({"package":"welcome","version":1})", acme.admin_token);
     ASSERT_EQ(applied.status, 201) << applied.body;
@@ -527,7 +558,8 @@ namespace {
 
 // Issue 6, scenario 8: ferryd dies in the middle of a 10,000-campaign import's transaction.
 TEST(ImportCrash, KilledDuringA10kApplyNothingShowsAndTheRetrySucceeds) {
-    const int count = std::getenv("FERRY_IMPORT_CRASH_CAMPAIGNS") ? std::atoi(std::getenv("FERRY_IMPORT_CRASH_CAMPAIGNS")) : 10000;
+    const int count =
+        std::getenv("FERRY_IMPORT_CRASH_CAMPAIGNS") ? std::atoi(std::getenv("FERRY_IMPORT_CRASH_CAMPAIGNS")) : 10000;
     FerrydProcess server;
     HttpClient c(server.base_url());
     auto acme = make_tenant(c, server.operator_token(), "acme", {"dev", "prod"});
@@ -539,14 +571,18 @@ TEST(ImportCrash, KilledDuringA10kApplyNothingShowsAndTheRetrySucceeds) {
         writers.emplace_back([&] {
             HttpClient own(server.base_url());
             for (int i = next++; i < count; i = next++)
-                if (own.post(dev + "campaigns", R"({"key":"c)" + std::to_string(i) + R"(","name":"Campaign )" + std::to_string(i) +
-                                                    R"(","type":"action","channels":["sms"],"content":{"sms":{"body":"Hi"}}})",
-                             editor).status != 201)
+                if (own.post(dev + "campaigns",
+                             R"({"key":"c)" + std::to_string(i) + R"(","name":"Campaign )" + std::to_string(i) +
+                                 R"(","type":"action","channels":["sms"],"content":{"sms":{"body":"Hi"}}})",
+                             editor)
+                        .status != 201)
                     ++failed;
         });
     for (auto& t : writers) t.join();
     ASSERT_EQ(failed.load(), 0);
-    ASSERT_EQ(c.post("/v1/tenants/acme/packages", R"({"name":"all","source_sandbox":"dev","kind":"full"})", editor).status, 201);
+    ASSERT_EQ(
+        c.post("/v1/tenants/acme/packages", R"({"name":"all","source_sandbox":"dev","kind":"full"})", editor).status,
+        201);
     auto published = c.post("/v1/tenants/acme/packages/all/versions", "{}", editor);
     ASSERT_EQ(published.status, 201) << published.body;
 
@@ -557,7 +593,8 @@ TEST(ImportCrash, KilledDuringA10kApplyNothingShowsAndTheRetrySucceeds) {
     ::unsetenv("FERRY_TEST_CRASH_AT");
     {
         HttpClient crashing(server.base_url());
-        EXPECT_THROW(crashing.request("POST", prod + "imports", admin, &b, {"Idempotency-Key: deploy-7"}), TransportError);
+        EXPECT_THROW(crashing.request("POST", prod + "imports", admin, &b, {"Idempotency-Key: deploy-7"}),
+                     TransportError);
     }
     server.kill9();  // already gone; reaps it
     server.start();

@@ -41,15 +41,17 @@ const std::string sandboxes = "/v1/tenants/acme/sandboxes";
 }  // namespace
 
 TEST_F(Limits, TwoMegabyteBodyIs413AndNothingIsWritten) {
-    const std::string big = R"({"id":"big","type":"development","description":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";
+    const std::string big =
+        R"({"id":"big","type":"development","description":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";
     auto res = client.post(sandboxes, big, *admin_);
     EXPECT_EQ(res.status, 413);
     EXPECT_EQ(res.error_code(), "payload_too_large");
     // Refused by the server before the application, it still carries a request id and is logged.
     const std::string id = res.header("x-request-id");
     ASSERT_FALSE(id.empty());
-    EXPECT_NE(server_->log().find("\"request_id\":\"" + id + "\",\"method\":\"OTHER\",\"route\":\"refused\",\"status\":413"),
-              std::string::npos);
+    EXPECT_NE(
+        server_->log().find("\"request_id\":\"" + id + "\",\"method\":\"OTHER\",\"route\":\"refused\",\"status\":413"),
+        std::string::npos);
     EXPECT_EQ(client.get(sandboxes + "/big", *admin_).status, 404);
     // The server is fine afterwards.
     EXPECT_EQ(client.get(sandboxes + "/dev", *admin_).status, 200);
@@ -80,26 +82,31 @@ TEST_F(Limits, DuplicateKeysAre400AndNothingIsWritten) {
     EXPECT_EQ(client.get(sandboxes + "/a", *admin_).status, 404);
     EXPECT_EQ(client.get(sandboxes + "/b", *admin_).status, 404);
 
-    auto roles = client.post("/v1/tenants/acme/users",
-                             R"({"id":"mallory","name":"M","roles":[{"sandbox":"dev","role":"viewer"}],"roles":[{"sandbox":"*","role":"admin"}]})",
-                             *admin_);
+    auto roles = client.post(
+        "/v1/tenants/acme/users",
+        R"({"id":"mallory","name":"M","roles":[{"sandbox":"dev","role":"viewer"}],"roles":[{"sandbox":"*","role":"admin"}]})",
+        *admin_);
     EXPECT_EQ(roles.status, 400);
     EXPECT_EQ(roles.json().at("error").at("details").at("field"), "roles");
     EXPECT_EQ(client.get("/v1/tenants/acme/users/mallory", *admin_).status, 404);
 
     // Nested, in an array, and with escapes that decode to the same key.
-    auto nested = client.post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                              R"({"name":"N","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b","subj\u0065ct":"c"}}})",
-                              *admin_);
+    auto nested = client.post(
+        "/v1/tenants/acme/sandboxes/dev/campaigns",
+        R"({"name":"N","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b","subj\u0065ct":"c"}}})",
+        *admin_);
     EXPECT_EQ(nested.status, 400);
     EXPECT_EQ(nested.json().at("error").at("details").at("field"), "content.email.subject");
-    auto in_array = client.post("/v1/tenants/acme/approval-policies",
-                                R"({"name":"P","scope":"campaign","conditions":{"any":[{"field":"tag","op":"equals","value":"x"},{"field":"tag","field":"name","op":"equals","value":"y"}]},"approvers":{"role":"reviewer"}})",
-                                *admin_);
+    auto in_array = client.post(
+        "/v1/tenants/acme/approval-policies",
+        R"({"name":"P","scope":"campaign","conditions":{"any":[{"field":"tag","op":"equals","value":"x"},{"field":"tag","field":"name","op":"equals","value":"y"}]},"approvers":{"role":"reviewer"}})",
+        *admin_);
     EXPECT_EQ(in_array.status, 400);
     EXPECT_EQ(in_array.json().at("error").at("details").at("field"), "conditions.any[1].field");
     // Equal keys in different objects are fine.
-    EXPECT_EQ(client.post(sandboxes, R"({"id":"fine","type":"development","description":"{\"id\":1}"})", *admin_).status, 201);
+    EXPECT_EQ(
+        client.post(sandboxes, R"({"id":"fine","type":"development","description":"{\"id\":1}"})", *admin_).status,
+        201);
 }
 
 TEST_F(Limits, NonJsonContentTypeIs415) {
@@ -107,7 +114,8 @@ TEST_F(Limits, NonJsonContentTypeIs415) {
     auto res = client.request("POST", sandboxes, *admin_, &body, {"Content-Type: text/plain"});
     EXPECT_EQ(res.status, 415);
     EXPECT_EQ(res.error_code(), "unsupported_media_type");
-    auto with_charset = client.request("POST", sandboxes, *admin_, &body, {"Content-Type: application/json; charset=utf-8"});
+    auto with_charset =
+        client.request("POST", sandboxes, *admin_, &body, {"Content-Type: application/json; charset=utf-8"});
     EXPECT_EQ(with_charset.status, 201);
 }
 
@@ -133,11 +141,12 @@ TEST_F(Limits, ControlAndBidiOverrideCharactersAre422NamingTheField) {
         }
     };
     auto campaign = [&](const std::string& name, const std::string& extra) {
-        return client.post(dev + "campaigns",
-                           "{\"name\":\"" + name + "\",\"type\":\"action\",\"channels\":[\"email\",\"webhook\"]," + extra +
-                               "\"content\":{\"email\":{\"subject\":\"Hi\",\"body\":\"Line one\\nLine two\\tindented\"},"
-                               "\"webhook\":{\"url\":\"https://hooks.example.com/x\",\"auth_header\":\"Bearer x\"}}}",
-                           *admin_);
+        return client.post(
+            dev + "campaigns",
+            "{\"name\":\"" + name + "\",\"type\":\"action\",\"channels\":[\"email\",\"webhook\"]," + extra +
+                "\"content\":{\"email\":{\"subject\":\"Hi\",\"body\":\"Line one\\nLine two\\tindented\"},"
+                "\"webhook\":{\"url\":\"https://hooks.example.com/x\",\"auth_header\":\"Bearer x\"}}}",
+            *admin_);
     };
     refused(campaign("nul\\u0000in", ""), "name");
     refused(campaign("two\\nlines", ""), "name");
@@ -145,17 +154,20 @@ TEST_F(Limits, ControlAndBidiOverrideCharactersAre422NamingTheField) {
     refused(campaign("c1\\u0085", ""), "name");
     refused(campaign("Tags", "\"tags\":[\"ok\",\"bad\\u0007\"],"), "tags[1]");
     refused(campaign("Desc", "\"description\":\"bell\\u0007\","), "description");
-    refused(client.post(dev + "campaigns",
-                        "{\"name\":\"Hdr\",\"type\":\"action\",\"channels\":[\"webhook\"],\"content\":{\"webhook\":{\"url\":"
-                        "\"https://h.example.com/x\",\"auth_header\":\"Bearer x\\r\\nX-Evil: 1\"}}}",
-                        *admin_),
+    refused(client.post(
+                dev + "campaigns",
+                "{\"name\":\"Hdr\",\"type\":\"action\",\"channels\":[\"webhook\"],\"content\":{\"webhook\":{\"url\":"
+                "\"https://h.example.com/x\",\"auth_header\":\"Bearer x\\r\\nX-Evil: 1\"}}}",
+                *admin_),
             "content.webhook.auth_header");
-    refused(client.post(dev + "campaigns",
-                        "{\"name\":\"Subj\",\"type\":\"action\",\"channels\":[\"email\"],\"content\":{\"email\":{\"subject\":"
-                        "\"Hi\\nBcc: all\",\"body\":\"b\"}}}",
-                        *admin_),
+    refused(client.post(
+                dev + "campaigns",
+                "{\"name\":\"Subj\",\"type\":\"action\",\"channels\":[\"email\"],\"content\":{\"email\":{\"subject\":"
+                "\"Hi\\nBcc: all\",\"body\":\"b\"}}}",
+                *admin_),
             "content.email.subject");
-    refused(client.post(dev + "templates", "{\"key\":\"k\\u2066ey\",\"name\":\"T\",\"channel\":\"sms\",\"body\":\"hi\"}", *admin_),
+    refused(client.post(dev + "templates",
+                        "{\"key\":\"k\\u2066ey\",\"name\":\"T\",\"channel\":\"sms\",\"body\":\"hi\"}", *admin_),
             "key");
     refused(client.post(dev + "segments", "{\"name\":\"VIP\\u0000\",\"rule\":{}}", *admin_), "name");
     refused(client.post(sandboxes, "{\"id\":\"ctl\",\"type\":\"development\",\"description\":\"a\\u001bb\"}", *admin_),
@@ -166,10 +178,13 @@ TEST_F(Limits, ControlAndBidiOverrideCharactersAre422NamingTheField) {
     EXPECT_EQ(client.get("/v1/tenants/acme/users/zed", *admin_).status, 404);
 
     // Long text keeps newlines and tabs; right-to-left text is text.
-    const auto ok = campaign("Soldes d'\\u00e9t\\u00e9 \\u05e9\\u05dc\\u05d5\\u05dd", "\"description\":\"First line\\n\\tsecond line\",");
+    const auto ok = campaign("Soldes d'\\u00e9t\\u00e9 \\u05e9\\u05dc\\u05d5\\u05dd",
+                             "\"description\":\"First line\\n\\tsecond line\",");
     EXPECT_EQ(ok.status, 201) << ok.body;
-    EXPECT_EQ(client.post(dev + "segments", "{\"name\":\"VIP\",\"description\":\"Gold\\nand platinum\",\"rule\":{}}", *admin_).status,
-              201);
+    EXPECT_EQ(
+        client.post(dev + "segments", "{\"name\":\"VIP\",\"description\":\"Gold\\nand platinum\",\"rule\":{}}", *admin_)
+            .status,
+        201);
 }
 
 TEST_F(Limits, OversizedHeaderIs431) {
@@ -188,8 +203,8 @@ TEST_F(Limits, UnknownRoutesAndMethodsAnswerJson) {
 
 // Paths are exact: an empty segment is not skipped (once /v1//tenants/acme was served).
 TEST_F(Limits, EmptyPathSegmentsAre404) {
-    for (const std::string path : {"/v1//tenants/acme", "//v1/tenants/acme", "/v1/tenants//acme", "/v1/tenants/acme//sandboxes",
-                                   "/v1/tenants/acme/sandboxes//dev"}) {
+    for (const std::string path : {"/v1//tenants/acme", "//v1/tenants/acme", "/v1/tenants//acme",
+                                   "/v1/tenants/acme//sandboxes", "/v1/tenants/acme/sandboxes//dev"}) {
         const auto res = client.get(path, *admin_);
         EXPECT_EQ(res.status, 404) << path;
         EXPECT_EQ(res.error_code(), "not_found") << path;
@@ -211,7 +226,8 @@ TEST_F(Limits, HeadAnswersLikeGetWithoutTheBody) {
     EXPECT_EQ(client.request("HEAD", "/v1/tenants/acme/sandboxes/nope", *admin_).status, 404);
     EXPECT_EQ(client.request("HEAD", "/healthz").status, 200);
     // Not where only other methods are.
-    const auto post_only = client.request("HEAD", "/v1/tenants/acme/sandboxes/dev/campaigns/cmp_x/actions/activate", *admin_);
+    const auto post_only =
+        client.request("HEAD", "/v1/tenants/acme/sandboxes/dev/campaigns/cmp_x/actions/activate", *admin_);
     EXPECT_EQ(post_only.status, 405);
     EXPECT_EQ(post_only.header("allow"), "POST");
     // The connection stays usable after a HEAD answer.
@@ -262,11 +278,13 @@ TEST_F(Limits, SlowHeaderClientsDoNotStopOthers) {
     std::atomic<bool> stop{false};
     std::atomic<int> closed_by_server{0};
     std::thread trickle([&] {
-        const std::string request = "GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Slow: " + std::string(100, 's') + "\r\n\r\n";
+        const std::string request =
+            "GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Slow: " + std::string(100, 's') + "\r\n\r\n";
         std::vector<bool> open(slow_count, true);
         for (std::size_t pos = 0; !stop && pos < request.size(); ++pos) {
             for (int i = 0; i < slow_count; ++i) {
-                if (open[static_cast<std::size_t>(i)] && !slow[static_cast<std::size_t>(i)]->send(request.substr(pos, 1))) {
+                if (open[static_cast<std::size_t>(i)] &&
+                    !slow[static_cast<std::size_t>(i)]->send(request.substr(pos, 1))) {
                     open[static_cast<std::size_t>(i)] = false;
                     ++closed_by_server;
                 }
@@ -281,7 +299,8 @@ TEST_F(Limits, SlowHeaderClientsDoNotStopOthers) {
         const auto t0 = std::chrono::steady_clock::now();
         HttpClient c(server_->base_url());
         EXPECT_EQ(c.get(sandboxes + "/dev", *admin_).status, 200);
-        slowest = std::max(slowest, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
+        slowest = std::max(
+            slowest, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
         std::this_thread::sleep_for(50ms);
     }
     EXPECT_LT(slowest, 1000ms);

@@ -115,10 +115,15 @@ TEST(Observability, MetricsCountRequestsByRouteAndStatus) {
     const std::string& text = metrics.body;
     const auto samples = parse_exposition(text);
     const std::string route = "/v1/tenants/{tenant}/sandboxes/{sandbox}";
-    EXPECT_EQ(value_of(samples, "ferry_http_requests_total", {{"route", route}, {"method", "GET"}, {"status", "200"}}), 3) << text;
-    EXPECT_EQ(value_of(samples, "ferry_http_requests_total", {{"route", route}, {"method", "GET"}, {"status", "404"}}), 1);
+    EXPECT_EQ(value_of(samples, "ferry_http_requests_total", {{"route", route}, {"method", "GET"}, {"status", "200"}}),
+              3)
+        << text;
+    EXPECT_EQ(value_of(samples, "ferry_http_requests_total", {{"route", route}, {"method", "GET"}, {"status", "404"}}),
+              1);
     EXPECT_EQ(value_of(samples, "ferry_http_request_duration_seconds_count", {{"route", route}, {"method", "GET"}}), 4);
-    EXPECT_EQ(value_of(samples, "ferry_http_request_duration_seconds_bucket", {{"route", route}, {"method", "GET"}, {"le", "+Inf"}}), 4);
+    EXPECT_EQ(value_of(samples, "ferry_http_request_duration_seconds_bucket",
+                       {{"route", route}, {"method", "GET"}, {"le", "+Inf"}}),
+              4);
     // The /metrics request itself is in flight while it renders.
     EXPECT_EQ(value_of(samples, "ferry_http_requests_in_flight"), 1);
 }
@@ -150,8 +155,12 @@ TEST(Observability, MetricsPassPromtool) {
     EXPECT_EQ(value_of(samples, "ferry_build_info"), 1);
     EXPECT_GT(value_of(samples, "process_start_time_seconds"), 1.6e9);
     EXPECT_GT(value_of(samples, "process_resident_memory_bytes"), 0);
-    EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "read"}}), 0);
-    EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}), 0);
+    EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count",
+                       {{"backend", test_backend()}, {"kind", "read"}}),
+              0);
+    EXPECT_GT(value_of(samples, "ferry_store_transaction_duration_seconds_count",
+                       {{"backend", test_backend()}, {"kind", "write"}}),
+              0);
     EXPECT_EQ(value_of(samples, "ferry_reviews_pending", {{"tenant", "acme"}}), 0);
 
     // Without the operator token the figures are the same, but no tenant is named.
@@ -181,33 +190,38 @@ TEST(Observability, DomainSeriesFollowPublishImportAndReview) {
     // A package of one campaign with its segment and template, published as version 1.
     const auto segment = c.post(dev + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", editor);
     ASSERT_EQ(segment.status, 201) << segment.body;
-    const auto tmpl = c.post(dev + "templates",
-                             R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello"})", editor);
+    const auto tmpl = c.post(
+        dev + "templates", R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello"})", editor);
     ASSERT_EQ(tmpl.status, 201) << tmpl.body;
-    const auto campaign = c.post(dev + "campaigns",
-                                 R"({"key":"welcome","name":"Welcome","type":"action","channels":["email"],"audience":{"segment":")" +
-                                     std::string(segment.json().at("id").as_string()) + R"("},"content":{"email":{"template":")" +
-                                     std::string(tmpl.json().at("id").as_string()) + R"("}}})",
-                                 editor);
+    const auto campaign =
+        c.post(dev + "campaigns",
+               R"({"key":"welcome","name":"Welcome","type":"action","channels":["email"],"audience":{"segment":")" +
+                   std::string(segment.json().at("id").as_string()) + R"("},"content":{"email":{"template":")" +
+                   std::string(tmpl.json().at("id").as_string()) + R"("}}})",
+               editor);
     ASSERT_EQ(campaign.status, 201) << campaign.body;
     const std::string campaign_id(campaign.json().at("id").as_string());
-    const auto package = c.post("/v1/tenants/acme/packages",
-                                R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" +
-                                    campaign_id + R"("}]})",
-                                editor);
+    const auto package = c.post(
+        "/v1/tenants/acme/packages",
+        R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + campaign_id + R"("}]})",
+        editor);
     ASSERT_EQ(package.status, 201) << package.body;
     const auto published = c.post("/v1/tenants/acme/packages/welcome/versions", "{}", editor);
     ASSERT_EQ(published.status, 201) << published.body;
 
     // Imported into prod, then asked again with a version that does not exist.
-    const auto applied = c.post("/v1/tenants/acme/sandboxes/prod/imports", R"({"package":"welcome","version":1})", importer);
+    const auto applied =
+        c.post("/v1/tenants/acme/sandboxes/prod/imports", R"({"package":"welcome","version":1})", importer);
     ASSERT_EQ(applied.status, 201) << applied.body;
-    EXPECT_EQ(c.post("/v1/tenants/acme/sandboxes/prod/imports", R"({"package":"welcome","version":9})", importer).status, 404);
+    EXPECT_EQ(
+        c.post("/v1/tenants/acme/sandboxes/prod/imports", R"({"package":"welcome","version":9})", importer).status,
+        404);
 
     // A policy on dev's email campaigns: submitting the campaign opens a review.
     const auto policy = c.post("/v1/tenants/acme/approval-policies", R"({"name":"dev email","scope":"campaign",
         "conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]},
-        "approvers":{"role":"reviewer"},"required_approvals":1})", acme.admin_token);
+        "approvers":{"role":"reviewer"},"required_approvals":1})",
+                               acme.admin_token);
     ASSERT_EQ(policy.status, 201) << policy.body;
     const auto submitted = c.post(dev + "campaigns/" + campaign_id + "/actions/submit", "{}", editor);
     ASSERT_EQ(submitted.status, 200) << submitted.body;
@@ -226,15 +240,18 @@ TEST(Observability, DomainSeriesFollowPublishImportAndReview) {
     EXPECT_EQ(value_of(after, "ferry_reviews_pending", {{"tenant", "acme"}}), 1);
     EXPECT_EQ(value_of(scrape(c), "ferry_reviews_pending"), 1);  // anonymous: all tenants' sum
     EXPECT_EQ(value_of(after, "ferry_git_store_errors_total", {{"operation", "publish"}}), 0);
-    EXPECT_GT(value_of(after, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}),
-              value_of(before, "ferry_store_transaction_duration_seconds_count", {{"backend", test_backend()}, {"kind", "write"}}));
+    EXPECT_GT(value_of(after, "ferry_store_transaction_duration_seconds_count",
+                       {{"backend", test_backend()}, {"kind", "write"}}),
+              value_of(before, "ferry_store_transaction_duration_seconds_count",
+                       {{"backend", test_backend()}, {"kind", "write"}}));
 }
 
 TEST(Observability, RequestIdsAreEchoedOrMadeAndLoggedWithEachRequest) {
     FerrydProcess server;
     HttpClient c(server.base_url());
     const TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    auto given = c.request("GET", "/v1/tenants/acme/sandboxes/dev", acme.admin_token, nullptr, {"X-Request-Id: trace-42"});
+    auto given =
+        c.request("GET", "/v1/tenants/acme/sandboxes/dev", acme.admin_token, nullptr, {"X-Request-Id: trace-42"});
     EXPECT_EQ(given.header("x-request-id"), "trace-42");
     auto made = c.get("/healthz");
     EXPECT_EQ(made.header("x-request-id").size(), 16U);
@@ -267,7 +284,8 @@ TEST(Observability, RequestLinesCarryCallerErrorCodeAndPlainDurations) {
     const std::string viewer_user(me.at("user").as_string());
     const std::string viewer_token(me.at("token").at("id").as_string());
     c.request("GET", "/v1/tenants/acme/sandboxes/dev", acme.token_of.at("viewer"), nullptr, {"X-Request-Id: ok-1"});
-    c.request("GET", "/v1/tenants/acme/sandboxes/nope", acme.token_of.at("viewer"), nullptr, {"X-Request-Id: missing-1"});
+    c.request("GET", "/v1/tenants/acme/sandboxes/nope", acme.token_of.at("viewer"), nullptr,
+              {"X-Request-Id: missing-1"});
     c.request("GET", "/v1/tenants/acme/users", acme.token_of.at("viewer"), nullptr, {"X-Request-Id: forbidden-1"});
     c.request("GET", "/v1/tenants/acme/sandboxes/dev", "", nullptr, {"X-Request-Id: anonymous-1"});
     c.request("GET", "/v1/tenants", server.operator_token(), nullptr, {"X-Request-Id: operator-1"});

@@ -2,12 +2,11 @@
 
 #include "ferryd_process.hpp"
 #include "http_client.hpp"
+#include "shell.hpp"
 #include "world.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
-
-#include "shell.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -30,12 +29,23 @@ struct Source {
 Source build_source(HttpClient& c, const std::string& token) {
     const std::string base = "/v1/tenants/acme/sandboxes/dev/";
     Source s;
-    s.segment = std::string(c.post(base + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", token).json().at("id").as_string());
-    s.tmpl = std::string(c.post(base + "templates", R"({"key":"welcome-mail","name":"Welcome mail","channel":"email","subject":"Hi","body":"Hello {{first_name}}"})", token).json().at("id").as_string());
+    s.segment = std::string(c.post(base + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", token)
+                                .json()
+                                .at("id")
+                                .as_string());
+    s.tmpl = std::string(
+        c.post(
+             base + "templates",
+             R"({"key":"welcome-mail","name":"Welcome mail","channel":"email","subject":"Hi","body":"Hello {{first_name}}"})",
+             token)
+            .json()
+            .at("id")
+            .as_string());
     for (const std::string key : {"welcome", "winback", "flash"}) {
         auto res = c.post(base + "campaigns",
-                          R"({"key":")" + key + R"(","name":"Campaign )" + key + R"(","type":"action","channels":["email"],"audience":{"segment":")" +
-                              s.segment + R"("},"content":{"email":{"template":")" + s.tmpl + R"("}}})",
+                          R"({"key":")" + key + R"(","name":"Campaign )" + key +
+                              R"(","type":"action","channels":["email"],"audience":{"segment":")" + s.segment +
+                              R"("},"content":{"email":{"template":")" + s.tmpl + R"("}}})",
                           token);
         s.campaigns.emplace_back(res.json().at("id").as_string());
     }
@@ -44,20 +54,23 @@ Source build_source(HttpClient& c, const std::string& token) {
 
 std::string objects_body(const std::vector<std::string>& ids) {
     std::string out = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::string(R"({"kind":"campaign","id":")") + ids[i] + "\"}";
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        out += (i ? "," : "") + std::string(R"({"kind":"campaign","id":")") + ids[i] + "\"}";
     return out + "]";
 }
 
 class Packages : public ::testing::Test {
 protected:
     void SetUp() override {
-        server = std::make_unique<FerrydProcess>(FerrydOptions{{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"}, {}});
+        server = std::make_unique<FerrydProcess>(
+            FerrydOptions{{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"}, {}});
         c = std::make_unique<HttpClient>(server->base_url());
         acme = make_tenant(*c, server->operator_token(), "acme", {"dev", "prod"});
         editor = acme.token_of.at("editor");
         src = build_source(*c, editor);
-        auto created = c->post("/v1/tenants/acme/packages",
-                               R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src.campaigns) + "}", editor);
+        auto created = c->post(
+            "/v1/tenants/acme/packages",
+            R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src.campaigns) + "}", editor);
         ASSERT_EQ(created.status, 201) << created.body;
     }
 
@@ -66,7 +79,9 @@ protected:
     }
 
     // A new version each time, whether or not the content changed since the last one.
-    HttpResponse publish() { return c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor); }
+    HttpResponse publish() {
+        return c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor);
+    }
     // As a user would: content identical to the latest version's makes no version.
     HttpResponse publish_if_changed() { return c->post("/v1/tenants/acme/packages/welcome/versions", "{}", editor); }
 
@@ -89,7 +104,10 @@ TEST_F(Packages, VersionsAreAnnotatedTagsThatGitReadsAndDiffs) {
     ASSERT_EQ(v1.status, 201) << v1.body;
     EXPECT_EQ(v1.json().at("version").as_int64(), 1);
     EXPECT_EQ(v1.json().at("tag").as_string(), "packages/welcome/v1");
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"now with a description"})", editor, "*").status, 200);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0],
+                       R"({"description":"now with a description"})", editor, "*")
+                  .status,
+              200);
     auto v2 = publish();
     ASSERT_EQ(v2.status, 201);
     EXPECT_EQ(v2.json().at("version").as_int64(), 2);
@@ -107,11 +125,14 @@ TEST_F(Packages, VersionsAreAnnotatedTagsThatGitReadsAndDiffs) {
     const auto api_diff = c->get("/v1/tenants/acme/packages/welcome/versions/2/diff?from=1", editor).json();
     ASSERT_EQ(api_diff.at("changed").as_array().size(), 1U);
     EXPECT_EQ(api_diff.at("changed").as_array()[0].at("path").as_string(), "campaigns/welcome.json");
-    EXPECT_EQ(api_diff.at("changed").as_array()[0].at("fields").as_array()[0].at("field").as_string(), "spec.description");
+    EXPECT_EQ(api_diff.at("changed").as_array()[0].at("fields").as_array()[0].at("field").as_string(),
+              "spec.description");
     const auto manifest2 = c->get("/v1/tenants/acme/packages/welcome/versions/2", editor).json().at("manifest");
     EXPECT_EQ(manifest2.at("previous"), v1.json().at("digest"));
     EXPECT_EQ(run("git clone -q " + (server->data_dir() / "git" / "acme.git").string() + " " +
-                  (server->data_dir().parent_path() / "clone").string()).first, 0);
+                  (server->data_dir().parent_path() / "clone").string())
+                  .first,
+              0);
 }
 
 TEST_F(Packages, DigestsMatchSha256sumAndOpensslVerifiesTheSignature) {
@@ -145,8 +166,11 @@ TEST_F(Packages, TheSameContentGivesTheSameTreesInAnotherStore) {
     HttpClient c2(other.base_url());
     TenantFixture acme2 = make_tenant(c2, other.operator_token(), "acme", {"dev"});
     const Source src2 = build_source(c2, acme2.token_of.at("editor"));
-    ASSERT_EQ(c2.post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src2.campaigns) + "}",
-                      acme2.token_of.at("editor")).status, 201);
+    ASSERT_EQ(c2.post("/v1/tenants/acme/packages",
+                      R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body(src2.campaigns) + "}",
+                      acme2.token_of.at("editor"))
+                  .status,
+              201);
     ASSERT_EQ(c2.post("/v1/tenants/acme/packages/welcome/versions", "{}", acme2.token_of.at("editor")).status, 201);
     const std::string git2 = "git --git-dir=" + (other.data_dir() / "git" / "acme.git").string() + " ";
     for (const std::string dir : {"campaigns", "segments", "templates"}) {
@@ -168,10 +192,16 @@ TEST_F(Packages, ADeletedNameStaysWithItsSandbox) {
 }
 
 TEST_F(Packages, AListedCampaignThatIsGoneStaysVisible) {
-    const std::string doomed(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                                     R"({"name":"Doomed","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
-                                     editor).json().at("id").as_string());
-    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + doomed + "/actions/add-to-package", R"({"package":"welcome"})", editor).status, 200);
+    const std::string doomed(
+        c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                R"({"name":"Doomed","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})", editor)
+            .json()
+            .at("id")
+            .as_string());
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + doomed + "/actions/add-to-package",
+                      R"({"package":"welcome"})", editor)
+                  .status,
+              200);
     ASSERT_EQ(c->del("/v1/tenants/acme/sandboxes/dev/campaigns/" + doomed, editor, "*").status, 204);
     const auto pkg = c->get("/v1/tenants/acme/packages/welcome", editor).json();
     bool shown = false;
@@ -186,8 +216,11 @@ TEST_F(Packages, NumbersAreNeverReusedAfterDeletion) {
     ASSERT_EQ(publish().status, 201);
     ASSERT_EQ(c->del("/v1/tenants/acme/packages/welcome", editor, "*").status, 204);
     EXPECT_EQ(c->get("/v1/tenants/acme/packages/welcome", editor).status, 404);
-    ASSERT_EQ(c->post("/v1/tenants/acme/packages", R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body({src.campaigns[1]}) + "}",
-                      editor).status, 201);
+    ASSERT_EQ(c->post("/v1/tenants/acme/packages",
+                      R"({"name":"welcome","source_sandbox":"dev","objects":)" + objects_body({src.campaigns[1]}) + "}",
+                      editor)
+                  .status,
+              201);
     auto v3 = publish();
     ASSERT_EQ(v3.status, 201);
     EXPECT_EQ(v3.json().at("version").as_int64(), 3);
@@ -197,24 +230,38 @@ TEST_F(Packages, NumbersAreNeverReusedAfterDeletion) {
 TEST_F(Packages, WhatAPackageMayHold) {
     const std::string base = "/v1/tenants/acme/packages";
     // Campaigns of another sandbox, or archived ones, are refused with a reason.
-    const std::string prod_campaign(c->post("/v1/tenants/acme/sandboxes/prod/campaigns",
-                                            R"({"name":"Prod","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
-                                            acme.admin_token).json().at("id").as_string());
-    auto foreign = c->post(base, R"({"name":"mixed","source_sandbox":"dev","objects":)" + objects_body({prod_campaign}) + "}", editor);
+    const std::string prod_campaign(
+        c->post("/v1/tenants/acme/sandboxes/prod/campaigns",
+                R"({"name":"Prod","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                acme.admin_token)
+            .json()
+            .at("id")
+            .as_string());
+    auto foreign = c->post(
+        base, R"({"name":"mixed","source_sandbox":"dev","objects":)" + objects_body({prod_campaign}) + "}", editor);
     EXPECT_EQ(foreign.status, 422);
     EXPECT_EQ(foreign.json().at("error").at("details").at("field").as_string(), "objects[0].id");
-    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/activate", "{}", editor).status, 200);
-    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/archive", "{}", editor).status, 200);
+    ASSERT_EQ(
+        c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/activate", "{}", editor)
+            .status,
+        200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[2] + "/actions/archive", "{}", editor)
+                  .status,
+              200);
     auto archived = publish();
     EXPECT_EQ(archived.status, 409);
     EXPECT_EQ(archived.error_code(), "campaign_archived");
     EXPECT_EQ(c->get(base + "/welcome/versions", editor).json().at("items").as_array().size(), 0U);
     // add-to-package from the campaign.
-    const std::string fresh(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                                    R"({"name":"Fresh","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
-                                    editor).json().at("id").as_string());
+    const std::string fresh(
+        c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
+                R"({"name":"Fresh","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})", editor)
+            .json()
+            .at("id")
+            .as_string());
     ASSERT_EQ(c->post(base, R"({"name":"solo","source_sandbox":"dev"})", editor).status, 201);
-    auto added = c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + fresh + "/actions/add-to-package", R"({"package":"solo"})", editor);
+    auto added = c->post("/v1/tenants/acme/sandboxes/dev/campaigns/" + fresh + "/actions/add-to-package",
+                         R"({"package":"solo"})", editor);
     ASSERT_EQ(added.status, 200) << added.body;
     EXPECT_EQ(added.json().at("campaigns").as_array()[0].at("id").as_string(), fresh);
     EXPECT_EQ(c->post(base + "/solo/versions", "{}", editor).status, 201);
@@ -225,15 +272,25 @@ TEST_F(Packages, WhatAPackageMayHold) {
 
 TEST_F(Packages, SecretsNeverLeaveTheSandbox) {
     const std::string secret = "Bearer do-not-export-me";
-    const std::string hook(c->post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                                   R"({"key":"hook","name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":")" +
-                                       secret + R"("}}})", editor).json().at("id").as_string());
-    ASSERT_EQ(c->post("/v1/tenants/acme/packages", R"({"name":"hooks","source_sandbox":"dev","objects":)" + objects_body({hook}) + "}", editor).status, 201);
+    const std::string hook(
+        c->post(
+             "/v1/tenants/acme/sandboxes/dev/campaigns",
+             R"({"key":"hook","name":"Hook","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://h.example.com","auth_header":")" +
+                 secret + R"("}}})",
+             editor)
+            .json()
+            .at("id")
+            .as_string());
+    ASSERT_EQ(c->post("/v1/tenants/acme/packages",
+                      R"({"name":"hooks","source_sandbox":"dev","objects":)" + objects_body({hook}) + "}", editor)
+                  .status,
+              201);
     ASSERT_EQ(c->post("/v1/tenants/acme/packages/hooks/versions", "{}", editor).status, 201);
     const auto file = run(git("show packages/hooks/v1:campaigns/hook.json")).second;
     EXPECT_EQ(file.find("do-not-export-me"), std::string::npos);
     EXPECT_NE(file.find(R"("$binding": "hook.webhook.auth_header")"), std::string::npos) << file;
-    EXPECT_EQ(c->get("/v1/tenants/acme/packages/hooks/versions/1/export", editor).body.find("do-not-export-me"), std::string::npos);
+    EXPECT_EQ(c->get("/v1/tenants/acme/packages/hooks/versions/1/export", editor).body.find("do-not-export-me"),
+              std::string::npos);
 }
 
 TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
@@ -246,19 +303,22 @@ TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
         s.start();
         ::unsetenv("FERRY_TEST_CRASH_AT");
         HttpClient crashing(s.base_url());
-        EXPECT_THROW(crashing.post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor), TransportError)
+        EXPECT_THROW(crashing.post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor),
+                     TransportError)
             << step;
         s.kill9();  // already gone; reaps it
         s.start();
         c = std::make_unique<HttpClient>(s.base_url());
         // A version whose tag reached git survives; one that did not never existed.
         if (step == "tag" || step == "recorded") ++expected;
-        const auto versions = c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array();
+        const auto versions =
+            c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array();
         ASSERT_EQ(static_cast<std::int64_t>(versions.size()), expected) << "after a crash at " << step;
         for (std::size_t i = 0; i < versions.size(); ++i) {
             EXPECT_EQ(versions[i].at("version").as_int64(), static_cast<std::int64_t>(i + 1)) << step;
             const std::string tag(versions[i].at("tag").as_string());
-            EXPECT_EQ(run(git("rev-parse " + tag + "^{commit}")).second, std::string(versions[i].at("commit").as_string()) + "\n");
+            EXPECT_EQ(run(git("rev-parse " + tag + "^{commit}")).second,
+                      std::string(versions[i].at("commit").as_string()) + "\n");
         }
         // No tag in git that the database does not know.
         EXPECT_EQ(run(git("tag -l 'packages/welcome/*' | wc -l")).second, std::to_string(expected) + "\n") << step;
@@ -272,9 +332,13 @@ TEST_F(Packages, ACrashAtAnyStepOfAPublishLeavesGitAndTheDatabaseInAgreement) {
 
 TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     const std::string reviewer = acme.token_of.at("reviewer");
-    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies",
-                      R"({"name":"dev packages","scope":"package","conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
-                      acme.admin_token).status, 201);
+    ASSERT_EQ(
+        c->post(
+             "/v1/tenants/acme/approval-policies",
+             R"({"name":"dev packages","scope":"package","conditions":{"all":[{"field":"sandbox","op":"equals","value":"dev"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+             acme.admin_token)
+            .status,
+        201);
     auto requested = publish();
     ASSERT_EQ(requested.status, 202) << requested.body;
     const std::string review(requested.json().at("review").as_string());
@@ -298,7 +362,10 @@ TEST_F(Packages, APackagePolicyPutsAReviewInFrontOfPublishing) {
     // Content that changes after the request voids it: the approval publishes nothing.
     auto second = publish();
     ASSERT_EQ(second.status, 202);
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[1], R"({"description":"changed"})", editor, "*").status, 200);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[1], R"({"description":"changed"})",
+                       editor, "*")
+                  .status,
+              200);
     const std::string second_review(second.json().at("review").as_string());
     // Voided by the edit itself: the approval finds the review closed.
     auto stale = c->post("/v1/tenants/acme/reviews/" + second_review + "/approve", "{}", reviewer);
@@ -352,7 +419,10 @@ TEST_F(Packages, RotatedKeysStillVerifyOlderVersions) {
 // the parameter, where they used to be served (01, %31) or answered 404 (from=abc).
 TEST_F(Packages, VersionNumbersAreCanonicalPositiveIntegers) {
     ASSERT_EQ(publish().status, 201);
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"v2"})", editor, "*").status, 200);
+    ASSERT_EQ(
+        c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"v2"})", editor, "*")
+            .status,
+        200);
     ASSERT_EQ(publish().status, 201);
     const std::string base = "/v1/tenants/acme/packages/welcome/versions/";
     EXPECT_EQ(c->get(base + "1", editor).status, 200);
@@ -396,20 +466,25 @@ TEST_F(Packages, PublishingUnchangedContentMakesNoVersionUnlessAllowEmpty) {
     EXPECT_EQ(typo.json().at("error").at("details").at("field").as_string(), "allow_empty") << typo.body;
 
     // A change in a dependency (the template) is a change.
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*").status, 200);
+    ASSERT_EQ(
+        c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*")
+            .status,
+        200);
     const auto v3 = publish_if_changed();
     ASSERT_EQ(v3.status, 201) << v3.body;
     EXPECT_EQ(v3.json().at("version").as_int64(), 3);
 
     // Gated by a package policy: nothing to publish opens no review.
-    auto policy = c->post("/v1/tenants/acme/approval-policies",
-                          R"({"name":"Packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
-                          acme.admin_token);
+    auto policy = c->post(
+        "/v1/tenants/acme/approval-policies",
+        R"({"name":"Packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+        acme.admin_token);
     ASSERT_EQ(policy.status, 201) << policy.body;
     const auto gated = publish_if_changed();
     EXPECT_EQ(gated.status, 200) << gated.body;
     EXPECT_TRUE(gated.json().at("unchanged").as_bool());
-    EXPECT_EQ(c->get("/v1/tenants/acme/reviews?state=pending", acme.admin_token).json().at("items").as_array().size(), 0U);
+    EXPECT_EQ(c->get("/v1/tenants/acme/reviews?state=pending", acme.admin_token).json().at("items").as_array().size(),
+              0U);
     const auto asked = c->post("/v1/tenants/acme/packages/welcome/versions", R"({"allow_empty":true})", editor);
     EXPECT_EQ(asked.status, 202) << asked.body;
 }
@@ -418,11 +493,16 @@ TEST_F(Packages, PublishingUnchangedContentMakesNoVersionUnlessAllowEmpty) {
 // announced as review.decided), not at the next approval; edits that leave the package's
 // content as it was leave the review pending.
 TEST_F(Packages, AnEditOfAPackagesContentVoidsItsPendingReviewAtOnce) {
-    ASSERT_EQ(c->post("/v1/tenants/acme/approval-policies",
-                      R"({"name":"packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
-                      acme.admin_token).status, 201);
+    ASSERT_EQ(
+        c->post(
+             "/v1/tenants/acme/approval-policies",
+             R"({"name":"packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+             acme.admin_token)
+            .status,
+        201);
     const auto state_of = [&](const std::string& review) {
-        return std::string(c->get("/v1/tenants/acme/reviews/" + review, acme.admin_token).json().at("state").as_string());
+        return std::string(
+            c->get("/v1/tenants/acme/reviews/" + review, acme.admin_token).json().at("state").as_string());
     };
     const auto request = [&] {
         const auto res = publish_if_changed();
@@ -433,14 +513,26 @@ TEST_F(Packages, AnEditOfAPackagesContentVoidsItsPendingReviewAtOnce) {
     // Not the package's content: a campaign it does not hold, another sandbox.
     const std::string first = request();
     const std::string outside = std::string(
-        c->post("/v1/tenants/acme/sandboxes/dev/campaigns", R"({"name":"Outside","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b"}}})", editor)
-            .json().at("id").as_string());
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + outside, R"({"description":"x"})", editor, "*").status, 200);
-    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"Prod VIP","rule":{}})", acme.admin_token).status, 201);
+        c->post(
+             "/v1/tenants/acme/sandboxes/dev/campaigns",
+             R"({"name":"Outside","type":"action","channels":["email"],"content":{"email":{"subject":"a","body":"b"}}})",
+             editor)
+            .json()
+            .at("id")
+            .as_string());
+    ASSERT_EQ(
+        c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + outside, R"({"description":"x"})", editor, "*").status,
+        200);
+    ASSERT_EQ(c->post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"Prod VIP","rule":{}})", acme.admin_token)
+                  .status,
+              201);
     EXPECT_EQ(state_of(first), "pending");
 
     // A campaign it holds: voided in the edit's own transaction.
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"edited"})", editor, "*").status, 200);
+    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], R"({"description":"edited"})",
+                       editor, "*")
+                  .status,
+              200);
     EXPECT_EQ(state_of(first), "voided");
     const auto audit = c->get("/v1/tenants/acme/audit?limit=50", acme.admin_token).json();
     bool recorded = false;
@@ -451,12 +543,17 @@ TEST_F(Packages, AnEditOfAPackagesContentVoidsItsPendingReviewAtOnce) {
     // A template one of its campaigns uses.
     const std::string second = request();
     ASSERT_NE(second, first);
-    ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*").status, 200);
+    ASSERT_EQ(
+        c->patch("/v1/tenants/acme/sandboxes/dev/templates/" + src.tmpl, R"({"body":"Hi {{first_name}}"})", editor, "*")
+            .status,
+        200);
     EXPECT_EQ(state_of(second), "voided");
 
     // The package's own list.
     const std::string third = request();
-    ASSERT_EQ(c->patch("/v1/tenants/acme/packages/welcome", R"({"objects":[{"kind":"campaign","id":")" + src.campaigns[0] + R"("}]})", editor, "*").status,
+    ASSERT_EQ(c->patch("/v1/tenants/acme/packages/welcome",
+                       R"({"objects":[{"kind":"campaign","id":")" + src.campaigns[0] + R"("}]})", editor, "*")
+                  .status,
               200);
     EXPECT_EQ(state_of(third), "voided");
 

@@ -34,8 +34,8 @@ void populate(HttpClient& c, const std::string& operator_token, const std::strin
     ASSERT_EQ(segment.status, 201) << segment.body;
     const std::string segment_id(segment.json().at("id").as_string());
     auto campaign = c.post(base + "campaigns",
-                           R"({"name":"Spring","type":"action","channels":["email"],"audience":{"segment":")" + segment_id +
-                               R"("},"content":{"email":{"subject":"Hi","body":"Hello"}}})",
+                           R"({"name":"Spring","type":"action","channels":["email"],"audience":{"segment":")" +
+                               segment_id + R"("},"content":{"email":{"subject":"Hi","body":"Hello"}}})",
                            t.admin_token);
     ASSERT_EQ(campaign.status, 201) << campaign.body;
 }
@@ -65,8 +65,11 @@ TEST(PostgresRls, TheAppRoleWithoutATenantSeesNoRowsAndWithOneSeesOnlyItsOwn) {
     for (const std::string& table : {std::string("tenants"), std::string("sandboxes"), std::string("users"),
                                      std::string("campaigns"), std::string("segments"), std::string("audit")}) {
         SCOPED_TRACE(table);
-        EXPECT_NE(db->scalar_as_app("SELECT set_config('ferry.tenant', 'acme', false); SELECT count(*) FROM " + table), "0");
-        EXPECT_NE(db->scalar_as_app("SELECT set_config('ferry.tenant', 'globex', false); SELECT count(*) FROM " + table), "0");
+        EXPECT_NE(db->scalar_as_app("SELECT set_config('ferry.tenant', 'acme', false); SELECT count(*) FROM " + table),
+                  "0");
+        EXPECT_NE(
+            db->scalar_as_app("SELECT set_config('ferry.tenant', 'globex', false); SELECT count(*) FROM " + table),
+            "0");
     }
     EXPECT_EQ(db->scalar_as_app("SELECT set_config('ferry.tenant', '*', false); SELECT count(*) FROM tenants"), "2");
 
@@ -81,8 +84,9 @@ TEST(PostgresRls, TheAppRoleWithoutATenantSeesNoRowsAndWithOneSeesOnlyItsOwn) {
 
     // The role ferryd runs as owns nothing, cannot turn the policies off, and cannot rewrite the
     // audit log even for its own tenant.
-    EXPECT_EQ(db->scalar_as_owner("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'ferry_app'"),
-              "0");
+    EXPECT_EQ(
+        db->scalar_as_owner("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'ferry_app'"),
+        "0");
     EXPECT_EQ(db->scalar_as_owner("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                   "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations' "
                                   "AND c.relname <> 'meta' AND NOT (c.relrowsecurity AND c.relforcerowsecurity)"),
@@ -123,8 +127,9 @@ TEST(Postgres, ConnectionsTheServerDropsAreReplacedAndNothingAcknowledgedIsLost)
     // Requests on a cut connection fail cleanly (503, JSON), and the pool reconnects.
     int served = 0;
     for (int i = 0; i < 40 && served < 5; ++i) {
-        const auto res = c.post(path, R"({"key":"after-)" + std::to_string(i) + R"(","name":"After","rule":{"tier":"gold"}})",
-                                acme.admin_token);
+        const auto res =
+            c.post(path, R"({"key":"after-)" + std::to_string(i) + R"(","name":"After","rule":{"tier":"gold"}})",
+                   acme.admin_token);
         if (res.status == 201) {
             ++served;
         } else {

@@ -19,11 +19,12 @@ namespace {
 class Sessions : public ::testing::Test {
 protected:
     void SetUp() override {
-        server = std::make_unique<FerrydProcess>(
-            FerrydOptions{{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z", "--scheduler-interval", "3600"}, {}});
+        server = std::make_unique<FerrydProcess>(FerrydOptions{
+            {"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z", "--scheduler-interval", "3600"}, {}});
         c = std::make_unique<HttpClient>(server->base_url());
         acme = make_tenant(*c, server->operator_token(), "acme", {"dev", "prod"});
-        ed_token = make_user(*c, acme, "ed", R"([{"sandbox":"dev","role":"editor"},{"sandbox":"prod","role":"viewer"}])");
+        ed_token =
+            make_user(*c, acme, "ed", R"([{"sandbox":"dev","role":"editor"},{"sandbox":"prod","role":"viewer"}])");
         origin = "Origin: " + server->base_url();
     }
 
@@ -46,9 +47,7 @@ protected:
         std::string csrf;
     };
 
-    HttpResponse sign_in(const std::string& body) {
-        return c->request("POST", "/v1/sessions", "", &body, {origin});
-    }
+    HttpResponse sign_in(const std::string& body) { return c->request("POST", "/v1/sessions", "", &body, {origin}); }
 
     Browser browser_of(const HttpResponse& res) {
         EXPECT_EQ(res.status, 201) << res.body;
@@ -76,8 +75,9 @@ protected:
     }
 
     std::string create_segment(const Browser& b, const std::string& name) {
-        return std::to_string(
-            from_console(b, "POST", "/v1/tenants/acme/sandboxes/dev/segments", R"({"name":")" + name + R"(","rule":{}})").status);
+        return std::to_string(from_console(b, "POST", "/v1/tenants/acme/sandboxes/dev/segments",
+                                           R"({"name":")" + name + R"(","rule":{}})")
+                                  .status);
     }
 
     std::unique_ptr<FerrydProcess> server;
@@ -213,15 +213,20 @@ TEST_F(Sessions, RemovingTheUserOrARoleEndsTheSession) {
     const Browser ed = signed_in("ed");
     // Adding a role keeps the session, which can do at once what the user now may.
     const std::string etag = c->get("/v1/tenants/acme/users/ed", acme.admin_token).header("etag");
-    ASSERT_EQ(c->patch("/v1/tenants/acme/users/ed",
-                       R"({"roles":[{"sandbox":"dev","role":"editor"},{"sandbox":"prod","role":"editor"},{"sandbox":"prod","role":"viewer"}]})",
-                       acme.admin_token, etag)
-                  .status,
-              200);
-    EXPECT_EQ(from_console(ed, "POST", "/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"New role","rule":{}})").status, 201);
+    ASSERT_EQ(
+        c->patch(
+             "/v1/tenants/acme/users/ed",
+             R"({"roles":[{"sandbox":"dev","role":"editor"},{"sandbox":"prod","role":"editor"},{"sandbox":"prod","role":"viewer"}]})",
+             acme.admin_token, etag)
+            .status,
+        200);
+    EXPECT_EQ(
+        from_console(ed, "POST", "/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"New role","rule":{}})").status,
+        201);
     // Taking one away ends it.
     const std::string etag2 = c->get("/v1/tenants/acme/users/ed", acme.admin_token).header("etag");
-    ASSERT_EQ(c->patch("/v1/tenants/acme/users/ed", R"({"roles":[{"sandbox":"dev","role":"editor"}]})", acme.admin_token, etag2)
+    ASSERT_EQ(c->patch("/v1/tenants/acme/users/ed", R"({"roles":[{"sandbox":"dev","role":"editor"}]})",
+                       acme.admin_token, etag2)
                   .status,
               200);
     const auto ended = as(ed, "GET", "/v1/me");
@@ -242,10 +247,10 @@ TEST_F(Sessions, WhatACookieRequestChangesNeedsTheCsrfTokenAndTheConsolesOrigin)
         EXPECT_EQ(res.status, 403) << res.body;
         EXPECT_EQ(res.error_code(), "csrf_failed");
     };
-    refused(as(b, "POST", path, body));                                                      // nothing
-    refused(as(b, "POST", path, body, {origin}));                                            // no token
-    refused(as(b, "POST", path, body, {"X-CSRF-Token: " + b.csrf}));                         // no Origin
-    refused(as(b, "POST", path, body, {"X-CSRF-Token: nope", origin}));                      // wrong token
+    refused(as(b, "POST", path, body));                                  // nothing
+    refused(as(b, "POST", path, body, {origin}));                        // no token
+    refused(as(b, "POST", path, body, {"X-CSRF-Token: " + b.csrf}));     // no Origin
+    refused(as(b, "POST", path, body, {"X-CSRF-Token: nope", origin}));  // wrong token
     refused(as(b, "POST", path, body, {"X-CSRF-Token: " + b.csrf, "Origin: http://evil.example"}));
     refused(as(b, "POST", path, body, {"X-CSRF-Token: " + b.csrf, origin, "Sec-Fetch-Site: cross-site"}));
     // Another session's token does not do either.
@@ -271,7 +276,8 @@ TEST_F(Sessions, ASessionDoesExactlyWhatItsUserMay) {
     const Browser b = signed_in();
     // ed is a viewer on prod: reading works, editing is 403; another tenant does not exist.
     EXPECT_EQ(as(b, "GET", "/v1/tenants/acme/sandboxes/prod/campaigns").status, 200);
-    EXPECT_EQ(from_console(b, "POST", "/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"x","rule":{}})").status, 403);
+    EXPECT_EQ(from_console(b, "POST", "/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"x","rule":{}})").status,
+              403);
     EXPECT_EQ(from_console(b, "POST", "/v1/tenants/acme/users/ed/sign-in-links").status, 403);
     make_tenant(*c, server->operator_token(), "globex", {"dev"}, "g-");
     EXPECT_EQ(as(b, "GET", "/v1/tenants/globex/sandboxes/dev/campaigns").status, 404);

@@ -71,9 +71,9 @@ TEST_F(Tenancy, AnotherTenantIsNotFoundEverywhere) {
     const std::string editor = acme_->token_of.at("editor");
     const std::string admin = acme_->admin_token;
     for (const std::string& token : {editor, admin}) {
-        for (const std::string path : {"/v1/tenants/globex", "/v1/tenants/globex/sandboxes",
-                                       "/v1/tenants/globex/sandboxes/gx-dev", "/v1/tenants/globex/users",
-                                       "/v1/tenants/globex/users/gx-editor/tokens", "/v1/tenants/globex/audit"}) {
+        for (const std::string path :
+             {"/v1/tenants/globex", "/v1/tenants/globex/sandboxes", "/v1/tenants/globex/sandboxes/gx-dev",
+              "/v1/tenants/globex/users", "/v1/tenants/globex/users/gx-editor/tokens", "/v1/tenants/globex/audit"}) {
             auto res = client.get(path, token);
             EXPECT_EQ(res.status, 404) << path;
             EXPECT_EQ(res.body.find("gx-"), std::string::npos) << res.body;
@@ -139,7 +139,11 @@ TEST_F(Tenancy, TokensAreShownOnceListedWithoutSecretsAndRevocable) {
     auto after = client.get("/v1/tenants/acme/sandboxes/dev", token);
     EXPECT_EQ(after.status, 401);
     EXPECT_FALSE(client.get("/v1/tenants/acme/users/revokee/tokens", admin)
-                     .json().at("items").as_array()[0].at("revoked_at").is_null());
+                     .json()
+                     .at("items")
+                     .as_array()[0]
+                     .at("revoked_at")
+                     .is_null());
     // A token id of another user, or another tenant's, is not found.
     EXPECT_EQ(client.del("/v1/tenants/acme/users/viewer/tokens/" + id, admin).status, 404);
 }
@@ -150,8 +154,9 @@ TEST_F(Tenancy, TokensExpire) {
     auto past = client.post("/v1/tenants/acme/users/shortlived/tokens",
                             R"({"name":"old","expires_at":"2001-01-01T00:00:00Z"})", admin);
     EXPECT_EQ(past.status, 422);
-    EXPECT_EQ(client.post("/v1/tenants/acme/users/shortlived/tokens", R"({"name":"x","expires_at":"soon"})", admin).status,
-              422);
+    EXPECT_EQ(
+        client.post("/v1/tenants/acme/users/shortlived/tokens", R"({"name":"x","expires_at":"soon"})", admin).status,
+        422);
 
     const auto soon = std::chrono::system_clock::now() + std::chrono::milliseconds(1500);
     const std::time_t t = std::chrono::system_clock::to_time_t(soon);
@@ -170,10 +175,12 @@ TEST_F(Tenancy, TokensExpire) {
 
 TEST_F(Tenancy, UserRolesAreValidatedAndEditedWithIfMatch) {
     const std::string admin = acme_->admin_token;
-    auto bad_role = client.post("/v1/tenants/acme/users", R"({"id":"bob","name":"Bob","roles":[{"sandbox":"dev","role":"boss"}]})", admin);
+    auto bad_role = client.post("/v1/tenants/acme/users",
+                                R"({"id":"bob","name":"Bob","roles":[{"sandbox":"dev","role":"boss"}]})", admin);
     EXPECT_EQ(bad_role.status, 422);
     EXPECT_EQ(bad_role.json().at("error").at("details").at("field").as_string(), "roles[0].role");
-    auto bad_sandbox = client.post("/v1/tenants/acme/users", R"({"id":"bob","name":"Bob","roles":[{"sandbox":"qa","role":"viewer"}]})", admin);
+    auto bad_sandbox = client.post("/v1/tenants/acme/users",
+                                   R"({"id":"bob","name":"Bob","roles":[{"sandbox":"qa","role":"viewer"}]})", admin);
     EXPECT_EQ(bad_sandbox.status, 422);
     EXPECT_EQ(bad_sandbox.json().at("error").at("details").at("field").as_string(), "roles[0].sandbox");
 
@@ -218,7 +225,8 @@ TEST_F(Tenancy, DeletingAUserEndsTheirTokens) {
 
 TEST_F(Tenancy, SandboxesAreEditedWithIfMatch) {
     const std::string admin = acme_->admin_token;
-    auto created = client.post("/v1/tenants/acme/sandboxes", R"({"id":"stage","type":"production","require_approval":"always"})", admin);
+    auto created = client.post("/v1/tenants/acme/sandboxes",
+                               R"({"id":"stage","type":"production","require_approval":"always"})", admin);
     ASSERT_EQ(created.status, 201);
     EXPECT_EQ(created.json().at("require_approval").as_string(), "always");
     const std::string etag = created.header("etag");
@@ -246,7 +254,8 @@ TEST_F(Tenancy, SandboxesAreEditedWithIfMatch) {
 TEST_F(Tenancy, DeletingASandboxRemovesItsGrants) {
     const std::string admin = acme_->admin_token;
     ASSERT_EQ(client.post("/v1/tenants/acme/sandboxes", R"({"id":"qa","type":"development"})", admin).status, 201);
-    const std::string token = make_user(client, *acme_, "tester", R"([{"sandbox":"qa","role":"editor"},{"sandbox":"dev","role":"viewer"}])");
+    const std::string token =
+        make_user(client, *acme_, "tester", R"([{"sandbox":"qa","role":"editor"},{"sandbox":"dev","role":"viewer"}])");
     const std::string user_etag = client.get("/v1/tenants/acme/users/tester", admin).header("etag");
     EXPECT_EQ(client.get("/v1/tenants/acme/sandboxes/qa", token).status, 200);
 

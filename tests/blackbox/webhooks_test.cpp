@@ -6,12 +6,11 @@
 #include "webhook_receiver.hpp"
 #include "world.hpp"
 
+#include <arpa/inet.h>
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
-#include <openssl/hmac.h>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/hmac.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,8 +35,8 @@ bool signature_valid(const std::string& header, const std::string& body) {
     const std::string text = t + "." + body;
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(text.data()),
-         text.size(), mac, &len);
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &len);
     static constexpr char hex[] = "0123456789abcdef";
     std::string expected;
     for (unsigned int i = 0; i < len; ++i) {
@@ -66,17 +65,28 @@ TEST(Webhooks, ReviewEventsArriveSigned) {
     const std::string rita = make_user(c, acme, "rita", R"([{"sandbox":"prod","role":"reviewer"}])");
     const std::string roy = make_user(c, acme, "roy", R"([{"sandbox":"prod","role":"reviewer"}])");
     auto hook = c.post("/v1/tenants/acme/webhooks",
-                       R"({"url":")" + receiver.url() + R"(","events":["review.requested","review.decided"],"secret":")" + secret + "\"}",
+                       R"({"url":")" + receiver.url() +
+                           R"(","events":["review.requested","review.decided"],"secret":")" + secret + "\"}",
                        acme.admin_token);
     ASSERT_EQ(hook.status, 201) << hook.body;
     EXPECT_EQ(hook.body.find(secret), std::string::npos);
     // The policy of issue 4's first scenario: sandbox prod and channel email need 2 reviewers.
-    ASSERT_EQ(c.post("/v1/tenants/acme/approval-policies", R"({"name":"prod email","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"equals","value":"email"}]},"approvers":{"role":"reviewer"},"required_approvals":2})", acme.admin_token).status, 201);
+    ASSERT_EQ(
+        c.post(
+             "/v1/tenants/acme/approval-policies",
+             R"({"name":"prod email","scope":"campaign","conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"equals","value":"email"}]},"approvers":{"role":"reviewer"},"required_approvals":2})",
+             acme.admin_token)
+            .status,
+        201);
     const std::string editor = make_user(c, acme, "ed", R"([{"sandbox":"prod","role":"editor"}])");
-    const std::string segment(c.post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"All","rule":{}})", editor).json().at("id").as_string());
+    const std::string segment(c.post("/v1/tenants/acme/sandboxes/prod/segments", R"({"name":"All","rule":{}})", editor)
+                                  .json()
+                                  .at("id")
+                                  .as_string());
     auto campaign = c.post("/v1/tenants/acme/sandboxes/prod/campaigns",
-                           R"({"name":"Signed","type":"action","channels":["email"],"audience":{"segment":")" + segment +
-                               R"("},"content":{"email":{"subject":"s","body":"b"}}})", editor);
+                           R"({"name":"Signed","type":"action","channels":["email"],"audience":{"segment":")" +
+                               segment + R"("},"content":{"email":{"subject":"s","body":"b"}}})",
+                           editor);
     const std::string id(campaign.json().at("id").as_string());
     const std::string campaign_path = "/v1/tenants/acme/sandboxes/prod/campaigns/" + id;
     ASSERT_EQ(c.post(campaign_path + "/actions/submit", "{}", editor).json().at("status").as_string(), "in_review");
@@ -102,7 +112,8 @@ TEST(Webhooks, ReviewEventsArriveSigned) {
     ASSERT_TRUE(by_type.count("review.requested") && by_type.count("review.decided"));
     EXPECT_EQ(by_type["review.requested"].at("data").at("review").as_string(), review);
     EXPECT_EQ(by_type["review.decided"].at("data").at("decision").as_string(), "approved");
-    EXPECT_FALSE(signature_valid(receiver.received()[0].headers.at("ferry-signature"), receiver.received()[0].body + " "));
+    EXPECT_FALSE(
+        signature_valid(receiver.received()[0].headers.at("ferry-signature"), receiver.received()[0].body + " "));
     // Not subscribed: no status-change events.
     for (const auto& [type, event] : by_type) EXPECT_NE(type, "campaign.status_changed");
     const std::string hook_id(hook.json().at("id").as_string());
@@ -125,17 +136,20 @@ TEST(Webhooks, NothingIsLostWhileTheReceiverIsDownAndFerrydRestarts) {
     FerrydProcess server({fast_retries, {}});
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    auto hook = c.post("/v1/tenants/acme/webhooks",
-                       R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
-                       acme.admin_token);
+    auto hook =
+        c.post("/v1/tenants/acme/webhooks",
+               R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+               acme.admin_token);
     ASSERT_EQ(hook.status, 201) << hook.body;
     const std::string editor = acme.token_of.at("editor");
     int changes = 0;
     for (int i = 0; i < 4; ++i) {
         auto created = c.post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                              R"({"name":"C)" + std::to_string(i) + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                              R"({"name":"C)" + std::to_string(i) +
+                                  R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
                               editor);
-        const std::string base = "/v1/tenants/acme/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string());
+        const std::string base =
+            "/v1/tenants/acme/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string());
         for (const std::string action : {"activate", "pause", "resume"}) {
             ASSERT_EQ(c.post(base + "/actions/" + action, "{}", editor).status, 200);
             ++changes;
@@ -162,16 +176,21 @@ TEST(Webhooks, PrivateDestinationsAreRefusedByDefault) {
     FerrydProcess server;
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    for (const std::string url : {"http://127.0.0.1:8080/x", "http://10.1.2.3/x", "http://192.168.0.1/x", "http://[::1]/x",
-                                  "http://localhost/x", "ftp://example.com/x", "not a url"}) {
+    for (const std::string url : {"http://127.0.0.1:8080/x", "http://10.1.2.3/x", "http://192.168.0.1/x",
+                                  "http://[::1]/x", "http://localhost/x", "ftp://example.com/x", "not a url"}) {
         auto res = c.post("/v1/tenants/acme/webhooks",
-                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}", acme.admin_token);
+                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}",
+                          acme.admin_token);
         EXPECT_EQ(res.status, 422) << url << " " << res.body;
     }
-    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks", R"({"url":"http://10.1.2.3/x","events":["nope"],"secret":")" + secret + "\"}",
-                     acme.admin_token).status, 422);
-    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks", R"({"url":"http://10.1.2.3/x","events":["review.requested"],"secret":"short"})",
-                     acme.admin_token).status, 422);
+    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks",
+                     R"({"url":"http://10.1.2.3/x","events":["nope"],"secret":")" + secret + "\"}", acme.admin_token)
+                  .status,
+              422);
+    EXPECT_EQ(c.post("/v1/tenants/acme/webhooks",
+                     R"({"url":"http://10.1.2.3/x","events":["review.requested"],"secret":"short"})", acme.admin_token)
+                  .status,
+              422);
 }
 
 // Every IPv6 form that carries a refused IPv4 address, and every special-purpose range, is refused
@@ -180,15 +199,38 @@ TEST(Webhooks, EveryFormOfASpecialPurposeAddressIsRefused) {
     FerrydProcess server;
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    for (const std::string host :
-         {"[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]", "[64:ff9b:1::7f00:1]", "[64:ff9b:1::808:808]", "[2002:7f00:1::1]",
-          "[2002:a9fe:a9fe::1]", "[2002:c0a8:101::1]", "[::7f00:1]", "[::a9fe:a9fe]", "[::ffff:0:7f00:1]", "[::ffff:7f00:1]",
-          "[ff02::1]", "[ff0e::1]", "[fec0::1]", "[2001:db8::1]", "[100::1]", "[2001::1]", "[fe80::1]", "[fd00::1]",
-          "192.0.2.10", "198.51.100.10", "203.0.113.10", "198.18.0.1", "100.64.0.1", "224.0.0.1", "255.255.255.255",
-          "0.0.0.0", "169.254.169.254"}) {
+    for (const std::string host : {"[64:ff9b::7f00:1]",
+                                   "[64:ff9b::a9fe:a9fe]",
+                                   "[64:ff9b:1::7f00:1]",
+                                   "[64:ff9b:1::808:808]",
+                                   "[2002:7f00:1::1]",
+                                   "[2002:a9fe:a9fe::1]",
+                                   "[2002:c0a8:101::1]",
+                                   "[::7f00:1]",
+                                   "[::a9fe:a9fe]",
+                                   "[::ffff:0:7f00:1]",
+                                   "[::ffff:7f00:1]",
+                                   "[ff02::1]",
+                                   "[ff0e::1]",
+                                   "[fec0::1]",
+                                   "[2001:db8::1]",
+                                   "[100::1]",
+                                   "[2001::1]",
+                                   "[fe80::1]",
+                                   "[fd00::1]",
+                                   "192.0.2.10",
+                                   "198.51.100.10",
+                                   "203.0.113.10",
+                                   "198.18.0.1",
+                                   "100.64.0.1",
+                                   "224.0.0.1",
+                                   "255.255.255.255",
+                                   "0.0.0.0",
+                                   "169.254.169.254"}) {
         const std::string url = "http://" + host + "/hook";
         auto res = c.post("/v1/tenants/acme/webhooks",
-                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}", acme.admin_token);
+                          R"({"url":")" + url + R"(","events":["review.requested"],"secret":")" + secret + "\"}",
+                          acme.admin_token);
         EXPECT_EQ(res.status, 422) << url << " " << res.body;
     }
     EXPECT_TRUE(c.get("/v1/tenants/acme/webhooks", acme.admin_token).json().at("items").as_array().empty());
@@ -201,14 +243,21 @@ TEST(Webhooks, DeliveriesFollowWallTimeEvenUnderATestClock) {
     FerrydProcess server({args, {}});
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    ASSERT_EQ(c.post("/v1/tenants/acme/webhooks",
-                     R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
-                     acme.admin_token).status, 201);
-    auto created = c.post("/v1/tenants/acme/sandboxes/dev/campaigns",
-                          R"({"name":"Later","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
-                          acme.admin_token);
+    ASSERT_EQ(
+        c.post("/v1/tenants/acme/webhooks",
+               R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+               acme.admin_token)
+            .status,
+        201);
+    auto created =
+        c.post("/v1/tenants/acme/sandboxes/dev/campaigns",
+               R"({"name":"Later","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+               acme.admin_token);
     ASSERT_EQ(c.post("/v1/tenants/acme/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string()) +
-                         "/actions/activate", "{}", acme.admin_token).status, 200);
+                         "/actions/activate",
+                     "{}", acme.admin_token)
+                  .status,
+              200);
     ASSERT_TRUE(receiver.wait_for([](const auto& r) { return !r.empty(); }, 10s));
     EXPECT_EQ(std::string(json::parse(receiver.received()[0].body).at("created_at").as_string()).substr(0, 4), "2031");
 }
@@ -243,12 +292,14 @@ private:
 // Makes `n` campaign.status_changed events in the tenant's sandbox "dev".
 void status_changes(HttpClient& c, const TenantFixture& t, int n) {
     for (int i = 0; i < n; ++i) {
-        const auto created = c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns",
-                                    R"({"name":"C)" + std::to_string(i) + R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
-                                    t.admin_token);
+        const auto created =
+            c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns",
+                   R"({"name":"C)" + std::to_string(i) +
+                       R"(","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"b"}}})",
+                   t.admin_token);
         ASSERT_EQ(created.status, 201) << created.body;
-        ASSERT_EQ(c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns/" + std::string(created.json().at("id").as_string()) +
-                             "/actions/activate",
+        ASSERT_EQ(c.post("/v1/tenants/" + t.id + "/sandboxes/dev/campaigns/" +
+                             std::string(created.json().at("id").as_string()) + "/actions/activate",
                          "{}", t.admin_token)
                       .status,
                   200);
@@ -297,11 +348,13 @@ TEST(Webhooks, DeliveredEventsAndTheirLogArePrunedAfterTheRetention) {
     FerrydProcess server({{"--allow-private-webhooks", "--webhook-retention", "0.00003"}, {}});
     HttpClient c(server.base_url());
     TenantFixture acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
-    const auto hook = c.post("/v1/tenants/acme/webhooks",
-                             R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
-                             acme.admin_token);
+    const auto hook =
+        c.post("/v1/tenants/acme/webhooks",
+               R"({"url":")" + receiver.url() + R"(","events":["campaign.status_changed"],"secret":")" + secret + "\"}",
+               acme.admin_token);
     ASSERT_EQ(hook.status, 201);
-    const std::string log = "/v1/tenants/acme/webhooks/" + std::string(hook.json().at("id").as_string()) + "/deliveries";
+    const std::string log =
+        "/v1/tenants/acme/webhooks/" + std::string(hook.json().at("id").as_string()) + "/deliveries";
     status_changes(c, acme, 3);
     ASSERT_TRUE(receiver.wait_for([](const auto& got) { return got.size() >= 3; }, 10s));
     bool logged = false;

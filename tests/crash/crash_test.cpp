@@ -93,9 +93,9 @@ struct Ledger {
     std::mutex m;
     // campaign id -> the names an edit may have left: the last acknowledged, and the one in flight
     std::map<std::string, std::pair<std::string, std::optional<std::string>>> names;
-    std::int64_t acked_version = 0;          // highest acknowledged package version
-    std::set<std::string> acked_imports;     // stage import ids
-    std::set<std::string> acked_activations; // prod campaign ids an approval made active
+    std::int64_t acked_version = 0;           // highest acknowledged package version
+    std::set<std::string> acked_imports;      // stage import ids
+    std::set<std::string> acked_activations;  // prod campaign ids an approval made active
 };
 
 class CrashTest : public ::testing::Test {
@@ -109,7 +109,8 @@ protected:
         reviewer = make_user(c, acme, "rita", R"([{"sandbox":"prod","role":"reviewer"}])");
         ASSERT_EQ(c.post(T + "approval-policies", R"({"name":"prod","scope":"campaign",
             "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
-                         acme.admin_token).status,
+                         acme.admin_token)
+                      .status,
                   201);
         auto segment = c.post(prod + "segments", R"({"name":"All","rule":{}})", editor);
         ASSERT_EQ(segment.status, 201) << segment.body;
@@ -123,9 +124,12 @@ protected:
             auto res = c.post(dev + "campaigns", campaign("pkg" + std::to_string(i)), editor);
             ASSERT_EQ(res.status, 201) << res.body;
             package_campaigns.push_back(str(res.json().at("id")));
-            objects += std::string(i == 0 ? "" : ",") + R"({"kind":"campaign","id":")" + package_campaigns.back() + R"("})";
+            objects +=
+                std::string(i == 0 ? "" : ",") + R"({"kind":"campaign","id":")" + package_campaigns.back() + R"("})";
         }
-        auto package = c.post(T + "packages", R"({"name":"promo","source_sandbox":"dev","kind":"partial","objects":[)" + objects + "]}", editor);
+        auto package =
+            c.post(T + "packages",
+                   R"({"name":"promo","source_sandbox":"dev","kind":"partial","objects":[)" + objects + "]}", editor);
         ASSERT_EQ(package.status, 201) << package.body;
     }
 
@@ -179,11 +183,13 @@ protected:
                         std::lock_guard g(ledger.m);
                         ledger.names[id] = {name, std::nullopt};
                     }
-                    if (c.post(dev + "campaigns/" + id + "/actions/add-to-package", R"({"package":"promo"})", editor).status == 200)
+                    if (c.post(dev + "campaigns/" + id + "/actions/add-to-package", R"({"package":"promo"})", editor)
+                            .status == 200)
                         package_campaigns.push_back(id);
                 }
                 const std::string& id = package_campaigns[rng() % package_campaigns.size()];
-                c.patch(dev + "campaigns/" + id, R"({"description":"edit )" + std::to_string(rng()) + "\"}", editor, "*");
+                c.patch(dev + "campaigns/" + id, R"({"description":"edit )" + std::to_string(rng()) + "\"}", editor,
+                        "*");
                 auto published = c.post(T + "packages/promo/versions", "{}", editor);
                 if (published.status != 201) continue;
                 const std::int64_t version = published.json().at("version").as_int64();
@@ -211,10 +217,11 @@ protected:
         for (int n = 0; !stop; ++n) {
             try {
                 const std::string name = "gate" + std::to_string(worker) + "-" + std::to_string(n);
-                auto created = c.post(prod + "campaigns",
-                                      R"({"name":")" + name + R"(","type":"action","channels":["sms"],"audience":{"segment":")" +
-                                          prod_segment + R"("},"content":{"sms":{"body":"Hi"}}})",
-                                      editor);
+                auto created =
+                    c.post(prod + "campaigns",
+                           R"({"name":")" + name + R"(","type":"action","channels":["sms"],"audience":{"segment":")" +
+                               prod_segment + R"("},"content":{"sms":{"body":"Hi"}}})",
+                           editor);
                 if (created.status != 201) continue;
                 const std::string id = str(created.json().at("id"));
                 if (c.post(prod + "campaigns/" + id + "/actions/submit", "{}", editor).status != 200) continue;
@@ -235,11 +242,14 @@ protected:
 
     // Every item of a campaign list, page by page (200 a page, the most the API gives), whatever
     // its status: one request per 200 campaigns instead of one per campaign.
-    static std::map<std::string, json::object> all_campaigns(HttpClient& c, const std::string& sandbox, const std::string& token) {
+    static std::map<std::string, json::object> all_campaigns(HttpClient& c, const std::string& sandbox,
+                                                             const std::string& token) {
         std::map<std::string, json::object> out;
         std::string cursor;
         for (;;) {
-            auto res = c.get(sandbox + "campaigns?limit=200&status=" + all_statuses + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+            auto res = c.get(
+                sandbox + "campaigns?limit=200&status=" + all_statuses + (cursor.empty() ? "" : "&cursor=" + cursor),
+                token);
             EXPECT_EQ(res.status, 200) << res.body;
             if (res.status != 200) return out;
             const auto page = res.json();
@@ -295,12 +305,15 @@ protected:
         // Each tag's commit, all in one git process: a line per tag, "<name> missing" for one that is not there.
         std::string tags, expected;
         for (std::size_t i = 0; i < items.size(); ++i) {
-            EXPECT_EQ(items[i].at("version").as_int64(), static_cast<std::int64_t>(i + 1)) << "versions are not contiguous";
+            EXPECT_EQ(items[i].at("version").as_int64(), static_cast<std::int64_t>(i + 1))
+                << "versions are not contiguous";
             tags += " '" + str(items[i].at("tag")) + "^{commit}'";
             expected += str(items[i].at("commit")) + "\n";
         }
         if (!items.empty()) {
-            EXPECT_EQ(run_command("printf '%s\\n'" + tags + " | " + git + "cat-file --batch-check='%(objectname)'").second, expected);
+            EXPECT_EQ(
+                run_command("printf '%s\\n'" + tags + " | " + git + "cat-file --batch-check='%(objectname)'").second,
+                expected);
         }
         EXPECT_EQ(run_command(git + "tag -l 'packages/promo/*' | wc -l").second, std::to_string(items.size()) + "\n");
         phases.lap("versions");
@@ -320,13 +333,15 @@ protected:
             recorded.insert(id);
             return true;
         };
-        for (const auto& id : ledger.acked_imports) EXPECT_TRUE(is_recorded(id)) << "acknowledged import " << id << " is gone";
+        for (const auto& id : ledger.acked_imports)
+            EXPECT_TRUE(is_recorded(id)) << "acknowledged import " << id << " is gone";
         const auto stage_campaigns = all_campaigns(c, stage, admin);
         for (const auto& [id, item] : stage_campaigns) {
             const auto& provenance = item.at("provenance");
             ASSERT_TRUE(provenance.is_object()) << "a stage campaign without provenance";
             EXPECT_TRUE(is_recorded(str(provenance.at("import"))))
-                << "campaign " << item.at("key") << " carries import " << provenance.at("import") << ", which is not recorded";
+                << "campaign " << item.at("key") << " carries import " << provenance.at("import")
+                << ", which is not recorded";
         }
         for (const auto& id : recorded) {
             if (import_creates.count(id) && !full) continue;
@@ -401,9 +416,10 @@ TEST_F(CrashTest, RandomKillsLoseNothingAcknowledged) {
     EXPECT_GT(ledger.acked_version, 0);
     EXPECT_FALSE(ledger.acked_imports.empty());
     EXPECT_FALSE(ledger.acked_activations.empty());
-    std::printf("crash test: %d kills (seed %u), %zu campaigns, %lld package versions, %zu imports, %zu approvals checked\n", kills,
-                seed, ledger.names.size(), static_cast<long long>(ledger.acked_version), ledger.acked_imports.size(),
-                ledger.acked_activations.size());
+    std::printf(
+        "crash test: %d kills (seed %u), %zu campaigns, %lld package versions, %zu imports, %zu approvals checked\n",
+        kills, seed, ledger.names.size(), static_cast<long long>(ledger.acked_version), ledger.acked_imports.size(),
+        ledger.acked_activations.size());
 }
 
 }  // namespace
@@ -412,8 +428,10 @@ int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--kills" && i + 1 < argc) kills = std::atoi(argv[++i]);
-        else if (arg == "--seed" && i + 1 < argc) seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        if (arg == "--kills" && i + 1 < argc)
+            kills = std::atoi(argv[++i]);
+        else if (arg == "--seed" && i + 1 < argc)
+            seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
         else {
             std::fprintf(stderr, "usage: ferry_crash_test [--kills N] [--seed S] [gtest flags]\n");
             return 2;

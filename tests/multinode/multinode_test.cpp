@@ -113,7 +113,8 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
     const TenantFixture acme = make_tenant(first, operator_secret, "acme", {"dev", "prod"});
     const std::string editor = acme.token_of.at("editor");
 
-    auto segment = first.post(T + "sandboxes/dev/segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", editor);
+    auto segment =
+        first.post(T + "sandboxes/dev/segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", editor);
     ASSERT_EQ(segment.status, 201) << segment.body;
     const std::string body = R"(,"type":"action","channels":["email"],"audience":{"segment":")" +
                              str(segment.json().at("id")) + R"("},"content":{"email":{"subject":"Hi","body":"Hello"}})";
@@ -124,8 +125,8 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
     for (int i = 0; i < scheduled_campaigns; ++i) {
         HttpClient c(cluster.node(i % node_count).base_url());
         auto res = c.post(T + "sandboxes/dev/campaigns",
-                          R"({"key":"timed-)" + std::to_string(i) + R"(","name":"Timed )" + std::to_string(i) +
-                              "\"" + body + R"(,"schedule":{"start":")" + start + R"("}})",
+                          R"({"key":"timed-)" + std::to_string(i) + R"(","name":"Timed )" + std::to_string(i) + "\"" +
+                              body + R"(,"schedule":{"start":")" + start + R"("}})",
                           editor);
         ASSERT_EQ(res.status, 201) << res.body;
         const std::string id = str(res.json().at("id"));
@@ -138,13 +139,14 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
     // One package per publisher, each over its own campaign.
     for (int p = 0; p < publishers; ++p) {
         HttpClient c(cluster.node(p % node_count).base_url());
-        auto campaign = c.post(T + "sandboxes/dev/campaigns",
-                               R"({"key":"pub-)" + std::to_string(p) + R"(","name":"Published )" + std::to_string(p) +
-                                   "\"" + body + "}",
-                               editor);
+        auto campaign = c.post(
+            T + "sandboxes/dev/campaigns",
+            R"({"key":"pub-)" + std::to_string(p) + R"(","name":"Published )" + std::to_string(p) + "\"" + body + "}",
+            editor);
         ASSERT_EQ(campaign.status, 201) << campaign.body;
         auto created = c.post(T + "packages",
-                              R"({"name":"p)" + std::to_string(p) + R"(","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" +
+                              R"({"name":"p)" + std::to_string(p) +
+                                  R"(","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" +
                                   str(campaign.json().at("id")) + R"("}]})",
                               editor);
         ASSERT_EQ(created.status, 201) << created.body;
@@ -152,7 +154,7 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
 
     Router router(cluster);
     std::atomic<int> acknowledged{0};
-    std::atomic<int> unknown{0};     // requests cut by the kill: their version may or may not exist
+    std::atomic<int> unknown{0};  // requests cut by the kill: their version may or may not exist
     std::atomic<int> failures{0};
     std::mutex seen_mutex;
     std::map<int, std::set<std::int64_t>> acked_versions;
@@ -225,12 +227,16 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
     int recorded = 0, released = 0;
     for (int i = 0; i < node_count; ++i) {
         const std::string log = cluster.node(i).log();
-        for (auto at = log.find("package version recovered"); at != std::string::npos; at = log.find("package version recovered", at + 1)) ++recorded;
-        for (auto at = log.find("reservation released"); at != std::string::npos; at = log.find("reservation released", at + 1)) ++released;
+        for (auto at = log.find("package version recovered"); at != std::string::npos;
+             at = log.find("package version recovered", at + 1))
+            ++recorded;
+        for (auto at = log.find("reservation released"); at != std::string::npos;
+             at = log.find("reservation released", at + 1))
+            ++released;
     }
     std::cout << "acknowledged " << acknowledged << " publishes; " << unknown << " requests cut by the kill; versions "
-              << "left half-done by the killed node and settled: " << recorded << " recorded, " << released << " released"
-              << std::endl;
+              << "left half-done by the killed node and settled: " << recorded << " recorded, " << released
+              << " released" << std::endl;
     ASSERT_EQ(failures, 0);
     EXPECT_EQ(acknowledged, publishers * versions_each);
 
@@ -259,11 +265,13 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
             EXPECT_EQ(rc, 0);
             EXPECT_EQ(commit, str(v.at("commit")) + "\n") << str(v.at("tag"));
         }
-        for (const std::int64_t v : acked_versions[p]) EXPECT_TRUE(listed.count(v)) << "acknowledged v" << v << " is gone";
+        for (const std::int64_t v : acked_versions[p])
+            EXPECT_TRUE(listed.count(v)) << "acknowledged v" << v << " is gone";
         const auto [rc, tags] = run_command(git + "tag -l 'packages/" + name + "/*'");
         EXPECT_EQ(rc, 0);
         EXPECT_EQ(static_cast<std::size_t>(std::count(tags.begin(), tags.end(), '\n')), items.size())
-            << "the remote has tags the database does not:\n" << tags;
+            << "the remote has tags the database does not:\n"
+            << tags;
         // The branch ends at the last version.
         if (!items.empty()) {
             EXPECT_EQ(run_command(git + "rev-parse refs/heads/packages/" + name).second,

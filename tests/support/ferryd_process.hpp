@@ -15,8 +15,8 @@
 namespace ferry::test {
 
 struct FerrydOptions {
-    std::vector<std::string> args;                            // extra flags
-    std::vector<std::pair<std::string, std::string>> env;     // extra environment
+    std::vector<std::string> args;                         // extra flags
+    std::vector<std::pair<std::string, std::string>> env;  // extra environment
 };
 
 class FerrydProcess {

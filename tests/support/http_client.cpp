@@ -21,7 +21,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         std::string value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
         while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
@@ -77,8 +78,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     const std::string url = base_url_ + path;
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     // HEAD answers carry a Content-Length but no body: curl must not wait for one.
-    if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    else curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method == "HEAD")
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &res.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);

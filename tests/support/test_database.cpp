@@ -111,10 +111,14 @@ TestDatabase::TestDatabase() {
 
 TestDatabase::~TestDatabase() { exec_on(admin_url(), "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)"); }
 
-std::string TestDatabase::app_url() const { return "postgres://" + app_user() + "@" + server().host_port + "/" + name_; }
+std::string TestDatabase::app_url() const {
+    return "postgres://" + app_user() + "@" + server().host_port + "/" + name_;
+}
 std::string TestDatabase::owner_url() const { return server().scheme_user_host + "/" + name_; }
 
-std::pair<bool, std::string> TestDatabase::exec_as_owner(const std::string& sql) const { return exec_on(owner_url(), sql); }
+std::pair<bool, std::string> TestDatabase::exec_as_owner(const std::string& sql) const {
+    return exec_on(owner_url(), sql);
+}
 std::pair<bool, std::string> TestDatabase::exec_as_app(const std::string& sql) const { return exec_on(app_url(), sql); }
 
 std::string TestDatabase::scalar_as_app(const std::string& sql) const {

@@ -17,8 +17,8 @@ bool postgres_backend();
 
 class TestDatabase {
 public:
-    TestDatabase();  // creates the database
-    ~TestDatabase(); // drops it (closing whatever is still connected)
+    TestDatabase();   // creates the database
+    ~TestDatabase();  // drops it (closing whatever is still connected)
     TestDatabase(const TestDatabase&) = delete;
     TestDatabase& operator=(const TestDatabase&) = delete;
 

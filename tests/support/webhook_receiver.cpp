@@ -68,7 +68,8 @@ void WebhookReceiver::serve() {
                     const std::string h = data.substr(line, end - line);
                     const auto colon = h.find(':');
                     std::string name = h.substr(0, colon);
-                    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                    std::transform(name.begin(), name.end(), name.begin(),
+                                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
                     std::string value = h.substr(colon + 1);
                     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
                     r.headers[name] = value;

@@ -32,7 +32,8 @@ public:
 
     std::vector<Request> received() const;
     // Waits until the predicate holds over what was received, or the timeout passes.
-    bool wait_for(const std::function<bool(const std::vector<Request>&)>& done, std::chrono::milliseconds timeout) const;
+    bool wait_for(const std::function<bool(const std::vector<Request>&)>& done,
+                  std::chrono::milliseconds timeout) const;
 
 private:
     void serve();

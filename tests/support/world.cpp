@@ -18,9 +18,10 @@ HttpResponse expect(HttpResponse res, long status, const std::string& what) {
 std::string make_user(HttpClient& client, const TenantFixture& tenant, const std::string& user,
                       const std::string& roles_json) {
     const std::string base = "/v1/tenants/" + tenant.id;
-    expect(client.post(base + "/users", R"({"id":")" + user + R"(","name":")" + user + R"(","roles":)" + roles_json + "}",
-                       tenant.admin_token),
-           201, "create user " + user);
+    expect(
+        client.post(base + "/users", R"({"id":")" + user + R"(","name":")" + user + R"(","roles":)" + roles_json + "}",
+                    tenant.admin_token),
+        201, "create user " + user);
     auto token = expect(client.post(base + "/users/" + user + "/tokens", R"({"name":"test"})", tenant.admin_token), 201,
                         "create token for " + user);
     return std::string(token.json().at("token").as_string());
@@ -31,8 +32,9 @@ TenantFixture make_tenant(HttpClient& client, const std::string& operator_token,
     TenantFixture t;
     t.id = id;
     t.sandboxes = sandboxes;
-    auto created = expect(client.post("/v1/tenants", R"({"id":")" + id + R"(","name":"Tenant )" + id + "\"}", operator_token),
-                          201, "create tenant " + id);
+    auto created =
+        expect(client.post("/v1/tenants", R"({"id":")" + id + R"(","name":"Tenant )" + id + "\"}", operator_token), 201,
+               "create tenant " + id);
     t.admin_token = std::string(created.json().at("admin_token").as_string());
     t.user_of["admin"] = "admin";
     t.token_of["admin"] = t.admin_token;
@@ -45,7 +47,8 @@ TenantFixture make_tenant(HttpClient& client, const std::string& operator_token,
     for (const std::string role : {"editor", "reviewer", "viewer", "importer"}) {
         const std::string user = user_prefix + role;
         t.user_of[role] = user;
-        t.token_of[role] = make_user(client, t, user, R"([{"sandbox":")" + sandboxes.front() + R"(","role":")" + role + "\"}]");
+        t.token_of[role] =
+            make_user(client, t, user, R"([{"sandbox":")" + sandboxes.front() + R"(","role":")" + role + "\"}]");
     }
     return t;
 }

@@ -11,10 +11,10 @@ namespace ferry::test {
 
 struct TenantFixture {
     std::string id;
-    std::string admin_token;                        // user "admin", admin on "*"
-    std::vector<std::string> sandboxes;             // the first one carries the role users' grants
-    std::map<std::string, std::string> user_of;     // role -> user id
-    std::map<std::string, std::string> token_of;    // role -> token ("admin" is the tenant admin)
+    std::string admin_token;                      // user "admin", admin on "*"
+    std::vector<std::string> sandboxes;           // the first one carries the role users' grants
+    std::map<std::string, std::string> user_of;   // role -> user id
+    std::map<std::string, std::string> token_of;  // role -> token ("admin" is the tenant admin)
 };
 
 // Creates the tenant through the operator token, its sandboxes, and for each of editor, reviewer,

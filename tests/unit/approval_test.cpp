@@ -4,11 +4,12 @@
 #include "core/error.hpp"
 
 #include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <gtest/gtest.h>
 
 using namespace ferry;
 using namespace ferry::approval;
@@ -42,12 +43,19 @@ TEST(Conditions, LeavesAndNesting) {
     EXPECT_FALSE(matches(cond(R"({"field":"tag","op":"equals","value":"vip"})"), s));
     EXPECT_TRUE(matches(cond(R"({"field":"name","op":"matches","value":"*FRIDAY*"})"), s));
     EXPECT_TRUE(matches(cond(R"({"field":"requester_role","op":"equals","value":"editor"})"), s));
-    EXPECT_TRUE(matches(cond(R"({"any":[{"field":"tag","op":"equals","value":"vip"},{"all":[{"field":"type","op":"equals","value":"action"},{"field":"requester","op":"in","value":["ed","al"]}]}]})"), s));
-    EXPECT_FALSE(matches(cond(R"({"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"equals","value":"push"}]})"), s));
+    EXPECT_TRUE(matches(
+        cond(
+            R"({"any":[{"field":"tag","op":"equals","value":"vip"},{"all":[{"field":"type","op":"equals","value":"action"},{"field":"requester","op":"in","value":["ed","al"]}]}]})"),
+        s));
+    EXPECT_FALSE(matches(
+        cond(
+            R"({"all":[{"field":"sandbox","op":"equals","value":"prod"},{"field":"channel","op":"equals","value":"push"}]})"),
+        s));
 }
 
 TEST(Conditions, RoundTripAndErrors) {
-    const char* text = R"({"any":[{"field":"tag","op":"in","value":["a","b"]},{"all":[{"field":"name","op":"matches","value":"x*"}]}]})";
+    const char* text =
+        R"({"any":[{"field":"tag","op":"in","value":["a","b"]},{"all":[{"field":"name","op":"matches","value":"x*"}]}]})";
     EXPECT_EQ(to_json(cond(text)), boost::json::parse(text));
     auto field_of = [](const char* bad) {
         try {
@@ -127,15 +135,27 @@ TEST(Conditions, GlobAgreesWithTheDefinitionOnEverySmallInput) {
     int compared = 0;
     for (const auto& pattern : strings)
         for (const auto& text : strings) {
-            ASSERT_EQ(glob_match(pattern, text), glob_reference(pattern, text)) << "pattern " << pattern << ", text " << text;
+            ASSERT_EQ(glob_match(pattern, text), glob_reference(pattern, text))
+                << "pattern " << pattern << ", text " << text;
             ++compared;
         }
     EXPECT_EQ(compared, 341 * 341);
 }
 
 TEST(Requirements, EveryMatchingActivePolicyAndTheSandboxFallback) {
-    Policy email{"acme", "p1", "email", Scope::campaign, cond(R"({"field":"channel","op":"equals","value":"email"})"),
-                 Approvers{Role::reviewer, {}}, 2, true, "", "", {}, {}, 1};
+    Policy email{"acme",
+                 "p1",
+                 "email",
+                 Scope::campaign,
+                 cond(R"({"field":"channel","op":"equals","value":"email"})"),
+                 Approvers{Role::reviewer, {}},
+                 2,
+                 true,
+                 "",
+                 "",
+                 {},
+                 {},
+                 1};
     Policy vip = email;
     vip.id = "p2";
     vip.conditions = cond(R"({"field":"tag","op":"equals","value":"promo"})");
@@ -167,7 +187,9 @@ TEST(Evaluation, DistinctEligibleApproversOfTheExactDigest) {
         if (it == people.end()) return std::nullopt;
         return it->second;
     };
-    auto approval = [](std::string user, std::string digest = "d1") { return Approval{std::move(user), std::move(digest), {}, ""}; };
+    auto approval = [](std::string user, std::string digest = "d1") {
+        return Approval{std::move(user), std::move(digest), {}, ""};
+    };
 
     // rita + roy: both requirements met.
     EXPECT_TRUE(evaluate(reqs, "prod", "d1", {approval("rita"), approval("roy")}, lookup, {"ed"}).satisfied);

@@ -25,7 +25,8 @@ TEST(AuthThrottle, EachWindowIsAuditedOnceAndTheRestAsOneCount) {
     AuthThrottle t(1000);
     const Timestamp t0 = from_millis(1'000'000);
     EXPECT_TRUE(t.fail("10.0.0.1", "acme", t0).audit);
-    for (int i = 1; i <= 41; ++i) EXPECT_FALSE(t.fail("10.0.0.1", "acme", t0 + std::chrono::milliseconds(i * 100)).audit);
+    for (int i = 1; i <= 41; ++i)
+        EXPECT_FALSE(t.fail("10.0.0.1", "acme", t0 + std::chrono::milliseconds(i * 100)).audit);
     EXPECT_TRUE(t.fail("10.0.0.1", "globex", t0 + 1s).audit) << "per tenant";
     EXPECT_TRUE(t.take_ended(t0 + 59s).empty()) << "the window is still open";
     const auto ended = t.take_ended(t0 + 61s);

@@ -5,7 +5,6 @@
 #include "packager/git_store.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,7 +91,8 @@ TEST_F(GitRemote, TwoNodesPublishInTurnAndGitSeesBothVersionsInTheRemote) {
     EXPECT_EQ(run(git("rev-parse refs/heads/packages/welcome")).second, v2.commit + "\n");
     EXPECT_EQ(run(git("log --format=%H%x20%an refs/heads/packages/welcome")).second,
               v2.commit + " bob\n" + v1.commit + " alice\n");
-    EXPECT_EQ(run(git("cat-file blob packages/welcome/v1:campaigns/welcome.json")).second, files("Hello").at("campaigns/welcome.json"));
+    EXPECT_EQ(run(git("cat-file blob packages/welcome/v1:campaigns/welcome.json")).second,
+              files("Hello").at("campaigns/welcome.json"));
     EXPECT_EQ(run(git("cat-file blob packages/welcome/v2:campaigns/welcome.json")).second,
               files("Hello again").at("campaigns/welcome.json"));
     // The objects went into the remote as packs, not loose files.
@@ -157,7 +157,8 @@ TEST_F(GitRemote, ALostCompareAndSwapThrowsGitRaceErrorAndMovesNoRef) {
     // the tag stays where it was.
     EXPECT_THROW(b.publish("acme", "welcome", 2, files("d"), "bob", kTime + 3, v2.commit), GitRaceError);
     EXPECT_THROW(b.publish("acme", "welcome", 2, files("d"), "bob", kTime + 3, v1.commit), GitRaceError);
-    EXPECT_THROW(a.publish("acme", "welcome", 2, files("b"), "alice", kTime + 4, v1.commit), GitRaceError);  // other time
+    EXPECT_THROW(a.publish("acme", "welcome", 2, files("b"), "alice", kTime + 4, v1.commit),
+                 GitRaceError);  // other time
     EXPECT_EQ(refs(), before);
     EXPECT_EQ(run(git("rev-parse packages/welcome/v2")).second, v2.tag_object + "\n");
     EXPECT_EQ(b.version_commit("acme", "welcome", 2), v2.commit);
@@ -200,8 +201,9 @@ TEST_F(GitRemote, ConcurrentNodesRacingForOneVersionLetExactlyOneWin) {
                 GitStore node(dir / ("node" + std::to_string(i)), remote.string());
                 start.arrive_and_wait();
                 try {
-                    won[static_cast<std::size_t>(i)] = node.publish("acme", "welcome", version, files("node " + std::to_string(i)),
-                                                                    "node" + std::to_string(i), kTime + version, parent);
+                    won[static_cast<std::size_t>(i)] =
+                        node.publish("acme", "welcome", version, files("node " + std::to_string(i)),
+                                     "node" + std::to_string(i), kTime + version, parent);
                     outcome[static_cast<std::size_t>(i)] = 0;
                 } catch (const GitRaceError& e) {
                     outcome[static_cast<std::size_t>(i)] = 1;
@@ -298,8 +300,9 @@ TEST_F(GitRemote, AFileUrlWorksAndOtherUrlsAreRefused) {
     GitStore c(dir / "c", "file://localhost" + spaced.string());
     EXPECT_EQ(c.read_version("acme", "welcome", 1), files("url"));
 
-    for (const std::string url : {"git://host/x", "ssh://host/srv/ferry", "http://host/ferry", "https://host/ferry",
-                                  "HTTPS://host/ferry", "host:srv/ferry", "git@host:ferry", "file://host/srv/ferry", ""}) {
+    for (const std::string url :
+         {"git://host/x", "ssh://host/srv/ferry", "http://host/ferry", "https://host/ferry", "HTTPS://host/ferry",
+          "host:srv/ferry", "git@host:ferry", "file://host/srv/ferry", ""}) {
         try {
             GitStore refused(dir / "x", url);
             ADD_FAILURE() << url << " was accepted";
@@ -325,8 +328,8 @@ TEST_F(GitRemote, ATagMovedBehindFerrysBackInTheRemoteIsWhatNodesSee) {
     const std::string old_tag = run(git_in(b.repository_path("acme"), "rev-parse packages/welcome/v1")).second;
     EXPECT_EQ(old_tag, v1.tag_object + "\n");
 
-    const auto [moved, moved_out] =
-        run(git("-c user.name=mallory -c user.email=m@example.com tag -f -a -m moved packages/welcome/v1 " + v2.commit));
+    const auto [moved, moved_out] = run(
+        git("-c user.name=mallory -c user.email=m@example.com tag -f -a -m moved packages/welcome/v1 " + v2.commit));
     ASSERT_EQ(moved, 0) << moved_out;
 
     // Both nodes see the move, so the service's check against the recorded commit catches it.

@@ -1,11 +1,11 @@
 // The package git store, checked with the git command line as a user would.
 
-#include "packager/canonical.hpp"
 #include "packager/git_store.hpp"
+
+#include "packager/canonical.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -37,7 +37,8 @@ protected:
 
     static std::map<std::string, std::string> files(const std::string& subject) {
         return {{"manifest.json", canonical_file(boost::json::parse(R"({"package":"welcome"})"))},
-                {"campaigns/welcome.json", canonical_file(boost::json::parse(R"({"name":"Welcome","subject":")" + subject + "\"}"))},
+                {"campaigns/welcome.json",
+                 canonical_file(boost::json::parse(R"({"name":"Welcome","subject":")" + subject + "\"}"))},
                 {"segments/vip.json", canonical_file(boost::json::parse(R"({"name":"VIP"})"))}};
     }
 
@@ -58,7 +59,7 @@ TEST_F(GitStoreTest, VersionsAreCommitsWithAnnotatedTagsThatGitReads) {
 
     const auto [fsck, fsck_out] = run(git("fsck --strict"));
     EXPECT_EQ(fsck, 0) << fsck_out;
-    EXPECT_EQ(run(git("cat-file -t packages/welcome/v2")).second, "tag\n");  // annotated
+    EXPECT_EQ(run(git("cat-file -t packages/welcome/v2")).second, "tag\n");                   // annotated
     EXPECT_EQ(run(git("rev-parse packages/welcome/v2^{commit}^")).second, v1.commit + "\n");  // parent is v1
     const auto [diff_rc, diff] = run(git("diff packages/welcome/v1 packages/welcome/v2"));
     EXPECT_EQ(diff_rc, 0);

@@ -1,8 +1,9 @@
 // The import planner: every rule of the plan in issue 6, over hand-made package objects and
 // target snapshots.
 
-#include "core/crypto.hpp"
 #include "packager/import_plan.hpp"
+
+#include "core/crypto.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -16,15 +17,19 @@ namespace {
 PackagedObject campaign(const std::string& key, const std::string& body = "Hello",
                         const std::string& extra_content = "") {
     return PackagedObject{"campaign", key, "Campaign " + key,
-                          boost::json::parse(R"({"kind":"campaign","key":")" + key + R"(","type":"action","tags":[],"status":"active","live_version":3,
-                              "spec":{"name":"Campaign )" + key + R"(","audience":{"segment":"vip"},"channels":["email"],
-                              "content":{"email":{"subject":"Hi","body":")" + body + "\"}" + extra_content + "}}}")
+                          boost::json::parse(R"({"kind":"campaign","key":")" + key +
+                                             R"(","type":"action","tags":[],"status":"active","live_version":3,
+                              "spec":{"name":"Campaign )" +
+                                             key + R"(","audience":{"segment":"vip"},"channels":["email"],
+                              "content":{"email":{"subject":"Hi","body":")" +
+                                             body + "\"}" + extra_content + "}}}")
                               .as_object()};
 }
 
 PackagedObject segment(const std::string& key) {
-    return PackagedObject{"segment", key, "Segment " + key,
-                          boost::json::parse(R"({"kind":"segment","key":")" + key + R"(","name":"VIP","rule":{}})").as_object()};
+    return PackagedObject{
+        "segment", key, "Segment " + key,
+        boost::json::parse(R"({"kind":"segment","key":")" + key + R"(","name":"VIP","rule":{}})").as_object()};
 }
 
 TargetObject existing(const PackagedObject& o, std::string id, bool imported = true) {
@@ -108,7 +113,8 @@ TEST(ImportPlan, ArchivedOrInReviewTargetsAreAlwaysConflicts) {
     archived.archived = true;
     PlanOptions overwrite;
     overwrite.policy = ConflictPolicy::update;
-    EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {archived}, overwrite), "welcome").action, "conflict");
+    EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {archived}, overwrite), "welcome").action,
+              "conflict");
     TargetObject reviewing = existing(campaign("welcome", "old"), "cmp_1");
     reviewing.in_review = true;
     EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {reviewing}, overwrite), "welcome").reason,
@@ -116,7 +122,8 @@ TEST(ImportPlan, ArchivedOrInReviewTargetsAreAlwaysConflicts) {
 }
 
 TEST(ImportPlan, MissingBindingsAndDependenciesArePerItem) {
-    const PackagedObject hook = campaign("hook", "x", R"(,"webhook":{"url":"https://h","auth_header":{"$binding":"hook.webhook.auth_header"}})");
+    const PackagedObject hook = campaign(
+        "hook", "x", R"(,"webhook":{"url":"https://h","auth_header":{"$binding":"hook.webhook.auth_header"}})");
     const Plan missing = plan_import("d", {hook}, {}, {});
     const PlanItem& i = item(missing, "hook");
     EXPECT_EQ(i.missing_bindings, std::vector<std::string>{"hook.webhook.auth_header"});
@@ -163,7 +170,9 @@ TEST(ImportPlan, CreateNewNeverPicksAKeyThePackageItselfCreates) {
 // A secret is a binding in both forms, so the forms of a rotated secret are identical: the value
 // bound now is compared with the target's by digest, at the binding's place.
 TEST(ImportPlan, ANewValueForABoundSecretIsAnUpdate) {
-    PackagedObject hook = campaign("ping", "Hello", R"(,"webhook":{"url":"https://h.example/x","auth_header":{"$binding":"ping.webhook.auth_header"}})");
+    PackagedObject hook =
+        campaign("ping", "Hello",
+                 R"(,"webhook":{"url":"https://h.example/x","auth_header":{"$binding":"ping.webhook.auth_header"}})");
     TargetObject there = existing(hook, "cmp_1");
     there.secret_digests["spec.content.webhook.auth_header"] =
         "f1f1b4e1d1c3d2c6f1f6c1e8d2f2d1a3b8f5b9a6c0e8e4b6d5e9b9f4f0f3e2d1";  // not the digest of either value below

@@ -2,6 +2,7 @@
 // hand from product.md §3 (not derived from the implementation).
 
 #include "campaigns/lifecycle.hpp"
+
 #include "campaigns/timing.hpp"
 
 #include <gtest/gtest.h>
@@ -14,14 +15,14 @@ using A = CampaignAction;
 
 namespace {
 
-const std::vector<S> all_statuses{S::draft,     S::in_review, S::scheduled, S::active,   S::paused,    S::stopped,
+const std::vector<S> all_statuses{S::draft,     S::in_review, S::scheduled, S::active,     S::paused, S::stopped,
                                   S::completed, S::failed,    S::archived,  S::publishing, S::closed};
-const std::vector<A> all_actions{A::submit,         A::withdraw,        A::request_changes, A::approve,
-                                 A::activate,       A::pause,           A::resume,          A::stop,
-                                 A::close,          A::archive,         A::unarchive,       A::duplicate,
-                                 A::remove,         A::submit_draft,    A::activate_draft,  A::discard_draft,   A::start_reached,
-                                 A::publishing_done, A::completion_due, A::execution_failed, A::purge_due,
-                                 A::segment_archived};
+const std::vector<A> all_actions{A::submit,        A::withdraw,        A::request_changes, A::approve,
+                                 A::activate,      A::pause,           A::resume,          A::stop,
+                                 A::close,         A::archive,         A::unarchive,       A::duplicate,
+                                 A::remove,        A::submit_draft,    A::activate_draft,  A::discard_draft,
+                                 A::start_reached, A::publishing_done, A::completion_due,  A::execution_failed,
+                                 A::purge_due,     A::segment_archived};
 
 // Expected destination for an "action" campaign, no approval needed, start in the past, one-shot,
 // a draft version present, status before archive = active. Missing entries are refusals.
@@ -112,8 +113,8 @@ TEST(Lifecycle, EveryStatusTimesEveryAction) {
             if (it == expected.end()) {
                 EXPECT_FALSE(t.allowed) << what << " should be refused";
                 // Submitting where no approval applies is refused with its own reason.
-                const bool unneeded_submit = (from == S::draft && action == A::submit) ||
-                                             (is_live(from) && action == A::submit_draft);
+                const bool unneeded_submit =
+                    (from == S::draft && action == A::submit) || (is_live(from) && action == A::submit_draft);
                 EXPECT_EQ(t.refusal, unneeded_submit ? "approval_not_required" : "invalid_transition") << what;
             } else {
                 EXPECT_TRUE(t.allowed) << what << " should be allowed";
@@ -158,9 +159,9 @@ TEST(Lifecycle, OnlyRecurringOrchestratedCampaignsClose) {
 
 TEST(Lifecycle, UnarchiveRestoresButNeverRestartsSending) {
     LifecycleFacts f = baseline();
-    const std::map<S, S> restored{{S::active, S::paused},       {S::scheduled, S::paused}, {S::publishing, S::paused},
-                                  {S::paused, S::paused},       {S::stopped, S::stopped},  {S::completed, S::completed},
-                                  {S::failed, S::failed},       {S::draft, S::draft},      {S::in_review, S::draft},
+    const std::map<S, S> restored{{S::active, S::paused}, {S::scheduled, S::paused}, {S::publishing, S::paused},
+                                  {S::paused, S::paused}, {S::stopped, S::stopped},  {S::completed, S::completed},
+                                  {S::failed, S::failed}, {S::draft, S::draft},      {S::in_review, S::draft},
                                   {S::closed, S::closed}};
     for (const auto& [before, after] : restored) {
         f.status_before_archive = before;
@@ -202,7 +203,8 @@ TEST(Lifecycle, AllowedActionsListWhatWouldSucceed) {
         return out;
     };
     EXPECT_EQ(names(allowed_actions(S::draft, f)), (std::vector<std::string>{"activate", "duplicate"}));
-    EXPECT_EQ(names(allowed_actions(S::active, f)), (std::vector<std::string>{"pause", "stop", "archive", "duplicate"}));
+    EXPECT_EQ(names(allowed_actions(S::active, f)),
+              (std::vector<std::string>{"pause", "stop", "archive", "duplicate"}));
     EXPECT_EQ(names(allowed_actions(S::stopped, f)), (std::vector<std::string>{"archive", "duplicate"}));
     EXPECT_EQ(names(allowed_actions(S::archived, f)), (std::vector<std::string>{"unarchive", "duplicate"}));
 }

@@ -54,7 +54,7 @@ TEST(Signing, SignVerifyAndKeyIds) {
 
 TEST(Signing, Base64RoundTrip) {
     for (const std::string& bytes : {std::string(), std::string("a"), std::string("ab"), std::string("abc"),
-                                    std::string("\0\xff\x10", 3), std::string(64, '\x7f')}) {
+                                     std::string("\0\xff\x10", 3), std::string(64, '\x7f')}) {
         const std::string encoded = base64_encode(bytes);
         EXPECT_EQ(base64_decode(encoded), bytes) << encoded;
     }
@@ -70,7 +70,8 @@ TEST(Signing, TheOpensslCommandLineAcceptsTheSignature) {
     std::ofstream(dir / "pub.pem") << key.public_pem;
     std::ofstream(dir / "sig.bin", std::ios::binary) << sign(key.private_pem, manifest);
     const std::string cmd = "openssl pkeyutl -verify -pubin -inkey " + (dir / "pub.pem").string() + " -rawin -in " +
-                            (dir / "manifest.json").string() + " -sigfile " + (dir / "sig.bin").string() + " > /dev/null 2>&1";
+                            (dir / "manifest.json").string() + " -sigfile " + (dir / "sig.bin").string() +
+                            " > /dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
     std::ofstream(dir / "manifest.json", std::ios::binary | std::ios::app) << " ";
     EXPECT_NE(std::system(cmd.c_str()), 0);

@@ -38,9 +38,9 @@ TEST(Permissions, OperatorCreatesAndReadsTenantsOnly) {
 
 TEST(Permissions, AnotherTenantIsAlwaysNotFound) {
     const Principal admin = user("acme", {{"*", Role::admin}});
-    for (const Permission p : {Permission::tenant_read, Permission::tenant_member, Permission::tenant_admin,
-                               Permission::sandbox_read, Permission::sandbox_edit, Permission::sandbox_review,
-                               Permission::sandbox_import})
+    for (const Permission p :
+         {Permission::tenant_read, Permission::tenant_member, Permission::tenant_admin, Permission::sandbox_read,
+          Permission::sandbox_edit, Permission::sandbox_review, Permission::sandbox_import})
         EXPECT_EQ(authorize(admin, p, "globex", "dev"), Decision::not_found) << to_string(p);
 }
 

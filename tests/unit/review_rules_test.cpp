@@ -62,8 +62,10 @@ std::vector<Row> rows() {
         {"a reviewer requests changes", Decision::request_changes, "r2", pending(), Verdict::proceed, ""},
         {"an approver then vetoes", Decision::request_changes, "r1", pending(), Verdict::proceed, ""},
         {"a veto of changed content still ends it", Decision::request_changes, "r2", changed, Verdict::proceed, ""},
-        {"the submitter requests changes", Decision::request_changes, "sub", pending(), Verdict::refuse, "self_approval"},
-        {"a last editor requests changes", Decision::request_changes, "ed2", pending(), Verdict::refuse, "self_approval"},
+        {"the submitter requests changes", Decision::request_changes, "sub", pending(), Verdict::refuse,
+         "self_approval"},
+        {"a last editor requests changes", Decision::request_changes, "ed2", pending(), Verdict::refuse,
+         "self_approval"},
         {"someone not eligible requests changes", Decision::request_changes, "r2", ineligible, Verdict::refuse,
          "not_eligible"},
         {"the submitter withdraws", Decision::withdraw, "sub", pending(), Verdict::proceed, ""},
@@ -72,8 +74,8 @@ std::vector<Row> rows() {
         {"a reviewer withdraws", Decision::withdraw, "r2", pending(), Verdict::refuse, "forbidden"},
         {"an editor withdraws", Decision::withdraw, "ed1", pending(), Verdict::refuse, "forbidden"},
     };
-    for (const ReviewState s : {ReviewState::approved, ReviewState::changes_requested, ReviewState::withdrawn,
-                                ReviewState::voided})
+    for (const ReviewState s :
+         {ReviewState::approved, ReviewState::changes_requested, ReviewState::withdrawn, ReviewState::voided})
         for (const Decision d : {Decision::approve, Decision::request_changes, Decision::withdraw})
             out.push_back({std::string(to_string(d)) + " on a review already " + std::string(to_string(s)), d, "sub",
                            closed(s), Verdict::refuse, "review_closed"});

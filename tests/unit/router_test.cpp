@@ -1,5 +1,6 @@
-#include "http/message.hpp"
 #include "http/router.hpp"
+
+#include "http/message.hpp"
 
 #include <gtest/gtest.h>
 

@@ -41,7 +41,8 @@ TEST(SessionRules, ASessionEndsForEachReasonAndOnlyThen) {
     BrowserSession busy = s;
     busy.last_seen_at = t0 + sessions::lifetime - 1h;
     EXPECT_FALSE(sessions::end_reason(busy, ed(), std::nullopt, t0 + sessions::lifetime - 1ms));
-    EXPECT_EQ(*sessions::end_reason(busy, ed(), std::nullopt, t0 + sessions::lifetime), "the session reached its 7-day limit");
+    EXPECT_EQ(*sessions::end_reason(busy, ed(), std::nullopt, t0 + sessions::lifetime),
+              "the session reached its 7-day limit");
 
     EXPECT_EQ(*sessions::end_reason(s, std::nullopt, std::nullopt, t0), "the session's user was removed");
 
@@ -60,7 +61,8 @@ TEST(SessionRules, ASessionEndsForEachReasonAndOnlyThen) {
     EXPECT_TRUE(sessions::end_reason(with_token, ed(), std::nullopt, t0));
     Token revoked = token;
     revoked.revoked_at = t0;
-    EXPECT_EQ(*sessions::end_reason(with_token, ed(), revoked, t0), "the token the session was opened with was revoked");
+    EXPECT_EQ(*sessions::end_reason(with_token, ed(), revoked, t0),
+              "the token the session was opened with was revoked");
     Token expiring = token;
     expiring.expires_at = t0 + 1h;
     EXPECT_FALSE(sessions::end_reason(with_token, ed(), expiring, t0 + 1h - 1ms));
@@ -98,6 +100,7 @@ TEST(SessionRules, TheCookieIsReadFromAnyPlaceInTheHeader) {
     EXPECT_EQ(cookie_value("xferry_session=abc; ferry_sessionx=d", "ferry_session"), std::nullopt);
     EXPECT_EQ(cookie_value("", "ferry_session"), std::nullopt);
     EXPECT_EQ(cookie_value("ferry_session=", "ferry_session"), "");
-    EXPECT_EQ(sessions::set_cookie("s", true), "ferry_session=s; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict; Secure");
+    EXPECT_EQ(sessions::set_cookie("s", true),
+              "ferry_session=s; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict; Secure");
     EXPECT_EQ(sessions::clear_cookie(false), "ferry_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 }

@@ -218,8 +218,8 @@ TEST_F(StoreTest, OutboxClaimsHideItemsFromOtherNodesUntilTheAttemptOrARestartEn
 
 TEST(PostgresConnection, PlaceholdersAreNumberedOutsideQuotedText) {
     int count = 0;
-    EXPECT_EQ(postgres::number_placeholders("SELECT a FROM t WHERE b = ? AND c LIKE ? ESCAPE '\\' AND d = '?' AND e = ?",
-                                            count),
+    EXPECT_EQ(postgres::number_placeholders(
+                  "SELECT a FROM t WHERE b = ? AND c LIKE ? ESCAPE '\\' AND d = '?' AND e = ?", count),
               "SELECT a FROM t WHERE b = $1 AND c LIKE $2 ESCAPE '\\' AND d = '?' AND e = $3");
     EXPECT_EQ(count, 3);
     EXPECT_EQ(postgres::number_placeholders(R"(SELECT "odd?name", 'it''s ?' FROM t WHERE x = ?)", count),

@@ -34,7 +34,7 @@ TEST(Utf8, DisplayTextRefusesControlsAndBidiOverrides) {
     EXPECT_EQ(forbidden_display_character("a\r\nb", true), "U+000D");
     EXPECT_EQ(forbidden_display_character("bell\a", true), "U+0007");
     EXPECT_EQ(forbidden_display_character("del\x7f", false), "U+007F");
-    EXPECT_EQ(forbidden_display_character("next\xc2\x85line", true), "U+0085");      // C1
+    EXPECT_EQ(forbidden_display_character("next\xc2\x85line", true), "U+0085");          // C1
     EXPECT_EQ(forbidden_display_character("inv\xe2\x80\xaeoice.exe", false), "U+202E");  // right-to-left override
     EXPECT_EQ(forbidden_display_character("x\xe2\x81\xa6y", false), "U+2066");           // left-to-right isolate
     EXPECT_EQ(forbidden_display_character("x\xe2\x80\x8fy", false), std::nullopt);       // a right-to-left mark is text

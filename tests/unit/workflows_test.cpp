@@ -36,9 +36,9 @@ protected:
             s.id = "prod";
             s.created_at = s.updated_at = clock_.now();
             tx.insert_sandbox(s);
-            for (const auto& [id, role] : {std::pair{"ed", Role::editor}, std::pair{"ed2", Role::editor},
-                                           std::pair{"rita", Role::reviewer}, std::pair{"rob", Role::reviewer},
-                                           std::pair{"adm", Role::admin}}) {
+            for (const auto& [id, role] :
+                 {std::pair{"ed", Role::editor}, std::pair{"ed2", Role::editor}, std::pair{"rita", Role::reviewer},
+                  std::pair{"rob", Role::reviewer}, std::pair{"adm", Role::admin}}) {
                 User u;
                 u.tenant = "acme";
                 u.id = id;
@@ -117,7 +117,9 @@ protected:
         return *store_->read([&](Tx& tx) { return tx.campaign("acme", "prod", id); });
     }
 
-    Sandbox prod() { return *store_->read([](Tx& tx) { return tx.sandbox("acme", "prod"); }); }
+    Sandbox prod() {
+        return *store_->read([](Tx& tx) { return tx.sandbox("acme", "prod"); });
+    }
 
     workflows::ActionResult act(const std::string& who, const std::string& id, CampaignAction action) {
         return store_->write([&](Tx& tx) { return workflows::act(tx, person(who), prod(), campaign(id), action); });
@@ -126,7 +128,8 @@ protected:
     // The events announced so far, oldest first, as their JSON bodies.
     std::vector<json::object> events(std::string_view type) {
         std::vector<json::object> out;
-        for (const auto& item : store_->read([](Tx& tx) { return tx.due_outbox(from_millis(std::int64_t{1} << 50), 10000); }))
+        for (const auto& item :
+             store_->read([](Tx& tx) { return tx.due_outbox(from_millis(std::int64_t{1} << 50), 10000); }))
             if (item.event_type == type) out.push_back(json::parse(item.payload).as_object());
         return out;
     }
@@ -163,7 +166,8 @@ TEST_F(Workflows, SubmitApproveAndVetoGoThroughTheLifecycleWithOneEventShape) {
     const std::string b = create_campaign("ed2");
     act("ed2", b, CampaignAction::submit);
     const auto second = store_->read([&](Tx& tx) { return tx.pending_review("acme", "prod", b)->id; });
-    const auto vetoed = store_->write([&](Tx& tx) { return workflows::request_changes(tx, person("rob"), second, "no"); });
+    const auto vetoed =
+        store_->write([&](Tx& tx) { return workflows::request_changes(tx, person("rob"), second, "no"); });
     EXPECT_EQ(vetoed.state, approval::ReviewState::changes_requested);
     EXPECT_EQ(campaign(b).status, CampaignStatus::draft);
 
@@ -259,7 +263,8 @@ TEST_F(Workflows, APackageReviewExcludesTheEditorsOfWhatItHoldsAndVoidsOnChange)
     const auto again = store_->write([&](Tx& tx) { return workflows::request_package_review(tx, person("ed"), p); });
     ASSERT_TRUE(again);
     EXPECT_NE(again->id, review->id);
-    const auto approved = store_->write([&](Tx& tx) { return workflows::approve(tx, person("rita"), again->id, "ship"); });
+    const auto approved =
+        store_->write([&](Tx& tx) { return workflows::approve(tx, person("rita"), again->id, "ship"); });
     ASSERT_TRUE(approved.publish);
     ASSERT_EQ(approved.publish->approvals.size(), 1U);
     EXPECT_EQ(approved.publish->approvals[0].user, "rita");

@@ -82,7 +82,8 @@ std::int64_t Cursor::integer(int column) const {
     if (end - begin == 1 && (*begin == 't' || *begin == 'f')) return *begin == 't' ? 1 : 0;  // boolean
     std::int64_t value = 0;
     const auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (ec != std::errc() || ptr != end) throw StoreError("postgres: column " + std::to_string(column) + " is not an integer");
+    if (ec != std::errc() || ptr != end)
+        throw StoreError("postgres: column " + std::to_string(column) + " is not an integer");
     return value;
 }
 
@@ -102,7 +103,8 @@ Database::Database(const std::string& url) {
         throw StoreError("cannot connect to PostgreSQL at " + redact(url) + ": " + message);
     }
     // Notices (e.g. "relation already exists, skipping") are not errors and not worth a log line.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
 }
 
 Database::~Database() {
@@ -118,8 +120,8 @@ void Database::check(PGresult* result, std::string_view what) const {
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     const std::string code = state != nullptr ? state : "";
     PQclear(result);
-    const std::string text = "postgres " + std::string(what) + " failed" + (code.empty() ? "" : " (" + code + ")") +
-                             ": " + message;
+    const std::string text =
+        "postgres " + std::string(what) + " failed" + (code.empty() ? "" : " (" + code + ")") + ": " + message;
     // 40001 serialization failure, 40P01 deadlock: the transaction may simply be run again.
     if (code == "40001" || code == "40P01") throw RetryableError(text);
     throw StoreError(text);

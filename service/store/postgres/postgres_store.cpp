@@ -82,7 +82,9 @@ private:
     void scope(std::string_view tenant) {
         if (tenant == current_) return;
         if (writing_ && tenant != "*" && locked_.insert(std::string(tenant)).second)
-            db_.prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))").bind(1, "tenant\n" + std::string(tenant)).run();
+            db_.prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
+                .bind(1, "tenant\n" + std::string(tenant))
+                .run();
         db_.prepare("SELECT set_config('ferry.tenant', ?, true)").bind(1, tenant).run();
         current_ = std::string(tenant);
     }
@@ -131,15 +133,19 @@ void rollback_quietly(Database& db) {
 void migrate(Database& owner, const std::string& app_role) {
     owner.exec("SELECT pg_advisory_lock(hashtextextended('ferry schema', 0))");
     try {
-        owner.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)");
-        const std::int64_t current = std::stoll(single_text(owner, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+        owner.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        const std::int64_t current =
+            std::stoll(single_text(owner, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
         for (const auto& m : postgres::migrations()) {
             if (m.version <= current) continue;
             owner.exec("BEGIN");
             try {
                 owner.exec(std::string(m.sql).c_str());
-                owner.prepare("INSERT INTO schema_migrations(version, applied_at) VALUES(?, "
-                              "(extract(epoch from clock_timestamp()) * 1000)::bigint)")
+                owner
+                    .prepare(
+                        "INSERT INTO schema_migrations(version, applied_at) VALUES(?, "
+                        "(extract(epoch from clock_timestamp()) * 1000)::bigint)")
                     .bind(1, static_cast<std::int64_t>(m.version))
                     .run();
                 owner.exec("COMMIT");
@@ -151,11 +157,19 @@ void migrate(Database& owner, const std::string& app_role) {
         if (app_role != single_text(owner, "SELECT current_user")) {
             const std::string role = owner.quote_identifier(app_role);
             // The audit log is append-only for the service by privilege too, not only by trigger.
-            owner.exec(("GRANT USAGE ON SCHEMA public TO " + role + ";"
-                        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role + ";"
-                        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role + ";"
-                        "REVOKE UPDATE, DELETE ON audit FROM " + role + ";"
-                        "REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM " + role + ";")
+            owner.exec(("GRANT USAGE ON SCHEMA public TO " + role +
+                        ";"
+                        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " +
+                        role +
+                        ";"
+                        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " +
+                        role +
+                        ";"
+                        "REVOKE UPDATE, DELETE ON audit FROM " +
+                        role +
+                        ";"
+                        "REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM " +
+                        role + ";")
                            .c_str());
         }
     } catch (...) {
@@ -179,8 +193,9 @@ public:
             if (single_text(*app, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user") == "t")
                 options.warn("the database role " + role +
                              " is a superuser or has BYPASSRLS: row-level security does not apply to it");
-            if (single_text(*app, "SELECT COALESCE(bool_or(tableowner = current_user), false) FROM pg_tables "
-                                  "WHERE schemaname = 'public' AND tablename = 'campaigns'") == "t")
+            if (single_text(*app,
+                            "SELECT COALESCE(bool_or(tableowner = current_user), false) FROM pg_tables "
+                            "WHERE schemaname = 'public' AND tablename = 'campaigns'") == "t")
                 options.warn("the service connects as the tables' owner (" + role +
                              "); give the schema to another role with --database-owner");
         }
@@ -250,7 +265,8 @@ private:
                 pool_.release(std::move(db));
                 if (attempt == max_attempts) throw;
                 // Lost to a concurrent transaction: back off a little, at random, and run it again.
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, 10 * attempt)(rng)));
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(std::uniform_int_distribution<int>(1, 10 * attempt)(rng)));
             } catch (...) {
                 rollback_quietly(*db);
                 pool_.release(std::move(db));

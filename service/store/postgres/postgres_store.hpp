@@ -17,8 +17,8 @@
 namespace ferry {
 
 struct PostgresOptions {
-    std::string url;        // the application role: not the tables' owner
-    std::string owner_url;  // creates and migrates the schema, grants to the application role; empty: url
+    std::string url;             // the application role: not the tables' owner
+    std::string owner_url;       // creates and migrates the schema, grants to the application role; empty: url
     std::size_t pool_size = 16;  // transaction connections; locks use their own
     std::function<void(const std::string&)> warn;  // start-up warnings (unsafe role settings)
 };

@@ -1,8 +1,8 @@
 #include "store/sql/campaign_rows.hpp"
-#include "store/sql/values.hpp"
 
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
+#include "store/sql/values.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -25,7 +25,8 @@ std::string draft_json(const std::optional<DraftVersion>& d) {
 
 std::string alerts_json(const std::vector<Alert>& alerts) {
     json::array out;
-    for (const Alert& a : alerts) out.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", to_millis(a.at)}});
+    for (const Alert& a : alerts)
+        out.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", to_millis(a.at)}});
     return json::serialize(out);
 }
 
@@ -47,14 +48,32 @@ void refresh_derived(Connection& db, const Campaign& c, bool insert) {
             .run();
     }
     for (const auto& tag : c.tags)
-        db.prepare("INSERT INTO campaign_tags(tenant, sandbox, tag, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, tag).bind(4, c.id).run();
+        db.prepare(
+              "INSERT INTO campaign_tags(tenant, sandbox, tag, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(1, c.tenant)
+            .bind(2, c.sandbox)
+            .bind(3, tag)
+            .bind(4, c.id)
+            .run();
     for (const Channel ch : c.spec.channels)
-        db.prepare("INSERT INTO campaign_channels(tenant, sandbox, channel, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, to_string(ch)).bind(4, c.id).run();
+        db.prepare(
+              "INSERT INTO campaign_channels(tenant, sandbox, channel, campaign_id) VALUES(?, ?, ?, ?) ON CONFLICT DO "
+              "NOTHING")
+            .bind(1, c.tenant)
+            .bind(2, c.sandbox)
+            .bind(3, to_string(ch))
+            .bind(4, c.id)
+            .run();
     auto add_ref = [&](std::string_view kind, const std::string& ref) {
-        db.prepare("INSERT INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, kind).bind(4, ref).bind(5, c.id).run();
+        db.prepare(
+              "INSERT INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?) ON CONFLICT "
+              "DO NOTHING")
+            .bind(1, c.tenant)
+            .bind(2, c.sandbox)
+            .bind(3, kind)
+            .bind(4, ref)
+            .bind(5, c.id)
+            .run();
     };
     for (const CampaignSpec* spec : {&c.spec, c.draft ? &c.draft->spec : nullptr}) {
         if (spec == nullptr) continue;
@@ -147,39 +166,60 @@ void write_segment(Connection& db, const Segment& s, bool insert) {
                                "created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ? "
                                "WHERE tenant = ? AND sandbox = ? AND id = ?";
     db.prepare(sql)
-        .bind(1, s.key).bind(2, s.name).bind(3, s.description).bind(4, json::serialize(s.rule))
-        .bind(5, std::int64_t{s.archived ? 1 : 0}).bind(6, to_millis(s.created_at)).bind(7, s.created_by)
-        .bind(8, to_millis(s.updated_at)).bind(9, s.updated_by).bind(10, s.revision)
-        .bind(11, s.tenant).bind(12, s.sandbox).bind(13, s.id)
+        .bind(1, s.key)
+        .bind(2, s.name)
+        .bind(3, s.description)
+        .bind(4, json::serialize(s.rule))
+        .bind(5, std::int64_t{s.archived ? 1 : 0})
+        .bind(6, to_millis(s.created_at))
+        .bind(7, s.created_by)
+        .bind(8, to_millis(s.updated_at))
+        .bind(9, s.updated_by)
+        .bind(10, s.revision)
+        .bind(11, s.tenant)
+        .bind(12, s.sandbox)
+        .bind(13, s.id)
         .run();
 }
 
 void write_template(Connection& db, const Template& t, bool insert) {
-    const char* sql = insert ? "INSERT INTO templates(key, name, channel, subject, body, archived, created_at, "
-                               "created_by, updated_at, updated_by, revision, tenant, sandbox, id) "
-                               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                             : "UPDATE templates SET key = ?, name = ?, channel = ?, subject = ?, body = ?, archived = ?, "
-                               "created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ? "
-                               "WHERE tenant = ? AND sandbox = ? AND id = ?";
+    const char* sql = insert
+                          ? "INSERT INTO templates(key, name, channel, subject, body, archived, created_at, "
+                            "created_by, updated_at, updated_by, revision, tenant, sandbox, id) "
+                            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : "UPDATE templates SET key = ?, name = ?, channel = ?, subject = ?, body = ?, archived = ?, "
+                            "created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ? "
+                            "WHERE tenant = ? AND sandbox = ? AND id = ?";
     db.prepare(sql)
-        .bind(1, t.key).bind(2, t.name).bind(3, to_string(t.channel)).bind(4, t.subject).bind(5, t.body)
-        .bind(6, std::int64_t{t.archived ? 1 : 0}).bind(7, to_millis(t.created_at)).bind(8, t.created_by)
-        .bind(9, to_millis(t.updated_at)).bind(10, t.updated_by).bind(11, t.revision)
-        .bind(12, t.tenant).bind(13, t.sandbox).bind(14, t.id)
+        .bind(1, t.key)
+        .bind(2, t.name)
+        .bind(3, to_string(t.channel))
+        .bind(4, t.subject)
+        .bind(5, t.body)
+        .bind(6, std::int64_t{t.archived ? 1 : 0})
+        .bind(7, to_millis(t.created_at))
+        .bind(8, t.created_by)
+        .bind(9, to_millis(t.updated_at))
+        .bind(10, t.updated_by)
+        .bind(11, t.revision)
+        .bind(12, t.tenant)
+        .bind(13, t.sandbox)
+        .bind(14, t.id)
         .run();
 }
 
 void write_campaign(Connection& db, const Campaign& c, bool insert) {
     const char* sql =
-        insert ? "INSERT INTO campaigns(key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
-                 "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, "
-                 "updated_by, revision, name, next_due_at, window_start, window_end, spec_edited_by, bypass, tenant, "
-                 "sandbox, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-               : "UPDATE campaigns SET key = ?, type = ?, status = ?, status_before_archive = ?, spec = ?, draft = ?, "
-                 "tags = ?, alerts = ?, provenance = ?, live_version = ?, activated_at = ?, submitted_by = ?, "
-                 "status_changed_at = ?, created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ?, "
-                 "name = ?, next_due_at = ?, window_start = ?, window_end = ?, spec_edited_by = ?, bypass = ? "
-                 "WHERE tenant = ? AND sandbox = ? AND id = ?";
+        insert
+            ? "INSERT INTO campaigns(key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
+              "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, "
+              "updated_by, revision, name, next_due_at, window_start, window_end, spec_edited_by, bypass, tenant, "
+              "sandbox, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "UPDATE campaigns SET key = ?, type = ?, status = ?, status_before_archive = ?, spec = ?, draft = ?, "
+              "tags = ?, alerts = ?, provenance = ?, live_version = ?, activated_at = ?, submitted_by = ?, "
+              "status_changed_at = ?, created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ?, "
+              "name = ?, next_due_at = ?, window_start = ?, window_end = ?, spec_edited_by = ?, bypass = ? "
+              "WHERE tenant = ? AND sandbox = ? AND id = ?";
     const auto due = next_due(c);
     const auto span = calendar_span(c);
     std::optional<std::string> before;
@@ -187,17 +227,33 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
     std::optional<std::string> draft;
     if (c.draft) draft = draft_json(c.draft);
     db.prepare(sql)
-        .bind(1, c.key).bind(2, to_string(c.type)).bind(3, to_string(c.status)).bind(4, before)
-        .bind(5, json::serialize(spec_to_json(c.spec))).bind(6, draft).bind(7, tags_json(c.tags))
-        .bind(8, alerts_json(c.alerts)).bind(9, json::serialize(c.provenance)).bind(10, c.live_version)
-        .bind(11, millis_or_null(c.activated_at)).bind(12, c.submitted_by).bind(13, to_millis(c.status_changed_at))
-        .bind(14, to_millis(c.created_at)).bind(15, c.created_by).bind(16, to_millis(c.updated_at))
-        .bind(17, c.updated_by).bind(18, c.revision).bind(19, c.spec.name)
+        .bind(1, c.key)
+        .bind(2, to_string(c.type))
+        .bind(3, to_string(c.status))
+        .bind(4, before)
+        .bind(5, json::serialize(spec_to_json(c.spec)))
+        .bind(6, draft)
+        .bind(7, tags_json(c.tags))
+        .bind(8, alerts_json(c.alerts))
+        .bind(9, json::serialize(c.provenance))
+        .bind(10, c.live_version)
+        .bind(11, millis_or_null(c.activated_at))
+        .bind(12, c.submitted_by)
+        .bind(13, to_millis(c.status_changed_at))
+        .bind(14, to_millis(c.created_at))
+        .bind(15, c.created_by)
+        .bind(16, to_millis(c.updated_at))
+        .bind(17, c.updated_by)
+        .bind(18, c.revision)
+        .bind(19, c.spec.name)
         .bind(20, due ? std::optional<std::int64_t>(to_millis(due->at)) : std::nullopt)
         .bind(21, span ? std::optional<std::int64_t>(to_millis(span->first)) : std::nullopt)
         .bind(22, span && span->second ? std::optional<std::int64_t>(to_millis(*span->second)) : std::nullopt)
-        .bind(23, c.spec_edited_by).bind(24, json::serialize(c.bypass))
-        .bind(25, c.tenant).bind(26, c.sandbox).bind(27, c.id)
+        .bind(23, c.spec_edited_by)
+        .bind(24, json::serialize(c.bypass))
+        .bind(25, c.tenant)
+        .bind(26, c.sandbox)
+        .bind(27, c.id)
         .run();
     refresh_derived(db, c, insert);
 }
@@ -228,10 +284,19 @@ void write_policy(Connection& db, const approval::Policy& p, bool insert) {
                                "required = ?, active = ?, created_at = ?, created_by = ?, updated_at = ?, "
                                "updated_by = ?, revision = ? WHERE tenant = ? AND id = ?";
     db.prepare(sql)
-        .bind(1, p.name).bind(2, approval::to_string(p.scope)).bind(3, json::serialize(approval::to_json(p.conditions)))
-        .bind(4, json::serialize(approval::to_json(p.approvers))).bind(5, std::int64_t{p.required})
-        .bind(6, std::int64_t{p.active ? 1 : 0}).bind(7, to_millis(p.created_at)).bind(8, p.created_by)
-        .bind(9, to_millis(p.updated_at)).bind(10, p.updated_by).bind(11, p.revision).bind(12, p.tenant).bind(13, p.id)
+        .bind(1, p.name)
+        .bind(2, approval::to_string(p.scope))
+        .bind(3, json::serialize(approval::to_json(p.conditions)))
+        .bind(4, json::serialize(approval::to_json(p.approvers)))
+        .bind(5, std::int64_t{p.required})
+        .bind(6, std::int64_t{p.active ? 1 : 0})
+        .bind(7, to_millis(p.created_at))
+        .bind(8, p.created_by)
+        .bind(9, to_millis(p.updated_at))
+        .bind(10, p.updated_by)
+        .bind(11, p.revision)
+        .bind(12, p.tenant)
+        .bind(13, p.id)
         .run();
 }
 
@@ -256,17 +321,29 @@ approval::Review read_review(const Statement& st) {
 }
 
 void write_review(Connection& db, const approval::Review& r, bool insert) {
-    const char* sql = insert ? "INSERT INTO reviews(scope, sandbox, subject_kind, subject_id, subject_name, digest, "
-                               "state, requested_by, last_editor, requested_at, decided_at, decided_by, comment, tenant, "
-                               "id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                             : "UPDATE reviews SET scope = ?, sandbox = ?, subject_kind = ?, subject_id = ?, "
-                               "subject_name = ?, digest = ?, state = ?, requested_by = ?, last_editor = ?, "
-                               "requested_at = ?, decided_at = ?, decided_by = ?, comment = ? WHERE tenant = ? AND id = ?";
+    const char* sql = insert
+                          ? "INSERT INTO reviews(scope, sandbox, subject_kind, subject_id, subject_name, digest, "
+                            "state, requested_by, last_editor, requested_at, decided_at, decided_by, comment, tenant, "
+                            "id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : "UPDATE reviews SET scope = ?, sandbox = ?, subject_kind = ?, subject_id = ?, "
+                            "subject_name = ?, digest = ?, state = ?, requested_by = ?, last_editor = ?, "
+                            "requested_at = ?, decided_at = ?, decided_by = ?, comment = ? WHERE tenant = ? AND id = ?";
     db.prepare(sql)
-        .bind(1, approval::to_string(r.scope)).bind(2, r.sandbox).bind(3, approval::to_string(r.subject_kind)).bind(4, r.subject_id)
-        .bind(5, r.subject_name).bind(6, r.digest).bind(7, approval::to_string(r.state)).bind(8, r.requested_by)
-        .bind(9, r.last_editor).bind(10, to_millis(r.requested_at)).bind(11, millis_or_null(r.decided_at))
-        .bind(12, r.decided_by).bind(13, r.comment).bind(14, r.tenant).bind(15, r.id)
+        .bind(1, approval::to_string(r.scope))
+        .bind(2, r.sandbox)
+        .bind(3, approval::to_string(r.subject_kind))
+        .bind(4, r.subject_id)
+        .bind(5, r.subject_name)
+        .bind(6, r.digest)
+        .bind(7, approval::to_string(r.state))
+        .bind(8, r.requested_by)
+        .bind(9, r.last_editor)
+        .bind(10, to_millis(r.requested_at))
+        .bind(11, millis_or_null(r.decided_at))
+        .bind(12, r.decided_by)
+        .bind(13, r.comment)
+        .bind(14, r.tenant)
+        .bind(15, r.id)
         .run();
 }
 
@@ -287,7 +364,8 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
         binds.emplace_back(std::string(to_string(*q.type)));
     }
     if (q.channel) {
-        where += " AND id IN (SELECT campaign_id FROM campaign_channels WHERE tenant = ? AND sandbox = ? AND channel = ?)";
+        where +=
+            " AND id IN (SELECT campaign_id FROM campaign_channels WHERE tenant = ? AND sandbox = ? AND channel = ?)";
         binds.insert(binds.end(), {q.tenant, q.sandbox, std::string(to_string(*q.channel))});
     }
     if (q.tag) {

@@ -40,7 +40,7 @@ constexpr std::string_view origin_columns =
     "FROM import_origins";
 
 ImportOrigin read_origin(const Statement& st) {
-    return ImportOrigin{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4),
+    return ImportOrigin{st.text(0), st.text(1),    st.text(2), st.text(3), st.text(4),
                         st.text(5), st.integer(6), st.text(7), st.text(8)};
 }
 
@@ -74,29 +74,51 @@ std::optional<ImportRecord> last_applied_import(Connection& db, std::string_view
 }
 
 void write_import(Connection& db, const ImportRecord& r) {
-    db.prepare("INSERT INTO imports(tenant, sandbox, id, package, version, version_digest, options_digest, "
-               "plan_digest, status, items, created_at, created_by, rolled_back_at, rolled_back_by) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT(tenant, id) DO UPDATE SET sandbox = excluded.sandbox, package = excluded.package, version = excluded.version, version_digest = excluded.version_digest, options_digest = excluded.options_digest, plan_digest = excluded.plan_digest, status = excluded.status, items = excluded.items, created_at = excluded.created_at, created_by = excluded.created_by, rolled_back_at = excluded.rolled_back_at, rolled_back_by = excluded.rolled_back_by")
-        .bind(1, r.tenant).bind(2, r.sandbox).bind(3, r.id).bind(4, r.package).bind(5, r.version)
-        .bind(6, r.version_digest).bind(7, r.options_digest).bind(8, r.plan_digest).bind(9, r.status)
-        .bind(10, json::serialize(r.items)).bind(11, to_millis(r.created_at)).bind(12, r.created_by)
-        .bind(13, millis_or_null(r.rolled_back_at)).bind(14, r.rolled_back_by)
+    db.prepare(
+          "INSERT INTO imports(tenant, sandbox, id, package, version, version_digest, options_digest, "
+          "plan_digest, status, items, created_at, created_by, rolled_back_at, rolled_back_by) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT(tenant, id) DO UPDATE SET sandbox = excluded.sandbox, package = excluded.package, version = "
+          "excluded.version, version_digest = excluded.version_digest, options_digest = excluded.options_digest, "
+          "plan_digest = excluded.plan_digest, status = excluded.status, items = excluded.items, created_at = "
+          "excluded.created_at, created_by = excluded.created_by, rolled_back_at = excluded.rolled_back_at, "
+          "rolled_back_by = excluded.rolled_back_by")
+        .bind(1, r.tenant)
+        .bind(2, r.sandbox)
+        .bind(3, r.id)
+        .bind(4, r.package)
+        .bind(5, r.version)
+        .bind(6, r.version_digest)
+        .bind(7, r.options_digest)
+        .bind(8, r.plan_digest)
+        .bind(9, r.status)
+        .bind(10, json::serialize(r.items))
+        .bind(11, to_millis(r.created_at))
+        .bind(12, r.created_by)
+        .bind(13, millis_or_null(r.rolled_back_at))
+        .bind(14, r.rolled_back_by)
         .run();
 }
 
 void insert_touch(Connection& db, std::string_view tenant, std::string_view import_id, const ImportTouch& t) {
-    db.prepare("INSERT INTO import_touches(tenant, import_id, kind, object_id, created, before, previous_origin, "
-               "revision_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, tenant).bind(2, import_id).bind(3, t.kind).bind(4, t.object_id)
-        .bind(5, std::int64_t{t.created ? 1 : 0}).bind(6, json::serialize(t.before))
-        .bind(7, json::serialize(t.previous_origin)).bind(8, t.revision_after)
+    db.prepare(
+          "INSERT INTO import_touches(tenant, import_id, kind, object_id, created, before, previous_origin, "
+          "revision_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, tenant)
+        .bind(2, import_id)
+        .bind(3, t.kind)
+        .bind(4, t.object_id)
+        .bind(5, std::int64_t{t.created ? 1 : 0})
+        .bind(6, json::serialize(t.before))
+        .bind(7, json::serialize(t.previous_origin))
+        .bind(8, t.revision_after)
         .run();
 }
 
 std::vector<ImportTouch> list_touches(Connection& db, std::string_view tenant, std::string_view import_id) {
-    auto st = db.prepare("SELECT kind, object_id, created, before, previous_origin, revision_after FROM import_touches "
-                         "WHERE tenant = ? AND import_id = ? ORDER BY kind, object_id");
+    auto st = db.prepare(
+        "SELECT kind, object_id, created, before, previous_origin, revision_after FROM import_touches "
+        "WHERE tenant = ? AND import_id = ? ORDER BY kind, object_id");
     st.bind(1, tenant).bind(2, import_id);
     std::vector<ImportTouch> out;
     while (st.step())
@@ -115,48 +137,76 @@ std::vector<ImportOrigin> list_origins(Connection& db, std::string_view tenant, 
 
 std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant, std::string_view sandbox,
                                         std::string_view kind, std::string_view object_id) {
-    auto st = db.prepare(std::string(origin_columns) + " WHERE tenant = ? AND sandbox = ? AND kind = ? AND object_id = ?");
+    auto st =
+        db.prepare(std::string(origin_columns) + " WHERE tenant = ? AND sandbox = ? AND kind = ? AND object_id = ?");
     st.bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, object_id);
     if (!st.step()) return std::nullopt;
     return read_origin(st);
 }
 
 void write_origin(Connection& db, const ImportOrigin& o) {
-    db.prepare("INSERT INTO import_origins(tenant, sandbox, kind, object_id, package, source_key, version, "
-               "content_digest, import_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT(tenant, sandbox, kind, object_id) DO UPDATE SET package = excluded.package, source_key = excluded.source_key, version = excluded.version, content_digest = excluded.content_digest, import_id = excluded.import_id")
-        .bind(1, o.tenant).bind(2, o.sandbox).bind(3, o.kind).bind(4, o.object_id).bind(5, o.package)
-        .bind(6, o.source_key).bind(7, o.version).bind(8, o.content_digest).bind(9, o.import_id)
+    db.prepare(
+          "INSERT INTO import_origins(tenant, sandbox, kind, object_id, package, source_key, version, "
+          "content_digest, import_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT(tenant, sandbox, kind, object_id) DO UPDATE SET package = excluded.package, source_key = "
+          "excluded.source_key, version = excluded.version, content_digest = excluded.content_digest, import_id = "
+          "excluded.import_id")
+        .bind(1, o.tenant)
+        .bind(2, o.sandbox)
+        .bind(3, o.kind)
+        .bind(4, o.object_id)
+        .bind(5, o.package)
+        .bind(6, o.source_key)
+        .bind(7, o.version)
+        .bind(8, o.content_digest)
+        .bind(9, o.import_id)
         .run();
 }
 
 void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, std::string_view kind,
                    std::string_view object_id) {
     db.prepare("DELETE FROM import_origins WHERE tenant = ? AND sandbox = ? AND kind = ? AND object_id = ?")
-        .bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, object_id).run();
+        .bind(1, tenant)
+        .bind(2, sandbox)
+        .bind(3, kind)
+        .bind(4, object_id)
+        .run();
 }
 
 std::optional<IdempotentResult> find_idempotent(Connection& db, std::string_view tenant, std::string_view token,
                                                 std::string_view key) {
-    auto st = db.prepare("SELECT tenant, token, key, request_digest, status, body, created_at FROM idempotent_results "
-                         "WHERE tenant = ? AND token = ? AND key = ?");
+    auto st = db.prepare(
+        "SELECT tenant, token, key, request_digest, status, body, created_at FROM idempotent_results "
+        "WHERE tenant = ? AND token = ? AND key = ?");
     st.bind(1, tenant).bind(2, token).bind(3, key);
     if (!st.step()) return std::nullopt;
-    return IdempotentResult{st.text(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.integer(4)),
-                            st.text(5), from_millis(st.integer(6))};
+    return IdempotentResult{st.text(0),
+                            st.text(1),
+                            st.text(2),
+                            st.text(3),
+                            static_cast<int>(st.integer(4)),
+                            st.text(5),
+                            from_millis(st.integer(6))};
 }
 
 void insert_idempotent(Connection& db, const IdempotentResult& r) {
-    db.prepare("INSERT INTO idempotent_results(tenant, token, key, request_digest, status, body, created_at) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, r.tenant).bind(2, r.token).bind(3, r.key).bind(4, r.request_digest)
-        .bind(5, static_cast<std::int64_t>(r.status)).bind(6, r.body).bind(7, to_millis(r.created_at))
+    db.prepare(
+          "INSERT INTO idempotent_results(tenant, token, key, request_digest, status, body, created_at) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, r.tenant)
+        .bind(2, r.token)
+        .bind(3, r.key)
+        .bind(4, r.request_digest)
+        .bind(5, static_cast<std::int64_t>(r.status))
+        .bind(6, r.body)
+        .bind(7, to_millis(r.created_at))
         .run();
 }
 
 std::optional<StoredPlan> find_plan(Connection& db, std::string_view tenant, std::string_view sandbox,
                                     std::string_view digest) {
-    auto st = db.prepare("SELECT request, created_at FROM import_plans WHERE tenant = ? AND sandbox = ? AND digest = ?");
+    auto st =
+        db.prepare("SELECT request, created_at FROM import_plans WHERE tenant = ? AND sandbox = ? AND digest = ?");
     st.bind(1, tenant).bind(2, sandbox).bind(3, digest);
     if (!st.step()) return std::nullopt;
     json::value request = parse_json(st.text(0));
@@ -167,9 +217,14 @@ std::optional<StoredPlan> find_plan(Connection& db, std::string_view tenant, std
 
 void write_plan(Connection& db, const StoredPlan& p, Timestamp forget_before) {
     db.prepare("DELETE FROM import_plans WHERE created_at < ?").bind(1, to_millis(forget_before)).run();
-    db.prepare("INSERT INTO import_plans(tenant, sandbox, digest, request, created_at) VALUES(?, ?, ?, ?, ?) "
-               "ON CONFLICT(tenant, sandbox, digest) DO UPDATE SET request = excluded.request, created_at = excluded.created_at")
-        .bind(1, p.tenant).bind(2, p.sandbox).bind(3, p.digest).bind(4, json::serialize(p.request))
+    db.prepare(
+          "INSERT INTO import_plans(tenant, sandbox, digest, request, created_at) VALUES(?, ?, ?, ?, ?) "
+          "ON CONFLICT(tenant, sandbox, digest) DO UPDATE SET request = excluded.request, created_at = "
+          "excluded.created_at")
+        .bind(1, p.tenant)
+        .bind(2, p.sandbox)
+        .bind(3, p.digest)
+        .bind(4, json::serialize(p.request))
         .bind(5, to_millis(p.created_at))
         .run();
 }

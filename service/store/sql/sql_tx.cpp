@@ -1,11 +1,10 @@
 #include "store/sql/sql_tx.hpp"
 
+#include "campaigns/spec.hpp"
+#include "core/crypto.hpp"
 #include "store/sql/campaign_rows.hpp"
 #include "store/sql/import_rows.hpp"
 #include "store/sql/values.hpp"
-
-#include "campaigns/spec.hpp"
-#include "core/crypto.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -52,7 +51,10 @@ public:
             .bind(2, t.name)
             .bind(3, to_millis(t.created_at))
             .run();
-        db_.prepare("INSERT INTO tenant_keys(tenant, review_key) VALUES(?, ?)").bind(1, t.id).bind(2, crypto::random_hex(32)).run();
+        db_.prepare("INSERT INTO tenant_keys(tenant, review_key) VALUES(?, ?)")
+            .bind(1, t.id)
+            .bind(2, crypto::random_hex(32))
+            .run();
     }
 
     std::string review_key(std::string_view tenant) override {
@@ -109,12 +111,16 @@ public:
     std::vector<std::string> delete_sandbox(std::string_view tenant, std::string_view id) override {
         std::vector<std::string> affected;
         {
-            auto st = db_.prepare("SELECT DISTINCT user_id FROM user_roles WHERE tenant = ? AND sandbox = ? ORDER BY user_id");
+            auto st = db_.prepare(
+                "SELECT DISTINCT user_id FROM user_roles WHERE tenant = ? AND sandbox = ? ORDER BY user_id");
             st.bind(1, tenant).bind(2, id);
             while (st.step()) affected.push_back(st.text(0));
         }
         for (const std::string& user : affected)
-            db_.prepare("UPDATE users SET revision = revision + 1 WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, user).run();
+            db_.prepare("UPDATE users SET revision = revision + 1 WHERE tenant = ? AND id = ?")
+                .bind(1, tenant)
+                .bind(2, user)
+                .run();
         db_.prepare("DELETE FROM user_roles WHERE tenant = ? AND sandbox = ?").bind(1, tenant).bind(2, id).run();
         db_.prepare("DELETE FROM sandboxes WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
         return affected;
@@ -122,7 +128,8 @@ public:
 
     std::optional<User> user(std::string_view tenant, std::string_view id) override {
         auto st = db_.prepare(
-            "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? AND id = ?");
+            "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? AND id "
+            "= ?");
         st.bind(1, tenant).bind(2, id);
         if (!st.step()) return std::nullopt;
         User u = read_user(st);
@@ -134,7 +141,8 @@ public:
         std::vector<User> out;
         {
             auto st = db_.prepare(
-                "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? ORDER BY id");
+                "SELECT tenant, id, name, created_at, updated_at, revision, permissions FROM users WHERE tenant = ? "
+                "ORDER BY id");
             st.bind(1, tenant);
             while (st.step()) out.push_back(read_user(st));
         }
@@ -144,7 +152,8 @@ public:
 
     void insert_user(const User& u) override {
         db_.prepare(
-               "INSERT INTO users(tenant, id, name, created_at, updated_at, revision, permissions) VALUES(?, ?, ?, ?, ?, ?, ?)")
+               "INSERT INTO users(tenant, id, name, created_at, updated_at, revision, permissions) VALUES(?, ?, ?, ?, "
+               "?, ?, ?)")
             .bind(1, u.tenant)
             .bind(2, u.id)
             .bind(3, u.name)
@@ -157,7 +166,8 @@ public:
     }
 
     void update_user(const User& u) override {
-        db_.prepare("UPDATE users SET name = ?, updated_at = ?, revision = ?, permissions = ? WHERE tenant = ? AND id = ?")
+        db_.prepare(
+               "UPDATE users SET name = ?, updated_at = ?, revision = ?, permissions = ? WHERE tenant = ? AND id = ?")
             .bind(1, u.name)
             .bind(2, to_millis(u.updated_at))
             .bind(3, u.revision)
@@ -248,7 +258,8 @@ public:
 
     void insert_session(const BrowserSession& s) override {
         boost::json::array roles;
-        for (const RoleGrant& g : s.roles) roles.push_back(boost::json::object{{"sandbox", g.sandbox}, {"role", to_string(g.role)}});
+        for (const RoleGrant& g : s.roles)
+            roles.push_back(boost::json::object{{"sandbox", g.sandbox}, {"role", to_string(g.role)}});
         db_.prepare(
                "INSERT INTO sessions(id, tenant, user_id, hash, token_id, roles, created_at, last_seen_at, expires_at) "
                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -292,7 +303,8 @@ public:
 
     std::optional<SignInLink> sign_in_link_by_hash(std::string_view hash) override {
         auto st = db_.prepare(
-            "SELECT hash, tenant, user_id, created_by, created_at, expires_at, used_at FROM sign_in_links WHERE hash = ?");
+            "SELECT hash, tenant, user_id, created_by, created_at, expires_at, used_at FROM sign_in_links WHERE hash = "
+            "?");
         st.bind(1, hash);
         if (!st.step()) return std::nullopt;
         SignInLink l;
@@ -363,7 +375,10 @@ public:
     void update_segment(const Segment& s) override { write_segment(db_, s, false); }
     void delete_segment(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         db_.prepare("DELETE FROM segments WHERE tenant = ? AND sandbox = ? AND id = ?")
-            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+            .bind(1, tenant)
+            .bind(2, sandbox)
+            .bind(3, id)
+            .run();
     }
 
     std::optional<Template> template_(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
@@ -391,7 +406,10 @@ public:
     void update_template(const Template& t) override { write_template(db_, t, false); }
     void delete_template(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         db_.prepare("DELETE FROM templates WHERE tenant = ? AND sandbox = ? AND id = ?")
-            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+            .bind(1, tenant)
+            .bind(2, sandbox)
+            .bind(3, id)
+            .run();
     }
 
     std::optional<Campaign> campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
@@ -412,17 +430,24 @@ public:
     void delete_campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         for (const char* table : {"campaign_tags", "campaign_channels", "campaign_refs", "campaign_versions"})
             db_.prepare(std::string("DELETE FROM ") + table + " WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
-                .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+                .bind(1, tenant)
+                .bind(2, sandbox)
+                .bind(3, id)
+                .run();
         db_.prepare("DELETE FROM campaigns WHERE tenant = ? AND sandbox = ? AND id = ?")
-            .bind(1, tenant).bind(2, sandbox).bind(3, id).run();
+            .bind(1, tenant)
+            .bind(2, sandbox)
+            .bind(3, id)
+            .run();
     }
 
     CampaignPage campaigns(const CampaignQuery& query) override { return query_campaigns(db_, query); }
 
     std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox, std::string_view kind,
                                              std::string_view id) override {
-        auto st = db_.prepare("SELECT campaign_id FROM campaign_refs WHERE tenant = ? AND sandbox = ? AND kind = ? "
-                              "AND ref_id = ? ORDER BY campaign_id");
+        auto st = db_.prepare(
+            "SELECT campaign_id FROM campaign_refs WHERE tenant = ? AND sandbox = ? AND kind = ? "
+            "AND ref_id = ? ORDER BY campaign_id");
         st.bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, id);
         std::vector<std::string> out;
         while (st.step()) out.push_back(st.text(0));
@@ -430,8 +455,9 @@ public:
     }
 
     std::vector<CampaignRef> campaigns_due(Timestamp now, std::size_t limit) override {
-        auto st = db_.prepare("SELECT tenant, sandbox, id FROM campaigns WHERE next_due_at IS NOT NULL AND "
-                              "next_due_at <= ? ORDER BY next_due_at LIMIT ?");
+        auto st = db_.prepare(
+            "SELECT tenant, sandbox, id FROM campaigns WHERE next_due_at IS NOT NULL AND "
+            "next_due_at <= ? ORDER BY next_due_at LIMIT ?");
         st.bind(1, to_millis(now)).bind(2, static_cast<std::int64_t>(limit));
         std::vector<CampaignRef> out;
         while (st.step()) out.push_back(CampaignRef{st.text(0), st.text(1), st.text(2)});
@@ -456,18 +482,24 @@ public:
     }
 
     void insert_campaign_version(const Campaign& c, const CampaignVersion& v) override {
-        db_.prepare("INSERT INTO campaign_versions(tenant, sandbox, campaign_id, version, spec, activated_at, "
-                    "activated_by) VALUES(?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, c.tenant).bind(2, c.sandbox).bind(3, c.id).bind(4, v.version)
-            .bind(5, boost::json::serialize(spec_to_json(v.spec))).bind(6, to_millis(v.activated_at))
+        db_.prepare(
+               "INSERT INTO campaign_versions(tenant, sandbox, campaign_id, version, spec, activated_at, "
+               "activated_by) VALUES(?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, c.tenant)
+            .bind(2, c.sandbox)
+            .bind(3, c.id)
+            .bind(4, v.version)
+            .bind(5, boost::json::serialize(spec_to_json(v.spec)))
+            .bind(6, to_millis(v.activated_at))
             .bind(7, v.activated_by)
             .run();
     }
 
     std::vector<CampaignVersion> campaign_versions(std::string_view tenant, std::string_view sandbox,
                                                    std::string_view id) override {
-        auto st = db_.prepare("SELECT version, spec, activated_at, activated_by FROM campaign_versions WHERE tenant = ? "
-                              "AND sandbox = ? AND campaign_id = ? ORDER BY version DESC");
+        auto st = db_.prepare(
+            "SELECT version, spec, activated_at, activated_by FROM campaign_versions WHERE tenant = ? "
+            "AND sandbox = ? AND campaign_id = ? ORDER BY version DESC");
         st.bind(1, tenant).bind(2, sandbox).bind(3, id);
         std::vector<CampaignVersion> out;
         while (st.step())
@@ -477,7 +509,8 @@ public:
     }
 
     std::vector<approval::Policy> policies(std::string_view tenant) override {
-        auto st = db_.prepare("SELECT " + std::string(policy_columns) + " FROM approval_policies WHERE tenant = ? ORDER BY created_at, id");
+        auto st = db_.prepare("SELECT " + std::string(policy_columns) +
+                              " FROM approval_policies WHERE tenant = ? ORDER BY created_at, id");
         st.bind(1, tenant);
         std::vector<approval::Policy> out;
         while (st.step()) out.push_back(read_policy(st));
@@ -485,7 +518,8 @@ public:
     }
 
     std::optional<approval::Policy> policy(std::string_view tenant, std::string_view id) override {
-        auto st = db_.prepare("SELECT " + std::string(policy_columns) + " FROM approval_policies WHERE tenant = ? AND id = ?");
+        auto st = db_.prepare("SELECT " + std::string(policy_columns) +
+                              " FROM approval_policies WHERE tenant = ? AND id = ?");
         st.bind(1, tenant).bind(2, id);
         if (!st.step()) return std::nullopt;
         return read_policy(st);
@@ -507,8 +541,9 @@ public:
 
     std::optional<approval::Review> pending_review(std::string_view tenant, std::string_view sandbox,
                                                    std::string_view subject_id) override {
-        auto st = db_.prepare("SELECT " + std::string(review_columns) +
-                              " FROM reviews WHERE tenant = ? AND sandbox = ? AND subject_id = ? AND state = 'pending'");
+        auto st =
+            db_.prepare("SELECT " + std::string(review_columns) +
+                        " FROM reviews WHERE tenant = ? AND sandbox = ? AND subject_id = ? AND state = 'pending'");
         st.bind(1, tenant).bind(2, sandbox).bind(3, subject_id);
         if (!st.step()) return std::nullopt;
         return read_review(st);
@@ -532,21 +567,32 @@ public:
     void update_review(const approval::Review& r) override { write_review(db_, r, false); }
 
     std::vector<approval::Approval> approvals(std::string_view tenant, std::string_view review_id) override {
-        auto st = db_.prepare("SELECT user_id, digest, at, comment FROM review_approvals WHERE tenant = ? AND review_id = ? ORDER BY at, user_id");
+        auto st = db_.prepare(
+            "SELECT user_id, digest, at, comment FROM review_approvals WHERE tenant = ? AND review_id = ? ORDER BY at, "
+            "user_id");
         st.bind(1, tenant).bind(2, review_id);
         std::vector<approval::Approval> out;
-        while (st.step()) out.push_back(approval::Approval{st.text(0), st.text(1), from_millis(st.integer(2)), st.text(3)});
+        while (st.step())
+            out.push_back(approval::Approval{st.text(0), st.text(1), from_millis(st.integer(2)), st.text(3)});
         return out;
     }
 
     void insert_approval(std::string_view tenant, std::string_view review_id, const approval::Approval& a) override {
-        db_.prepare("INSERT INTO review_approvals(tenant, review_id, user_id, digest, at, comment) VALUES(?, ?, ?, ?, ?, ?)")
-            .bind(1, tenant).bind(2, review_id).bind(3, a.user).bind(4, a.digest).bind(5, to_millis(a.at)).bind(6, a.comment)
+        db_.prepare(
+               "INSERT INTO review_approvals(tenant, review_id, user_id, digest, at, comment) VALUES(?, ?, ?, ?, ?, ?)")
+            .bind(1, tenant)
+            .bind(2, review_id)
+            .bind(3, a.user)
+            .bind(4, a.digest)
+            .bind(5, to_millis(a.at))
+            .bind(6, a.comment)
             .run();
     }
 
     std::vector<Webhook> webhooks(std::string_view tenant) override {
-        auto st = db_.prepare("SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? ORDER BY created_at, id");
+        auto st = db_.prepare(
+            "SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? ORDER BY "
+            "created_at, id");
         st.bind(1, tenant);
         std::vector<Webhook> out;
         while (st.step()) out.push_back(read_webhook(st));
@@ -554,34 +600,54 @@ public:
     }
 
     std::optional<Webhook> webhook(std::string_view tenant, std::string_view id) override {
-        auto st = db_.prepare("SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? AND id = ?");
+        auto st = db_.prepare(
+            "SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? AND id = ?");
         st.bind(1, tenant).bind(2, id);
         if (!st.step()) return std::nullopt;
         return read_webhook(st);
     }
 
     void insert_webhook(const Webhook& w) override {
-        db_.prepare("INSERT INTO webhooks(tenant, id, url, events, secret, created_at, created_by) VALUES(?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, w.tenant).bind(2, w.id).bind(3, w.url).bind(4, strings_json(w.events)).bind(5, w.secret)
-            .bind(6, to_millis(w.created_at)).bind(7, w.created_by)
+        db_.prepare(
+               "INSERT INTO webhooks(tenant, id, url, events, secret, created_at, created_by) VALUES(?, ?, ?, ?, ?, ?, "
+               "?)")
+            .bind(1, w.tenant)
+            .bind(2, w.id)
+            .bind(3, w.url)
+            .bind(4, strings_json(w.events))
+            .bind(5, w.secret)
+            .bind(6, to_millis(w.created_at))
+            .bind(7, w.created_by)
             .run();
     }
 
     void delete_webhook(std::string_view tenant, std::string_view id) override {
-        db_.prepare("DELETE FROM outbox WHERE tenant = ? AND webhook_id = ? AND state = 'pending'").bind(1, tenant).bind(2, id).run();
+        db_.prepare("DELETE FROM outbox WHERE tenant = ? AND webhook_id = ? AND state = 'pending'")
+            .bind(1, tenant)
+            .bind(2, id)
+            .run();
         db_.prepare("DELETE FROM webhooks WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
     }
 
     void insert_outbox(const OutboxItem& o) override {
-        db_.prepare("INSERT INTO outbox(tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
-                    "next_attempt_at, state, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, o.tenant).bind(2, o.webhook_id).bind(3, o.event_id).bind(4, o.event_type).bind(5, o.payload)
-            .bind(6, to_millis(o.created_at)).bind(7, std::int64_t{o.attempts}).bind(8, to_millis(o.next_attempt_at))
-            .bind(9, to_string(o.state)).bind(10, o.last_error)
+        db_.prepare(
+               "INSERT INTO outbox(tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
+               "next_attempt_at, state, last_error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, o.tenant)
+            .bind(2, o.webhook_id)
+            .bind(3, o.event_id)
+            .bind(4, o.event_type)
+            .bind(5, o.payload)
+            .bind(6, to_millis(o.created_at))
+            .bind(7, std::int64_t{o.attempts})
+            .bind(8, to_millis(o.next_attempt_at))
+            .bind(9, to_string(o.state))
+            .bind(10, o.last_error)
             .run();
     }
 
-    std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit, const std::vector<std::string>& skip) override {
+    std::vector<OutboxItem> due_outbox(Timestamp now, std::size_t limit,
+                                       const std::vector<std::string>& skip) override {
         return read_due_outbox(now, limit, false, skip);
     }
 
@@ -590,7 +656,10 @@ public:
         std::vector<OutboxItem> out = read_due_outbox(now, limit, true, skip);
         for (const OutboxItem& o : out)
             db_.prepare("UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE seq = ?")
-                .bind(1, to_millis(hold_until)).bind(2, node).bind(3, o.seq).run();
+                .bind(1, to_millis(hold_until))
+                .bind(2, node)
+                .bind(3, o.seq)
+                .run();
         return out;
     }
 
@@ -602,15 +671,22 @@ public:
             if (st.step()) released = static_cast<std::size_t>(st.integer(0));
         }
         db_.prepare("UPDATE outbox SET next_attempt_at = ?, claimed_by = '' WHERE claimed_by = ? AND state = 'pending'")
-            .bind(1, to_millis(now)).bind(2, node).run();
+            .bind(1, to_millis(now))
+            .bind(2, node)
+            .run();
         return released;
     }
 
     void update_outbox(const OutboxItem& o) override {
-        db_.prepare("UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ?, claimed_by = '', "
-                    "finished_at = ? WHERE seq = ?")
-            .bind(1, std::int64_t{o.attempts}).bind(2, to_millis(o.next_attempt_at)).bind(3, to_string(o.state))
-            .bind(4, o.last_error).bind(5, millis_or_null(o.finished_at)).bind(6, o.seq)
+        db_.prepare(
+               "UPDATE outbox SET attempts = ?, next_attempt_at = ?, state = ?, last_error = ?, claimed_by = '', "
+               "finished_at = ? WHERE seq = ?")
+            .bind(1, std::int64_t{o.attempts})
+            .bind(2, to_millis(o.next_attempt_at))
+            .bind(3, to_string(o.state))
+            .bind(4, o.last_error)
+            .bind(5, millis_or_null(o.finished_at))
+            .bind(6, o.seq)
             .run();
     }
 
@@ -622,7 +698,8 @@ public:
         events.bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(batch));
         while (events.step()) ++removed;
         auto log = db_.prepare(
-            "DELETE FROM webhook_deliveries WHERE (tenant, webhook_id, event_id, attempt) IN (SELECT tenant, webhook_id, "
+            "DELETE FROM webhook_deliveries WHERE (tenant, webhook_id, event_id, attempt) IN (SELECT tenant, "
+            "webhook_id, "
             "event_id, attempt FROM webhook_deliveries WHERE at < ? LIMIT ?) RETURNING attempt");
         log.bind(1, to_millis(before)).bind(2, static_cast<std::int64_t>(batch));
         while (log.step()) ++removed;
@@ -630,23 +707,34 @@ public:
     }
 
     void insert_delivery(const Delivery& d) override {
-        db_.prepare("INSERT INTO webhook_deliveries(tenant, webhook_id, event_id, event_type, attempt, at, "
-                    "status_code, error, duration_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT(tenant, webhook_id, event_id, attempt) DO UPDATE SET event_type = excluded.event_type, at = excluded.at, status_code = excluded.status_code, error = excluded.error, duration_ms = excluded.duration_ms")
-            .bind(1, d.tenant).bind(2, d.webhook_id).bind(3, d.event_id).bind(4, d.event_type)
-            .bind(5, std::int64_t{d.attempt}).bind(6, to_millis(d.at)).bind(7, std::int64_t{d.status_code})
-            .bind(8, d.error).bind(9, d.duration_ms)
+        db_.prepare(
+               "INSERT INTO webhook_deliveries(tenant, webhook_id, event_id, event_type, attempt, at, "
+               "status_code, error, duration_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(tenant, webhook_id, event_id, attempt) DO UPDATE SET event_type = excluded.event_type, at "
+               "= excluded.at, status_code = excluded.status_code, error = excluded.error, duration_ms = "
+               "excluded.duration_ms")
+            .bind(1, d.tenant)
+            .bind(2, d.webhook_id)
+            .bind(3, d.event_id)
+            .bind(4, d.event_type)
+            .bind(5, std::int64_t{d.attempt})
+            .bind(6, to_millis(d.at))
+            .bind(7, std::int64_t{d.status_code})
+            .bind(8, d.error)
+            .bind(9, d.duration_ms)
             .run();
     }
 
     std::vector<Delivery> deliveries(std::string_view tenant, std::string_view webhook_id, std::size_t limit) override {
-        auto st = db_.prepare("SELECT tenant, webhook_id, event_id, event_type, attempt, at, status_code, error, duration_ms "
-                              "FROM webhook_deliveries WHERE tenant = ? AND webhook_id = ? ORDER BY at DESC, attempt DESC LIMIT ?");
+        auto st = db_.prepare(
+            "SELECT tenant, webhook_id, event_id, event_type, attempt, at, status_code, error, duration_ms "
+            "FROM webhook_deliveries WHERE tenant = ? AND webhook_id = ? ORDER BY at DESC, attempt DESC LIMIT ?");
         st.bind(1, tenant).bind(2, webhook_id).bind(3, static_cast<std::int64_t>(limit));
         std::vector<Delivery> out;
         while (st.step())
             out.push_back(Delivery{st.text(0), st.text(1), st.text(2), st.text(3), static_cast<int>(st.integer(4)),
-                                   from_millis(st.integer(5)), static_cast<int>(st.integer(6)), st.text(7), st.integer(8)});
+                                   from_millis(st.integer(5)), static_cast<int>(st.integer(6)), st.text(7),
+                                   st.integer(8)});
         return out;
     }
 
@@ -661,25 +749,32 @@ public:
 
     std::vector<std::pair<std::string, std::int64_t>> pending_reviews_by_tenant() override {
         // One index range per tenant (reviews_by_state), so the cost follows the pending reviews.
-        auto st = db_.prepare("SELECT t.id, (SELECT count(*) FROM reviews r WHERE r.tenant = t.id AND r.state = 'pending') "
-                              "FROM tenants t ORDER BY t.id");
+        auto st = db_.prepare(
+            "SELECT t.id, (SELECT count(*) FROM reviews r WHERE r.tenant = t.id AND r.state = 'pending') "
+            "FROM tenants t ORDER BY t.id");
         std::vector<std::pair<std::string, std::int64_t>> out;
         while (st.step()) out.emplace_back(st.text(0), st.integer(1));
         return out;
     }
 
     std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) override {
-        auto st = db_.prepare("SELECT tenant, key_id, public_pem, active, created_at FROM signing_keys WHERE tenant = ? ORDER BY created_at DESC, key_id");
+        auto st = db_.prepare(
+            "SELECT tenant, key_id, public_pem, active, created_at FROM signing_keys WHERE tenant = ? ORDER BY "
+            "created_at DESC, key_id");
         st.bind(1, tenant);
         std::vector<packager::SigningKeyRecord> out;
-        while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4))});
+        while (st.step())
+            out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4))});
         return out;
     }
 
     void insert_signing_key(const packager::SigningKeyRecord& k) override {
         db_.prepare("UPDATE signing_keys SET active = 0 WHERE tenant = ?").bind(1, k.tenant).run();
         db_.prepare("INSERT INTO signing_keys(tenant, key_id, public_pem, active, created_at) VALUES(?, ?, ?, ?, ?)")
-            .bind(1, k.tenant).bind(2, k.key_id).bind(3, k.public_pem).bind(4, std::int64_t{k.active ? 1 : 0})
+            .bind(1, k.tenant)
+            .bind(2, k.key_id)
+            .bind(3, k.public_pem)
+            .bind(4, std::int64_t{k.active ? 1 : 0})
             .bind(5, to_millis(k.created_at))
             .run();
     }
@@ -700,15 +795,29 @@ public:
     }
 
     void upsert_package(const packager::Package& p) override {
-        db_.prepare("INSERT INTO packages(tenant, name, source_sandbox, kind, description, campaigns, deleted, last_version, "
-                    "created_at, created_by, updated_at, updated_by, revision) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT(tenant, name) DO UPDATE SET source_sandbox = excluded.source_sandbox, kind = excluded.kind, "
-                    "description = excluded.description, campaigns = excluded.campaigns, deleted = excluded.deleted, "
-                    "last_version = excluded.last_version, created_at = excluded.created_at, created_by = excluded.created_by, "
-                    "updated_at = excluded.updated_at, updated_by = excluded.updated_by, revision = excluded.revision")
-            .bind(1, p.tenant).bind(2, p.name).bind(3, p.source_sandbox).bind(4, packager::to_string(p.kind)).bind(5, p.description)
-            .bind(6, strings_json(p.campaigns)).bind(7, std::int64_t{p.deleted ? 1 : 0}).bind(8, p.last_version)
-            .bind(9, to_millis(p.created_at)).bind(10, p.created_by).bind(11, to_millis(p.updated_at)).bind(12, p.updated_by)
+        db_.prepare(
+               "INSERT INTO packages(tenant, name, source_sandbox, kind, description, campaigns, deleted, "
+               "last_version, "
+               "created_at, created_by, updated_at, updated_by, revision) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+               "?) "
+               "ON CONFLICT(tenant, name) DO UPDATE SET source_sandbox = excluded.source_sandbox, kind = "
+               "excluded.kind, "
+               "description = excluded.description, campaigns = excluded.campaigns, deleted = excluded.deleted, "
+               "last_version = excluded.last_version, created_at = excluded.created_at, created_by = "
+               "excluded.created_by, "
+               "updated_at = excluded.updated_at, updated_by = excluded.updated_by, revision = excluded.revision")
+            .bind(1, p.tenant)
+            .bind(2, p.name)
+            .bind(3, p.source_sandbox)
+            .bind(4, packager::to_string(p.kind))
+            .bind(5, p.description)
+            .bind(6, strings_json(p.campaigns))
+            .bind(7, std::int64_t{p.deleted ? 1 : 0})
+            .bind(8, p.last_version)
+            .bind(9, to_millis(p.created_at))
+            .bind(10, p.created_by)
+            .bind(11, to_millis(p.updated_at))
+            .bind(12, p.updated_by)
             .bind(13, p.revision)
             .run();
     }
@@ -722,24 +831,38 @@ public:
     }
 
     std::vector<packager::PackageVersion> unfinished_versions() override {
-        auto st = db_.prepare(std::string(version_columns) + " WHERE state = 'publishing' ORDER BY tenant, package, version");
+        auto st =
+            db_.prepare(std::string(version_columns) + " WHERE state = 'publishing' ORDER BY tenant, package, version");
         std::vector<packager::PackageVersion> out;
         while (st.step()) out.push_back(read_version(st));
         return out;
     }
 
     void upsert_package_version(const packager::PackageVersion& v) override {
-        db_.prepare("INSERT INTO package_versions(tenant, package, version, state, commit_id, tag, digest, created_at, "
-                    "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT(tenant, package, version) DO UPDATE SET state = excluded.state, commit_id = excluded.commit_id, tag = excluded.tag, digest = excluded.digest, created_at = excluded.created_at, created_by = excluded.created_by")
-            .bind(1, v.tenant).bind(2, v.package).bind(3, v.version).bind(4, packager::to_string(v.state)).bind(5, v.commit).bind(6, v.tag)
-            .bind(7, v.digest).bind(8, to_millis(v.created_at)).bind(9, v.created_by)
+        db_.prepare(
+               "INSERT INTO package_versions(tenant, package, version, state, commit_id, tag, digest, created_at, "
+               "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(tenant, package, version) DO UPDATE SET state = excluded.state, commit_id = "
+               "excluded.commit_id, tag = excluded.tag, digest = excluded.digest, created_at = excluded.created_at, "
+               "created_by = excluded.created_by")
+            .bind(1, v.tenant)
+            .bind(2, v.package)
+            .bind(3, v.version)
+            .bind(4, packager::to_string(v.state))
+            .bind(5, v.commit)
+            .bind(6, v.tag)
+            .bind(7, v.digest)
+            .bind(8, to_millis(v.created_at))
+            .bind(9, v.created_by)
             .run();
     }
 
     void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) override {
         db_.prepare("DELETE FROM package_versions WHERE tenant = ? AND package = ? AND version = ?")
-            .bind(1, tenant).bind(2, package).bind(3, version).run();
+            .bind(1, tenant)
+            .bind(2, package)
+            .bind(3, version)
+            .run();
     }
 
     std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) override {
@@ -824,7 +947,9 @@ private:
     static constexpr std::string_view audit_columns =
         "SELECT tenant, seq, at, actor, action, target, request_id, details, prev_hash, hash FROM audit";
 
-    static Tenant read_tenant(const Statement& st) { return Tenant{st.text(0), st.text(1), from_millis(st.integer(2))}; }
+    static Tenant read_tenant(const Statement& st) {
+        return Tenant{st.text(0), st.text(1), from_millis(st.integer(2))};
+    }
 
     static Sandbox read_sandbox(const Statement& st) {
         Sandbox s;
@@ -906,9 +1031,16 @@ private:
     }
 
     static packager::PackageVersion read_version(const Statement& st) {
-        return packager::PackageVersion{st.text(0), st.text(1), st.integer(2),
-                                        parse_stored(packager::parse_version_state(st.text(3)), "package version state"), st.text(4),
-                                        st.text(5), st.text(6), st.text(8), from_millis(st.integer(7))};
+        return packager::PackageVersion{
+            st.text(0),
+            st.text(1),
+            st.integer(2),
+            parse_stored(packager::parse_version_state(st.text(3)), "package version state"),
+            st.text(4),
+            st.text(5),
+            st.text(6),
+            st.text(8),
+            from_millis(st.integer(7))};
     }
 
     static Webhook read_webhook(const Statement& st) {
@@ -928,8 +1060,9 @@ private:
     // node is claiming at the same moment instead of waiting for them.
     std::vector<OutboxItem> read_due_outbox(Timestamp now, std::size_t limit, bool claim,
                                             const std::vector<std::string>& skip) {
-        std::string sql = "SELECT seq, tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
-                          "next_attempt_at, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?";
+        std::string sql =
+            "SELECT seq, tenant, webhook_id, event_id, event_type, payload, created_at, attempts, "
+            "next_attempt_at, last_error FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?";
         if (!skip.empty()) {
             sql += " AND webhook_id NOT IN (?";
             for (std::size_t i = 1; i < skip.size(); ++i) sql += ", ?";
@@ -967,7 +1100,8 @@ private:
     }
 
     std::vector<RoleGrant> roles_of(std::string_view tenant, std::string_view user) {
-        auto st = db_.prepare("SELECT sandbox, role FROM user_roles WHERE tenant = ? AND user_id = ? ORDER BY sandbox, role");
+        auto st =
+            db_.prepare("SELECT sandbox, role FROM user_roles WHERE tenant = ? AND user_id = ? ORDER BY sandbox, role");
         st.bind(1, tenant).bind(2, user);
         std::vector<RoleGrant> out;
         while (st.step()) out.push_back(RoleGrant{st.text(0), parse_stored(parse_role(st.text(1)), "role")});
@@ -976,7 +1110,8 @@ private:
 
     void insert_roles(const User& u) {
         for (const RoleGrant& g : u.roles) {
-            db_.prepare("INSERT INTO user_roles(tenant, user_id, sandbox, role) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            db_.prepare(
+                   "INSERT INTO user_roles(tenant, user_id, sandbox, role) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING")
                 .bind(1, u.tenant)
                 .bind(2, u.id)
                 .bind(3, g.sandbox)

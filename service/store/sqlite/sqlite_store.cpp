@@ -1,9 +1,9 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/local_locks.hpp"
 #include "store/sql/sql_tx.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
-#include "store/local_locks.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -18,7 +18,6 @@ namespace {
 
 using sqlite::Database;
 
-
 void configure_writer(Database& conn) {
     conn.exec("PRAGMA journal_mode=WAL");
     // FULL: a commit is on disk before it is acknowledged; WAL keeps that to one fsync per commit.
@@ -27,7 +26,8 @@ void configure_writer(Database& conn) {
 }
 
 void apply_migrations(Database& conn) {
-    conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    conn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
     std::int64_t current = 0;
     {
         auto st = conn.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -205,6 +205,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) { return std::make_unique<SqliteStore>(options); }
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+    return std::make_unique<SqliteStore>(options);
+}
 
 }  // namespace ferry

@@ -38,7 +38,7 @@ namespace json = boost::json;
 
 namespace {
 
-bool known_kind(std::string_view k) { return k == "campaign" || k == "segment" || k == "template"; }
+std::string id_of(ObjectKind kind, const std::string& key) { return std::string(to_string(kind)) + "/" + key; }
 
 json::object object_or_empty(std::string_view body) {
     auto v = fuzz::parse_json(body);
@@ -50,7 +50,7 @@ struct Input {
     std::string package_digest = "sha256:0000";
     std::vector<PackagedObject> objects;
     std::vector<TargetObject> target;
-    std::map<std::string, std::set<std::string>> actual_keys;  // kind -> keys the target holds
+    std::map<ObjectKind, std::set<std::string>> actual_keys;  // kind -> keys the target holds
     PlanOptions options;
 };
 
@@ -78,16 +78,16 @@ Input decode(std::string_view data) {
             }
         } else if (w[0] == "digest" && w.size() > 1) {
             in.package_digest = std::string(w[1]);
-        } else if (w[0] == "object" && w.size() >= 3 && known_kind(w[1])) {
+        } else if (w[0] == "object" && w.size() >= 3 && parse_object_kind(w[1])) {
             PackagedObject o;
-            o.kind = std::string(w[1]);
+            o.kind = *parse_object_kind(w[1]);
             o.key = std::string(w[2]);
             for (std::size_t i = 3; i < w.size(); ++i) o.name += (i > 3 ? " " : "") + std::string(w[i]);
-            if (!object_ids.insert(o.kind + "/" + o.key).second) continue;
+            if (!object_ids.insert(id_of(o.kind, o.key)).second) continue;
             o.file = object_or_empty(s.body);
             o.file["key"] = o.key;
             in.objects.push_back(std::move(o));
-        } else if (w[0] == "target" && w.size() >= 3 && known_kind(w[1])) {
+        } else if (w[0] == "target" && w.size() >= 3 && parse_object_kind(w[1])) {
             targets.push_back(PendingTarget{w, s.body});
         }
     }
@@ -96,10 +96,10 @@ Input decode(std::string_view data) {
     for (const auto& pending : targets) {
         const auto& w = pending.words;
         TargetObject t;
-        t.kind = std::string(w[1]);
+        t.kind = *parse_object_kind(w[1]);
         t.key = std::string(w[2]);
         if (!in.actual_keys[t.kind].insert(t.key).second) continue;  // keys are unique in a sandbox
-        t.id = "id-" + t.kind + "-" + t.key;
+        t.id = "id-" + std::string(to_string(t.kind)) + "-" + t.key;
         t.name = t.key;
         std::string from;
         bool ours = false, differs = false;
@@ -116,9 +116,9 @@ Input decode(std::string_view data) {
             else if (w[i] == "review")
                 t.in_review = true;
             else if (w[i] == "live")
-                t.live = t.kind == "campaign";
+                t.live = t.kind == ObjectKind::campaign;
             else if (w[i] == "locked")
-                t.locked = t.kind == "campaign" ? "completed in the target: read-only" : "";
+                t.locked = t.kind == ObjectKind::campaign ? "completed in the target: read-only" : "";
             else if (w[i] == "differs")
                 differs = true;
         }
@@ -149,12 +149,12 @@ Input decode(std::string_view data) {
     return in;
 }
 
-int rank(const std::string& kind) { return kind == "segment" ? 0 : kind == "template" ? 1 : 2; }
+int rank(ObjectKind kind) { return kind == ObjectKind::segment ? 0 : kind == ObjectKind::template_ ? 1 : 2; }
 
 std::string describe(const Plan& plan) {
     std::string out;
     for (const auto& i : plan.items)
-        out += i.kind + "/" + i.key + " " + i.action + (i.new_key ? " as " + *i.new_key : "") + " (" + i.reason + ")\n";
+        out += id_of(i.kind, i.key) + " " + i.action + (i.new_key ? " as " + *i.new_key : "") + " (" + i.reason + ")\n";
     return out;
 }
 
@@ -166,16 +166,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string shown = describe(plan);
 
     std::map<std::string, const TargetObject*> existing;
-    for (const auto& t : in.target) existing[t.kind + "/" + t.key] = &t;
+    for (const auto& t : in.target) existing[id_of(t.kind, t.key)] = &t;
     std::set<std::string> in_package;
-    for (const auto& o : in.objects) in_package.insert(o.kind + "/" + o.key);
+    for (const auto& o : in.objects) in_package.insert(id_of(o.kind, o.key));
 
     fuzz::check(plan.items.size() == in.objects.size(), "not one item per object", shown);
     bool any_conflict = false, any_missing = false;
-    std::map<std::string, std::set<std::string>> created;  // kind -> keys the plan creates
+    std::map<ObjectKind, std::set<std::string>> created;  // kind -> keys the plan creates
     for (std::size_t n = 0; n < plan.items.size(); ++n) {
         const PlanItem& i = plan.items[n];
-        const std::string id = i.kind + "/" + i.key;
+        const std::string id = id_of(i.kind, i.key);
         fuzz::check(in_package.count(id) == 1, "an item for no object", id);
         const auto found = existing.find(id);
         const bool in_target = found != existing.end();
@@ -193,10 +193,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::string key = i.new_key.value_or(i.key);
             fuzz::check(created[i.kind].insert(key).second,
                         "the plan creates two objects with one key (apply: plan_stale, forever)",
-                        i.kind + "/" + key + "\n" + shown);
+                        id_of(i.kind, key) + "\n" + shown);
             fuzz::check(in.actual_keys.count(i.kind) == 0 || in.actual_keys.at(i.kind).count(key) == 0,
                         "the plan creates an object under a key the target already holds (apply: plan_stale, forever)",
-                        i.kind + "/" + key + "\n" + shown);
+                        id_of(i.kind, key) + "\n" + shown);
         } else if (!in_target) {
             // The key is held in the target by another object's copy: only a conflict naming it.
             fuzz::check(i.action == "conflict" && holder != nullptr && i.target_id == holder->id,
@@ -209,7 +209,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (i.action == "update") {
                 fuzz::check(t.locked.empty() && !t.archived && !t.in_review,
                             "an update of a locked, archived or in-review object", shown);
-                fuzz::check(i.as_draft_version == (t.live && i.kind == "campaign"), "as_draft_version wrong", shown);
+                fuzz::check(i.as_draft_version == (t.live && i.kind == ObjectKind::campaign), "as_draft_version wrong",
+                            shown);
             }
             if (i.action == "skip") {
                 for (const auto& o : in.objects)

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string id_of(const std::string& kind, const std::string& key) { return kind + "/" + key; }
+std::string id_of(ObjectKind kind, const std::string& key) { return std::string(to_string(kind)) + "/" + key; }
 
 // Every {"$binding": NAME} in the file.
 void collect_bindings(const json::value& v, std::set<std::string>& out) {
@@ -34,17 +34,17 @@ void collect_bindings(const json::value& v, std::set<std::string>& out) {
 // The segment and template keys a campaign file refers to.
 std::vector<std::string> dependencies_of(const PackagedObject& o) {
     std::vector<std::string> deps;
-    if (o.kind != "campaign") return deps;
+    if (o.kind != ObjectKind::campaign) return deps;
     const auto* spec = o.file.if_contains("spec");
     if (!spec || !spec->is_object()) return deps;
     if (const auto* audience = spec->get_object().if_contains("audience"); audience && audience->is_object())
         if (const auto* segment = audience->get_object().if_contains("segment"); segment && segment->is_string())
-            deps.push_back(id_of("segment", std::string(segment->get_string())));
+            deps.push_back(id_of(ObjectKind::segment, std::string(segment->get_string())));
     if (const auto* content = spec->get_object().if_contains("content"); content && content->is_object())
         for (const auto& [channel, c] : content->get_object())
             if (c.is_object())
                 if (const auto* t = c.get_object().if_contains("template"); t && t->is_string())
-                    deps.push_back(id_of("template", std::string(t->get_string())));
+                    deps.push_back(id_of(ObjectKind::template_, std::string(t->get_string())));
     return deps;
 }
 
@@ -125,7 +125,7 @@ json::object to_json(const PlanItem& i) {
     json::array missing_b, missing_d;
     for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
     for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
-    return json::object{{"kind", i.kind},
+    return json::object{{"kind", to_string(i.kind)},
                         {"key", i.key},
                         {"name", i.name},
                         {"action", i.action},
@@ -140,7 +140,7 @@ json::object to_json(const PlanItem& i) {
 Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,
                  const std::vector<TargetObject>& target, const PlanOptions& options) {
     std::map<std::string, const TargetObject*> existing;
-    std::map<std::string, std::set<std::string>> keys_taken;  // kind -> keys in the target
+    std::map<ObjectKind, std::set<std::string>> keys_taken;  // kind -> keys in the target
     // "<kind>/<own key>" -> the target object holding that key, matched under another package key
     std::map<std::string, const TargetObject*> held_under_alias;
     for (const auto& t : target) {
@@ -170,7 +170,7 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
             // The key is held by the target's copy of another object of the package (create_new).
             if (const auto alias = held_under_alias.find(id); alias != held_under_alias.end()) {
                 const std::string why =
-                    "the key is held in the target by its copy of " + o.kind + "/" + alias->second->key;
+                    "the key is held in the target by its copy of " + id_of(o.kind, alias->second->key);
                 if (policy == ConflictPolicy::create_new) {
                     item.new_key = free_key(o.key, keys_taken[o.kind]);
                     keys_taken[o.kind].insert(*item.new_key);
@@ -235,7 +235,7 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                 item.action = "conflict";
                 item.reason = t.locked;
             }
-            if (item.action == "update" && o.kind == "campaign" && t.live) {
+            if (item.action == "update" && o.kind == ObjectKind::campaign && t.live) {
                 item.as_draft_version = true;
                 item.reason += "; lands as the draft version (the live one runs on)";
             }
@@ -266,7 +266,14 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
         plan.warnings.push_back(std::to_string(kept) +
                                 " object(s) differ from the package and are kept as the target has them");
     // Dependencies first, so that an apply in item order always finds what campaigns refer to.
-    auto rank = [](const std::string& kind) { return kind == "segment" ? 0 : kind == "template" ? 1 : 2; };
+    auto rank = [](ObjectKind kind) {
+        switch (kind) {
+            case ObjectKind::segment: return 0;
+            case ObjectKind::template_: return 1;
+            case ObjectKind::campaign: return 2;
+        }
+        return 2;
+    };
     std::stable_sort(plan.items.begin(), plan.items.end(), [&](const PlanItem& a, const PlanItem& b) {
         return rank(a.kind) != rank(b.kind) ? rank(a.kind) < rank(b.kind) : a.key < b.key;
     });

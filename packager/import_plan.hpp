@@ -4,6 +4,8 @@
 // the missing bindings and dependencies, and a digest that identifies the plan exactly. The
 // service verifies the package before and applies a plan in one transaction after.
 
+#include "core/object_kind.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <map>
@@ -15,7 +17,7 @@ namespace ferry::packager {
 
 // One object of the package, as read from its file.
 struct PackagedObject {
-    std::string kind;  // campaign, segment, template
+    ObjectKind kind = ObjectKind::campaign;
     std::string key;
     std::string name;
     boost::json::object file;  // the parsed file
@@ -23,7 +25,7 @@ struct PackagedObject {
 
 // What the target sandbox holds under the same kind and key.
 struct TargetObject {
-    std::string kind;
+    ObjectKind kind = ObjectKind::campaign;
     std::string key;
     std::string id;
     std::string own_key;  // its key in the target when matched by provenance under the package's key
@@ -51,7 +53,7 @@ struct PlanOptions {
 };
 
 struct PlanItem {
-    std::string kind;
+    ObjectKind kind = ObjectKind::campaign;
     std::string key;
     std::string name;
     std::string action;  // create, update, reuse, skip, conflict

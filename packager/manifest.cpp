@@ -15,7 +15,7 @@ namespace json = boost::json;
 json::object to_json(const Manifest& m) {
     json::array objects;
     for (const auto& o : m.objects)
-        objects.push_back(json::object{{"kind", o.kind},
+        objects.push_back(json::object{{"kind", to_string(o.kind)},
                                        {"key", o.key},
                                        {"name", o.name},
                                        {"path", o.path},
@@ -54,7 +54,11 @@ Manifest parse_manifest(const json::value& value) {
         if (!objects[i].is_object()) throw Error::invalid_field(path, path + " must be an object");
         Fields o(objects[i].get_object(), path);
         ManifestObject obj;
-        obj.kind = o.required_string("kind", 32);
+        const std::string kind = o.required_string("kind", 32);
+        const auto parsed_kind = parse_object_kind(kind);
+        if (!parsed_kind)
+            throw Error::invalid_field(path + ".kind", path + ".kind must be campaign, segment or template");
+        obj.kind = *parsed_kind;
         obj.key = o.required_string("key", 64);
         obj.name = o.required_string("name", 200);
         obj.path = o.required_string("path", 300);
@@ -83,9 +87,9 @@ Manifest parse_manifest(const json::value& value) {
 
 std::string manifest_file(const Manifest& m) { return canonical_file(to_json(m)); }
 
-ManifestObject describe(std::string kind, std::string key, std::string name, std::string path, std::string_view bytes) {
-    return ManifestObject{std::move(kind),           std::move(key), std::move(name), std::move(path),
-                          crypto::sha256_hex(bytes), bytes.size()};
+ManifestObject describe(ObjectKind kind, std::string key, std::string name, std::string path, std::string_view bytes) {
+    return ManifestObject{kind,        std::move(key), std::move(name), std::move(path), crypto::sha256_hex(bytes),
+                          bytes.size()};
 }
 
 std::optional<Problem> verify_package(

@@ -2,6 +2,8 @@
 // manifest.json of a package version, and the verification a reader performs before trusting a
 // version: the signature over the manifest's exact bytes, then each object's size and SHA-256.
 
+#include "core/object_kind.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -15,7 +17,7 @@
 namespace ferry::packager {
 
 struct ManifestObject {
-    std::string kind;  // campaign, segment, template
+    ObjectKind kind = ObjectKind::campaign;
     std::string key;
     std::string name;
     std::string path;    // "campaigns/<key>.json"
@@ -44,14 +46,14 @@ struct Manifest {
 };
 
 boost::json::object to_json(const Manifest& m);
-// Throws ferry::Error (422) naming the bad field.
+// Throws ferry::Error (422) naming the bad field (an object of an unknown kind included).
 Manifest parse_manifest(const boost::json::value& value);
 
 // The exact bytes of manifest.json (canonical file format).
 std::string manifest_file(const Manifest& m);
 
 // A file's entry, computed from its bytes.
-ManifestObject describe(std::string kind, std::string key, std::string name, std::string path, std::string_view bytes);
+ManifestObject describe(ObjectKind kind, std::string key, std::string name, std::string path, std::string_view bytes);
 
 struct Problem {
     std::string path;  // the object (or "manifest.json" / "manifest.sig")

@@ -44,8 +44,7 @@ ImportRequest read_import_request(const json::object& body) {
         for (const auto& [key, value] : *overrides) {
             const std::string path = "overrides." + std::string(key);
             const auto slash = key.find('/');
-            const std::string kind(key.substr(0, slash));
-            if (slash == std::string_view::npos || (kind != "campaign" && kind != "segment" && kind != "template"))
+            if (slash == std::string_view::npos || !parse_object_kind(key.substr(0, slash)))
                 throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
             const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
             if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
@@ -80,7 +79,7 @@ json::array approvals_needed(Tx& tx, const Context& ctx, const Sandbox& sandbox,
     const Gate gate(tx, ctx.caller.tenant);
     json::array out;
     for (const auto& item : plan.items) {
-        if (item.kind != "campaign" || (item.action != "create" && item.action != "update")) continue;
+        if (item.kind != ObjectKind::campaign || (item.action != "create" && item.action != "update")) continue;
         const auto object = std::find_if(version.objects.begin(), version.objects.end(),
                                          [&](const auto& o) { return o.kind == item.kind && o.key == item.key; });
         Campaign c;
@@ -101,7 +100,7 @@ json::array approvals_needed(Tx& tx, const Context& ctx, const Sandbox& sandbox,
         for (const auto& r : gate.requirements(sandbox, c, spec, ctx.actor()))
             requirements.push_back(json::object{{"source", r.source}, {"name", r.name}, {"required", r.required}});
         if (!requirements.empty())
-            out.push_back(json::object{{"kind", item.kind},
+            out.push_back(json::object{{"kind", to_string(item.kind)},
                                        {"key", item.new_key.value_or(item.key)},
                                        {"requirements", std::move(requirements)}});
     }

@@ -4,6 +4,7 @@
 // from (provenance, and the content it had when imported), the results of idempotent requests,
 // and the requests of recent plans (so that a plan can be applied by its digest).
 
+#include "core/object_kind.hpp"
 #include "core/time.hpp"
 
 #include <boost/json/array.hpp>
@@ -35,7 +36,7 @@ struct ImportRecord {
 
 // An object an import created or changed, and what it was before.
 struct ImportTouch {
-    std::string kind;  // campaign, segment, template
+    ObjectKind kind = ObjectKind::campaign;
     std::string object_id;
     bool created = false;
     boost::json::value before;           // the fields the import replaced (null when created)
@@ -48,7 +49,7 @@ struct ImportTouch {
 struct ImportOrigin {
     std::string tenant;
     std::string sandbox;
-    std::string kind;
+    ObjectKind kind = ObjectKind::campaign;
     std::string object_id;
     std::string package;
     std::string source_key;  // its key in the package (it may differ in the target: create_new)

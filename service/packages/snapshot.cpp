@@ -116,21 +116,21 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
         };
         const std::string path = "campaigns/" + c.key + ".json";
         const std::string bytes = packager::canonical_file(campaign_object(c, c.spec, segment_key, template_key));
-        out.objects.push_back(packager::describe("campaign", c.key, c.spec.name, path, bytes));
+        out.objects.push_back(packager::describe(ObjectKind::campaign, c.key, c.spec.name, path, bytes));
         out.files.emplace(path, bytes);
         out.editors.insert(c.spec_edited_by);
     }
     for (const auto& [key, s] : segments) {
         const std::string path = "segments/" + key + ".json";
         const std::string bytes = packager::canonical_file(segment_object(s));
-        out.objects.push_back(packager::describe("segment", key, s.name, path, bytes));
+        out.objects.push_back(packager::describe(ObjectKind::segment, key, s.name, path, bytes));
         out.files.emplace(path, bytes);
         out.editors.insert(s.updated_by);
     }
     for (const auto& [key, t] : templates) {
         const std::string path = "templates/" + key + ".json";
         const std::string bytes = packager::canonical_file(template_object(t));
-        out.objects.push_back(packager::describe("template", key, t.name, path, bytes));
+        out.objects.push_back(packager::describe(ObjectKind::template_, key, t.name, path, bytes));
         out.files.emplace(path, bytes);
         out.editors.insert(t.updated_by);
     }

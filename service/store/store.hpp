@@ -145,9 +145,9 @@ public:
     virtual void update_campaign(const Campaign& campaign) = 0;
     virtual void delete_campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
     virtual CampaignPage campaigns(const CampaignQuery& query) = 0;
-    // Campaigns whose live spec or draft version refers to the segment or template ("segment", "template").
-    virtual std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox,
-                                                     std::string_view kind, std::string_view id) = 0;
+    // Campaigns whose live spec or draft version refers to the segment or template.
+    virtual std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
+                                                     std::string_view id) = 0;
     // Campaigns, of any tenant, whose next automatic transition is due at or before `now`.
     virtual std::vector<CampaignRef> campaigns_due(Timestamp now, std::size_t limit) = 0;
     // Campaigns in these statuses whose calendar span overlaps [from, to).
@@ -233,9 +233,9 @@ public:
     virtual std::vector<ImportTouch> import_touches(std::string_view tenant, std::string_view import_id) = 0;
     virtual std::vector<ImportOrigin> import_origins(std::string_view tenant, std::string_view sandbox) = 0;
     virtual std::optional<ImportOrigin> import_origin(std::string_view tenant, std::string_view sandbox,
-                                                      std::string_view kind, std::string_view object_id) = 0;
+                                                      ObjectKind kind, std::string_view object_id) = 0;
     virtual void upsert_import_origin(const ImportOrigin& origin) = 0;
-    virtual void delete_import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+    virtual void delete_import_origin(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                                       std::string_view object_id) = 0;
     virtual std::optional<IdempotentResult> idempotent_result(std::string_view tenant, std::string_view token,
                                                               std::string_view key) = 0;

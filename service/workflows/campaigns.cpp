@@ -278,7 +278,7 @@ Campaign duplicate(Tx& tx, const Actor& actor, const Campaign& original) {
 std::vector<std::string> archive_with_segment(Tx& tx, const Actor& actor, const Segment& segment) {
     Journal journal(tx, actor);
     std::vector<std::string> archived;
-    for (const std::string& id : tx.campaigns_using(segment.tenant, segment.sandbox, "segment", segment.id)) {
+    for (const std::string& id : tx.campaigns_using(segment.tenant, segment.sandbox, ObjectKind::segment, segment.id)) {
         auto found = tx.campaign(segment.tenant, segment.sandbox, id);
         if (!found) throw Error::not_found("campaign");
         Campaign c = std::move(*found);

@@ -55,7 +55,7 @@ std::string locked_reason(const Campaign& c) {
 
 std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& tenant, const std::string& sandbox,
                                                    const std::string& package) {
-    std::map<std::pair<std::string, std::string>, ImportOrigin> origins;  // (kind, object id)
+    std::map<std::pair<ObjectKind, std::string>, ImportOrigin> origins;  // (kind, object id)
     for (auto& o : tx.import_origins(tenant, sandbox)) origins.emplace(std::pair{o.kind, o.object_id}, std::move(o));
 
     std::vector<packager::TargetObject> by_key;
@@ -80,7 +80,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
     const TargetForms forms(tx, tenant, sandbox);
     for (const auto& s : tx.segments(tenant, sandbox, true)) {
         packager::TargetObject t;
-        t.kind = "segment";
+        t.kind = ObjectKind::segment;
         t.key = s.key;
         t.id = s.id;
         t.name = s.name;
@@ -89,7 +89,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
     }
     for (const auto& tpl : tx.templates(tenant, sandbox, true)) {
         packager::TargetObject t;
-        t.kind = "template";
+        t.kind = ObjectKind::template_;
         t.key = tpl.key;
         t.id = tpl.id;
         t.name = tpl.name;
@@ -103,7 +103,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
     q.count_cap = 0;
     for (const Campaign& c : tx.campaigns(q).items) {
         packager::TargetObject t;
-        t.kind = "campaign";
+        t.kind = ObjectKind::campaign;
         t.key = c.key;
         t.id = c.id;
         t.name = c.spec.name;

@@ -36,7 +36,7 @@ UnreadableVersion unreadable(const VerifiedVersion& v, const std::string& object
     return UnreadableVersion(e.kind(), e.code(), e.message(), e.details());
 }
 
-std::string id_of(const std::string& kind, const std::string& key) { return kind + "/" + key; }
+std::string id_of(ObjectKind kind, const std::string& key) { return std::string(to_string(kind)) + "/" + key; }
 
 // Server-made ids: a prefix and 20 base62 characters (about 119 bits), unguessable.
 std::string new_object_id(std::string_view prefix) { return std::string(prefix) + crypto::random_base62(20); }
@@ -112,7 +112,7 @@ std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord
 const json::value& file_field(const PackagedObject& o, std::string_view name) {
     const auto* v = o.file.if_contains(name);
     if (!v)
-        throw Error(ErrorKind::unprocessable, "package_invalid", o.kind + "/" + o.key + " has no " + std::string(name));
+        throw Error(ErrorKind::unprocessable, "package_invalid", id_of(o.kind, o.key) + " has no " + std::string(name));
     return *v;
 }
 
@@ -120,7 +120,7 @@ std::string file_string(const PackagedObject& o, std::string_view name) {
     const auto& v = file_field(o, name);
     if (!v.is_string())
         throw Error(ErrorKind::unprocessable, "package_invalid",
-                    o.kind + "/" + o.key + ": " + std::string(name) + " is not a string");
+                    id_of(o.kind, o.key) + ": " + std::string(name) + " is not a string");
     return std::string(v.get_string());
 }
 
@@ -174,14 +174,14 @@ public:
             id = create(item, o);
         else if (item.action == "update")
             update(item, o);
-        if (id && item.kind == "segment") segment_ids_[item.key] = *id;
-        if (id && item.kind == "template") template_ids_[item.key] = *id;
+        if (id && item.kind == ObjectKind::segment) segment_ids_[item.key] = *id;
+        if (id && item.kind == ObjectKind::template_) template_ids_[item.key] = *id;
         // A skipped object is identical to the version: from now on it counts as imported from it.
         if (item.action == "skip" && id && !tx_.import_origin(record_.tenant, record_.sandbox, item.kind, *id))
             record_origin(item, *id);
-        json::object out{{"kind", item.kind},     {"key", item.key},
-                         {"name", item.name},     {"action", item.action},
-                         {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
+        json::object out{
+            {"kind", to_string(item.kind)}, {"key", item.key},       {"name", item.name},
+            {"action", item.action},        {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
         if (item.new_key) out["new_key"] = *item.new_key;
         if (item.as_draft_version) out["as_draft_version"] = true;
         return out;
@@ -198,7 +198,7 @@ private:
         };
         std::string id;
         std::int64_t revision = 1;
-        if (item.kind == "segment") {
+        if (item.kind == ObjectKind::segment) {
             if (tx_.segment_key_exists(record_.tenant, record_.sandbox, key)) throw stale();
             Segment s;
             fill_segment(s, o);
@@ -210,7 +210,7 @@ private:
             s.created_by = s.updated_by = actor_.name();
             tx_.insert_segment(s);
             forms_.add_segment(s.id, s.key);
-        } else if (item.kind == "template") {
+        } else if (item.kind == ObjectKind::template_) {
             if (tx_.template_key_exists(record_.tenant, record_.sandbox, key)) throw stale();
             Template t;
             fill_template(t, o);
@@ -252,7 +252,7 @@ private:
         const auto previous_origin = origin_json(tx_.import_origin(record_.tenant, record_.sandbox, item.kind, id));
         json::value before;
         std::int64_t revision = 0;
-        if (item.kind == "segment") {
+        if (item.kind == ObjectKind::segment) {
             Segment s = or_not_found(tx_.segment(record_.tenant, record_.sandbox, id), "segment");
             before = packages::segment_object(s);
             fill_segment(s, o);
@@ -260,7 +260,7 @@ private:
             s.updated_by = actor_.name();
             revision = ++s.revision;
             tx_.update_segment(s);
-        } else if (item.kind == "template") {
+        } else if (item.kind == ObjectKind::template_) {
             Template t = or_not_found(tx_.template_(record_.tenant, record_.sandbox, id), "template");
             before = packages::template_object(t);
             fill_template(t, o);
@@ -272,7 +272,7 @@ private:
             Campaign c = or_not_found(tx_.campaign(record_.tenant, record_.sandbox, id), "campaign");
             before = campaign_state(c);
             CampaignSpec spec = campaign_spec(o);
-            std::vector<std::string> tags = parse_tags(file_field(o, "tags"), o.kind + "/" + o.key + ".tags");
+            std::vector<std::string> tags = parse_tags(file_field(o, "tags"), id_of(o.kind, o.key) + ".tags");
             if (item.as_draft_version) {
                 // The live version runs on; the import becomes its draft version, which goes
                 // live only through activate-draft and the target's approval gate.
@@ -298,8 +298,9 @@ private:
     void record_origin(const PlanItem& item, const std::string& id) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         // Segments and templates hold no references: their package form is their content as written.
-        const std::string digest =
-            item.kind == "campaign" && !record_digest_.empty() ? record_digest_ : packager::content_digest_of(o.file);
+        const std::string digest = item.kind == ObjectKind::campaign && !record_digest_.empty()
+                                       ? record_digest_
+                                       : packager::content_digest_of(o.file);
         record_digest_.clear();
         tx_.upsert_import_origin(ImportOrigin{record_.tenant, record_.sandbox, item.kind, id, version_.version.package,
                                               item.key, version_.version.version, digest, record_.id});
@@ -489,7 +490,7 @@ json::object conflicts_of(const Plan& plan) {
     json::array conflicts;
     for (const auto& i : plan.items)
         if (i.action == "conflict")
-            conflicts.push_back(json::object{{"kind", i.kind},
+            conflicts.push_back(json::object{{"kind", to_string(i.kind)},
                                              {"key", i.key},
                                              {"reason", i.reason},
                                              {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}});
@@ -503,7 +504,7 @@ json::object missing_of(const Plan& plan) {
         json::array bindings, dependencies;
         for (const auto& b : i.missing_bindings) bindings.emplace_back(b);
         for (const auto& d : i.missing_dependencies) dependencies.emplace_back(d);
-        items.push_back(json::object{{"kind", i.kind},
+        items.push_back(json::object{{"kind", to_string(i.kind)},
                                      {"key", i.key},
                                      {"missing_bindings", std::move(bindings)},
                                      {"missing_dependencies", std::move(dependencies)}});
@@ -573,8 +574,8 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
     const std::vector<ImportTouch> touches = tx.import_touches(r.tenant, r.id);
     std::set<std::string> touched_campaigns;  // restored or deleted first, so they no longer count as users
     for (const auto& t : touches)
-        if (t.kind == "campaign") touched_campaigns.insert(t.object_id);
-    const auto used_elsewhere = [&](std::string_view kind, const std::string& id) {
+        if (t.kind == ObjectKind::campaign) touched_campaigns.insert(t.object_id);
+    const auto used_elsewhere = [&](ObjectKind kind, const std::string& id) {
         for (const auto& c : tx.campaigns_using(r.tenant, r.sandbox, kind, id))
             if (!touched_campaigns.count(c)) return true;
         return false;
@@ -583,29 +584,32 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
     const auto changed = [&](const ImportTouch& t, std::int64_t revision, std::string why = {}) {
         if (revision == t.revision_after && why.empty()) return;
         if (why.empty()) why = "changed since the import";
-        edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", why}});
+        edited.push_back(json::object{{"kind", to_string(t.kind)}, {"id", t.object_id}, {"reason", why}});
     };
     for (const auto& t : touches) {
-        if (t.kind == "segment") {
+        if (t.kind == ObjectKind::segment) {
             const auto s = tx.segment(r.tenant, r.sandbox, t.object_id);
             if (!s)
-                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
-            else if (t.created && used_elsewhere("segment", s->id))
+                edited.push_back(
+                    json::object{{"kind", to_string(t.kind)}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else if (t.created && used_elsewhere(ObjectKind::segment, s->id))
                 changed(t, s->revision, "used by campaigns this import did not write");
             else
                 changed(t, s->revision);
-        } else if (t.kind == "template") {
+        } else if (t.kind == ObjectKind::template_) {
             const auto tpl = tx.template_(r.tenant, r.sandbox, t.object_id);
             if (!tpl)
-                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
-            else if (t.created && used_elsewhere("template", tpl->id))
+                edited.push_back(
+                    json::object{{"kind", to_string(t.kind)}, {"id", t.object_id}, {"reason", "deleted since"}});
+            else if (t.created && used_elsewhere(ObjectKind::template_, tpl->id))
                 changed(t, tpl->revision, "used by campaigns this import did not write");
             else
                 changed(t, tpl->revision);
         } else {
             const auto c = tx.campaign(r.tenant, r.sandbox, t.object_id);
             if (!c)
-                edited.push_back(json::object{{"kind", t.kind}, {"id", t.object_id}, {"reason", "deleted since"}});
+                edited.push_back(
+                    json::object{{"kind", to_string(t.kind)}, {"id", t.object_id}, {"reason", "deleted since"}});
             else
                 changed(t, c->revision);
         }
@@ -619,11 +623,11 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
     // Campaigns first: a created segment or template is deleted only once nothing refers to it.
     std::vector<const ImportTouch*> ordered;
     for (const auto& t : touches)
-        if (t.kind == "campaign") ordered.push_back(&t);
+        if (t.kind == ObjectKind::campaign) ordered.push_back(&t);
     for (const auto& t : touches)
-        if (t.kind != "campaign") ordered.push_back(&t);
+        if (t.kind != ObjectKind::campaign) ordered.push_back(&t);
     for (const ImportTouch* t : ordered) {
-        if (t->kind == "campaign") {
+        if (t->kind == ObjectKind::campaign) {
             if (t->created) {
                 tx.delete_campaign(r.tenant, r.sandbox, t->object_id);
             } else {
@@ -634,7 +638,7 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
                 ++c.revision;
                 tx.update_campaign(c);
             }
-        } else if (t->kind == "segment") {
+        } else if (t->kind == ObjectKind::segment) {
             if (t->created) {
                 tx.delete_segment(r.tenant, r.sandbox, t->object_id);
             } else {

@@ -1,6 +1,7 @@
 #include "workflows/packages.hpp"
 
 #include "core/fields.hpp"
+#include "core/object_kind.hpp"
 #include "workflows/journal.hpp"
 #include "workflows/reviews.hpp"
 
@@ -21,7 +22,7 @@ std::vector<std::string> package_campaign_ids(Tx& tx, const std::string& tenant,
         const std::string kind = f.required_string("kind", 32);
         const std::string id = f.required_string("id", 64);
         f.finish();
-        if (kind != "campaign")
+        if (parse_object_kind(kind) != ObjectKind::campaign)
             throw Error::invalid_field(path + ".kind", "packages hold campaigns; their dependencies follow");
         const auto c = tx.campaign(tenant, sandbox, id);
         if (!c) throw Error::invalid_field(path + ".id", "campaign " + id + " is not in sandbox " + sandbox);

@@ -16,7 +16,7 @@ namespace {
 
 PackagedObject campaign(const std::string& key, const std::string& body = "Hello",
                         const std::string& extra_content = "") {
-    return PackagedObject{"campaign", key, "Campaign " + key,
+    return PackagedObject{ferry::ObjectKind::campaign, key, "Campaign " + key,
                           boost::json::parse(R"({"kind":"campaign","key":")" + key +
                                              R"(","type":"action","tags":[],"status":"active","live_version":3,
                               "spec":{"name":"Campaign )" +
@@ -28,7 +28,7 @@ PackagedObject campaign(const std::string& key, const std::string& body = "Hello
 
 PackagedObject segment(const std::string& key) {
     return PackagedObject{
-        "segment", key, "Segment " + key,
+        ferry::ObjectKind::segment, key, "Segment " + key,
         boost::json::parse(R"({"kind":"segment","key":")" + key + R"(","name":"VIP","rule":{}})").as_object()};
 }
 
@@ -54,7 +54,7 @@ const PlanItem& item(const Plan& plan, const std::string& key) {
 TEST(ImportPlan, EverythingNewIsCreatedDependenciesFirst) {
     const Plan plan = plan_import("sha256:p", {campaign("welcome"), segment("vip")}, {}, {});
     ASSERT_EQ(plan.items.size(), 2U);
-    EXPECT_EQ(plan.items[0].kind, "segment");
+    EXPECT_EQ(plan.items[0].kind, ferry::ObjectKind::segment);
     for (const auto& i : plan.items) EXPECT_EQ(i.action, "create") << i.key;
     EXPECT_FALSE(plan.blocked);
 }

@@ -2,6 +2,7 @@
 // too) and manifest verification.
 
 #include "core/error.hpp"
+#include "core/object_kind.hpp"
 #include "packager/canonical.hpp"
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
@@ -90,8 +91,9 @@ TEST(Manifest, RoundTripAndVerification) {
     m.source_sandbox = "dev";
     m.created_at = "2026-11-22T10:00:00.000Z";
     m.created_by = "alice";
-    m.objects = {describe("campaign", "welcome", "Welcome", "campaigns/welcome.json", files["campaigns/welcome.json"]),
-                 describe("segment", "vip", "VIP", "segments/vip.json", files["segments/vip.json"])};
+    m.objects = {describe(ferry::ObjectKind::campaign, "welcome", "Welcome", "campaigns/welcome.json",
+                          files["campaigns/welcome.json"]),
+                 describe(ferry::ObjectKind::segment, "vip", "VIP", "segments/vip.json", files["segments/vip.json"])};
     m.previous = "sha256:00";
     m.key_id = key.key_id;
     const std::string bytes = manifest_file(m);
@@ -114,4 +116,39 @@ TEST(Manifest, RoundTripAndVerification) {
     EXPECT_EQ(verify_package(bytes + " ", signature, key.public_pem, reader)->path, "manifest.sig");
     EXPECT_EQ(verify_package(bytes, signature, generate_signing_key().public_pem, reader)->path, "manifest.sig");
     EXPECT_THROW(parse_manifest(boost::json::parse(R"({"package":"x"})")), Error);
+}
+
+TEST(Kinds, ObjectKindsRoundTripThroughTheirNames) {
+    for (const ObjectKind k : {ObjectKind::campaign, ObjectKind::segment, ObjectKind::template_})
+        EXPECT_EQ(parse_object_kind(to_string(k)), k);
+    EXPECT_EQ(to_string(ObjectKind::campaign), "campaign");
+    EXPECT_EQ(to_string(ObjectKind::segment), "segment");
+    EXPECT_EQ(to_string(ObjectKind::template_), "template");
+    for (const std::string_view unknown : {"", "Campaign", "template_", "segments", "webhook", "campaign "})
+        EXPECT_FALSE(parse_object_kind(unknown)) << unknown;
+}
+
+TEST(Manifest, TheKindIsWrittenByNameAndAnUnknownOneIsRefused) {
+    Manifest m;
+    m.package = "launch";
+    m.version = 1;
+    m.tenant = "acme";
+    m.source_sandbox = "dev";
+    m.created_at = "2026-11-22T10:00:00.000Z";
+    m.created_by = "alice";
+    m.objects = {describe(ObjectKind::template_, "hello", "Hello", "templates/hello.json", "{}\n")};
+    m.key_id = "k1";
+    const std::string bytes = manifest_file(m);
+    EXPECT_NE(bytes.find("\"kind\": \"template\""), std::string::npos) << bytes;
+    EXPECT_EQ(parse_manifest(boost::json::parse(bytes)).objects.at(0).kind, ObjectKind::template_);
+
+    boost::json::value widget = boost::json::parse(bytes);
+    widget.as_object()["objects"].as_array()[0].as_object()["kind"] = "widget";
+    try {
+        parse_manifest(widget);
+        ADD_FAILURE() << "a manifest object of an unknown kind was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.status(), 422);
+        EXPECT_NE(e.message().find("manifest.objects[0].kind"), std::string::npos) << e.message();
+    }
 }

@@ -64,21 +64,21 @@ void refresh_derived(Connection& db, const Campaign& c, bool insert) {
             .bind(3, to_string(ch))
             .bind(4, c.id)
             .run();
-    auto add_ref = [&](std::string_view kind, const std::string& ref) {
+    auto add_ref = [&](ObjectKind kind, const std::string& ref) {
         db.prepare(
               "INSERT INTO campaign_refs(tenant, sandbox, kind, ref_id, campaign_id) VALUES(?, ?, ?, ?, ?) ON CONFLICT "
               "DO NOTHING")
             .bind(1, c.tenant)
             .bind(2, c.sandbox)
-            .bind(3, kind)
+            .bind(3, to_string(kind))
             .bind(4, ref)
             .bind(5, c.id)
             .run();
     };
     for (const CampaignSpec* spec : {&c.spec, c.draft ? &c.draft->spec : nullptr}) {
         if (spec == nullptr) continue;
-        if (spec->segment) add_ref("segment", *spec->segment);
-        for (const auto& t : template_ids(*spec)) add_ref("template", t);
+        if (spec->segment) add_ref(ObjectKind::segment, *spec->segment);
+        for (const auto& t : template_ids(*spec)) add_ref(ObjectKind::template_, t);
     }
 }
 

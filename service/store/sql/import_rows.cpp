@@ -39,9 +39,13 @@ constexpr std::string_view origin_columns =
     "SELECT tenant, sandbox, kind, object_id, package, source_key, version, content_digest, import_id "
     "FROM import_origins";
 
+ObjectKind read_kind(const Statement& st, int column) {
+    return parse_stored(parse_object_kind(st.text(column)), "import object kind");
+}
+
 ImportOrigin read_origin(const Statement& st) {
-    return ImportOrigin{st.text(0), st.text(1),    st.text(2), st.text(3), st.text(4),
-                        st.text(5), st.integer(6), st.text(7), st.text(8)};
+    return ImportOrigin{st.text(0), st.text(1),    read_kind(st, 2), st.text(3), st.text(4),
+                        st.text(5), st.integer(6), st.text(7),       st.text(8)};
 }
 
 }  // namespace
@@ -106,7 +110,7 @@ void insert_touch(Connection& db, std::string_view tenant, std::string_view impo
           "revision_after) VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, tenant)
         .bind(2, import_id)
-        .bind(3, t.kind)
+        .bind(3, to_string(t.kind))
         .bind(4, t.object_id)
         .bind(5, std::int64_t{t.created ? 1 : 0})
         .bind(6, json::serialize(t.before))
@@ -122,7 +126,7 @@ std::vector<ImportTouch> list_touches(Connection& db, std::string_view tenant, s
     st.bind(1, tenant).bind(2, import_id);
     std::vector<ImportTouch> out;
     while (st.step())
-        out.push_back(ImportTouch{st.text(0), st.text(1), st.integer(2) != 0, parse_json(st.text(3)),
+        out.push_back(ImportTouch{read_kind(st, 0), st.text(1), st.integer(2) != 0, parse_json(st.text(3)),
                                   parse_json(st.text(4)), st.integer(5)});
     return out;
 }
@@ -136,10 +140,10 @@ std::vector<ImportOrigin> list_origins(Connection& db, std::string_view tenant, 
 }
 
 std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant, std::string_view sandbox,
-                                        std::string_view kind, std::string_view object_id) {
+                                        ObjectKind kind, std::string_view object_id) {
     auto st =
         db.prepare(std::string(origin_columns) + " WHERE tenant = ? AND sandbox = ? AND kind = ? AND object_id = ?");
-    st.bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, object_id);
+    st.bind(1, tenant).bind(2, sandbox).bind(3, to_string(kind)).bind(4, object_id);
     if (!st.step()) return std::nullopt;
     return read_origin(st);
 }
@@ -153,7 +157,7 @@ void write_origin(Connection& db, const ImportOrigin& o) {
           "excluded.import_id")
         .bind(1, o.tenant)
         .bind(2, o.sandbox)
-        .bind(3, o.kind)
+        .bind(3, to_string(o.kind))
         .bind(4, o.object_id)
         .bind(5, o.package)
         .bind(6, o.source_key)
@@ -163,12 +167,12 @@ void write_origin(Connection& db, const ImportOrigin& o) {
         .run();
 }
 
-void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, std::string_view kind,
+void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                    std::string_view object_id) {
     db.prepare("DELETE FROM import_origins WHERE tenant = ? AND sandbox = ? AND kind = ? AND object_id = ?")
         .bind(1, tenant)
         .bind(2, sandbox)
-        .bind(3, kind)
+        .bind(3, to_string(kind))
         .bind(4, object_id)
         .run();
 }

@@ -23,9 +23,9 @@ std::vector<ImportTouch> list_touches(Connection& db, std::string_view tenant, s
 
 std::vector<ImportOrigin> list_origins(Connection& db, std::string_view tenant, std::string_view sandbox);
 std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant, std::string_view sandbox,
-                                        std::string_view kind, std::string_view object_id);
+                                        ObjectKind kind, std::string_view object_id);
 void write_origin(Connection& db, const ImportOrigin& o);
-void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, std::string_view kind,
+void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                    std::string_view object_id);
 
 std::optional<IdempotentResult> find_idempotent(Connection& db, std::string_view tenant, std::string_view token,

@@ -443,12 +443,12 @@ public:
 
     CampaignPage campaigns(const CampaignQuery& query) override { return query_campaigns(db_, query); }
 
-    std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+    std::vector<std::string> campaigns_using(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                                              std::string_view id) override {
         auto st = db_.prepare(
             "SELECT campaign_id FROM campaign_refs WHERE tenant = ? AND sandbox = ? AND kind = ? "
             "AND ref_id = ? ORDER BY campaign_id");
-        st.bind(1, tenant).bind(2, sandbox).bind(3, kind).bind(4, id);
+        st.bind(1, tenant).bind(2, sandbox).bind(3, to_string(kind)).bind(4, id);
         std::vector<std::string> out;
         while (st.step()) out.push_back(st.text(0));
         return out;
@@ -885,12 +885,12 @@ public:
     std::vector<ImportOrigin> import_origins(std::string_view tenant, std::string_view sandbox) override {
         return list_origins(db_, tenant, sandbox);
     }
-    std::optional<ImportOrigin> import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+    std::optional<ImportOrigin> import_origin(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                                               std::string_view object_id) override {
         return find_origin(db_, tenant, sandbox, kind, object_id);
     }
     void upsert_import_origin(const ImportOrigin& origin) override { write_origin(db_, origin); }
-    void delete_import_origin(std::string_view tenant, std::string_view sandbox, std::string_view kind,
+    void delete_import_origin(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                               std::string_view object_id) override {
         delete_origin(db_, tenant, sandbox, kind, object_id);
     }

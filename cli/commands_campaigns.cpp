@@ -236,7 +236,8 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
         return 0;
     });
     add_sandbox_option(ls, list->sandbox);
-    ls->add_option("--status", list->statuses, "statuses, comma-separated or repeated (default draft,scheduled,active)")
+    ls->add_option("--status", list->statuses,
+                   "statuses, comma-separated or repeated (default all but stopped, completed and archived)")
         ->delimiter(',');
     ls->add_option("--tag", list->tag, "only campaigns with this tag");
     ls->add_option("-q,--query", list->query, "case-insensitive part of the name");

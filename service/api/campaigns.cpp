@@ -6,6 +6,7 @@
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
+#include "campaigns/calendar.hpp"
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
@@ -120,7 +121,7 @@ http::Response list_campaigns(Context& ctx) {
     q.tenant = ctx.caller.tenant;
     q.sandbox = std::string(ctx.param("sandbox"));
     const auto statuses = ctx.query("status");
-    for (const auto& name : split_list(statuses.value_or("draft,scheduled,active"))) {
+    for (const auto& name : split_list(statuses.value_or(std::string(default_list_statuses)))) {
         const auto status = parse_campaign_status(name);
         if (!status) throw bad_query("status", "unknown status " + name);
         q.statuses.push_back(*status);
@@ -322,9 +323,9 @@ http::Response post_execution_event(Context& ctx) {
 }
 
 http::Response get_calendar(Context& ctx) {
-    const auto week = ctx.query("week");
-    if (!week) throw bad_query("week", "week is required, as an ISO week like 2026-W48");
-    const auto monday = iso_week_start(*week);
+    // No week: the current one (UTC; tenants have no time zone of their own yet).
+    const std::string week = ctx.query("week").value_or(iso_week_of(ctx.now()));
+    const auto monday = iso_week_start(week);
     if (!monday) throw bad_query("week", "week must be an ISO week like 2026-W48");
     std::vector<CampaignStatus> statuses{CampaignStatus::active, CampaignStatus::scheduled};
     for (const auto& extra : split_list(ctx.query("include").value_or(""))) {
@@ -335,6 +336,15 @@ http::Response get_calendar(Context& ctx) {
         else
             throw bad_query("include", "include takes completed and/or stopped");
     }
+    CalendarFilter filter;
+    if (const auto type = ctx.query("type")) {
+        filter.type = parse_campaign_type(*type);
+        if (!filter.type) throw bad_query("type", "type must be action, api_triggered or orchestrated");
+    }
+    if (const auto channel = ctx.query("channel")) {
+        filter.channel = parse_channel(*channel);
+        if (!filter.channel) throw bad_query("channel", "channel must be one of email, sms, push, in_app, webhook");
+    }
     const Timestamp from = *monday;
     const Timestamp to = from + std::chrono::hours(24 * 7);
     const auto campaigns = ctx.store().read([&](Tx& tx) {
@@ -342,13 +352,10 @@ http::Response get_calendar(Context& ctx) {
         return tx.campaigns_in_window(ctx.caller.tenant, ctx.param("sandbox"), statuses, from, to);
     });
     json::array days;
-    for (int d = 0; d < 7; ++d) {
-        const Timestamp day_start = from + std::chrono::hours(24 * d);
-        const Timestamp day_end = day_start + std::chrono::hours(24);
+    for (const CalendarDay& day : calendar_week(campaigns, from, filter)) {
         json::array entries;
-        for (const Campaign& c : campaigns) {
-            const auto span = calendar_span(c);
-            if (!span || span->first >= day_end || (span->second && *span->second <= day_start)) continue;
+        for (const CalendarEntry& e : day.entries) {
+            const Campaign& c = *e.campaign;
             json::array channels;
             for (const Channel ch : c.spec.channels) channels.emplace_back(to_string(ch));
             json::value end = nullptr;
@@ -359,14 +366,15 @@ http::Response get_calendar(Context& ctx) {
                                            {"type", to_string(c.type)},
                                            {"status", to_string(c.status)},
                                            {"channels", std::move(channels)},
-                                           {"start", format_rfc3339(span->first)},
+                                           {"start", format_rfc3339(e.start)},
                                            {"end", std::move(end)},
-                                           {"recurring", c.spec.schedule.recurrence.has_value()}});
+                                           {"recurring", c.spec.schedule.recurrence.has_value()},
+                                           {"multi_day", e.multi_day}});
         }
         days.push_back(
-            json::object{{"date", format_rfc3339(day_start).substr(0, 10)}, {"campaigns", std::move(entries)}});
+            json::object{{"date", format_rfc3339(day.start).substr(0, 10)}, {"campaigns", std::move(entries)}});
     }
-    return json_response(200, json::object{{"week", *week},
+    return json_response(200, json::object{{"week", week},
                                            {"from", format_rfc3339(from).substr(0, 10)},
                                            {"to", format_rfc3339(to - std::chrono::hours(24)).substr(0, 10)},
                                            {"days", std::move(days)}});

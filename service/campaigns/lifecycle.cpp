@@ -116,8 +116,13 @@ Transition transition(CampaignStatus from, CampaignAction action, const Lifecycl
         case A::archive: return from != S::draft && from != S::archived ? to(S::archived) : refuse();
         // archived | unarchive | previous status, but active/scheduled come back paused
         case A::unarchive: return from == S::archived ? to(unarchived_status(f)) : refuse();
-        // any | duplicate | new draft
-        case A::duplicate: return to(from);
+        // any | duplicate | new draft; but a stopped action or API-triggered campaign can no longer be
+        // "réutilisée" (seed: managing campaigns), archived since or not, while a stopped
+        // orchestrated campaign is restarted precisely by duplicating it (seed: modifying or stopping)
+        case A::duplicate: {
+            const bool stopped = from == S::stopped || (from == S::archived && f.status_before_archive == S::stopped);
+            return stopped && f.type != CampaignType::orchestrated ? refuse("stopped_not_reusable") : to(from);
+        }
         // draft | delete | (gone) | only never-activated drafts
         case A::remove: return from == S::draft && !f.ever_activated ? to(S::draft) : refuse();
         // draft version of a live campaign: submitted, activated (through the gate) or discarded; the

@@ -70,6 +70,12 @@ std::vector<CampaignAction> allowed_actions(CampaignStatus from, const Lifecycle
 // The statuses in which a campaign runs with a live version that a draft version can replace.
 bool is_live(CampaignStatus s);
 
+// What a campaign list shows unless asked for statuses: every status but stopped, completed and
+// archived, which the seeds hide "until the filter is removed" (an unarchived campaign, back
+// paused, and one in review stay in view).
+inline constexpr std::string_view default_list_statuses =
+    "draft,in_review,scheduled,active,paused,failed,publishing,closed";
+
 // How an edit of a campaign in this status is applied.
 enum class EditMode {
     direct,             // the campaign itself changes (a draft; or only tags)

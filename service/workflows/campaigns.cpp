@@ -98,6 +98,8 @@ Error transition_error(const Campaign& c, CampaignAction action, const Lifecycle
         message = "the draft version is in review: withdraw the review first";
     if (refusal == "approval_required") message = "this needs an approval before it can go live: submit it";
     if (refusal == "approval_not_required") message = "no approval applies here: activate it directly";
+    if (refusal == "stopped_not_reusable")
+        message = "a stopped action or API-triggered campaign cannot be reused: create a new campaign";
     return Error(
         ErrorKind::conflict, refusal, message,
         {{"status", to_string(c.status)}, {"action", to_string(action)}, {"allowed_actions", std::move(allowed)}});
@@ -255,6 +257,7 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
 }
 
 Campaign duplicate(Tx& tx, const Actor& actor, const Campaign& original) {
+    require_transition(original, CampaignAction::duplicate, facts_of(original, actor.at, false));
     Campaign copy;
     copy.tenant = original.tenant;
     copy.sandbox = original.sandbox;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 using namespace ferry;
@@ -66,7 +67,6 @@ const std::map<std::pair<S, A>, S> expected{
     {{S::paused, A::segment_archived}, S::archived},
 
     {{S::stopped, A::archive}, S::archived},
-    {{S::stopped, A::duplicate}, S::stopped},
     {{S::stopped, A::segment_archived}, S::archived},
 
     {{S::completed, A::archive}, S::archived},
@@ -115,7 +115,12 @@ TEST(Lifecycle, EveryStatusTimesEveryAction) {
                 // Submitting where no approval applies is refused with its own reason.
                 const bool unneeded_submit =
                     (from == S::draft && action == A::submit) || (is_live(from) && action == A::submit_draft);
-                EXPECT_EQ(t.refusal, unneeded_submit ? "approval_not_required" : "invalid_transition") << what;
+                // A stopped action campaign cannot be reused, not even by duplicating it.
+                const bool reuse = from == S::stopped && action == A::duplicate;
+                EXPECT_EQ(t.refusal, unneeded_submit ? "approval_not_required"
+                                     : reuse         ? "stopped_not_reusable"
+                                                     : "invalid_transition")
+                    << what;
             } else {
                 EXPECT_TRUE(t.allowed) << what << " should be allowed";
                 EXPECT_EQ(t.to, it->second) << what;
@@ -124,6 +129,27 @@ TEST(Lifecycle, EveryStatusTimesEveryAction) {
         }
     }
     EXPECT_EQ(checked, 11 * 22);
+}
+
+// Seed (managing campaigns): a stopped campaign can no longer be activated "ni réutilisée"; seed
+// (modifying or stopping): a stopped orchestrated campaign is restarted by duplicating it.
+TEST(Lifecycle, AStoppedCampaignIsReusedOnlyWhenOrchestrated) {
+    LifecycleFacts f = baseline();
+    for (const CampaignType type : {CampaignType::action, CampaignType::api_triggered}) {
+        f.type = type;
+        EXPECT_EQ(transition(S::stopped, A::duplicate, f).refusal, "stopped_not_reusable");
+        f.status_before_archive = S::stopped;
+        EXPECT_EQ(transition(S::archived, A::duplicate, f).refusal, "stopped_not_reusable");
+        f.status_before_archive = S::completed;
+        EXPECT_TRUE(transition(S::archived, A::duplicate, f).allowed);
+        EXPECT_TRUE(transition(S::completed, A::duplicate, f).allowed);
+        const auto allowed = allowed_actions(S::stopped, f);
+        EXPECT_EQ(std::find(allowed.begin(), allowed.end(), A::duplicate), allowed.end());
+    }
+    f.type = CampaignType::orchestrated;
+    EXPECT_TRUE(transition(S::stopped, A::duplicate, f).allowed);
+    f.status_before_archive = S::stopped;
+    EXPECT_TRUE(transition(S::archived, A::duplicate, f).allowed);
 }
 
 TEST(Lifecycle, TheApprovalGateDecidesBetweenSubmitAndActivate) {
@@ -205,7 +231,7 @@ TEST(Lifecycle, AllowedActionsListWhatWouldSucceed) {
     EXPECT_EQ(names(allowed_actions(S::draft, f)), (std::vector<std::string>{"activate", "duplicate"}));
     EXPECT_EQ(names(allowed_actions(S::active, f)),
               (std::vector<std::string>{"pause", "stop", "archive", "duplicate"}));
-    EXPECT_EQ(names(allowed_actions(S::stopped, f)), (std::vector<std::string>{"archive", "duplicate"}));
+    EXPECT_EQ(names(allowed_actions(S::stopped, f)), (std::vector<std::string>{"archive"}));
     EXPECT_EQ(names(allowed_actions(S::archived, f)), (std::vector<std::string>{"unarchive", "duplicate"}));
 }
 

@@ -37,7 +37,7 @@ const CONFIRM = {
   activate: ['Activate this campaign?', 'It goes live now, or is scheduled when its start time is in the future.', 'Activate'],
   'activate-draft': ['Activate the draft version?', 'Activating the draft version replaces the live version of the campaign.', 'Activate draft version'],
   'discard-draft': ['Discard the draft version?', 'The draft version is dropped. The live version keeps running unchanged.', 'Discard draft version'],
-  stop: ['Stop this campaign?', 'A stopped campaign is read-only: you can no longer activate it, only duplicate or archive it.', 'Stop campaign'],
+  stop: ['Stop this campaign?', 'A stopped campaign is read-only: you can no longer activate or reuse it, only archive it (an orchestrated one can be duplicated to run again).', 'Stop campaign'],
   archive: ['Archive this campaign?', 'No more messages are sent. Archived campaigns are hidden from the default list and deleted 30 days after their last change.', 'Archive'],
   close: ['Close this campaign?', 'No new profiles can enter it; it runs on until its end date.', 'Close'],
   pause: ['Pause this campaign?', 'Nothing is sent while it is paused.', 'Pause'],

@@ -28,7 +28,7 @@ export const DEFAULT_STATUSES = ALL_STATUSES.filter((s) => !HIDDEN_BY_DEFAULT.in
 
 const BULK_ACTIONS = ['pause', 'resume', 'stop', 'archive', 'unarchive'];
 const CONFIRM = {
-  stop: 'Stopping is final: the campaign can then only be duplicated or archived.',
+  stop: 'Stopping is final: the campaign can then only be archived (an orchestrated one can also be duplicated to run again).',
   archive: 'Archived campaigns stop sending and are deleted 30 days after their last change.',
   'discard-draft': 'The draft version and its changes are dropped; the live version keeps running.',
   delete: 'The draft is deleted for good.',
@@ -94,7 +94,6 @@ export function rowActions(campaign, editable) {
     if (campaign.status === 'draft' && !campaign.live_version) items.push({ id: 'delete', label: 'Delete', danger: true });
   }
   if (campaign.has_draft_version) items.push({ id: 'open-draft', label: 'Open draft version' });
-  if (editable && !items.some((i) => i.id === 'duplicate')) items.push({ id: 'duplicate', label: 'Duplicate' });
   return items;
 }
 

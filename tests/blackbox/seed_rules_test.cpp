@@ -1,0 +1,171 @@
+// The seed pages' campaign rules where ferry used to depart from them (issue 27), one test per
+// rule, named after it, through a real ferryd under --test-clock. docs/campaigns.md, "Seed rules",
+// lists each rule with its page and the test that proves it.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "world.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace ferry::test;
+namespace json = boost::json;
+
+namespace {
+
+// Wednesday of ISO week 2026-W49, 09:00 UTC.
+const std::string t0 = "2026-12-02T09:00:00Z";
+
+class SeedRules : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server = std::make_unique<FerrydProcess>(
+            FerrydOptions{{"--test-clock", "--test-clock-start", t0, "--scheduler-interval", "3600"}, {}});
+        client = std::make_unique<HttpClient>(server->base_url());
+        acme = make_tenant(*client, server->operator_token(), "acme", {"dev"});
+        editor = acme.token_of.at("editor");
+        auto seg = client->post(path("segments"), R"({"name":"VIP","rule":{"tier":"gold"}})", acme.admin_token);
+        segment = std::string(seg.json().at("id").as_string());
+    }
+
+    static std::string path(const std::string& rest) { return "/v1/tenants/acme/sandboxes/dev/" + rest; }
+
+    std::string campaign(const std::string& name, const std::string& type = "action",
+                         const std::string& channel = "email", const std::string& extra = "") {
+        std::string content =
+            channel == "email" ? R"("email":{"subject":"Hi","body":"Hello"})" : R"("sms":{"body":"Hello"})";
+        std::string b = R"({"name":")" + name + R"(","type":")" + type + R"(","channels":[")" + channel +
+                        R"("],"audience":{"segment":")" + segment + R"("},"content":{)" + content + "}";
+        if (!extra.empty()) b += "," + extra;
+        auto res = client->post(path("campaigns"), b + "}", editor);
+        if (res.status != 201) throw std::runtime_error("create: " + res.body);
+        return std::string(res.json().at("id").as_string());
+    }
+
+    HttpResponse act(const std::string& id, const std::string& action) {
+        return client->post(path("campaigns/" + id + "/actions/" + action), "{}", editor);
+    }
+
+    std::set<std::string> listed(const std::string& query = "") {
+        auto res = client->get(path("campaigns" + query), editor);
+        EXPECT_EQ(res.status, 200) << res.body;
+        std::set<std::string> ids;
+        const json::value page = res.json();
+        for (const auto& item : page.at("items").as_array()) ids.emplace(item.at("id").as_string());
+        return ids;
+    }
+
+    std::unique_ptr<FerrydProcess> server;
+    std::unique_ptr<HttpClient> client;
+    TenantFixture acme;
+    std::string editor;
+    std::string segment;
+};
+
+// Seed "Gérer les campagnes": stopped, completed and archived campaigns are hidden "until the
+// filter is removed", the rest shows; Braze: an unarchived campaign comes back paused, in view.
+TEST_F(SeedRules, TheDefaultListHidesOnlyStoppedCompletedAndArchived) {
+    const std::string draft = campaign("Draft");
+    const std::string active = campaign("Active");
+    ASSERT_EQ(act(active, "activate").status, 200);
+    const std::string paused = campaign("Paused");
+    ASSERT_EQ(act(paused, "activate").status, 200);
+    ASSERT_EQ(act(paused, "pause").status, 200);
+    const std::string unarchived = campaign("Unarchived");
+    ASSERT_EQ(act(unarchived, "activate").status, 200);
+    ASSERT_EQ(act(unarchived, "archive").status, 200);
+    ASSERT_EQ(act(unarchived, "unarchive").status, 200);
+    const std::string stopped = campaign("Stopped");
+    ASSERT_EQ(act(stopped, "activate").status, 200);
+    ASSERT_EQ(act(stopped, "stop").status, 200);
+    const std::string archived = campaign("Archived");
+    ASSERT_EQ(act(archived, "activate").status, 200);
+    ASSERT_EQ(act(archived, "archive").status, 200);
+    const std::string failed = campaign("Failed");
+    ASSERT_EQ(act(failed, "activate").status, 200);
+    ASSERT_EQ(client
+                  ->post(path("campaigns/" + failed + "/execution-events"), R"({"type":"failed","reason":"SMTP down"})",
+                         editor)
+                  .status,
+              200);
+
+    EXPECT_EQ(listed(), (std::set<std::string>{draft, active, paused, unarchived, failed}));
+    EXPECT_EQ(listed("?status=stopped,archived"), (std::set<std::string>{stopped, archived}));
+    EXPECT_EQ(client->get(path("campaigns/" + unarchived), editor).json().at("status").as_string(), "paused");
+}
+
+// Seed "Gérer les campagnes": a stopped campaign can no longer be activated "ni réutilisée";
+// seed "Modifier ou arrêter": a stopped orchestrated campaign is restarted by duplicating it.
+TEST_F(SeedRules, AStoppedCampaignIsNotReusedExceptAnOrchestratedOne) {
+    for (const std::string type : {"action", "api_triggered"}) {
+        const std::string id = campaign("Stopped " + type, type);
+        ASSERT_EQ(act(id, "activate").status, 200);
+        ASSERT_EQ(act(id, "stop").status, 200);
+        auto refused = act(id, "duplicate");
+        EXPECT_EQ(refused.status, 409) << type;
+        EXPECT_EQ(refused.error_code(), "stopped_not_reusable") << type;
+        const auto allowed = refused.json().at("error").at("details").at("allowed_actions");
+        EXPECT_EQ(allowed, json::parse(R"(["archive"])")) << type;
+        const auto got = client->get(path("campaigns/" + id), editor).json();
+        EXPECT_EQ(got.at("allowed_actions"), json::parse(R"(["archive"])")) << type;
+        // Archived after it stopped, it is still not reusable.
+        ASSERT_EQ(act(id, "archive").status, 200);
+        EXPECT_EQ(act(id, "duplicate").status, 409) << type;
+    }
+    const std::string orchestrated =
+        campaign("Journey", "orchestrated", "email", R"("schedule":{"end":"2027-12-31T00:00:00Z"})");
+    ASSERT_EQ(act(orchestrated, "activate").status, 200);  // publishing, then active on the next tick
+    ASSERT_EQ(client->post("/v1/operator/clock", R"({"advance_seconds":1})", server->operator_token()).status, 200);
+    ASSERT_EQ(act(orchestrated, "stop").status, 200);
+    auto copy = act(orchestrated, "duplicate");
+    ASSERT_EQ(copy.status, 201) << copy.body;
+    EXPECT_EQ(copy.json().at("status").as_string(), "draft");
+    // A completed campaign may still be duplicated: only stopping forbids reuse.
+    const std::string done = campaign("Done");
+    ASSERT_EQ(act(done, "activate").status, 200);
+    ASSERT_EQ(client->post("/v1/operator/clock", R"({"advance_seconds":259201})", server->operator_token()).status,
+              200);
+    ASSERT_EQ(client->get(path("campaigns/" + done), editor).json().at("status").as_string(), "completed");
+    EXPECT_EQ(act(done, "duplicate").status, 201);
+}
+
+// Seed "Afficher le calendrier": the grid shows the selected week's active and scheduled
+// campaigns, can be filtered by type or channel, and multi-day campaigns show at the top.
+TEST_F(SeedRules, TheCalendarFiltersByTypeAndChannelAndPutsMultiDayCampaignsFirst) {
+    // Both on Thursday 2026-12-03: one for an hour at 08:00, one from Thursday to Saturday at 10:00.
+    const std::string hour = campaign("One hour", "action", "email", R"("schedule":{"start":"2026-12-03T08:00:00Z"})");
+    const std::string days = campaign("Three days", "api_triggered", "sms",
+                                      R"("schedule":{"start":"2026-12-03T10:00:00Z","end":"2026-12-05T10:00:00Z"})");
+    ASSERT_EQ(act(hour, "activate").status, 200);
+    ASSERT_EQ(act(days, "activate").status, 200);
+
+    auto ids_on_thursday = [&](const std::string& query) {
+        auto res = client->get(path("calendar" + query), editor);
+        EXPECT_EQ(res.status, 200) << query << " " << res.body;
+        std::vector<std::string> ids;
+        if (res.status != 200) return ids;
+        const auto body = res.json();
+        EXPECT_EQ(body.at("week").as_string(), "2026-W49") << query;
+        for (const auto& e : body.at("days").as_array()[3].at("campaigns").as_array())
+            ids.emplace_back(e.at("id").as_string());
+        return ids;
+    };
+    // No week: the current one (the clock's Wednesday is in 2026-W49). Multi-day first, although it starts later.
+    EXPECT_EQ(ids_on_thursday(""), (std::vector<std::string>{days, hour}));
+    EXPECT_EQ(ids_on_thursday("?week=2026-W49"), (std::vector<std::string>{days, hour}));
+    EXPECT_EQ(ids_on_thursday("?type=action"), (std::vector<std::string>{hour}));
+    EXPECT_EQ(ids_on_thursday("?type=api_triggered"), (std::vector<std::string>{days}));
+    EXPECT_EQ(ids_on_thursday("?channel=sms"), (std::vector<std::string>{days}));
+    EXPECT_EQ(ids_on_thursday("?channel=email&type=action"), (std::vector<std::string>{hour}));
+    EXPECT_EQ(ids_on_thursday("?channel=push"), (std::vector<std::string>{}));
+    const auto week = client->get(path("calendar"), editor).json();
+    EXPECT_EQ(week.at("days").as_array()[3].at("campaigns").as_array()[0].at("multi_day"), json::value(true));
+    EXPECT_EQ(week.at("days").as_array()[3].at("campaigns").as_array()[1].at("multi_day"), json::value(false));
+    EXPECT_EQ(client->get(path("calendar?type=journey"), editor).status, 400);
+    EXPECT_EQ(client->get(path("calendar?channel=fax"), editor).error_code(), "invalid_query");
+}
+
+}  // namespace

@@ -154,7 +154,8 @@ int rank(ObjectKind kind) { return kind == ObjectKind::segment ? 0 : kind == Obj
 std::string describe(const Plan& plan) {
     std::string out;
     for (const auto& i : plan.items)
-        out += id_of(i.kind, i.key) + " " + i.action + (i.new_key ? " as " + *i.new_key : "") + " (" + i.reason + ")\n";
+        out += id_of(i.kind, i.key) + " " + std::string(to_string(i.action)) + (i.new_key ? " as " + *i.new_key : "") +
+               " (" + i.reason + ")\n";
     return out;
 }
 
@@ -179,13 +180,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(in_package.count(id) == 1, "an item for no object", id);
         const auto found = existing.find(id);
         const bool in_target = found != existing.end();
-        const std::set<std::string> actions{"create", "update", "reuse", "skip", "conflict"};
-        fuzz::check(actions.count(i.action) == 1, "an unknown action", i.action);
+        fuzz::check(parse_plan_action(to_string(i.action)) == i.action, "an unknown action", shown);
         // A target object holding the key as its own key, matched under another package key.
         const TargetObject* holder = nullptr;
         for (const auto& t : in.target)
             if (t.kind == i.kind && t.own_key == i.key) holder = &t;
-        if (i.action == "create") {
+        if (i.action == PlanAction::create) {
             fuzz::check(!i.target_id, "a create with a target id", shown);
             fuzz::check(!i.new_key || in_target || holder != nullptr, "a new key for an object whose key is free",
                         shown);
@@ -199,34 +199,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                         id_of(i.kind, key) + "\n" + shown);
         } else if (!in_target) {
             // The key is held in the target by another object's copy: only a conflict naming it.
-            fuzz::check(i.action == "conflict" && holder != nullptr && i.target_id == holder->id,
+            fuzz::check(i.action == PlanAction::conflict && holder != nullptr && i.target_id == holder->id,
                         "an item for an object not in the target that is neither a create nor a conflict naming the "
                         "key's holder",
                         shown);
         } else {
             fuzz::check(i.target_id == found->second->id, "an item without the id of its target object", shown);
             const TargetObject& t = *found->second;
-            if (i.action == "update") {
+            if (i.action == PlanAction::update) {
                 fuzz::check(t.locked.empty() && !t.archived && !t.in_review,
                             "an update of a locked, archived or in-review object", shown);
                 fuzz::check(i.as_draft_version == (t.live && i.kind == ObjectKind::campaign), "as_draft_version wrong",
                             shown);
             }
-            if (i.action == "skip") {
+            if (i.action == PlanAction::skip) {
                 for (const auto& o : in.objects)
                     if (o.kind == i.kind && o.key == i.key)
                         fuzz::check(content_digest_of(o.file) == t.content_digest, "a skip of differing content",
                                     shown);
             }
         }
-        if (i.action != "create" && i.action != "update")
+        if (i.action != PlanAction::create && i.action != PlanAction::update)
             fuzz::check(i.missing_bindings.empty() && i.missing_dependencies.empty(),
                         "missing things on a non-writing item", shown);
         for (const auto& b : i.missing_bindings)
             fuzz::check(in.options.bindings.count(b) == 0, "a bound name reported missing", b);
         for (const auto& d : i.missing_dependencies)
             fuzz::check(!in_package.count(d) && !existing.count(d), "a dependency reported missing that is there", d);
-        any_conflict = any_conflict || i.action == "conflict";
+        any_conflict = any_conflict || i.action == PlanAction::conflict;
         any_missing = any_missing || !i.missing_bindings.empty() || !i.missing_dependencies.empty();
         if (n > 0) {
             const PlanItem& prev = plan.items[n - 1];

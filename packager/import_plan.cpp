@@ -75,6 +75,24 @@ std::string_view to_string(ConflictPolicy p) {
     return "fail";
 }
 
+std::string_view to_string(PlanAction a) {
+    switch (a) {
+        case PlanAction::create: return "create";
+        case PlanAction::update: return "update";
+        case PlanAction::reuse: return "reuse";
+        case PlanAction::skip: return "skip";
+        case PlanAction::conflict: return "conflict";
+    }
+    return "create";
+}
+
+std::optional<PlanAction> parse_plan_action(std::string_view s) {
+    for (const PlanAction a :
+         {PlanAction::create, PlanAction::update, PlanAction::reuse, PlanAction::skip, PlanAction::conflict})
+        if (to_string(a) == s) return a;
+    return std::nullopt;
+}
+
 namespace {
 
 void find_bindings(const json::value& v, const std::string& path, std::map<std::string, std::string>& out) {
@@ -128,7 +146,7 @@ json::object to_json(const PlanItem& i) {
     return json::object{{"kind", to_string(i.kind)},
                         {"key", i.key},
                         {"name", i.name},
-                        {"action", i.action},
+                        {"action", to_string(i.action)},
                         {"reason", i.reason},
                         {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
                         {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
@@ -160,7 +178,7 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
 
     Plan plan;
     for (const auto& o : objects) {
-        PlanItem item{o.kind, o.key, o.name, "create", "", std::nullopt, std::nullopt, false, {}, {}};
+        PlanItem item{o.kind, o.key, o.name, PlanAction::create, "", std::nullopt, std::nullopt, false, {}, {}};
         const std::string id = id_of(o.kind, o.key);
         const auto found = existing.find(id);
         const auto override_it = options.overrides.find(id);
@@ -176,7 +194,7 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                     keys_taken[o.kind].insert(*item.new_key);
                     item.reason = why + "; created as " + *item.new_key;
                 } else {
-                    item.action = "conflict";
+                    item.action = PlanAction::conflict;
                     item.reason = why;
                     item.target_id = alias->second->id;
                 }
@@ -188,19 +206,19 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
             const bool edited_since_import = t.imported_digest && *t.imported_digest != t.content_digest;
             const bool foreign = !t.imported_digest;  // made in the target, not by an import
             if (t.archived) {
-                item.action = "conflict";
+                item.action = PlanAction::conflict;
                 item.reason = "archived in the target: unarchive it first (an import never revives it)";
             } else if (t.in_review) {
-                item.action = "conflict";
+                item.action = PlanAction::conflict;
                 item.reason = "in review in the target";
             } else if (t.content_digest == incoming) {
                 if (const auto changed = changed_secrets(o.file, t, options.bindings); !changed.empty()) {
                     std::string names;
                     for (const auto& n : changed) names += (names.empty() ? "" : ", ") + n;
-                    item.action = "update";
+                    item.action = PlanAction::update;
                     item.reason = "identical but for a bound secret that changes (" + names + ")";
                 } else {
-                    item.action = "skip";
+                    item.action = PlanAction::skip;
                     item.reason = "identical";
                 }
             } else if (edited_since_import || foreign) {
@@ -208,39 +226,39 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                                                             : "exists in the target and differs (not imported)";
                 switch (policy) {
                     case ConflictPolicy::fail:
-                        item.action = "conflict";
+                        item.action = PlanAction::conflict;
                         item.reason = why;
                         break;
                     case ConflictPolicy::use_existing:
-                        item.action = "reuse";
+                        item.action = PlanAction::reuse;
                         item.reason = why + "; the target's is kept";
                         break;
                     case ConflictPolicy::create_new:
-                        item.action = "create";
+                        item.action = PlanAction::create;
                         item.new_key = free_key(o.key, keys_taken[o.kind]);
                         keys_taken[o.kind].insert(*item.new_key);
                         item.target_id.reset();
                         item.reason = why + "; created beside it as " + *item.new_key;
                         break;
                     case ConflictPolicy::update:
-                        item.action = "update";
+                        item.action = PlanAction::update;
                         item.reason = why + "; overwritten";
                         break;
                 }
             } else {
-                item.action = "update";
+                item.action = PlanAction::update;
                 item.reason = "unchanged in the target since its last import";
             }
-            if (item.action == "update" && !t.locked.empty()) {
-                item.action = "conflict";
+            if (item.action == PlanAction::update && !t.locked.empty()) {
+                item.action = PlanAction::conflict;
                 item.reason = t.locked;
             }
-            if (item.action == "update" && o.kind == ObjectKind::campaign && t.live) {
+            if (item.action == PlanAction::update && o.kind == ObjectKind::campaign && t.live) {
                 item.as_draft_version = true;
                 item.reason += "; lands as the draft version (the live one runs on)";
             }
         }
-        if (item.action == "create" || item.action == "update") {
+        if (writes(item.action)) {
             std::set<std::string> needed;
             collect_bindings(o.file, needed);
             for (const auto& name : needed)
@@ -248,15 +266,15 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
             for (const auto& dep : dependencies_of(o))
                 if (!in_package.count(dep) && !existing.count(dep)) item.missing_dependencies.push_back(dep);
         }
-        plan.conflicts = plan.conflicts || item.action == "conflict";
-        plan.blocked = plan.blocked || item.action == "conflict" || !item.missing_bindings.empty() ||
+        plan.conflicts = plan.conflicts || item.action == PlanAction::conflict;
+        plan.blocked = plan.blocked || item.action == PlanAction::conflict || !item.missing_bindings.empty() ||
                        !item.missing_dependencies.empty();
         plan.items.push_back(std::move(item));
     }
     std::size_t drafts = 0, kept = 0;
     for (const auto& i : plan.items) {
         drafts += i.as_draft_version ? 1U : 0U;
-        kept += i.action == "reuse" ? 1U : 0U;
+        kept += i.action == PlanAction::reuse ? 1U : 0U;
     }
     if (drafts > 0)
         plan.warnings.push_back(std::to_string(drafts) +

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ferry::packager {
@@ -52,11 +53,19 @@ struct PlanOptions {
     std::map<std::string, std::string> bindings;      // NAME -> value (values never enter the plan)
 };
 
+// What the import does with one object: writes it anew, overwrites the target's, keeps the
+// target's although it differs, leaves an identical one alone, or refuses.
+enum class PlanAction { create, update, reuse, skip, conflict };
+std::string_view to_string(PlanAction a);
+std::optional<PlanAction> parse_plan_action(std::string_view s);
+// create and update: the apply writes the object (and needs its bindings and dependencies).
+inline bool writes(PlanAction a) { return a == PlanAction::create || a == PlanAction::update; }
+
 struct PlanItem {
     ObjectKind kind = ObjectKind::campaign;
     std::string key;
     std::string name;
-    std::string action;  // create, update, reuse, skip, conflict
+    PlanAction action = PlanAction::create;
     std::string reason;
     std::optional<std::string> target_id;
     std::optional<std::string> new_key;  // create_new beside an existing object

@@ -79,7 +79,7 @@ json::array approvals_needed(Tx& tx, const Context& ctx, const Sandbox& sandbox,
     const Gate gate(tx, ctx.caller.tenant);
     json::array out;
     for (const auto& item : plan.items) {
-        if (item.kind != ObjectKind::campaign || (item.action != "create" && item.action != "update")) continue;
+        if (item.kind != ObjectKind::campaign || !packager::writes(item.action)) continue;
         const auto object = std::find_if(version.objects.begin(), version.objects.end(),
                                          [&](const auto& o) { return o.kind == item.kind && o.key == item.key; });
         Campaign c;

@@ -19,6 +19,7 @@ namespace json = boost::json;
 using imports::TargetForms;
 using packager::PackagedObject;
 using packager::Plan;
+using packager::PlanAction;
 using packager::PlanItem;
 
 namespace {
@@ -170,18 +171,22 @@ public:
     json::object apply(const PlanItem& item) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         std::optional<std::string> id = item.target_id;
-        if (item.action == "create")
+        if (item.action == PlanAction::create)
             id = create(item, o);
-        else if (item.action == "update")
+        else if (item.action == PlanAction::update)
             update(item, o);
         if (id && item.kind == ObjectKind::segment) segment_ids_[item.key] = *id;
         if (id && item.kind == ObjectKind::template_) template_ids_[item.key] = *id;
         // A skipped object is identical to the version: from now on it counts as imported from it.
-        if (item.action == "skip" && id && !tx_.import_origin(record_.tenant, record_.sandbox, item.kind, *id))
+        if (item.action == PlanAction::skip && id &&
+            !tx_.import_origin(record_.tenant, record_.sandbox, item.kind, *id))
             record_origin(item, *id);
-        json::object out{
-            {"kind", to_string(item.kind)}, {"key", item.key},       {"name", item.name},
-            {"action", item.action},        {"reason", item.reason}, {"target_id", id ? json::value(*id) : nullptr}};
+        json::object out{{"kind", to_string(item.kind)},
+                         {"key", item.key},
+                         {"name", item.name},
+                         {"action", to_string(item.action)},
+                         {"reason", item.reason},
+                         {"target_id", id ? json::value(*id) : nullptr}};
         if (item.new_key) out["new_key"] = *item.new_key;
         if (item.as_draft_version) out["as_draft_version"] = true;
         return out;
@@ -489,7 +494,7 @@ namespace {
 json::object conflicts_of(const Plan& plan) {
     json::array conflicts;
     for (const auto& i : plan.items)
-        if (i.action == "conflict")
+        if (i.action == PlanAction::conflict)
             conflicts.push_back(json::object{{"kind", to_string(i.kind)},
                                              {"key", i.key},
                                              {"reason", i.reason},
@@ -532,7 +537,7 @@ ImportRecord apply_plan(Tx& tx, const Actor& actor, const std::string& sandbox, 
     json::object counts;
     for (const auto& item : plan.items) {
         r.items.push_back(applier.apply(item));
-        auto& n = counts[item.action];
+        auto& n = counts[to_string(item.action)];
         n = (n.is_int64() ? n.as_int64() : 0) + 1;
         // Crash-injection tests stop the process half-way through a big import's transaction.
         if (++done == plan.items.size() / 2 && crash_hook) crash_hook("import_half");

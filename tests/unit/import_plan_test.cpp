@@ -55,7 +55,7 @@ TEST(ImportPlan, EverythingNewIsCreatedDependenciesFirst) {
     const Plan plan = plan_import("sha256:p", {campaign("welcome"), segment("vip")}, {}, {});
     ASSERT_EQ(plan.items.size(), 2U);
     EXPECT_EQ(plan.items[0].kind, ferry::ObjectKind::segment);
-    for (const auto& i : plan.items) EXPECT_EQ(i.action, "create") << i.key;
+    for (const auto& i : plan.items) EXPECT_EQ(i.action, PlanAction::create) << i.key;
     EXPECT_FALSE(plan.blocked);
 }
 
@@ -63,7 +63,7 @@ TEST(ImportPlan, IdenticalIsSkippedAndStatusIsNotContent) {
     PackagedObject mine = campaign("welcome");
     TargetObject there = existing(mine, "cmp_1");
     mine.file["status"] = "draft";  // a different status elsewhere is not a difference of content
-    EXPECT_EQ(item(plan_import("d", {mine, segment("vip")}, {there}, {}), "welcome").action, "skip");
+    EXPECT_EQ(item(plan_import("d", {mine, segment("vip")}, {there}, {}), "welcome").action, PlanAction::skip);
 }
 
 TEST(ImportPlan, AnUntouchedImportIsUpdatedAndALiveCampaignGetsADraftVersion) {
@@ -71,7 +71,7 @@ TEST(ImportPlan, AnUntouchedImportIsUpdatedAndALiveCampaignGetsADraftVersion) {
     there.live = true;
     const Plan plan = plan_import("d", {campaign("welcome", "new"), segment("vip")}, {there}, {});
     const PlanItem& i = item(plan, "welcome");
-    EXPECT_EQ(i.action, "update");
+    EXPECT_EQ(i.action, PlanAction::update);
     EXPECT_TRUE(i.as_draft_version);
     EXPECT_EQ(i.target_id, "cmp_1");
 }
@@ -82,26 +82,26 @@ TEST(ImportPlan, EditsInTheTargetAreConflictsThatPoliciesResolve) {
     const std::vector<PackagedObject> objects{campaign("welcome", "v2"), segment("vip")};
 
     const Plan fail = plan_import("d", objects, {there}, {});
-    EXPECT_EQ(item(fail, "welcome").action, "conflict");
+    EXPECT_EQ(item(fail, "welcome").action, PlanAction::conflict);
     EXPECT_EQ(item(fail, "welcome").reason, "edited in the target since it was last imported");
     EXPECT_TRUE(fail.conflicts);
     EXPECT_TRUE(fail.blocked);
 
     PlanOptions keep;
     keep.overrides["campaign/welcome"] = ConflictPolicy::use_existing;
-    EXPECT_EQ(item(plan_import("d", objects, {there}, keep), "welcome").action, "reuse");
+    EXPECT_EQ(item(plan_import("d", objects, {there}, keep), "welcome").action, PlanAction::reuse);
 
     PlanOptions beside;
     beside.policy = ConflictPolicy::create_new;
     const Plan beside_plan = plan_import("d", objects, {there}, beside);
     const PlanItem& created = item(beside_plan, "welcome");
-    EXPECT_EQ(created.action, "create");
+    EXPECT_EQ(created.action, PlanAction::create);
     EXPECT_EQ(created.new_key, "welcome-2");
     EXPECT_FALSE(created.target_id);
 
     PlanOptions overwrite;
     overwrite.policy = ConflictPolicy::update;
-    EXPECT_EQ(item(plan_import("d", objects, {there}, overwrite), "welcome").action, "update");
+    EXPECT_EQ(item(plan_import("d", objects, {there}, overwrite), "welcome").action, PlanAction::update);
 
     // An object of the same key made in the target (never imported) is a conflict too.
     const Plan foreign = plan_import("d", objects, {existing(campaign("welcome", "made here"), "cmp_9", false)}, {});
@@ -114,7 +114,7 @@ TEST(ImportPlan, ArchivedOrInReviewTargetsAreAlwaysConflicts) {
     PlanOptions overwrite;
     overwrite.policy = ConflictPolicy::update;
     EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {archived}, overwrite), "welcome").action,
-              "conflict");
+              PlanAction::conflict);
     TargetObject reviewing = existing(campaign("welcome", "old"), "cmp_1");
     reviewing.in_review = true;
     EXPECT_EQ(item(plan_import("d", {campaign("welcome"), segment("vip")}, {reviewing}, overwrite), "welcome").reason,
@@ -161,7 +161,7 @@ TEST(ImportPlan, CreateNewNeverPicksAKeyThePackageItselfCreates) {
     const Plan plan = plan_import("sha256:p", {segment("vip"), segment("vip-2")}, {edited}, options);
     std::set<std::string> created;
     for (const auto& i : plan.items)
-        if (i.action == "create") {
+        if (i.action == PlanAction::create) {
             EXPECT_TRUE(created.insert(i.new_key.value_or(i.key)).second) << i.key;
         }
     EXPECT_EQ(created.size(), 2U);
@@ -180,14 +180,14 @@ TEST(ImportPlan, ANewValueForABoundSecretIsAnUpdate) {
     options.bindings["ping.webhook.auth_header"] = "Bearer rotated";
     const Plan plan = plan_import("d", {hook, segment("vip")}, {there}, options);
     const PlanItem& changed = item(plan, "ping");
-    EXPECT_EQ(changed.action, "update");
+    EXPECT_EQ(changed.action, PlanAction::update);
     EXPECT_NE(changed.reason.find("ping.webhook.auth_header"), std::string::npos);
     EXPECT_EQ(changed.reason.find("rotated"), std::string::npos);
 
     // The same value, or none given, is identical.
     there.secret_digests["spec.content.webhook.auth_header"] = ferry::crypto::sha256_hex("Bearer rotated");
-    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, options), "ping").action, "skip");
-    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, PlanOptions{}), "ping").action, "skip");
+    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, options), "ping").action, PlanAction::skip);
+    EXPECT_EQ(item(plan_import("d", {hook, segment("vip")}, {there}, PlanOptions{}), "ping").action, PlanAction::skip);
     const std::map<std::string, std::string> places = binding_places(hook.file);
     ASSERT_EQ(places.size(), 1U);
     EXPECT_EQ(places.begin()->first, "spec.content.webhook.auth_header");

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/object_kind.hpp"
 #include "packager/canonical.hpp"
+#include "packager/import_plan.hpp"
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
 
@@ -126,6 +127,19 @@ TEST(Kinds, ObjectKindsRoundTripThroughTheirNames) {
     EXPECT_EQ(to_string(ObjectKind::template_), "template");
     for (const std::string_view unknown : {"", "Campaign", "template_", "segments", "webhook", "campaign "})
         EXPECT_FALSE(parse_object_kind(unknown)) << unknown;
+}
+
+TEST(Kinds, PlanActionsRoundTripThroughTheirNames) {
+    for (const PlanAction a :
+         {PlanAction::create, PlanAction::update, PlanAction::reuse, PlanAction::skip, PlanAction::conflict})
+        EXPECT_EQ(parse_plan_action(to_string(a)), a);
+    EXPECT_EQ(to_string(PlanAction::create), "create");
+    EXPECT_EQ(to_string(PlanAction::update), "update");
+    EXPECT_EQ(to_string(PlanAction::reuse), "reuse");
+    EXPECT_EQ(to_string(PlanAction::skip), "skip");
+    EXPECT_EQ(to_string(PlanAction::conflict), "conflict");
+    for (const std::string_view unknown : {"", "Create", "delete", "use_existing", "conflicts"})
+        EXPECT_FALSE(parse_plan_action(unknown)) << unknown;
 }
 
 TEST(Manifest, TheKindIsWrittenByNameAndAnUnknownOneIsRefused) {

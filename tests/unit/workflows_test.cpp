@@ -438,7 +438,8 @@ TEST_F(Importing, PlanApplyAlreadyAppliedAndRollBack) {
     EXPECT_FALSE(plan.blocked);
     std::set<std::string> created;
     for (const auto& item : plan.items)
-        if (item.action == "create") created.insert(std::string(to_string(item.kind)) + "/" + item.key);
+        if (item.action == packager::PlanAction::create)
+            created.insert(std::string(to_string(item.kind)) + "/" + item.key);
     EXPECT_TRUE(created.count("campaign/" + key)) << "the campaign is new to stage";
     EXPECT_TRUE(created.count("segment/vip")) << "and so is the segment it uses";
 

@@ -157,7 +157,7 @@ json::object import_json(const ImportRecord& r, bool with_items) {
                      {"version", r.version},
                      {"version_digest", r.version_digest},
                      {"plan_digest", r.plan_digest},
-                     {"status", r.status},
+                     {"status", to_string(r.status)},
                      {"counts", std::move(counts)},
                      {"created_by", r.created_by},
                      {"created_at", format_rfc3339(r.created_at)},

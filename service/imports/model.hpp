@@ -14,8 +14,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ferry {
+
+// An import is applied until it is rolled back. Stored and shown as these names.
+enum class ImportStatus { applied, rolled_back };
+
+inline std::string_view to_string(ImportStatus s) { return s == ImportStatus::rolled_back ? "rolled_back" : "applied"; }
+
+inline std::optional<ImportStatus> parse_import_status(std::string_view s) {
+    if (s == "applied") return ImportStatus::applied;
+    if (s == "rolled_back") return ImportStatus::rolled_back;
+    return std::nullopt;
+}
 
 struct ImportRecord {
     std::string tenant;
@@ -26,7 +38,7 @@ struct ImportRecord {
     std::string version_digest;  // the version's manifest digest
     std::string options_digest;  // conflict policy, overrides and bindings: "the same options"
     std::string plan_digest;
-    std::string status;        // applied, rolled_back
+    ImportStatus status = ImportStatus::applied;
     boost::json::array items;  // the plan's items, with the ids of what was created
     std::string created_by;
     Timestamp created_at;

@@ -529,7 +529,7 @@ ImportRecord apply_plan(Tx& tx, const Actor& actor, const std::string& sandbox, 
     r.version_digest = version.version.digest;
     r.options_digest = options_digest(request.options);
     r.plan_digest = plan.digest;
-    r.status = "applied";
+    r.status = ImportStatus::applied;
     r.created_by = actor.name();
     r.created_at = actor.at;
     Applier applier(tx, actor, version, request, r);
@@ -574,7 +574,7 @@ ImportOutcome apply_import(Tx& tx, const Actor& actor, const std::string& sandbo
 }
 
 ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
-    if (r.status != "applied")
+    if (r.status != ImportStatus::applied)
         throw Error::conflict("already_rolled_back", "import " + r.id + " was rolled back already");
     const std::vector<ImportTouch> touches = tx.import_touches(r.tenant, r.id);
     std::set<std::string> touched_campaigns;  // restored or deleted first, so they no longer count as users
@@ -679,7 +679,7 @@ ImportRecord undo_import(Tx& tx, const Actor& actor, ImportRecord r) {
         else
             tx.delete_import_origin(r.tenant, r.sandbox, t->kind, t->object_id);
     }
-    r.status = "rolled_back";
+    r.status = ImportStatus::rolled_back;
     r.rolled_back_at = now;
     r.rolled_back_by = actor.name();
     tx.upsert_import(r);

@@ -232,3 +232,12 @@ TEST(PostgresConnection, PasswordsStayOutOfMessages) {
     EXPECT_EQ(postgres::redact("postgres://ferry@db/ferry"), "postgres://ferry@db/ferry");
     EXPECT_EQ(postgres::redact("host=db password=s3cret dbname=ferry"), "host=db password=*** dbname=ferry");
 }
+
+TEST(Kinds, ImportStatusesRoundTripThroughTheirStoredNames) {
+    for (const ImportStatus s : {ImportStatus::applied, ImportStatus::rolled_back})
+        EXPECT_EQ(parse_import_status(to_string(s)), s);
+    EXPECT_EQ(to_string(ImportStatus::applied), "applied");
+    EXPECT_EQ(to_string(ImportStatus::rolled_back), "rolled_back");
+    for (const std::string_view unknown : {"", "Applied", "rolled back", "already_applied", "conflict"})
+        EXPECT_FALSE(parse_import_status(unknown)) << unknown;
+}

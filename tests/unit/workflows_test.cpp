@@ -447,7 +447,7 @@ TEST_F(Importing, PlanApplyAlreadyAppliedAndRollBack) {
     const workflows::ImportOutcome applied = store_->write(
         [&](Tx& tx) { return workflows::apply_import(tx, admin, "stage", version, request(), plan.digest); });
     EXPECT_FALSE(applied.already_applied);
-    EXPECT_EQ(applied.record.status, "applied");
+    EXPECT_EQ(applied.record.status, ImportStatus::applied);
     EXPECT_EQ(applied.objects, plan.items.size());
     ASSERT_TRUE(in_stage(key));
     const auto imported = store_->read([&](Tx& tx) {
@@ -467,7 +467,7 @@ TEST_F(Importing, PlanApplyAlreadyAppliedAndRollBack) {
 
     const ImportRecord rolled_back =
         store_->write([&](Tx& tx) { return workflows::undo_import(tx, admin, applied.record); });
-    EXPECT_EQ(rolled_back.status, "rolled_back");
+    EXPECT_EQ(rolled_back.status, ImportStatus::rolled_back);
     EXPECT_FALSE(in_stage(key)) << "what the import created is gone again";
     EXPECT_THROW(store_->write([&](Tx& tx) { return workflows::undo_import(tx, admin, rolled_back); }), Error);
 

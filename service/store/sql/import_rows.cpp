@@ -24,7 +24,7 @@ ImportRecord read_import(const Statement& st) {
     r.version_digest = st.text(5);
     r.options_digest = st.text(6);
     r.plan_digest = st.text(7);
-    r.status = st.text(8);
+    r.status = parse_stored(parse_import_status(st.text(8)), "import status");
     json::value items = parse_json(st.text(9));
     if (!items.is_array()) throw StoreError("unreadable import items in database");
     r.items = std::move(items.get_array());
@@ -70,9 +70,9 @@ std::vector<ImportRecord> list_imports(Connection& db, std::string_view tenant, 
 std::optional<ImportRecord> last_applied_import(Connection& db, std::string_view tenant, std::string_view sandbox,
                                                 std::string_view package) {
     auto st = db.prepare(std::string(import_columns) +
-                         " WHERE tenant = ? AND sandbox = ? AND package = ? AND status = 'applied' "
+                         " WHERE tenant = ? AND sandbox = ? AND package = ? AND status = ? "
                          "ORDER BY created_at DESC, id DESC LIMIT 1");
-    st.bind(1, tenant).bind(2, sandbox).bind(3, package);
+    st.bind(1, tenant).bind(2, sandbox).bind(3, package).bind(4, to_string(ImportStatus::applied));
     if (!st.step()) return std::nullopt;
     return read_import(st);
 }
@@ -95,7 +95,7 @@ void write_import(Connection& db, const ImportRecord& r) {
         .bind(6, r.version_digest)
         .bind(7, r.options_digest)
         .bind(8, r.plan_digest)
-        .bind(9, r.status)
+        .bind(9, to_string(r.status))
         .bind(10, json::serialize(r.items))
         .bind(11, to_millis(r.created_at))
         .bind(12, r.created_by)

@@ -132,6 +132,9 @@ json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool 
     for (const Alert& a : c.alerts)
         alerts.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", format_rfc3339(a.at)}});
     out["alerts"] = std::move(alerts);
+    // "Terminé … sans erreur" (seed): a completion is clean only if the run raised no alert.
+    out["completed_without_errors"] =
+        c.status == CampaignStatus::completed ? json::value(c.alerts.empty()) : json::value(nullptr);
     out["provenance"] = c.provenance;
     out["bypass"] = c.bypass;  // {"by","reason","at"} when activated by break-glass
     out["created_at"] = format_rfc3339(c.created_at);

@@ -142,8 +142,9 @@ Transition transition(CampaignStatus from, CampaignAction action, const Lifecycl
             return to(f.start_in_future ? S::scheduled : S::active);
         // active | one-shot: 3 days after activation; recurring: at end date | completed (closed ones too)
         case A::completion_due: return from == S::active || from == S::closed ? to(S::completed) : refuse();
-        // active | delivery engine reports failure | failed
-        case A::execution_failed: return from == S::active ? to(S::failed) : refuse();
+        // active (or closed: an orchestrated campaign closed to entrants still runs) | delivery
+        // engine reports failure | failed
+        case A::execution_failed: return from == S::active || from == S::closed ? to(S::failed) : refuse();
         // archived | 30 days after last modification | (purged)
         case A::purge_due: return from == S::archived ? to(S::archived) : refuse();
         // archiving a segment archives every campaign using it, drafts included

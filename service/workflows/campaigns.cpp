@@ -127,6 +127,23 @@ namespace {
 
 std::string target_of(const Campaign& c) { return c.sandbox + "/campaigns/" + c.id; }
 
+// A final campaign is read-only (seed: "Après l'arrêt d'une campagne, elle sera disponible en
+// lecture seule uniquement"): the draft version it still had, and a review of it, end with it,
+// recorded in the audit chain (who last edited it and when; not its content, which may hold
+// write-only secrets).
+void discard_draft_of_final(Tx& tx, Journal& journal, Campaign& c, const std::string& why) {
+    const bool final = c.status == CampaignStatus::stopped || c.status == CampaignStatus::completed ||
+                       c.status == CampaignStatus::failed;
+    if (!final || !c.draft) return;
+    if (c.draft->in_review) cancel_pending_review(tx, journal, c, why);
+    json::object details{{"reason", why},
+                         {"status", to_string(c.status)},
+                         {"draft_updated_by", c.draft->updated_by},
+                         {"draft_updated_at", format_rfc3339(c.draft->updated_at)}};
+    c.draft.reset();
+    journal.record(c.tenant, "campaign.draft_discarded", target_of(c), std::move(details));
+}
+
 }  // namespace
 
 // Going live needs a complete campaign: an audience (except API-triggered ones, whose API call
@@ -238,6 +255,7 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
         default: break;
     }
     enter(c, t, now);
+    discard_draft_of_final(tx, journal, c, "campaign " + std::string(to_string(c.status)));
     if (bypassed)
         c.bypass = json::object{{"by", actor.name()}, {"reason", *options.bypass_reason}, {"at", format_rfc3339(now)}};
     mark_changed(c, actor);
@@ -317,10 +335,11 @@ Campaign report_execution(Tx& tx, const Actor& actor, Campaign c, const std::str
         const LifecycleFacts f = Gate(tx, c.tenant).facts(*sandbox, c, actor.at, actor.name());
         enter(c, require_transition(c, CampaignAction::execution_failed, f), actor.at);
     }
+    Journal journal(tx, actor);
+    discard_draft_of_final(tx, journal, c, "campaign failed");
     c.alerts.push_back(Alert{type == "failed" ? "execution_failed" : "warning", reason, actor.at});
     mark_changed(c, actor);
     tx.update_campaign(c);
-    Journal journal(tx, actor);
     journal.emit(CampaignStatusChanged{c, from});
     journal.record(c.tenant, "campaign.execution_" + type, target_of(c),
                    {{"from", to_string(from)}, {"to", to_string(c.status)}, {"reason", reason}});
@@ -358,9 +377,16 @@ DueResult apply_due_events(Tx& tx, const Actor& actor, const CampaignRef& ref) {
         }
         const CampaignStatus from = c.status;
         enter(c, t, event->at);
-        journal.record(c.tenant, audit_name(event->action), target_of(c),
-                       {{"from", to_string(from)}, {"to", to_string(c.status)}, {"due_at", format_rfc3339(event->at)}});
+        json::object details{
+            {"from", to_string(from)}, {"to", to_string(c.status)}, {"due_at", format_rfc3339(event->at)}};
+        // Not a clean completion when the run raised alerts (seed: "Terminé … sans erreur").
+        if (c.status == CampaignStatus::completed) {
+            details["without_errors"] = c.alerts.empty();
+            details["alerts"] = c.alerts.size();
+        }
+        journal.record(c.tenant, audit_name(event->action), target_of(c), std::move(details));
         journal.emit(CampaignStatusChanged{c, from});
+        discard_draft_of_final(tx, journal, c, "campaign " + std::string(to_string(c.status)));
         ++steps;
     }
     if (steps > 0) {

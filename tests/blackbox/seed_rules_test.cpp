@@ -49,6 +49,26 @@ protected:
         return client->post(path("campaigns/" + id + "/actions/" + action), "{}", editor);
     }
 
+    void advance(long seconds) {
+        ASSERT_EQ(client
+                      ->post("/v1/operator/clock", R"({"advance_seconds":)" + std::to_string(seconds) + "}",
+                             server->operator_token())
+                      .status,
+                  200);
+    }
+
+    json::value campaign_json(const std::string& id) { return client->get(path("campaigns/" + id), editor).json(); }
+
+    // The tenant's audit records with this action and target, oldest first.
+    std::vector<json::object> audited(const std::string& action, const std::string& id) {
+        const json::value page = client->get("/v1/tenants/acme/audit?limit=500", acme.admin_token).json();
+        std::vector<json::object> out;
+        for (const auto& r : page.at("items").as_array())
+            if (r.at("action").as_string() == action && r.at("target").as_string() == "dev/campaigns/" + id)
+                out.push_back(r.as_object());
+        return out;
+    }
+
     std::set<std::string> listed(const std::string& query = "") {
         auto res = client->get(path("campaigns" + query), editor);
         EXPECT_EQ(res.status, 200) << res.body;
@@ -166,6 +186,87 @@ TEST_F(SeedRules, TheCalendarFiltersByTypeAndChannelAndPutsMultiDayCampaignsFirs
     EXPECT_EQ(week.at("days").as_array()[3].at("campaigns").as_array()[1].at("multi_day"), json::value(false));
     EXPECT_EQ(client->get(path("calendar?type=journey"), editor).status, 400);
     EXPECT_EQ(client->get(path("calendar?channel=fax"), editor).error_code(), "invalid_query");
+}
+
+// Seed "Modifier ou arrêter une campagne": « Après l'arrêt d'une campagne, elle sera disponible en
+// lecture seule uniquement »; a completed campaign is final too. The draft version a live campaign
+// still had ends with it, recorded in the audit chain.
+TEST_F(SeedRules, AStoppedOrCompletedCampaignIsReadOnlyAndItsDraftVersionIsDiscarded) {
+    auto with_draft_version = [&](const std::string& name, const std::string& extra) {
+        const std::string id = campaign(name, "action", "email", extra);
+        EXPECT_EQ(act(id, "activate").status, 200);
+        auto edited = client->patch(path("campaigns/" + id), R"({"name":"Next version"})", editor, "*");
+        EXPECT_EQ(edited.status, 200) << edited.body;
+        EXPECT_TRUE(edited.json().at("draft_version").is_object());
+        return id;
+    };
+    const std::string recurring = with_draft_version(
+        "Weekly", R"("schedule":{"recurrence":{"frequency":"weekly"},"end":"2027-06-01T00:00:00Z"})");
+    const std::string one_shot = with_draft_version("Once", "");
+
+    // Stopped: no draft version left, nothing to discard or delete, the live version as it was.
+    auto stopped = act(recurring, "stop");
+    ASSERT_EQ(stopped.status, 200) << stopped.body;
+    EXPECT_EQ(stopped.json().at("status").as_string(), "stopped");
+    EXPECT_TRUE(stopped.json().at("draft_version").is_null());
+    EXPECT_EQ(stopped.json().at("name").as_string(), "Weekly");
+    EXPECT_EQ(client->get(path("campaigns/" + recurring + "/draft"), editor).status, 404);
+    EXPECT_EQ(listed("?status=stopped").count(recurring), 1U);
+    const auto row = client->get(path("campaigns?status=stopped"), editor).json().at("items").as_array()[0];
+    EXPECT_EQ(row.at("has_draft_version"), json::value(false));
+    const auto discarded = audited("campaign.draft_discarded", recurring);
+    ASSERT_EQ(discarded.size(), 1U);
+    EXPECT_EQ(discarded[0].at("details").at("reason").as_string(), "campaign stopped");
+    EXPECT_EQ(discarded[0].at("details").at("draft_updated_by").as_string(), acme.user_of.at("editor"));
+
+    // Completed on its own, three days after activation: the same.
+    advance(3 * 24 * 3600 + 1);
+    const auto done = campaign_json(one_shot);
+    EXPECT_EQ(done.at("status").as_string(), "completed");
+    EXPECT_TRUE(done.at("draft_version").is_null());
+    EXPECT_EQ(client->get(path("campaigns/" + one_shot + "/draft"), editor).status, 404);
+    const auto completed = audited("campaign.draft_discarded", one_shot);
+    ASSERT_EQ(completed.size(), 1U);
+    EXPECT_EQ(completed[0].at("details").at("reason").as_string(), "campaign completed");
+    EXPECT_EQ(completed[0].at("actor").as_string(), "scheduler");
+}
+
+// Seed "Accéder aux campagnes" (orchestrated): « Le statut Terminé est automatiquement attribué …
+// après qu'une campagne a terminé l'envoi des messages sans erreur ». A run with warnings completes
+// marked as not clean; a failure reported while closed to entrants fails the campaign.
+TEST_F(SeedRules, AnOrchestratedCampaignCompletesCleanOnlyWithoutErrors) {
+    const std::string schedule = R"("schedule":{"recurrence":{"frequency":"daily"},"end":"2026-12-09T00:00:00Z"})";
+    const std::string clean = campaign("Clean", "orchestrated", "email", schedule);
+    const std::string warned = campaign("Warned", "orchestrated", "email", schedule);
+    const std::string broken = campaign("Broken", "orchestrated", "email", schedule);
+    for (const auto& id : {clean, warned, broken}) ASSERT_EQ(act(id, "activate").status, 200);
+    advance(1);  // published, active
+    ASSERT_EQ(client
+                  ->post(path("campaigns/" + warned + "/execution-events"),
+                         R"({"type":"warning","reason":"3% of sends bounced"})", editor)
+                  .status,
+              200);
+    ASSERT_EQ(act(broken, "close").status, 200);
+    auto failed = client->post(path("campaigns/" + broken + "/execution-events"),
+                               R"({"type":"failed","reason":"journey node crashed"})", editor);
+    ASSERT_EQ(failed.status, 200) << failed.body;
+    EXPECT_EQ(failed.json().at("status").as_string(), "failed");
+
+    advance(7 * 24 * 3600);  // past the end date
+    const auto c = campaign_json(clean);
+    EXPECT_EQ(c.at("status").as_string(), "completed");
+    EXPECT_EQ(c.at("completed_without_errors"), json::value(true));
+    const auto w = campaign_json(warned);
+    EXPECT_EQ(w.at("status").as_string(), "completed");
+    EXPECT_EQ(w.at("completed_without_errors"), json::value(false));
+    EXPECT_EQ(w.at("alerts").as_array().size(), 1U);
+    const auto record = audited("campaign.completion_due", warned);
+    ASSERT_EQ(record.size(), 1U);
+    EXPECT_EQ(record[0].at("details").at("without_errors"), json::value(false));
+    EXPECT_EQ(record[0].at("details").at("alerts"), json::value(1));
+    EXPECT_EQ(audited("campaign.completion_due", clean)[0].at("details").at("without_errors"), json::value(true));
+    EXPECT_EQ(campaign_json(broken).at("status").as_string(), "failed");
+    EXPECT_TRUE(campaign_json(broken).at("completed_without_errors").is_null());
 }
 
 }  // namespace

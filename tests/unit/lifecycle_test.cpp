@@ -90,6 +90,7 @@ const std::map<std::pair<S, A>, S> expected{
     {{S::closed, A::archive}, S::archived},
     {{S::closed, A::duplicate}, S::closed},
     {{S::closed, A::completion_due}, S::completed},
+    {{S::closed, A::execution_failed}, S::failed},
     {{S::closed, A::segment_archived}, S::archived},
 };
 

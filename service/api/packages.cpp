@@ -22,6 +22,7 @@
 #include "packages/snapshot.hpp"
 #include "workflows/publish.hpp"
 #include "workflows/reviews.hpp"
+#include "workflows/tenants.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -386,13 +387,8 @@ http::Response export_version(Context& ctx) {
 
 http::Response rotate_signing_key(Context& ctx) {
     Fields(ctx.body()).finish();
-    ctx.store().write([&](Tx& tx) {
-        // The new key signs from now on; the old public keys stay, so older versions still verify.
-        const auto record = ctx.services.keys->create(ctx.caller.tenant, ctx.now());
-        tx.insert_signing_key(record);
-        append_audit(tx,
-                     ctx.audit(ctx.caller.tenant, "signing_key.rotate", "signing-key", {{"key_id", record.key_id}}));
-    });
+    const workflows::Actor actor = ctx.acting(ctx.now());
+    ctx.store().write([&](Tx& tx) { workflows::rotate_signing_key(tx, actor, *ctx.services.keys); });
     return get_signing_key(ctx);
 }
 

@@ -1,8 +1,9 @@
+#include "workflows/tenants.hpp"
+
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
 #include "packages/keys.hpp"
-#include "tenancy/token_format.hpp"
 
 namespace ferry::api {
 
@@ -26,38 +27,15 @@ http::Response create_tenant(Context& ctx) {
                                    "id must be 1-64 of a-z, 0-9 and '-', starting and ending with a letter or digit");
     if (tenant.name.empty()) throw Error::invalid_field("name", "name must not be empty");
     tenant.created_at = ctx.now();
-
-    // Every tenant starts with an administrator and one token for it, shown only in this response.
-    User admin;
-    admin.tenant = tenant.id;
-    admin.id = "admin";
-    admin.name = "Administrator";
-    admin.roles = {RoleGrant{std::string(all_sandboxes), Role::admin}};
-    admin.created_at = admin.updated_at = tenant.created_at;
-
-    const std::string secret = token_format::generate();
-    Token token;
-    token.id = token_format::generate_id();
-    token.tenant = tenant.id;
-    token.user = admin.id;
-    token.name = "bootstrap";
-    token.hash = token_format::hash(secret);
-    token.created_at = tenant.created_at;
-
     ctx.log_tenant = tenant.id;
     if (ctx.store().read([&](Tx& tx) { return tx.tenant(tenant.id).has_value(); }))
         throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
     // The tenant's signing key: its private half is written to the data directory first.
     const auto key =
         ctx.services.keys ? std::optional(ctx.services.keys->create(tenant.id, tenant.created_at)) : std::nullopt;
-    ctx.store().write([&](Tx& tx) {
-        if (tx.tenant(tenant.id)) throw Error::conflict("already_exists", "tenant " + tenant.id + " already exists");
-        tx.insert_tenant(tenant);
-        if (key) tx.insert_signing_key(*key);
-        tx.insert_user(admin);
-        tx.insert_token(token);
-        append_audit(tx, ctx.audit(tenant.id, "tenant.create", "tenants/" + tenant.id, {{"name", tenant.name}}));
-    });
+    const workflows::Actor actor = ctx.acting(tenant.created_at);
+    const std::string secret =
+        ctx.store().write([&](Tx& tx) { return workflows::create_tenant(tx, actor, tenant, key); });
     return json_response(201, json::object{{"tenant", to_json(tenant)}, {"admin_token", secret}});
 }
 

@@ -4,6 +4,7 @@
 #include "api/json_io.hpp"
 #include "api/sandbox_objects.hpp"
 #include "delivery/dispatcher.hpp"
+#include "workflows/tenants.hpp"
 
 namespace ferry::api {
 
@@ -56,23 +57,14 @@ http::Response create_webhook(Context& ctx) {
     if (const std::string problem = webhooks::check_destination(w.url, ctx.services.allow_private_webhooks);
         !problem.empty())
         throw Error(ErrorKind::unprocessable, "invalid_destination", "url: " + problem, {{"field", "url"}});
-    w.tenant = ctx.caller.tenant;
-    w.id = new_object_id("whk_");
-    w.created_at = ctx.now();
-    w.created_by = ctx.actor();
-    ctx.store().write([&](Tx& tx) {
-        tx.insert_webhook(w);
-        append_audit(tx, ctx.audit(w.tenant, "webhook.create", "webhooks/" + w.id, {{"url", w.url}}));
-    });
-    return json_response(201, webhook_json(w));
+    const workflows::Actor actor = ctx.acting(ctx.now());
+    return json_response(
+        201, webhook_json(ctx.store().write([&](Tx& tx) { return workflows::create_webhook(tx, actor, w); })));
 }
 
 http::Response delete_webhook(Context& ctx) {
-    ctx.store().write([&](Tx& tx) {
-        const Webhook w = existing_webhook(tx, ctx);
-        tx.delete_webhook(w.tenant, w.id);
-        append_audit(tx, ctx.audit(w.tenant, "webhook.delete", "webhooks/" + w.id, {{"url", w.url}}));
-    });
+    const workflows::Actor actor = ctx.acting(ctx.now());
+    ctx.store().write([&](Tx& tx) { workflows::delete_webhook(tx, actor, existing_webhook(tx, ctx)); });
     return no_content();
 }
 

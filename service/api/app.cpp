@@ -7,6 +7,7 @@
 #include "tenancy/auth_throttle.hpp"
 #include "tenancy/sessions.hpp"
 #include "tenancy/token_format.hpp"
+#include "workflows/sessions.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -79,13 +80,11 @@ http::Response App::error_response(const Error& error) {
 void App::audit_denial(Context& ctx, std::string_view tenant, std::string_view action, std::string_view reason) {
     if (tenant.empty()) return;
     try {
-        services_.store.write([&](Tx& tx) {
-            if (!tx.tenant(tenant)) return;  // no such tenant: nobody's log to write to
-            // A probe of another tenant is recorded by route pattern: its ids stay out of this tenant's log.
-            const bool foreign = ctx.route != nullptr && ctx.param("tenant") != tenant;
-            const std::string target = ctx.request.method + " " + (foreign ? ctx.route->pattern : ctx.path);
-            append_audit(tx, ctx.audit(tenant, action, target, {{"reason", reason}}));
-        });
+        // A probe of another tenant is recorded by route pattern: its ids stay out of this tenant's log.
+        const bool foreign = ctx.route != nullptr && ctx.param("tenant") != tenant;
+        const std::string target = ctx.request.method + " " + (foreign ? ctx.route->pattern : ctx.path);
+        const workflows::Actor actor = ctx.acting(ctx.now());
+        services_.store.write([&](Tx& tx) { workflows::record_refusal(tx, actor, tenant, action, target, reason); });
     } catch (const std::exception& e) {
         log::error("audit append failed", {{"request_id", ctx.request_id}, {"error", e.what()}});
     }
@@ -152,10 +151,9 @@ void App::authenticate_session(Context& ctx, std::string_view secret) {
     });
     if (!session) throw unauthorized("no session: sign in again");
     if (ended) {
-        services_.store.write([&](Tx& tx) {
-            tx.delete_session(session->tenant, session->id);
-            append_audit(tx, ctx.audit(session->tenant, "session.end", "users/" + session->user, {{"reason", *ended}}));
-        });
+        const workflows::Actor actor = ctx.acting(now);
+        services_.store.write(
+            [&](Tx& tx) { workflows::end_session(tx, actor, session->tenant, session->id, session->user, *ended); });
         throw unauthorized("session ended: " + *ended);
     }
     if (changes_state(ctx.request.method)) {
@@ -210,21 +208,9 @@ void App::audit_repeated_failures() {
     for (const auto& s : services_.auth_throttle->take_ended(services_.clock.now())) {
         if (s.tenant.empty()) continue;
         try {
-            services_.store.write([&](Tx& tx) {
-                if (!tx.tenant(s.tenant)) return;
-                AuditRecord r;
-                r.tenant = s.tenant;
-                r.at = services_.clock.now();
-                r.actor = "anonymous";
-                r.action = "auth.failed";
-                r.target = "repeated";
-                r.details = json::serialize(json::object{{"reason", "repeated failed authentication"},
-                                                         {"count", s.count},
-                                                         {"address", s.address},
-                                                         {"since", format_rfc3339(s.since)},
-                                                         {"until", format_rfc3339(s.until)}});
-                append_audit(tx, std::move(r));
-            });
+            workflows::Actor nobody;  // anonymous, tied to no request
+            nobody.at = services_.clock.now();
+            services_.store.write([&](Tx& tx) { workflows::record_repeated_failures(tx, nobody, s); });
         } catch (const std::exception& e) {
             log::error("audit append failed", {{"error", e.what()}});
         }

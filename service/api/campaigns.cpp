@@ -10,6 +10,7 @@
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
+#include "workflows/objects.hpp"
 #include "workflows/reviews.hpp"
 
 #include <algorithm>
@@ -82,26 +83,14 @@ http::Response create_campaign(Context& ctx) {
     f.finish();
 
     Campaign c;
-    c.tenant = ctx.caller.tenant;
     c.sandbox = std::string(ctx.param("sandbox"));
-    c.id = new_object_id("cmp_");
     c.type = *type;
     c.tags = std::move(tags);
-    const Timestamp now = ctx.now();
-    c.status_changed_at = c.created_at = c.updated_at = now;
-    c.created_by = c.updated_by = ctx.actor();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     const auto [created, sandbox] = ctx.store().write([&](Tx& tx) {
-        Sandbox s = path_sandbox(tx, ctx);
-        SandboxReferences refs(tx, c.tenant, c.sandbox);
-        c.spec = parse_spec(body, refs, false);
-        c.spec_edited_by = ctx.actor();
-        restore_secrets(c.spec, nullptr);
-        c.key = choose_key(key, c.spec.name,
-                           [&](std::string_view k) { return tx.campaign_key_exists(c.tenant, c.sandbox, k); });
-        tx.insert_campaign(c);
-        append_audit(tx, ctx.audit(c.tenant, "campaign.create", c.sandbox + "/campaigns/" + c.id, {{"key", c.key}}));
-        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);  // a full package holds it
-        return std::pair{c, Gate(tx, c.tenant).facts(s, c, now, ctx.actor())};
+        const Sandbox s = path_sandbox(tx, ctx);
+        const Campaign made = workflows::create_campaign(tx, actor, c, body, key);
+        return std::pair{made, Gate(tx, made.tenant).facts(s, made, actor.at, actor.name())};
     });
     return campaign_response(201, created, sandbox);
 }
@@ -181,18 +170,12 @@ http::Response update_campaign(Context& ctx) {
 }
 
 http::Response delete_campaign(Context& ctx) {
-    const Timestamp now = ctx.now();
+    const workflows::Actor actor = ctx.acting(ctx.now());
     ctx.store().write([&](Tx& tx) {
         const Sandbox s = path_sandbox(tx, ctx);
         const Campaign c = existing_campaign(tx, ctx);
         ctx.require_if_match(etag(c.created_at, c.revision));
-        const LifecycleFacts f = Gate(tx, c.tenant).facts(s, c, now, ctx.actor());
-        const Transition t = transition(c.status, CampaignAction::remove, f);
-        if (!t.allowed) throw transition_error(c, CampaignAction::remove, f, t.refusal);
-        tx.delete_campaign(c.tenant, c.sandbox, c.id);
-        append_audit(tx, ctx.audit(c.tenant, "campaign.delete", c.sandbox + "/campaigns/" + c.id,
-                                   {{"key", c.key}, {"name", c.spec.name}}));
-        workflows::void_changed_package_reviews(tx, ctx.acting(now), c.sandbox);
+        workflows::delete_campaign(tx, actor, s, c);
     });
     return no_content();
 }

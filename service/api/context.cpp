@@ -2,7 +2,6 @@
 
 #include "core/error.hpp"
 #include "core/json_keys.hpp"
-#include "workflows/journal.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -120,12 +119,5 @@ std::string Context::actor() const {
 }
 
 workflows::Actor Context::acting(Timestamp at) const { return workflows::Actor::of(caller, at, request_id); }
-
-AuditRecord Context::audit(std::string_view tenant, std::string_view action, std::string_view target,
-                           json::object details) const {
-    return workflows::audit_record(acting(now()), tenant, action, target, std::move(details));
-}
-
-void append_audit(Tx& tx, AuditRecord record) { workflows::Journal::append(tx, std::move(record)); }
 
 }  // namespace ferry::api

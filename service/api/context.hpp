@@ -3,7 +3,6 @@
 // services it may use. Helpers here turn HTTP details (JSON body, query, If-Match) into values
 // or ferry errors, so handlers read as the product's rules.
 
-#include "audit/record.hpp"
 #include "core/time.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -89,10 +88,6 @@ public:
     // Edits need If-Match: 428 when absent, 412 when it does not name the current version.
     void require_if_match(std::string_view current_etag) const;
 
-    // An audit record of this request by this caller, not yet chained.
-    AuditRecord audit(std::string_view tenant, std::string_view action, std::string_view target,
-                      boost::json::object details = {}) const;
-
     // The caller's name as the audit log shows it.
     std::string actor() const;
     // The caller as the use cases see it, acting at `at`.
@@ -101,8 +96,5 @@ public:
 private:
     std::vector<std::pair<std::string, std::string>> query_;
 };
-
-// Appends to the tenant's hash-chained audit log inside the caller's write transaction.
-void append_audit(Tx& tx, AuditRecord record);
 
 }  // namespace ferry::api

@@ -77,6 +77,14 @@ void print_campaign(const Context& ctx, const json::value& c, const std::string&
     const json::value* draft = c.is_object() ? c.as_object().if_contains("draft_version") : nullptr;
     f.emplace_back("draft_version", draft == nullptr || draft->is_null() ? "none" : "yes (ferry campaigns draft get)");
     for (auto& field : fields_of(c, {"allowed_actions", "updated_at", "updated_by"})) f.push_back(std::move(field));
+    // Every alert, the delivery engine's and ferry's own, one line each: "type: message (at)".
+    const json::value* alerts = c.is_object() ? c.as_object().if_contains("alerts") : nullptr;
+    if (alerts == nullptr || !alerts->is_array() || alerts->as_array().empty()) {
+        f.emplace_back("alerts", "none");
+    } else {
+        for (const auto& a : alerts->as_array())
+            f.emplace_back("alert", text_of(a, "type") + ": " + text_of(a, "message") + " (" + text_of(a, "at") + ")");
+    }
     if (!etag.empty()) f.emplace_back("etag", etag);
     for (auto& [name, value] : f)
         if (name == "status") value = ctx.out_style().paint(value, status_colour(value));
@@ -215,13 +223,19 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
                                                                        {"channel", list->channel}});
         const json::value body = ctx.list(target, list->paging, campaign_page_max);
         if (ctx.print_json(body)) return 0;
-        std::vector<std::string> headers{"ID", "KEY", "NAME", "STATUS", "TYPE", "CHANNELS", "UPDATED"};
+        // MARKS: '!' the campaign has alerts, 'D' it has a draft version (the console's two icons).
+        std::vector<std::string> headers{"ID", "KEY", "NAME", "STATUS", "MARKS", "TYPE", "CHANNELS", "UPDATED"};
         if (ctx.wide()) headers.insert(headers.end(), {"TAGS", "SEGMENT", "START", "END", "UPDATED BY", "LIVE"});
         Table table(headers);
         for (const auto& c : items_of(body)) {
-            std::vector<std::string> row{text_of(c, "id"),        text_of(c, "key"),  text_of(c, "name"),
-                                         text_of(c, "status"),    text_of(c, "type"), text_of(c, "channels"),
-                                         text_of(c, "updated_at")};
+            std::string marks;
+            if (const auto* a = c.as_object().if_contains("alerts"); a && a->is_array() && !a->as_array().empty())
+                marks += '!';
+            if (const auto* d = c.as_object().if_contains("has_draft_version"); d && d->is_bool() && d->as_bool())
+                marks += 'D';
+            std::vector<std::string> row{text_of(c, "id"),       text_of(c, "key"),           text_of(c, "name"),
+                                         text_of(c, "status"),   marks.empty() ? "-" : marks, text_of(c, "type"),
+                                         text_of(c, "channels"), text_of(c, "updated_at")};
             if (ctx.wide())
                 row.insert(row.end(),
                            {text_of(c, "tags"), text_of(c, "audience.segment"), text_of(c, "schedule.start"),

@@ -128,9 +128,11 @@ json::object campaign_json(const Campaign& c, const LifecycleFacts& facts, bool 
         out["draft_version"] = c.draft ? json::value(to_json(*c.draft)) : json::value(nullptr);
     else
         out["has_draft_version"] = c.draft.has_value();
+    // The delivery engine's alerts, then those ferry raises from the campaign's present state.
     json::array alerts;
-    for (const Alert& a : c.alerts)
-        alerts.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", format_rfc3339(a.at)}});
+    for (const auto* list : {&c.alerts, &facts.conditions})
+        for (const Alert& a : *list)
+            alerts.push_back(json::object{{"type", a.type}, {"message", a.message}, {"at", format_rfc3339(a.at)}});
     out["alerts"] = std::move(alerts);
     // "Terminé … sans erreur" (seed): a completion is clean only if the run raised no alert.
     out["completed_without_errors"] =

@@ -54,6 +54,9 @@ struct LifecycleFacts {
     bool draft_in_review = false;  // the draft version is locked in a review
     bool ever_activated = false;
     std::optional<CampaignStatus> status_before_archive;
+    // Not read by transition(): the alerts ferry raises from the campaign's present state
+    // (campaigns/conditions.hpp), shown with the stored ones.
+    std::vector<Alert> conditions;
 };
 
 struct Transition {

@@ -1,5 +1,6 @@
 #include "workflows/campaigns.hpp"
 
+#include "campaigns/conditions.hpp"
 #include "campaigns/timing.hpp"
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
@@ -72,7 +73,10 @@ std::vector<approval::Requirement> Gate::package_requirements(const std::string&
 }
 
 LifecycleFacts Gate::facts(const Sandbox& sandbox, const Campaign& c, Timestamp now, std::string_view requester) const {
-    return facts_of(c, now, !requirements(sandbox, c, gated_spec(c), requester).empty());
+    LifecycleFacts f = facts_of(c, now, !requirements(sandbox, c, gated_spec(c), requester).empty());
+    SandboxReferences refs(tx_, c.tenant, c.sandbox);
+    f.conditions = condition_alerts(c, now, refs);
+    return f;
 }
 
 const CampaignSpec& gated_spec(const Campaign& c) { return is_live(c.status) && c.draft ? c.draft->spec : c.spec; }

@@ -857,6 +857,38 @@ TEST_F(Cli, OutputFormatsAndJq) {
     EXPECT_EQ(run_ferry({"sandboxes", "ls", "-o", "xml"}, admin).status, 2);
 }
 
+// ferry campaigns ls marks campaigns with alerts ('!') and a draft version ('D'); get lists the alerts.
+TEST_F(Cli, CampaignsShowAlertAndDraftVersionMarkers) {
+    const std::string base = "/v1/tenants/acme/sandboxes/dev/campaigns/";
+    const std::string plain = create_campaign("plain");
+    const std::string alerted = create_campaign("alerted");
+    const std::string drafted = create_campaign("drafted");
+    for (const auto& id : {alerted, drafted})
+        ASSERT_EQ(c->post(base + id + "/actions/activate", "{}", editor).status, 200);
+    ASSERT_EQ(
+        c->post(base + alerted + "/execution-events", R"({"type":"warning","reason":"bounces at 4%"})", editor).status,
+        200);
+    ASSERT_EQ(c->patch(base + drafted, R"({"name":"Next"})", editor, "*").status, 200);
+
+    const Outcome ls = ferry({"campaigns", "ls", "-s", "dev"});
+    ASSERT_EQ(ls.status, 0) << describe(ls);
+    auto row_of = [&](const std::string& id) {
+        std::istringstream in(ls.out);
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind(id, 0) == 0) return split_words(line);
+        return std::vector<std::string>{};
+    };
+    EXPECT_EQ(split_words(ls.out.substr(0, ls.out.find('\n')))[4], "MARKS") << ls.out;
+    EXPECT_EQ(row_of(plain).at(5), "-") << ls.out;  // ID KEY NAME(2 words) STATUS MARKS
+    EXPECT_EQ(row_of(alerted).at(5), "!") << ls.out;
+    EXPECT_EQ(row_of(drafted).at(5), "D") << ls.out;
+
+    const Outcome get = ferry({"campaigns", "get", alerted, "-s", "dev"});
+    ASSERT_EQ(get.status, 0) << describe(get);
+    EXPECT_NE(get.out.find("warning: bounces at 4%"), std::string::npos) << get.out;
+    EXPECT_NE(ferry({"campaigns", "get", plain, "-s", "dev"}).out.find("none"), std::string::npos);
+}
+
 // Paged lists are read page after page; --limit stops early, with the cursor of the rest.
 TEST_F(Cli, ListsPageByThemselvesUntilLimit) {
     std::set<std::string> ids;

@@ -25,7 +25,7 @@ protected:
         server = std::make_unique<FerrydProcess>(
             FerrydOptions{{"--test-clock", "--test-clock-start", t0, "--scheduler-interval", "3600"}, {}});
         client = std::make_unique<HttpClient>(server->base_url());
-        acme = make_tenant(*client, server->operator_token(), "acme", {"dev"});
+        acme = make_tenant(*client, server->operator_token(), "acme", {"dev", "prod"});
         editor = acme.token_of.at("editor");
         auto seg = client->post(path("segments"), R"({"name":"VIP","rule":{"tier":"gold"}})", acme.admin_token);
         segment = std::string(seg.json().at("id").as_string());
@@ -267,6 +267,97 @@ TEST_F(SeedRules, AnOrchestratedCampaignCompletesCleanOnlyWithoutErrors) {
     EXPECT_EQ(audited("campaign.completion_due", clean)[0].at("details").at("without_errors"), json::value(true));
     EXPECT_EQ(campaign_json(broken).at("status").as_string(), "failed");
     EXPECT_TRUE(campaign_json(broken).at("completed_without_errors").is_null());
+}
+
+// Seed "Accéder aux campagnes": the alert icon covers « le message de la campagne n'a pas été
+// publié » and « la configuration choisie est incorrecte ». ferry raises the alerts it can see
+// itself, and they clear once the cause is fixed.
+TEST_F(SeedRules, FerryRaisesTheAlertsItCanSeeAndClearsThemWhenFixed) {
+    const std::string admin = acme.admin_token;
+    auto alerts_of = [&](const std::string& sandbox, const std::string& id) {
+        const json::value c = client->get("/v1/tenants/acme/sandboxes/" + sandbox + "/campaigns/" + id, admin).json();
+        std::vector<std::string> types;
+        for (const auto& a : c.at("alerts").as_array()) types.emplace_back(a.at("type").as_string());
+        return types;
+    };
+    using Types = std::vector<std::string>;
+
+    // 1. A template archived under an active campaign.
+    auto tpl =
+        client->post(path("templates"), R"({"name":"Hello","channel":"email","subject":"Hi","body":"Hello"})", admin);
+    ASSERT_EQ(tpl.status, 201) << tpl.body;
+    const std::string tpl_id(tpl.json().at("id").as_string());
+    auto made = client->post(path("campaigns"),
+                             R"({"name":"Templated","type":"action","channels":["email"],"audience":{"segment":")" +
+                                 segment + R"("},"content":{"email":{"template":")" + tpl_id + R"("}}})",
+                             editor);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string templated(made.json().at("id").as_string());
+    ASSERT_EQ(act(templated, "activate").status, 200);
+    EXPECT_EQ(alerts_of("dev", templated), Types{});
+    ASSERT_EQ(client->post(path("templates/" + tpl_id + "/actions/archive"), "{}", admin).status, 200);
+    EXPECT_EQ(alerts_of("dev", templated), Types{"configuration"});
+    const json::value listed_page = client->get(path("campaigns"), editor).json();
+    bool in_list = false;
+    for (const auto& item : listed_page.at("items").as_array())
+        if (item.at("id").as_string() == templated)
+            in_list = item.at("alerts").as_array().size() == 1 &&
+                      item.at("alerts").as_array()[0].at("message").as_string().find("archived") != std::string::npos;
+    EXPECT_TRUE(in_list) << "the list shows the alert too";
+    ASSERT_EQ(client->post(path("templates/" + tpl_id + "/actions/unarchive"), "{}", admin).status, 200);
+    EXPECT_EQ(alerts_of("dev", templated), Types{});
+
+    // 2. A start that passes while the campaign waits in review.
+    const std::string prod = "/v1/tenants/acme/sandboxes/prod/";
+    const std::string etag = client->get(prod.substr(0, prod.size() - 1), admin).header("etag");
+    ASSERT_EQ(client->patch(prod.substr(0, prod.size() - 1), R"({"require_approval":"always"})", admin, etag).status,
+              200);
+    auto seg = client->post(prod + "segments", R"({"name":"All","rule":{}})", admin);
+    auto gated = client->post(
+        prod + "campaigns",
+        R"({"name":"Gated","type":"action","channels":["email"],"audience":{"segment":")" +
+            std::string(seg.json().at("id").as_string()) +
+            R"("},"schedule":{"start":"2026-12-02T10:00:00Z"},"content":{"email":{"subject":"Hi","body":"Hello"}}})",
+        admin);
+    ASSERT_EQ(gated.status, 201) << gated.body;
+    const std::string gated_id(gated.json().at("id").as_string());
+    ASSERT_EQ(client->post(prod + "campaigns/" + gated_id + "/actions/submit", "{}", admin).status, 200);
+    EXPECT_EQ(alerts_of("prod", gated_id), Types{});
+    advance(2 * 3600);  // 11:00, past the 10:00 start
+    EXPECT_EQ(alerts_of("prod", gated_id), Types{"start_passed"});
+    ASSERT_EQ(client->post(prod + "campaigns/" + gated_id + "/actions/withdraw", "{}", admin).status, 200);
+    EXPECT_EQ(alerts_of("prod", gated_id), Types{}) << "no longer waiting in review";
+
+    // 3. A webhook secret an import left empty.
+    auto hook = client->post(
+        path("campaigns"),
+        R"({"key":"ping","name":"Ping","type":"api_triggered","channels":["webhook"],"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer dev-secret"}}})",
+        admin);
+    ASSERT_EQ(hook.status, 201) << hook.body;
+    ASSERT_EQ(client
+                  ->post("/v1/tenants/acme/packages",
+                         R"({"name":"hooks","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" +
+                             std::string(hook.json().at("id").as_string()) + "\"}]}",
+                         admin)
+                  .status,
+              201);
+    ASSERT_EQ(client->post("/v1/tenants/acme/packages/hooks/versions", "{}", admin).status, 201);
+    auto imported = client->post(
+        prod + "imports", R"({"package":"hooks","version":1,"bindings":{"ping.webhook.auth_header":""}})", admin);
+    ASSERT_EQ(imported.status, 201) << imported.body;
+    std::string ping;
+    const json::value prod_list = client->get(prod + "campaigns", admin).json();
+    for (const auto& item : prod_list.at("items").as_array())
+        if (item.at("key").as_string() == "ping") ping = std::string(item.at("id").as_string());
+    ASSERT_FALSE(ping.empty());
+    EXPECT_EQ(alerts_of("prod", ping), Types{"binding_empty"});
+    const std::string ping_etag = client->get(prod + "campaigns/" + ping, admin).header("etag");
+    auto fixed =
+        client->patch(prod + "campaigns/" + ping,
+                      R"({"content":{"webhook":{"url":"https://hooks.example.com/x","auth_header":"Bearer prod"}}})",
+                      admin, ping_etag);
+    ASSERT_EQ(fixed.status, 200) << fixed.body;
+    EXPECT_EQ(alerts_of("prod", ping), Types{});
 }
 
 }  // namespace

@@ -50,6 +50,20 @@ export const ACTION_LABELS = {
   delete: 'Delete',
 };
 
+// Alert types: the delivery engine's (execution_failed, warning) and those ferry raises from a
+// campaign's present state (configuration, start_passed, binding_empty).
+export const ALERT_LABELS = {
+  execution_failed: 'Execution failed',
+  warning: 'Warning',
+  configuration: 'Configuration incorrect',
+  start_passed: 'Start passed in review',
+  binding_empty: 'Secret left empty',
+};
+
+export function alertLabel(type) {
+  return ALERT_LABELS[type] || type;
+}
+
 export function statusLabel(status) {
   return STATUS_LABELS[status] || status;
 }

@@ -5,7 +5,7 @@
 import { h, clear } from '../lib/dom.js';
 import { api, ApiError, canEdit, isTenantAdmin, session as currentSession } from '../lib/api.js';
 import {
-  statusBadge, errorBanner, formatTime, confirmDialog, toast, ACTION_LABELS, STATUS_LABELS,
+  statusBadge, errorBanner, formatTime, confirmDialog, toast, ACTION_LABELS, STATUS_LABELS, alertLabel,
 } from '../lib/ui.js';
 import { paths } from '../lib/paths.js';
 import { icon } from '../lib/icons.js';
@@ -105,7 +105,7 @@ function alertList(alerts) {
     ul.appendChild(h('li', { class: ['v-alert', a.type === 'execution_failed' ? 'v-alert-failed' : 'v-alert-warning'] },
       icon('alert'),
       h('div', {},
-        h('p', { class: 'v-alert-type' }, a.type === 'execution_failed' ? 'Execution failed' : 'Warning'),
+        h('p', { class: 'v-alert-type' }, alertLabel(a.type)),
         h('p', { class: 'v-alert-message' }, a.message || '(no reason given)'),
         h('p', { class: 'v-alert-time' }, time(a.at)))));
   }

@@ -9,7 +9,7 @@ import { paths } from '../lib/paths.js';
 import { icon } from '../lib/icons.js';
 import {
   statusBadge, errorBanner, formatTime, confirmDialog, toast, pageHeader, emptyState,
-  STATUS_LABELS, TYPE_LABELS, CHANNEL_LABELS, ACTION_LABELS,
+  STATUS_LABELS, TYPE_LABELS, CHANNEL_LABELS, ACTION_LABELS, alertLabel,
 } from '../lib/ui.js';
 
 const TABS = [
@@ -201,7 +201,7 @@ function alertsDialog(c) {
       h('h2', { id: titleId, class: 'dialog-title' }, `Alerts: ${c.name}`),
       h('ul', { class: 'alert-list' }, (c.alerts || []).map((a) => h('li', { class: 'alert-item' },
         h('span', { class: ['alert-type', a.type === 'execution_failed' ? 'alert-type-failed' : null] },
-          a.type === 'execution_failed' ? 'Execution failed' : 'Warning'),
+          alertLabel(a.type)),
         h('span', { class: 'alert-message' }, a.message || ''),
         h('time', { class: 'alert-time', datetime: a.at }, formatTime(a.at))))),
       h('div', { class: 'dialog-actions' },

@@ -254,7 +254,7 @@ void add_list_and_show(CLI::App& campaigns, Commands& commands) {
                    "statuses, comma-separated or repeated (default all but stopped, completed and archived)")
         ->delimiter(',');
     ls->add_option("--tag", list->tag, "only campaigns with this tag");
-    ls->add_option("-q,--query", list->query, "case-insensitive part of the name");
+    ls->add_option("-q,--query", list->query, "part of the name, ignoring case and accents");
     ls->add_option("--type", list->type, "only campaigns of this type");
     ls->add_option("--channel", list->channel, "only campaigns using this channel");
     add_paging_options(ls, list->paging, true);

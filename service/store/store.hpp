@@ -35,7 +35,7 @@ struct CampaignQuery {
     std::optional<std::string> tag;
     std::optional<Timestamp> created_after;
     std::optional<Timestamp> created_before;
-    std::optional<std::string> name_contains;  // case-insensitive (ASCII)
+    std::optional<std::string> name_contains;  // ignoring case and accents (core/search_text.hpp)
     std::size_t limit = 50;
     // `total` counts matches up to this many; beyond, it says "at least count_cap".
     std::size_t count_cap = 10000;

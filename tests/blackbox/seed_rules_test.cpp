@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 
 using namespace ferry::test;
@@ -358,6 +359,44 @@ TEST_F(SeedRules, FerryRaisesTheAlertsItCanSeeAndClearsThemWhenFixed) {
                       admin, ping_etag);
     ASSERT_EQ(fixed.status, 200) << fixed.body;
     EXPECT_EQ(alerts_of("prod", ping), Types{});
+}
+
+// Seed "Accéder aux campagnes": « Une barre de recherche et des filtres sont également disponibles
+// pour faciliter la recherche dans la liste ». The seeds are French: search on names ignores case
+// and accents, in any language.
+TEST_F(SeedRules, SearchIgnoresCaseAndAccentsInAnyLanguage) {
+    const std::string ete = campaign("Soldes d'\u00c9t\u00e9");                  // Soldes d'Été
+    const std::string strasse = campaign("Stra\u00dfenfest");                    // Straßenfest
+    const std::string greek = campaign("\u0398\u0395\u03a1\u0399\u039d\u0391");  // ΘΕΡΙΝΑ
+    const std::string plain = campaign("Winter sale 50%");
+    auto found = [&](const std::string& q) {
+        std::string encoded;
+        for (const char c : q) {
+            const auto ch = static_cast<unsigned char>(c);
+            static const char* hex = "0123456789ABCDEF";
+            if (std::isalnum(ch)) {
+                encoded.push_back(static_cast<char>(ch));
+            } else {
+                encoded += '%';
+                encoded += hex[ch >> 4];
+                encoded += hex[ch & 15];
+            }
+        }
+        return listed("?q=" + encoded);
+    };
+    using Ids = std::set<std::string>;
+    EXPECT_EQ(found("\u00e9t\u00e9"), Ids{ete});  // été
+    EXPECT_EQ(found("ETE"), Ids{ete});
+    EXPECT_EQ(found("d'ete"), Ids{ete});
+    EXPECT_EQ(found("STRASSEN"), Ids{strasse});
+    EXPECT_EQ(found("stra\u00dfe"), Ids{strasse});
+    EXPECT_EQ(found("\u03b8\u03b5\u03c1\u03b9\u03bd\u03ac"), Ids{greek});  // θερινά
+    EXPECT_EQ(found("50%"), Ids{plain});                                   // % is text, not a wildcard
+    EXPECT_EQ(found("e_e"), Ids{});                                        // nor is _
+    // A renamed campaign is found by its new name only.
+    ASSERT_EQ(client->patch(path("campaigns/" + plain), R"({"name":"\u00c9t\u00e9 indien"})", editor, "*").status, 200);
+    EXPECT_EQ(found("ete"), (Ids{ete, plain}));
+    EXPECT_EQ(found("winter"), Ids{});
 }
 
 }  // namespace

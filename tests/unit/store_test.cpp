@@ -7,6 +7,7 @@
 #include "test_database.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -214,6 +215,50 @@ TEST_F(StoreTest, OutboxClaimsHideItemsFromOtherNodesUntilTheAttemptOrARestartEn
     store->write([&](Tx& tx) { tx.update_outbox(b[0]); });
     EXPECT_EQ(store->write([&](Tx& tx) { return tx.release_outbox_claims("node-b", now); }), 0U);
     EXPECT_EQ(store->read([&](Tx& tx) { return tx.due_outbox(from_millis(5000), 10); }).size(), 2U);
+}
+
+// Campaign names written before search folded them (the column NULL, as after the migration that
+// added it) are folded when ferryd next starts, and found by a search ignoring case and accents.
+TEST_F(StoreTest, NamesWrittenBeforeSearchFoldedThemAreFoldedAtTheNextStart) {
+    auto make = [](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        Sandbox s;
+        s.tenant = "acme";
+        s.id = "dev";
+        tx.insert_sandbox(s);
+        for (const auto& [id, name] : {std::pair{"cmp_1", "Soldes d'\u00c9t\u00e9"}, {"cmp_2", "Winter"}}) {
+            Campaign c;
+            c.tenant = "acme";
+            c.sandbox = "dev";
+            c.id = id;
+            c.key = id;
+            c.spec.name = name;
+            tx.insert_campaign(c);
+        }
+    };
+    const std::string unfold = "UPDATE campaigns SET name_folded = NULL";
+    {
+        auto store = open();
+        store->write(make);
+    }
+    if (database_) {
+        // The owner is subject to row-level security too: it names every tenant.
+        const auto [ok, error] = database_->exec_as_owner("SET ferry.tenant = '*'; " + unfold);
+        ASSERT_TRUE(ok) << error;
+    } else {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((dir_ / "ferry.db").c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db, unfold.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto store = open();
+    CampaignQuery q;
+    q.tenant = "acme";
+    q.sandbox = "dev";
+    q.name_contains = "ETE";
+    const auto page = store->read([&](Tx& tx) { return tx.campaigns(q); });
+    ASSERT_EQ(page.items.size(), 1U);
+    EXPECT_EQ(page.items[0].id, "cmp_1");
 }
 
 TEST(PostgresConnection, PlaceholdersAreNumberedOutsideQuotedText) {

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 12> all{{
+constexpr std::array<Migration, 13> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -665,6 +665,14 @@ ALTER TABLE tenant_keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenant_keys
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {13, "campaign names as search compares them, case and accents folded", R"sql(
+-- Name search ignores case and accents in any language (« été » finds « Été »): ferryd writes the
+-- name folded by ICU (core/search_text.cpp) beside it, compared with LIKE byte for byte. Rows
+-- from before this migration are NULL until ferryd fills them, at start, right after migrating
+-- (sql::fill_folded_names); the partial index finds them without a scan.
+ALTER TABLE campaigns ADD COLUMN name_folded TEXT COLLATE "C";
+CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
 )sql"},
 }};
 

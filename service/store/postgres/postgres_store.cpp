@@ -2,6 +2,7 @@
 
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/sql/campaign_rows.hpp"
 #include "store/sql/sql_tx.hpp"
 
 #include <chrono>
@@ -153,6 +154,17 @@ void migrate(Database& owner, const std::string& app_role) {
                 rollback_quietly(owner);
                 throw;
             }
+        }
+        // Names written before search folded them (migration 13): folded now, before serving,
+        // across tenants (the owner is subject to row-level security too).
+        owner.exec("BEGIN");
+        try {
+            owner.exec("SET LOCAL ferry.tenant = '*'");
+            sql::fill_folded_names(owner);
+            owner.exec("COMMIT");
+        } catch (...) {
+            rollback_quietly(owner);
+            throw;
         }
         if (app_role != single_text(owner, "SELECT current_user")) {
             const std::string role = owner.quote_identifier(app_role);

@@ -2,6 +2,7 @@
 
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
+#include "core/search_text.hpp"
 #include "store/sql/values.hpp"
 
 #include <boost/json/parse.hpp>
@@ -208,18 +209,42 @@ void write_template(Connection& db, const Template& t, bool insert) {
         .run();
 }
 
+std::size_t fill_folded_names(Connection& db) {
+    struct Unfolded {
+        std::string tenant, sandbox, id, name;
+    };
+    std::size_t filled = 0;
+    for (;;) {
+        std::vector<Unfolded> rows;
+        {
+            auto st = db.prepare("SELECT tenant, sandbox, id, name FROM campaigns WHERE name_folded IS NULL LIMIT 500");
+            while (st.step()) rows.push_back({st.text(0), st.text(1), st.text(2), st.text(3)});
+        }
+        if (rows.empty()) return filled;
+        for (const Unfolded& r : rows)
+            db.prepare("UPDATE campaigns SET name_folded = ? WHERE tenant = ? AND sandbox = ? AND id = ?")
+                .bind(1, fold_for_search(r.name))
+                .bind(2, r.tenant)
+                .bind(3, r.sandbox)
+                .bind(4, r.id)
+                .run();
+        filled += rows.size();
+    }
+}
+
 void write_campaign(Connection& db, const Campaign& c, bool insert) {
     const char* sql =
         insert
             ? "INSERT INTO campaigns(key, type, status, status_before_archive, spec, draft, tags, alerts, provenance, "
               "live_version, activated_at, submitted_by, status_changed_at, created_at, created_by, updated_at, "
-              "updated_by, revision, name, next_due_at, window_start, window_end, spec_edited_by, bypass, tenant, "
-              "sandbox, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              "updated_by, revision, name, next_due_at, window_start, window_end, spec_edited_by, bypass, "
+              "name_folded, tenant, sandbox, id) "
+              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             : "UPDATE campaigns SET key = ?, type = ?, status = ?, status_before_archive = ?, spec = ?, draft = ?, "
               "tags = ?, alerts = ?, provenance = ?, live_version = ?, activated_at = ?, submitted_by = ?, "
               "status_changed_at = ?, created_at = ?, created_by = ?, updated_at = ?, updated_by = ?, revision = ?, "
-              "name = ?, next_due_at = ?, window_start = ?, window_end = ?, spec_edited_by = ?, bypass = ? "
-              "WHERE tenant = ? AND sandbox = ? AND id = ?";
+              "name = ?, next_due_at = ?, window_start = ?, window_end = ?, spec_edited_by = ?, bypass = ?, "
+              "name_folded = ? WHERE tenant = ? AND sandbox = ? AND id = ?";
     const auto due = next_due(c);
     const auto span = calendar_span(c);
     std::optional<std::string> before;
@@ -251,9 +276,10 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
         .bind(22, span && span->second ? std::optional<std::int64_t>(to_millis(*span->second)) : std::nullopt)
         .bind(23, c.spec_edited_by)
         .bind(24, json::serialize(c.bypass))
-        .bind(25, c.tenant)
-        .bind(26, c.sandbox)
-        .bind(27, c.id)
+        .bind(25, fold_for_search(c.spec.name))
+        .bind(26, c.tenant)
+        .bind(27, c.sandbox)
+        .bind(28, c.id)
         .run();
     refresh_derived(db, c, insert);
 }
@@ -381,15 +407,16 @@ CampaignPage query_campaigns(Connection& db, const CampaignQuery& q) {
         binds.emplace_back(to_millis(*q.created_before));
     }
     if (q.name_contains) {
+        // The name and the query, both folded (case and accents, any language: core/search_text.hpp),
+        // compared byte for byte: LIKE is case-sensitive in PostgreSQL, and folded text has no ASCII
+        // capitals for SQLite's LIKE to fold.
         std::string pattern = "%";
-        for (const char ch : *q.name_contains) {
+        for (const char ch : fold_for_search(*q.name_contains)) {
             if (ch == '%' || ch == '_' || ch == '\\') pattern.push_back('\\');
             pattern.push_back(ch);
         }
         pattern.push_back('%');
-        // ILIKE in PostgreSQL; SQLite's LIKE already ignores ASCII case. Both columns are
-        // byte-ordered ("C"), so only ASCII letters fold, as the API promises.
-        where += db.dialect() == Dialect::postgres ? " AND name ILIKE ? ESCAPE '\\'" : " AND name LIKE ? ESCAPE '\\'";
+        where += " AND name_folded LIKE ? ESCAPE '\\'";
         binds.emplace_back(pattern);
     }
     auto bind_all = [](Statement& st, const std::vector<Bound>& values) {

@@ -36,6 +36,11 @@ void write_template(Connection& db, const Template& t, bool insert);
 // Inserts or updates the row, then refreshes tags, channels and references.
 void write_campaign(Connection& db, const Campaign& c, bool insert);
 
+// Sets name_folded (the name as search compares it) on campaigns written before the column
+// existed, in batches; both backends run it once after their migrations, in the caller's
+// transaction. Returns how many it filled.
+std::size_t fill_folded_names(Connection& db);
+
 approval::Policy read_policy(const Statement& st);
 void write_policy(Connection& db, const approval::Policy& p, bool insert);
 approval::Review read_review(const Statement& st);

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 11> all{{
+constexpr std::array<Migration, 12> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -441,6 +441,14 @@ CREATE TABLE tenant_keys (
     review_key TEXT NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO tenant_keys(tenant, review_key) SELECT id, lower(hex(randomblob(32))) FROM tenants;
+)sql"},
+    {12, "campaign names as search compares them, case and accents folded", R"sql(
+-- Name search ignores case and accents in any language (« été » finds « Été »): ferryd writes the
+-- name folded by ICU (core/search_text.cpp) beside it. Rows from before this migration are NULL
+-- until ferryd fills them, at start, right after migrating (sql::fill_folded_names); the partial
+-- index finds them without a scan.
+ALTER TABLE campaigns ADD COLUMN name_folded TEXT;
+CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
 )sql"},
 }};
 

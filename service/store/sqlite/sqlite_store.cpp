@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include "store/local_locks.hpp"
+#include "store/sql/campaign_rows.hpp"
 #include "store/sql/sql_tx.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -46,6 +47,15 @@ void apply_migrations(Database& conn) {
             conn.exec("ROLLBACK");
             throw;
         }
+    }
+    // Names written before search folded them (migration 12): folded now, before serving.
+    conn.exec("BEGIN IMMEDIATE");
+    try {
+        sql::fill_folded_names(conn);
+        conn.exec("COMMIT");
+    } catch (...) {
+        conn.exec("ROLLBACK");
+        throw;
     }
 }
 

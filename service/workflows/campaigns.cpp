@@ -18,14 +18,14 @@ SandboxReferences::SandboxReferences(Tx& tx, std::string tenant, std::string san
 std::optional<std::string> SandboxReferences::check_segment(std::string_view id) {
     const auto s = tx_.segment(tenant_, sandbox_, id);
     if (!s) return "segment " + std::string(id) + " does not exist in this sandbox";
-    if (s->archived) return "segment " + std::string(id) + " is archived";
+    if (s->archived) return "segment " + s->key + " (" + std::string(id) + ") is archived";
     return std::nullopt;
 }
 
 std::optional<std::string> SandboxReferences::check_template(std::string_view id, Channel channel) {
     const auto t = tx_.template_(tenant_, sandbox_, id);
     if (!t) return "template " + std::string(id) + " does not exist in this sandbox";
-    if (t->archived) return "template " + std::string(id) + " is archived";
+    if (t->archived) return "template " + t->key + " (" + std::string(id) + ") is archived";
     if (t->channel != channel)
         return "template " + std::string(id) + " is for " + std::string(to_string(t->channel)) + ", not " +
                std::string(to_string(channel));

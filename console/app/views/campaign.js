@@ -367,7 +367,7 @@ export async function renderCampaign(ctx) {
     out.push(section('Schedule', 'schedule', dl(scheduleRows(c, c))));
     out.push(section('Audience', 'audience', dl([['Segment', audienceNode(c, state.refs, tenant, sandbox)]])));
     out.push(section('Alerts and execution events', 'alerts',
-      c.alerts && c.alerts.length ? alertList(c.alerts) : h('p', { class: 'v-muted' }, 'No alert. The delivery engine reported no problem.')));
+      c.alerts && c.alerts.length ? alertList(c.alerts) : h('p', { class: 'v-muted' }, 'No alert: the delivery engine reported no problem and ferry sees none.')));
     const p = c.provenance;
     out.push(section('Provenance', 'provenance', p
       ? dl([['Package', p.package], ['Version', String(p.version)], ['Digest', h('code', { class: 'v-digest' }, p.digest)], ['Import', h('code', {}, p.import)]])

@@ -7,6 +7,7 @@
 #include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tenancy/sessions.hpp"
+#include "use_case_store.hpp"
 #include "workflows/objects.hpp"
 #include "workflows/policies.hpp"
 #include "workflows/sessions.hpp"
@@ -44,17 +45,9 @@ private:
 class WorkflowsAdmin : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::string templ = (std::filesystem::temp_directory_path() / "ferry-workflows-admin-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir_ = templ;
-        store_ = open_sqlite_store({dir_ / "ferry.db"});
+        dir_ = test::make_temp_dir("ferry-workflows-admin");
+        store_ = test::open_acme_store(dir_, clock_.now());
         store_->write([&](Tx& tx) {
-            tx.insert_tenant(Tenant{"acme", "Acme", clock_.now()});
-            Sandbox s;
-            s.tenant = "acme";
-            s.id = "prod";
-            s.created_at = s.updated_at = clock_.now();
-            tx.insert_sandbox(s);
             User u;
             u.tenant = "acme";
             u.id = "adm";

@@ -4,6 +4,7 @@
 
 #include "core/time.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "use_case_store.hpp"
 #include "workflows/campaigns.hpp"
 #include "workflows/imports.hpp"
 #include "workflows/publish.hpp"
@@ -25,17 +26,9 @@ namespace {
 class Workflows : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::string templ = (std::filesystem::temp_directory_path() / "ferry-workflows-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir_ = templ;
-        store_ = open_sqlite_store({dir_ / "ferry.db"});
+        dir_ = test::make_temp_dir("ferry-workflows");
+        store_ = test::open_acme_store(dir_, clock_.now());
         store_->write([&](Tx& tx) {
-            tx.insert_tenant(Tenant{"acme", "Acme", clock_.now()});
-            Sandbox s;
-            s.tenant = "acme";
-            s.id = "prod";
-            s.created_at = s.updated_at = clock_.now();
-            tx.insert_sandbox(s);
             for (const auto& [id, role] :
                  {std::pair{"ed", Role::editor}, std::pair{"ed2", Role::editor}, std::pair{"rita", Role::reviewer},
                   std::pair{"rob", Role::reviewer}, std::pair{"adm", Role::admin}}) {

@@ -78,4 +78,6 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string new_object_id(std::string_view prefix) { return std::string(prefix) + random_base62(20); }
+
 }  // namespace ferry::crypto

@@ -23,6 +23,10 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 // `count` characters of [0-9A-Za-z] from the CSPRNG, without modulo bias.
 std::string random_base62(std::size_t count);
 
+// Server-made ids: a prefix ("cmp_", "seg_", ...) and 20 base62 characters (about 119 bits),
+// unguessable.
+std::string new_object_id(std::string_view prefix);
+
 // `count` random bytes as lower-case hex (2 * count characters).
 std::string random_hex(std::size_t count);
 

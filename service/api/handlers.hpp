@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP handlers, one group per resource. Each is thin: read input, call storage inside one
-// transaction with its audit record, shape the response.
+// The HTTP handlers, one group per resource. Each is thin: decode the request, call one use case
+// of service/workflows/ (which records what it did), encode the answer.
 
 #include "api/context.hpp"
 #include "core/error.hpp"

@@ -283,7 +283,7 @@ Campaign duplicate(Tx& tx, const Actor& actor, const Campaign& original) {
     Campaign copy;
     copy.tenant = original.tenant;
     copy.sandbox = original.sandbox;
-    copy.id = "cmp_" + crypto::random_base62(20);
+    copy.id = crypto::new_object_id("cmp_");
     copy.type = original.type;
     copy.spec = original.spec;
     const std::string suffix = " (copy)";

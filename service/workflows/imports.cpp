@@ -39,9 +39,6 @@ UnreadableVersion unreadable(const VerifiedVersion& v, const std::string& object
 
 std::string id_of(ObjectKind kind, const std::string& key) { return std::string(to_string(kind)) + "/" + key; }
 
-// Server-made ids: a prefix and 20 base62 characters (about 119 bits), unguessable.
-std::string new_object_id(std::string_view prefix) { return std::string(prefix) + crypto::random_base62(20); }
-
 // Replaces every {"$binding": NAME} with the bound value.
 void bind_values(json::value& v, const std::map<std::string, std::string>& bindings) {
     if (v.is_object()) {
@@ -209,7 +206,7 @@ private:
             fill_segment(s, o);
             s.tenant = record_.tenant;
             s.sandbox = record_.sandbox;
-            s.id = id = new_object_id("seg_");
+            s.id = id = crypto::new_object_id("seg_");
             s.key = key;
             s.created_at = s.updated_at = now;
             s.created_by = s.updated_by = actor_.name();
@@ -221,7 +218,7 @@ private:
             fill_template(t, o);
             t.tenant = record_.tenant;
             t.sandbox = record_.sandbox;
-            t.id = id = new_object_id("tpl_");
+            t.id = id = crypto::new_object_id("tpl_");
             t.key = key;
             t.created_at = t.updated_at = now;
             t.created_by = t.updated_by = actor_.name();
@@ -232,7 +229,7 @@ private:
             Campaign c;
             c.tenant = record_.tenant;
             c.sandbox = record_.sandbox;
-            c.id = id = new_object_id("cmp_");
+            c.id = id = crypto::new_object_id("cmp_");
             c.key = key;
             fill_campaign_head(c, o);
             c.spec = campaign_spec(o);
@@ -523,7 +520,7 @@ ImportRecord apply_plan(Tx& tx, const Actor& actor, const std::string& sandbox, 
     ImportRecord r;
     r.tenant = actor.tenant;
     r.sandbox = sandbox;
-    r.id = new_object_id("imp_");
+    r.id = crypto::new_object_id("imp_");
     r.package = request.package;
     r.version = request.version;
     r.version_digest = version.version.digest;

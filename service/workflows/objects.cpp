@@ -16,8 +16,6 @@ namespace {
 
 constexpr std::size_t max_rule_bytes = 64 * 1024;
 
-std::string new_id(std::string_view prefix) { return std::string(prefix) + crypto::random_base62(20); }
-
 template <class T>
 void reject_key_change(const std::optional<std::string>& key, const T& object) {
     if (key && *key != object.key) throw Error::invalid_field("key", "key cannot be changed");
@@ -40,7 +38,7 @@ void refuse_same_state(const T& object, bool archived, std::string_view what) {
 template <class T>
 void created(T& object, const Actor& actor, std::string_view prefix) {
     object.tenant = actor.tenant;
-    object.id = new_id(prefix);
+    object.id = crypto::new_object_id(prefix);
     object.created_at = object.updated_at = actor.at;
     object.created_by = object.updated_by = actor.name();
 }

@@ -11,7 +11,7 @@ namespace ferry::webhooks {
 void emit(Tx& tx, std::string_view tenant, std::string_view type, boost::json::object data, Timestamp now) {
     const auto hooks = tx.webhooks(tenant);
     if (hooks.empty()) return;
-    const std::string event_id = "evt_" + crypto::random_base62(20);
+    const std::string event_id = crypto::new_object_id("evt_");
     const std::string payload = boost::json::serialize(boost::json::object{{"id", event_id},
                                                                            {"type", type},
                                                                            {"tenant", tenant},

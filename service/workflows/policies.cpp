@@ -12,8 +12,6 @@ using approval::Policy;
 
 namespace {
 
-std::string new_policy_id() { return "pol_" + crypto::random_base62(20); }
-
 // Reads the editable fields present in `body` onto `p`; `creating` makes the required ones required.
 void read_policy_fields(Tx& tx, const json::object& body, Policy& p, bool creating) {
     Fields f(body);
@@ -76,7 +74,7 @@ json::object policy_json(const Policy& p) {
 Policy create_policy(Tx& tx, const Actor& actor, const json::object& body) {
     Policy p;
     p.tenant = actor.tenant;
-    p.id = new_policy_id();
+    p.id = crypto::new_object_id("pol_");
     p.created_at = p.updated_at = actor.at;
     p.created_by = p.updated_by = actor.name();
     read_policy_fields(tx, body, p, true);
@@ -118,7 +116,7 @@ Policy set_policy_active(Tx& tx, const Actor& actor, Policy p, bool active) {
 
 Policy duplicate_policy(Tx& tx, const Actor& actor, const Policy& p) {
     Policy copy = p;
-    copy.id = new_policy_id();
+    copy.id = crypto::new_object_id("pol_");
     copy.name = p.name.substr(0, 193) + " (copy)";
     copy.active = false;  // a copy starts inactive, so it can be edited before it applies
     copy.created_at = copy.updated_at = actor.at;

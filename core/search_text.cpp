@@ -91,4 +91,9 @@ std::string fold_for_search(std::string_view utf8) {
     }));
 }
 
+bool matches_search(std::string_view text, std::string_view query) {
+    if (query.empty()) return true;
+    return fold_for_search(text).find(fold_for_search(query)) != std::string::npos;
+}
+
 }  // namespace ferry

@@ -12,4 +12,7 @@ namespace ferry {
 // folds as its well-formed parts.
 std::string fold_for_search(std::string_view utf8);
 
+// Whether `text` holds `query` once both are folded (an empty query is in every text).
+bool matches_search(std::string_view text, std::string_view query);
+
 }  // namespace ferry

@@ -397,6 +397,16 @@ TEST_F(SeedRules, SearchIgnoresCaseAndAccentsInAnyLanguage) {
     ASSERT_EQ(client->patch(path("campaigns/" + plain), R"({"name":"\u00c9t\u00e9 indien"})", editor, "*").status, 200);
     EXPECT_EQ(found("ete"), (Ids{ete, plain}));
     EXPECT_EQ(found("winter"), Ids{});
+    // Segment and template lists search their names the same way.
+    ASSERT_EQ(client->post(path("segments"), R"({"name":"Abonn\u00e9s \u00c9T\u00c9","rule":{}})", editor).status, 201);
+    ASSERT_EQ(
+        client->post(path("templates"), R"({"name":"Rappel d'\u00e9t\u00e9","channel":"sms","body":"Bonjour"})", editor)
+            .status,
+        201);
+    for (const std::string kind : {"segments", "templates"}) {
+        const json::value page = client->get(path(kind + "?q=ete"), editor).json();
+        EXPECT_EQ(page.at("items").as_array().size(), 1U) << kind;
+    }
 }
 
 }  // namespace

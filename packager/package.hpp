@@ -61,6 +61,7 @@ struct PackageVersion {
     std::string digest;  // "sha256:<hex>" of manifest.json
     std::string created_by;
     Timestamp created_at;
+    std::string review_id;  // the package review whose approval published it, or ""
 };
 
 struct SigningKeyRecord {

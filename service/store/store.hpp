@@ -176,6 +176,8 @@ public:
     virtual void update_review(const approval::Review& review) = 0;
     virtual std::vector<approval::Approval> approvals(std::string_view tenant, std::string_view review_id) = 0;
     virtual void insert_approval(std::string_view tenant, std::string_view review_id, const approval::Approval& a) = 0;
+    // Takes back an approval whose publication failed (workflows/publish): never a decision that stood.
+    virtual void delete_approval(std::string_view tenant, std::string_view review_id, std::string_view user) = 0;
 
     virtual std::vector<Webhook> webhooks(std::string_view tenant) = 0;
     virtual std::optional<Webhook> webhook(std::string_view tenant, std::string_view id) = 0;

@@ -114,7 +114,8 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
                                       packager::VersionStore::tag_name(name, m.version),
                                       "sha256:" + crypto::sha256_hex(manifest),
                                       request.publisher,
-                                      now};
+                                      now,
+                                      ""};
     store.write([&](Tx& tx) {
         auto p = tx.package(tenant, name);
         if (!p || p->deleted) throw Error::not_found("package");

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 13> all{{
+constexpr std::array<Migration, 14> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -673,6 +673,11 @@ CREATE POLICY tenant_isolation ON tenant_keys
 -- (sql::fill_folded_names); the partial index finds them without a scan.
 ALTER TABLE campaigns ADD COLUMN name_folded TEXT COLLATE "C";
 CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
+)sql"},
+    {14, "a package version names the review whose approval published it", R"sql(
+-- The approval that completes a package review reserves the version in the same transaction;
+-- recovery reads this to finish or undo that approval with the version ('' for none).
+ALTER TABLE package_versions ADD COLUMN review_id TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql"},
 }};
 

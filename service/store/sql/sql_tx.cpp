@@ -589,6 +589,14 @@ public:
             .run();
     }
 
+    void delete_approval(std::string_view tenant, std::string_view review_id, std::string_view user) override {
+        db_.prepare("DELETE FROM review_approvals WHERE tenant = ? AND review_id = ? AND user_id = ?")
+            .bind(1, tenant)
+            .bind(2, review_id)
+            .bind(3, user)
+            .run();
+    }
+
     std::vector<Webhook> webhooks(std::string_view tenant) override {
         auto st = db_.prepare(
             "SELECT tenant, id, url, events, secret, created_at, created_by FROM webhooks WHERE tenant = ? ORDER BY "
@@ -841,10 +849,10 @@ public:
     void upsert_package_version(const packager::PackageVersion& v) override {
         db_.prepare(
                "INSERT INTO package_versions(tenant, package, version, state, commit_id, tag, digest, created_at, "
-               "created_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "created_by, review_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT(tenant, package, version) DO UPDATE SET state = excluded.state, commit_id = "
                "excluded.commit_id, tag = excluded.tag, digest = excluded.digest, created_at = excluded.created_at, "
-               "created_by = excluded.created_by")
+               "created_by = excluded.created_by, review_id = excluded.review_id")
             .bind(1, v.tenant)
             .bind(2, v.package)
             .bind(3, v.version)
@@ -854,6 +862,7 @@ public:
             .bind(7, v.digest)
             .bind(8, to_millis(v.created_at))
             .bind(9, v.created_by)
+            .bind(10, v.review_id)
             .run();
     }
 
@@ -1009,7 +1018,8 @@ private:
         "SELECT tenant, name, source_sandbox, kind, description, campaigns, deleted, last_version, created_at, "
         "created_by, updated_at, updated_by, revision FROM packages";
     static constexpr std::string_view version_columns =
-        "SELECT tenant, package, version, state, commit_id, tag, digest, created_at, created_by FROM package_versions";
+        "SELECT tenant, package, version, state, commit_id, tag, digest, created_at, created_by, review_id FROM "
+        "package_versions";
 
     static packager::Package read_package(const Statement& st) {
         packager::Package p;
@@ -1040,7 +1050,8 @@ private:
             st.text(5),
             st.text(6),
             st.text(8),
-            from_millis(st.integer(7))};
+            from_millis(st.integer(7)),
+            st.text(9)};
     }
 
     static Webhook read_webhook(const Statement& st) {

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 12> all{{
+constexpr std::array<Migration, 13> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -449,6 +449,11 @@ INSERT INTO tenant_keys(tenant, review_key) SELECT id, lower(hex(randomblob(32))
 -- index finds them without a scan.
 ALTER TABLE campaigns ADD COLUMN name_folded TEXT;
 CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
+)sql"},
+    {13, "a package version names the review whose approval published it", R"sql(
+-- The approval that completes a package review reserves the version in the same transaction;
+-- recovery reads this to finish or undo that approval with the version ('' for none).
+ALTER TABLE package_versions ADD COLUMN review_id TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

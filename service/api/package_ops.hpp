@@ -16,10 +16,11 @@ namespace ferry::api {
 
 using workflows::Published;
 
+// What publishing uses, for this request: its store, git store, keys, metrics and crash hook.
+workflows::PublishServices publish_services(Context& ctx);
+
 // workflows::publish as the caller, timed and counted in the metrics.
-Published publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                          const std::optional<std::string>& expected_digest, const std::string& publisher,
-                          bool allow_empty);
+Published publish_package(Context& ctx, const std::string& name, const std::string& publisher, bool allow_empty);
 
 boost::json::object version_json(const packager::PackageVersion& v);
 

@@ -228,20 +228,20 @@ http::Response add_to_package(Context& ctx, const json::object& body) {
     });
 }
 
-Published publish_package(Context& ctx, const std::string& name, const std::vector<approval::Approval>& approvals,
-                          const std::optional<std::string>& expected_digest, const std::string& publisher,
-                          bool allow_empty) {
+workflows::PublishServices publish_services(Context& ctx) {
+    return workflows::PublishServices{ctx.store(),
+                                      *ctx.services.git,
+                                      *ctx.services.keys,
+                                      ctx.request_id,
+                                      ctx.services.crash_hook,
+                                      [&ctx] { ctx.services.metrics.git_store_error("publish"); },
+                                      [&ctx](std::size_t n) { ctx.services.metrics.package_objects_published(n); }};
+}
+
+Published publish_package(Context& ctx, const std::string& name, const std::string& publisher, bool allow_empty) {
     Metrics::Measurement measured(ctx.services.metrics, Metrics::UseCase::publish);
-    const workflows::PublishServices services{
-        ctx.store(),
-        *ctx.services.git,
-        *ctx.services.keys,
-        ctx.request_id,
-        ctx.services.crash_hook,
-        [&] { ctx.services.metrics.git_store_error("publish"); },
-        [&](std::size_t n) { ctx.services.metrics.package_objects_published(n); }};
     Published published =
-        workflows::publish(services, ctx.acting(ctx.now()), {name, approvals, expected_digest, publisher, allow_empty});
+        workflows::publish(publish_services(ctx), ctx.acting(ctx.now()), {name, {}, publisher, allow_empty});
     measured.outcome(published.unchanged ? "unchanged" : "published");
     return published;
 }
@@ -269,7 +269,7 @@ http::Response publish_version(Context& ctx) {
     if (review)
         return json_response(202,
                              json::object{{"review", review->id}, {"state", "pending"}, {"digest", review->digest}});
-    const Published published = publish_package(ctx, name, {}, std::nullopt, ctx.actor(), allow_empty);
+    const Published published = publish_package(ctx, name, ctx.actor(), allow_empty);
     if (published.unchanged) return unchanged_response(published.version);
     return json_response(201, version_json(published.version));
 }

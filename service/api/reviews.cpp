@@ -136,21 +136,22 @@ http::Response approve_review(Context& ctx) {
     const std::string comment = f.optional_text("comment", 2000).value_or("");
     f.finish();
     const workflows::Actor actor = ctx.acting(ctx.now());
-    std::optional<workflows::ApprovalOutcome> outcome;
-    http::Response res = ctx.store().write([&](Tx& tx) {
-        outcome = workflows::approve(tx, actor, ctx.param("review"), comment);
-        return review_response(tx, outcome->review);
-    });
+    // A package review that this approval completes publishes its version in the same use case,
+    // counted among publishes.
+    std::optional<Metrics::Measurement> measured;
+    if (ctx.store()
+            .read([&](Tx& tx) { return workflows::visible_review(tx, actor, ctx.param("review")); })
+            .subject_kind == approval::SubjectKind::package)
+        measured.emplace(ctx.services.metrics, Metrics::UseCase::publish);
+    const workflows::Approved approved =
+        workflows::approve_review(publish_services(ctx), actor, ctx.param("review"), comment);
+    if (measured) measured->outcome(approved.published ? "published" : "approved");
     // The void of a review whose content changed is committed; the approval answers that.
-    if (outcome->stale) throw *outcome->stale;
-    if (!outcome->publish) return res;
-    // A package review, once approved, publishes its version after that transaction: git work
-    // does not run inside a database transaction.
-    const workflows::Publication& p = *outcome->publish;
-    // The approval was for publishing: a version is made even if the content is the latest's.
-    const auto published = publish_package(ctx, p.package, p.approvals, p.digest, p.requested_by, true);
+    if (approved.stale) throw *approved.stale;
+    http::Response res = ctx.store().read([&](Tx& tx) { return review_response(tx, approved.review); });
+    if (!approved.published) return res;
     auto decided = json::parse(res.body).as_object();
-    decided["published"] = version_json(published.version);
+    decided["published"] = version_json(*approved.published);
     return json_response(200, decided);
 }
 

@@ -3,6 +3,7 @@
 #include "core/crypto.hpp"
 #include "observability/log.hpp"
 #include "workflows/journal.hpp"
+#include "workflows/reviews.hpp"
 
 #include <set>
 
@@ -10,6 +11,28 @@ namespace ferry::packages {
 
 std::string lock_name(const std::string& tenant, const std::string& package) {
     return "package\n" + tenant + "\n" + package;
+}
+
+void record_published(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v,
+                      boost::json::object details) {
+    tx.upsert_package_version(v);
+    details["commit"] = v.commit;
+    details["digest"] = v.digest;
+    journal.record(v.tenant, "package.publish", "packages/" + v.package + "/versions/" + std::to_string(v.version),
+                   std::move(details));
+    if (!v.review_id.empty())
+        if (const auto review = tx.review(v.tenant, v.review_id))
+            journal.emit(workflows::ReviewDecided{*review, std::nullopt});
+    journal.emit(workflows::PackagePublished{v});
+}
+
+void release(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v, const std::string& reason) {
+    tx.delete_package_version(v.tenant, v.package, v.version);
+    if (auto p = tx.package(v.tenant, v.package); p && p->last_version == v.version) {
+        --p->last_version;
+        tx.upsert_package(*p);
+    }
+    if (!v.review_id.empty()) workflows::reopen_package_review(tx, journal, v.tenant, v.review_id, reason);
 }
 
 std::size_t settle(Store& store, packager::VersionStore& git, const std::string& tenant, const std::string& package) {
@@ -26,22 +49,16 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
             v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
             const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
             store.write([&](Tx& tx) {
-                tx.upsert_package_version(v);
                 workflows::Journal journal(tx, recovery);
-                journal.record(v.tenant, "package.publish",
-                               "packages/" + v.package + "/versions/" + std::to_string(v.version),
-                               {{"commit", v.commit}, {"digest", v.digest}, {"recovered", true}});
-                journal.emit(workflows::PackagePublished{v});
+                record_published(tx, journal, v, {{"recovered", true}});
             });
             log::warn("package version recovered",
                       {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         } else {
+            const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
             store.write([&](Tx& tx) {
-                tx.delete_package_version(v.tenant, v.package, v.version);
-                if (auto p = tx.package(v.tenant, v.package); p && p->last_version == v.version) {
-                    --p->last_version;
-                    tx.upsert_package(*p);
-                }
+                workflows::Journal journal(tx, recovery);
+                release(tx, journal, v, "ferryd stopped before the version was written");
             });
             log::warn("package version reservation released",
                       {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});

@@ -4,6 +4,9 @@
 
 #include "packager/git_store.hpp"
 #include "store/store.hpp"
+#include "workflows/journal.hpp"
+
+#include <boost/json/object.hpp>
 
 #include <string>
 
@@ -12,6 +15,16 @@ namespace ferry::packages {
 // The name of the lock that one package's publishers and settlers hold (Store::lock): on
 // PostgreSQL it is shared by all nodes.
 std::string lock_name(const std::string& tenant, const std::string& package);
+
+// Records a version written to the git store as published: audited as package.publish (with
+// `details`), announced as package.published, after the review.decided of the package review
+// whose approval published it, if any.
+void record_published(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v,
+                      boost::json::object details);
+
+// Releases the reservation of a version that never reached the git store: its number is free
+// again, and the approval that made it, if any, is taken back (workflows::reopen_package_review).
+void release(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v, const std::string& reason);
 
 // For every version of the package left "publishing": if its tag made it into git it is recorded
 // as published, otherwise its reservation is released; then the branch is reset to the last

@@ -42,17 +42,6 @@ void close_review(Tx& tx, Journal& journal, Review& r, ReviewState state, const 
     journal.emit(ReviewDecided{r, live_version});
 }
 
-// A package's content as it would be published now: its digest and its last editors.
-struct PackageContent {
-    std::string digest;
-    std::set<std::string> editors;
-};
-
-PackageContent package_content(Tx& tx, const packager::Package& p) {
-    const packages::Snapshot snap = packages::snapshot(tx, p);
-    return PackageContent{package_content_digest(p, snap), snap.editors};
-}
-
 bool eligible_for_any(const ReviewStatus& s, const Gate& gate, const std::string& who) {
     const auto me = gate.member(who);
     return me && std::any_of(s.requirements.begin(), s.requirements.end(),
@@ -110,9 +99,11 @@ ReviewStatus review_status(Tx& tx, const Gate& gate, Review r) {
         } else {
             // The editors of everything the package holds never count: they changed the content.
             try {
-                PackageContent content = package_content(tx, *p);
-                s.content_changed = content.digest != r.digest;
-                s.editors.insert(content.editors.begin(), content.editors.end());
+                packages::Snapshot snapshot = packages::snapshot(tx, *p);
+                s.content_changed = package_content_digest(*p, snapshot) != r.digest;
+                s.editors.insert(snapshot.editors.begin(), snapshot.editors.end());
+                s.package = *p;
+                s.snapshot = std::move(snapshot);
             } catch (const Error&) {
                 s.content_changed = true;  // it cannot be published as it is: not what was requested
             }
@@ -280,12 +271,13 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
             r.decided_at = actor.at;
             r.decided_by = actor.name();
             tx.update_review(r);
-            journal.emit(ReviewDecided{r, std::nullopt});
+            // Announced with the version it publishes (workflows::approve_review), or not at all
+            // if that version cannot be written and the approval is taken back.
             // Only the approvals that counted go into the manifest.
             std::set<std::string> counted;
             for (const auto& state : s.evaluation.requirements)
                 counted.insert(state.counted.begin(), state.counted.end());
-            Publication p{r.subject_name, r.digest, r.requested_by, {}};
+            Publication p{std::move(*s.package), std::move(*s.snapshot), r.digest, r.requested_by, {}};
             for (const auto& a : s.approvals)
                 if (a.digest == r.digest && counted.count(a.user)) p.approvals.push_back(a);
             out.publish = std::move(p);
@@ -298,7 +290,22 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
 }
 
 std::string package_content_digest(Tx& tx, const packager::Package& package) {
-    return package_content(tx, package).digest;
+    return package_content_digest(package, packages::snapshot(tx, package));
+}
+
+void reopen_package_review(Tx& tx, Journal& journal, const std::string& tenant, const std::string& review_id,
+                           const std::string& reason) {
+    auto r = tx.review(tenant, review_id);
+    if (!r || r->state != ReviewState::approved) return;
+    const std::string approver = r->decided_by;
+    tx.delete_approval(tenant, r->id, approver);
+    r->state = ReviewState::pending;
+    r->decided_at.reset();
+    r->decided_by.clear();
+    r->comment.clear();
+    tx.update_review(*r);
+    journal.record(tenant, "review.reopen", "reviews/" + r->id,
+                   {{"package", r->subject_name}, {"approval_taken_back", approver}, {"reason", reason}});
 }
 
 std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot) {

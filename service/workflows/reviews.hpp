@@ -32,6 +32,10 @@ struct ReviewStatus {
     approval::Evaluation evaluation;
     std::set<std::string> editors;  // the content's last editors (never count, never decide)
     bool content_changed = false;   // the content is no longer what the review's digest names
+    // A package review's subject and its content as read now, when it can still be packaged:
+    // what an approval that completes the review publishes, read once.
+    std::optional<packager::Package> package;
+    std::optional<packages::Snapshot> snapshot;
 };
 ReviewStatus review_status(Tx& tx, const Gate& gate, approval::Review review);
 
@@ -58,10 +62,11 @@ void end_campaign_review(Tx& tx, Journal& journal, approval::Review& review, Cam
 approval::Review request_changes(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment);
 approval::Review withdraw(Tx& tx, const Actor& actor, std::string_view review_id);
 
-// What an approved package review publishes, after the approving transaction (git work runs
-// outside transactions).
+// What an approved package review publishes: the content read in the approving transaction,
+// whose version workflows::approve_review numbers and reserves in that same transaction.
 struct Publication {
-    std::string package;
+    packager::Package package;
+    packages::Snapshot snapshot;                // the content approved (its digest is the review's)
     std::string digest;                         // the content approved
     std::string requested_by;                   // the publisher
     std::vector<approval::Approval> approvals;  // those that counted, for the manifest
@@ -74,7 +79,17 @@ struct ApprovalOutcome {
     std::optional<Error> stale;
     std::optional<Publication> publish;
 };
+// The decision, in the caller's transaction. A campaign review that it completes takes effect
+// now (audited, announced). A package review that it completes is marked approved and audited,
+// and `publish` says what to publish: its review.decided is announced with the version, by
+// workflows::approve_review, which is the use case to call for a package review.
 ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, const std::string& comment);
+
+// Puts back in review a package review whose publication failed (the git store refused the
+// version, or ferryd died before writing it): the approval that completed it is taken back,
+// audited as review.reopen with the reason. Nothing happens unless the review is approved.
+void reopen_package_review(Tx& tx, Journal& journal, const std::string& tenant, const std::string& review_id,
+                           const std::string& reason);
 
 // The digest a package review binds to: every object's path and SHA-256 as it would be published
 // (read now, or from a snapshot already read).

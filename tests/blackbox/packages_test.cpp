@@ -6,6 +6,7 @@
 #include "world.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -562,4 +563,82 @@ TEST_F(Packages, AnEditOfAPackagesContentVoidsItsPendingReviewAtOnce) {
     const auto deleted = c->del("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0], editor, "*");
     ASSERT_EQ(deleted.status, 204) << deleted.body;
     EXPECT_EQ(state_of(fourth), "voided");
+}
+
+// Issue 17: the approval that completes a package review, the version's number and its
+// reservation are one decision. Killed at any step after that transaction, ferryd either
+// finishes it (the tag reached git: the version is there, the review approved) or takes it back
+// whole (the review pending again, the approval gone, the number free): never an approved review
+// with nothing published, and the reviewer can approve again.
+TEST_F(Packages, AnApprovalThatPublishesIsOneDecisionThroughACrashAtAnyStep) {
+    const std::string reviewer = acme.token_of.at("reviewer");
+    ASSERT_EQ(
+        c->post(
+             "/v1/tenants/acme/approval-policies",
+             R"({"name":"packages","scope":"package","conditions":{"all":[]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+             acme.admin_token)
+            .status,
+        201);
+    const auto versions = [&] {
+        return c->get("/v1/tenants/acme/packages/welcome/versions", editor).json().at("items").as_array().size();
+    };
+    const auto audited = [&](const std::string& action, const std::string& review) {
+        const auto audit = c->get("/v1/tenants/acme/audit?limit=200", acme.admin_token).json();
+        std::size_t n = 0;
+        for (const auto& r : audit.at("items").as_array())
+            if (r.at("action") == json::value(action) && r.at("target") == json::value("reviews/" + review)) ++n;
+        return n;
+    };
+    std::size_t expected = 0;
+    int edit = 0;
+    for (const std::string step : {"reserved", "packed", "branch", "tag", "recorded"}) {
+        // New content to review, each round.
+        ASSERT_EQ(c->patch("/v1/tenants/acme/sandboxes/dev/campaigns/" + src.campaigns[0],
+                           R"({"description":"round )" + std::to_string(++edit) + R"("})", editor, "*")
+                      .status,
+                  200);
+        const auto requested = publish_if_changed();
+        ASSERT_EQ(requested.status, 202) << step << ": " << requested.body;
+        const std::string review(requested.json().at("review").as_string());
+
+        server->kill9();
+        ::setenv("FERRY_TEST_CRASH_AT", step.c_str(), 1);  // inherited by the next start only
+        server->start();
+        ::unsetenv("FERRY_TEST_CRASH_AT");
+        HttpClient crashing(server->base_url());
+        EXPECT_THROW(crashing.post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", reviewer), TransportError)
+            << step;
+        server->kill9();
+        server->start();
+        c = std::make_unique<HttpClient>(server->base_url());
+
+        const auto after = c->get("/v1/tenants/acme/reviews/" + review, acme.admin_token).json();
+        if (step == "tag" || step == "recorded") {
+            // The tag reached git: the decision stands, with its version.
+            ++expected;
+            EXPECT_EQ(after.at("state").as_string(), "approved") << step;
+            ASSERT_EQ(versions(), expected) << step;
+            const auto manifest =
+                c->get("/v1/tenants/acme/packages/welcome/versions/" + std::to_string(expected), editor)
+                    .json()
+                    .at("manifest");
+            ASSERT_EQ(manifest.at("approvals").as_array().size(), 1U) << step;
+            EXPECT_EQ(manifest.at("approvals").as_array()[0].at("user").as_string(), "reviewer") << step;
+            EXPECT_EQ(audited("review.reopen", review), 0U) << step;
+            continue;
+        }
+        // It never reached git: taken back whole.
+        EXPECT_EQ(after.at("state").as_string(), "pending") << step << ": " << json::serialize(after);
+        EXPECT_TRUE(after.at("approvals").as_array().empty()) << step;
+        EXPECT_EQ(versions(), expected) << step;
+        EXPECT_EQ(audited("review.approve", review), 1U) << step;
+        EXPECT_EQ(audited("review.reopen", review), 1U) << step;
+        // And approved again, it publishes the next number.
+        const auto again = c->post("/v1/tenants/acme/reviews/" + review + "/approve", "{}", reviewer);
+        ASSERT_EQ(again.status, 200) << step << ": " << again.body;
+        EXPECT_EQ(again.json().at("state").as_string(), "approved");
+        EXPECT_EQ(again.json().at("published").at("version").as_int64(), static_cast<std::int64_t>(++expected)) << step;
+    }
+    EXPECT_EQ(run(git("tag -l 'packages/welcome/*' | wc -l")).second, std::to_string(expected) + "\n");
+    EXPECT_EQ(run(git("fsck --strict")).first, 0);
 }

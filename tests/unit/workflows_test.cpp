@@ -377,6 +377,75 @@ TEST_F(Publishing, ACrashAtEachStepIsSettledByTheNextPublish) {
     }
 }
 
+// Issue 17: the approval that completes a package review, the version's number and its
+// reservation are one transaction. When the version cannot be written (the git store refuses
+// it, or the process dies first), the approval is taken back with the reservation: the review is
+// pending again, nothing was announced, and approving again publishes.
+TEST_F(Publishing, ApprovingAPackageReviewDecidesAndNumbersTheVersionAsOne) {
+    require_one_reviewer(approval::Scope::package);
+    const auto package = store_->read([](Tx& tx) { return *tx.package("acme", "launch"); });
+    const auto review =
+        store_->write([&](Tx& tx) { return workflows::request_package_review(tx, person("ed"), package); });
+    ASSERT_TRUE(review);
+    const auto approve_with = [&](std::function<void(std::string_view)> hook) {
+        git_->set_step_hook(hook);
+        const workflows::PublishServices services{*store_, *git_, *keys_, "req", hook, {}, {}};
+        return workflows::approve_review(services, person("rita"), review->id, "ship");
+    };
+    const auto pending_again = [&] {
+        const auto r = store_->read([&](Tx& tx) { return *tx.review("acme", review->id); });
+        EXPECT_EQ(r.state, approval::ReviewState::pending);
+        EXPECT_TRUE(r.decided_by.empty());
+        EXPECT_TRUE(store_->read([&](Tx& tx) { return tx.approvals("acme", review->id); }).empty());
+        EXPECT_TRUE(versions().empty());
+        EXPECT_EQ(store_->read([](Tx& tx) { return tx.package("acme", "launch")->last_version; }), 0);
+        EXPECT_TRUE(events("review.decided").empty()) << "nothing was decided";
+        EXPECT_TRUE(events("package.published").empty());
+    };
+
+    // The git store refuses the version: 503, and the decision is undone.
+    try {
+        approve_with([](std::string_view step) {
+            if (step == "packed") throw packager::GitError("disk full");
+        });
+        ADD_FAILURE() << "a refused version was acknowledged";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "store_failed");
+    }
+    pending_again();
+
+    // The process dies with the version reserved: recovery undoes the decision the same way.
+    EXPECT_THROW(approve_with([](std::string_view step) {
+                     if (step == "reserved") throw Crash{std::string(step)};
+                 }),
+                 Crash);
+    ASSERT_EQ(store_->read([&](Tx& tx) { return tx.review("acme", review->id)->state; }),
+              approval::ReviewState::approved);
+    ASSERT_EQ(versions().size(), 1U);
+    EXPECT_EQ(versions()[0].review_id, review->id);
+    EXPECT_EQ(packages::recover(*store_, *git_), 1U);
+    pending_again();
+
+    // Approved again: one decision, one version, announced in that order.
+    const auto approved = approve_with([](std::string_view) {});
+    EXPECT_EQ(approved.review.state, approval::ReviewState::approved);
+    ASSERT_TRUE(approved.published);
+    EXPECT_EQ(approved.published->version, 1);
+    EXPECT_EQ(approved.published->review_id, review->id);
+    EXPECT_EQ(git_->version_commit("acme", "launch", 1), approved.published->commit);
+    const auto decided = events("review.decided");
+    ASSERT_EQ(decided.size(), 1U);
+    EXPECT_EQ(decided[0].at("data").at("decision"), "approved");
+    EXPECT_EQ(decided[0].at("data").at("by"), "rita");
+    EXPECT_EQ(events("package.published").size(), 1U);
+    const auto outbox = store_->read([](Tx& tx) { return tx.due_outbox(from_millis(std::int64_t{1} << 50), 100); });
+    std::vector<std::string> order;
+    for (const auto& item : outbox)
+        if (item.event_type == "review.decided" || item.event_type == "package.published")
+            order.push_back(item.event_type);
+    EXPECT_EQ(order, (std::vector<std::string>{"review.decided", "package.published"}));
+}
+
 // Importing as a use case, with no HTTP: a published version read back and verified, planned
 // over another sandbox, applied (new campaigns land as drafts), found already applied, and
 // rolled back, each announced with its event.

@@ -31,10 +31,10 @@
 #include "api/routes.hpp"
 #include "core/time.hpp"
 #include "fuzz_support.hpp"
+#include "keys/key_store.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "packager/git_store.hpp"
-#include "packages/keys.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "tenancy/token_format.hpp"
@@ -102,7 +102,7 @@ struct Env {
     ManualClock clock;
     Metrics metrics{"fuzz"};
     packager::GitStore git;
-    packages::FileKeyStore keys;
+    keys::FileKeyStore keys;
     Scheduler scheduler;  // run by POST /v1/operator/clock, never on its own thread
     api::Services services;
     api::App app;

@@ -6,12 +6,12 @@
 #include "console/assets.hpp"
 #include "delivery/dispatcher.hpp"
 #include "http/server.hpp"
+#include "keys/key_store.hpp"
 #include "observability/log.hpp"
 #include "observability/measured_store.hpp"
 #include "observability/metrics.hpp"
 #include "openapi_document.hpp"
 #include "packager/git_store.hpp"
-#include "packages/keys.hpp"
 #include "scheduler/scheduler.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -322,11 +322,11 @@ int serve(const Flags& f, const ListenAddress& address) {
 
     ferry::packager::GitStore git(std::filesystem::path(f.data_dir) / "git",
                                   f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote));
-    ferry::packages::FileKeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
-                                                          : std::filesystem::path(f.keys_dir));
+    ferry::keys::FileKeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
+                                                      : std::filesystem::path(f.keys_dir));
     const auto crash_hook = crash_hook_from_environment(git);
     // A crash may have left a package version half-written: settle it before serving anyone.
-    if (const std::size_t settled = ferry::packages::recover(*store, git); settled > 0)
+    if (const std::size_t settled = ferry::workflows::recover_publishes(*store, git); settled > 0)
         ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
 
     // Catch up on everything that fell due while ferryd was down, before serving anyone.

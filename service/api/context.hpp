@@ -23,7 +23,7 @@
 namespace ferry::packager {
 class VersionStore;
 }
-namespace ferry::packages {
+namespace ferry::keys {
 class KeyStore;
 }
 namespace ferry::console {
@@ -46,7 +46,7 @@ struct Services {
     ManualClock* test_clock = nullptr;                 // set only under --test-clock
     std::function<void()> run_scheduler;               // one scheduler pass, now
     bool allow_private_webhooks = false;               // --allow-private-webhooks
-    packages::KeyStore* keys = nullptr;                // tenants' signing keys (files in the data dir)
+    keys::KeyStore* keys = nullptr;                    // tenants' signing keys (files in the data dir)
     packager::VersionStore* git = nullptr;             // the package store
     std::function<void(std::string_view)> crash_hook;  // tests only: FERRY_TEST_CRASH_AT
     const console::Assets* console = nullptr;          // the web console served at / (none: 404 there)

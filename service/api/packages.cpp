@@ -6,20 +6,20 @@
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
-#include "api/package_ops.hpp"
+#include "api/packages.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
 #include "core/json_diff.hpp"
+#include "keys/key_store.hpp"
 #include "observability/log.hpp"
 #include "packager/canonical.hpp"
 #include "packager/git_store.hpp"
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
-#include "packages/keys.hpp"
-#include "packages/snapshot.hpp"
+#include "workflows/package_snapshot.hpp"
 #include "workflows/publish.hpp"
 #include "workflows/reviews.hpp"
 #include "workflows/tenants.hpp"
@@ -89,7 +89,7 @@ json::object package_json(Tx& tx, const Package& p) {
     json::array segments;
     json::array templates;
     std::set<std::string> seen;
-    const std::vector<Campaign> roots = packages::root_campaigns(tx, p);
+    const std::vector<Campaign> roots = workflows::root_campaigns(tx, p);
     // A listed campaign that is gone stays visible, so that the refusal to publish is explained.
     for (const auto& id : p.campaigns)
         if (std::none_of(roots.begin(), roots.end(), [&](const Campaign& c) { return c.id == id; }))

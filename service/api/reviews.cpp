@@ -6,7 +6,7 @@
 #include "api/campaign_ops.hpp"
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
-#include "api/package_ops.hpp"
+#include "api/packages.hpp"
 #include "api/sandbox_objects.hpp"
 #include "api/wire.hpp"
 #include "core/json_diff.hpp"

@@ -3,7 +3,7 @@
 #include "api/handlers.hpp"
 #include "api/json_io.hpp"
 #include "api/wire.hpp"
-#include "packages/keys.hpp"
+#include "keys/key_store.hpp"
 
 namespace ferry::api {
 

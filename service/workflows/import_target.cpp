@@ -2,7 +2,7 @@
 
 #include "campaigns/lifecycle.hpp"
 #include "core/crypto.hpp"
-#include "packages/snapshot.hpp"
+#include "workflows/package_snapshot.hpp"
 
 #include <algorithm>
 
@@ -24,7 +24,7 @@ json::object TargetForms::campaign(const Campaign& c) const {
         };
     };
     const CampaignSpec& content = is_live(c.status) && c.draft ? c.draft->spec : c.spec;
-    return packages::campaign_object(c, content, key_in(segment_keys_), key_in(template_keys_));
+    return workflows::campaign_object(c, content, key_in(segment_keys_), key_in(template_keys_));
 }
 
 std::map<std::string, std::string> TargetForms::secret_digests(const Campaign& c) {
@@ -85,7 +85,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         t.id = s.id;
         t.name = s.name;
         t.archived = s.archived;
-        add(std::move(t), packages::segment_object(s));
+        add(std::move(t), workflows::segment_object(s));
     }
     for (const auto& tpl : tx.templates(tenant, sandbox, true)) {
         packager::TargetObject t;
@@ -94,7 +94,7 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         t.id = tpl.id;
         t.name = tpl.name;
         t.archived = tpl.archived;
-        add(std::move(t), packages::template_object(tpl));
+        add(std::move(t), workflows::template_object(tpl));
     }
     CampaignQuery q;
     q.tenant = tenant;

@@ -4,9 +4,9 @@
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
 #include "packager/manifest.hpp"
-#include "packages/snapshot.hpp"
 #include "workflows/import_target.hpp"
 #include "workflows/journal.hpp"
+#include "workflows/package_snapshot.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -256,7 +256,7 @@ private:
         std::int64_t revision = 0;
         if (item.kind == ObjectKind::segment) {
             Segment s = or_not_found(tx_.segment(record_.tenant, record_.sandbox, id), "segment");
-            before = packages::segment_object(s);
+            before = segment_object(s);
             fill_segment(s, o);
             s.updated_at = now;
             s.updated_by = actor_.name();
@@ -264,7 +264,7 @@ private:
             tx_.update_segment(s);
         } else if (item.kind == ObjectKind::template_) {
             Template t = or_not_found(tx_.template_(record_.tenant, record_.sandbox, id), "template");
-            before = packages::template_object(t);
+            before = template_object(t);
             fill_template(t, o);
             t.updated_at = now;
             t.updated_by = actor_.name();

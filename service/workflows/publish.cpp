@@ -4,8 +4,8 @@
 #include "observability/log.hpp"
 #include "packager/manifest.hpp"
 #include "packager/signing.hpp"
-#include "packages/snapshot.hpp"
 #include "workflows/journal.hpp"
+#include "workflows/package_snapshot.hpp"
 #include "workflows/recovery.hpp"
 #include "workflows/reviews.hpp"
 
@@ -80,7 +80,7 @@ std::optional<PackageVersion> latest_published(Tx& tx, const std::string& tenant
 // store, no git.
 struct VersionContent {
     const packager::Package& package;
-    packages::Snapshot snapshot;
+    PackageSnapshot snapshot;
     const std::optional<PackageVersion>& previous;
     const std::vector<approval::Approval>& approvals;
     std::string publisher;
@@ -163,7 +163,7 @@ Published write_and_record(const PublishServices& services, const Actor& actor, 
         // another node's version.
         store.write([&](Tx& tx) {
             Journal journal(tx, actor);
-            packages::release(tx, journal, v, "the package store refused the version");
+            release_version(tx, journal, v, "the package store refused the version");
         });
         if (race) throw;
         throw Error(ErrorKind::unavailable, "store_failed", "the package store refused the version; retry");
@@ -171,7 +171,7 @@ Published write_and_record(const PublishServices& services, const Actor& actor, 
     v.state = packager::VersionState::published;
     store.write([&](Tx& tx) {
         Journal journal(tx, actor);
-        packages::record_published(tx, journal, v, {{"approvals", reserved.approvals}});
+        record_published(tx, journal, v, {{"approvals", reserved.approvals}});
     });
     if (services.crash_hook) services.crash_hook("recorded");
     if (services.objects_published) services.objects_published(reserved.files.size() - 2);
@@ -187,7 +187,7 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
     // which every other write in the process waits for.
     struct Read {
         Package package;
-        packages::Snapshot snapshot;
+        PackageSnapshot snapshot;
         std::optional<PackageVersion> previous;
     };
     Read read = store.read([&](Tx& tx) {
@@ -195,7 +195,7 @@ Published publish_reserved(const PublishServices& services, const Actor& actor, 
         auto p = tx.package(tenant, request.package);
         if (!p || p->deleted) throw Error::not_found("package");
         r.package = std::move(*p);
-        r.snapshot = packages::snapshot(tx, r.package);
+        r.snapshot = package_snapshot(tx, r.package);
         r.previous = latest_published(tx, tenant, request.package);
         return r;
     });
@@ -214,9 +214,9 @@ template <typename Attempt>
 auto serialized(const PublishServices& services, const std::string& tenant, const std::string& package,
                 Attempt attempt) {
     // One publisher per package at a time, across nodes: reservation, git and record happen in order.
-    const std::unique_ptr<Lease> serialize = services.store.lock(packages::lock_name(tenant, package));
+    const std::unique_ptr<Lease> serialize = services.store.lock(package_lock_name(tenant, package));
     // A node that died mid-publish left its version half-done: settle it before numbering the next.
-    packages::settle(services.store, services.git, tenant, package);
+    settle_package(services.store, services.git, tenant, package);
     for (int n = 1;; ++n) {
         try {
             return attempt();
@@ -226,7 +226,7 @@ auto serialized(const PublishServices& services, const std::string& tenant, cons
             log::warn("publish lost a race in the package store",
                       {{"request_id", services.request_id}, {"error", e.what()}, {"attempt", n}});
             if (n == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
-            packages::settle(services.store, services.git, tenant, package);
+            settle_package(services.store, services.git, tenant, package);
         }
     }
 }
@@ -280,7 +280,7 @@ std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::Ver
                                                      const std::string& tenant, const std::string& package) {
     struct Read {
         std::optional<PackageVersion> latest;
-        packages::Snapshot snapshot;
+        PackageSnapshot snapshot;
     };
     Read read = store.read([&](Tx& tx) {
         Read r;
@@ -288,7 +288,7 @@ std::optional<PackageVersion> unchanged_since_latest(Store& store, packager::Ver
         if (!p || p->deleted) throw Error::not_found("package");
         for (const auto& v : tx.package_versions(tenant, package))
             if (v.state == packager::VersionState::published) r.latest = v;
-        if (r.latest) r.snapshot = packages::snapshot(tx, *p);
+        if (r.latest) r.snapshot = package_snapshot(tx, *p);
         return r;
     });
     if (read.latest && same_files(git, *read.latest, read.snapshot.objects)) return read.latest;

@@ -7,9 +7,9 @@
 // recorded in a last one; a crash between them is settled by workflows/recovery.
 
 #include "approval/policy.hpp"
+#include "keys/key_store.hpp"
 #include "packager/git_store.hpp"
 #include "packager/package.hpp"
-#include "packages/keys.hpp"
 #include "store/store.hpp"
 #include "workflows/actor.hpp"
 #include "workflows/reviews.hpp"
@@ -28,7 +28,7 @@ namespace ferry::workflows {
 struct PublishServices {
     Store& store;
     packager::VersionStore& git;
-    const packages::KeyStore& keys;
+    const keys::KeyStore& keys;
     std::string request_id;                              // for log lines
     std::function<void(std::string_view)> crash_hook;    // tests only: FERRY_TEST_CRASH_AT
     std::function<void()> git_error;                     // the git store refused a version

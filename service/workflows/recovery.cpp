@@ -7,35 +7,34 @@
 
 #include <set>
 
-namespace ferry::packages {
+namespace ferry::workflows {
 
-std::string lock_name(const std::string& tenant, const std::string& package) {
+std::string package_lock_name(const std::string& tenant, const std::string& package) {
     return "package\n" + tenant + "\n" + package;
 }
 
-void record_published(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v,
-                      boost::json::object details) {
+void record_published(Tx& tx, Journal& journal, const packager::PackageVersion& v, boost::json::object details) {
     tx.upsert_package_version(v);
     details["commit"] = v.commit;
     details["digest"] = v.digest;
     journal.record(v.tenant, "package.publish", "packages/" + v.package + "/versions/" + std::to_string(v.version),
                    std::move(details));
     if (!v.review_id.empty())
-        if (const auto review = tx.review(v.tenant, v.review_id))
-            journal.emit(workflows::ReviewDecided{*review, std::nullopt});
-    journal.emit(workflows::PackagePublished{v});
+        if (const auto review = tx.review(v.tenant, v.review_id)) journal.emit(ReviewDecided{*review, std::nullopt});
+    journal.emit(PackagePublished{v});
 }
 
-void release(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v, const std::string& reason) {
+void release_version(Tx& tx, Journal& journal, const packager::PackageVersion& v, const std::string& reason) {
     tx.delete_package_version(v.tenant, v.package, v.version);
     if (auto p = tx.package(v.tenant, v.package); p && p->last_version == v.version) {
         --p->last_version;
         tx.upsert_package(*p);
     }
-    if (!v.review_id.empty()) workflows::reopen_package_review(tx, journal, v.tenant, v.review_id, reason);
+    if (!v.review_id.empty()) reopen_package_review(tx, journal, v.tenant, v.review_id, reason);
 }
 
-std::size_t settle(Store& store, packager::VersionStore& git, const std::string& tenant, const std::string& package) {
+std::size_t settle_package(Store& store, packager::VersionStore& git, const std::string& tenant,
+                           const std::string& package) {
     std::vector<packager::PackageVersion> unfinished;
     for (auto& v : store.read([&](Tx& tx) { return tx.package_versions(tenant, package); }))
         if (v.state == packager::VersionState::publishing) unfinished.push_back(std::move(v));
@@ -47,18 +46,18 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
             v.state = packager::VersionState::published;
             v.commit = *commit;
             v.digest = "sha256:" + crypto::sha256_hex(files.at("manifest.json"));
-            const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
+            const Actor recovery = Actor::recovery(SystemClock().now());
             store.write([&](Tx& tx) {
-                workflows::Journal journal(tx, recovery);
+                Journal journal(tx, recovery);
                 record_published(tx, journal, v, {{"recovered", true}});
             });
             log::warn("package version recovered",
                       {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
         } else {
-            const workflows::Actor recovery = workflows::Actor::recovery(SystemClock().now());
+            const Actor recovery = Actor::recovery(SystemClock().now());
             store.write([&](Tx& tx) {
-                workflows::Journal journal(tx, recovery);
-                release(tx, journal, v, "ferryd stopped before the version was written");
+                Journal journal(tx, recovery);
+                release_version(tx, journal, v, "ferryd stopped before the version was written");
             });
             log::warn("package version reservation released",
                       {{"tenant", v.tenant}, {"package", v.package}, {"version", v.version}});
@@ -73,7 +72,7 @@ std::size_t settle(Store& store, packager::VersionStore& git, const std::string&
     return unfinished.size();
 }
 
-std::size_t recover(Store& store, packager::VersionStore& git) {
+std::size_t recover_publishes(Store& store, packager::VersionStore& git) {
     std::set<std::pair<std::string, std::string>> packages;
     for (const auto& v : store.read([](Tx& tx) { return tx.unfinished_versions(); }))
         packages.emplace(v.tenant, v.package);
@@ -85,11 +84,11 @@ std::size_t recover(Store& store, packager::VersionStore& git) {
         const std::string& package = entry.second;
         // A lock held means a live node is publishing the package right now; its publisher (or the
         // next one, on any node) settles whatever is left first, so starting need not wait for it.
-        const auto held = store.try_lock(lock_name(tenant, package));
+        const auto held = store.try_lock(package_lock_name(tenant, package));
         if (!held) continue;
-        settled += settle(store, git, tenant, package);
+        settled += settle_package(store, git, tenant, package);
     }
     return settled;
 }
 
-}  // namespace ferry::packages
+}  // namespace ferry::workflows

@@ -10,30 +10,30 @@
 
 #include <string>
 
-namespace ferry::packages {
+namespace ferry::workflows {
 
 // The name of the lock that one package's publishers and settlers hold (Store::lock): on
 // PostgreSQL it is shared by all nodes.
-std::string lock_name(const std::string& tenant, const std::string& package);
+std::string package_lock_name(const std::string& tenant, const std::string& package);
 
 // Records a version written to the git store as published: audited as package.publish (with
 // `details`), announced as package.published, after the review.decided of the package review
 // whose approval published it, if any.
-void record_published(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v,
-                      boost::json::object details);
+void record_published(Tx& tx, Journal& journal, const packager::PackageVersion& v, boost::json::object details);
 
 // Releases the reservation of a version that never reached the git store: its number is free
-// again, and the approval that made it, if any, is taken back (workflows::reopen_package_review).
-void release(Tx& tx, workflows::Journal& journal, const packager::PackageVersion& v, const std::string& reason);
+// again, and the approval that made it, if any, is taken back (reopen_package_review).
+void release_version(Tx& tx, Journal& journal, const packager::PackageVersion& v, const std::string& reason);
 
 // For every version of the package left "publishing": if its tag made it into git it is recorded
 // as published, otherwise its reservation is released; then the branch is reset to the last
 // published version and stale lock files are cleared. The caller holds the package's lock, so
 // no publisher of it is running anywhere. Returns how many versions it settled.
-std::size_t settle(Store& store, packager::VersionStore& git, const std::string& tenant, const std::string& package);
+std::size_t settle_package(Store& store, packager::VersionStore& git, const std::string& tenant,
+                           const std::string& package);
 
-// settle() for every package with a version left "publishing", each under its lock; a package
+// settle_package() for every package with a version left "publishing", each under its lock; a package
 // whose lock another node holds is left to that node's publisher (it settles before it reserves).
-std::size_t recover(Store& store, packager::VersionStore& git);
+std::size_t recover_publishes(Store& store, packager::VersionStore& git);
 
-}  // namespace ferry::packages
+}  // namespace ferry::workflows

@@ -3,7 +3,7 @@
 #include "campaigns/timing.hpp"
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
-#include "packages/snapshot.hpp"
+#include "workflows/package_snapshot.hpp"
 
 #include <algorithm>
 
@@ -99,7 +99,7 @@ ReviewStatus review_status(Tx& tx, const Gate& gate, Review r) {
         } else {
             // The editors of everything the package holds never count: they changed the content.
             try {
-                packages::Snapshot snapshot = packages::snapshot(tx, *p);
+                PackageSnapshot snapshot = package_snapshot(tx, *p);
                 s.content_changed = package_content_digest(*p, snapshot) != r.digest;
                 s.editors.insert(snapshot.editors.begin(), snapshot.editors.end());
                 s.package = *p;
@@ -290,7 +290,7 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
 }
 
 std::string package_content_digest(Tx& tx, const packager::Package& package) {
-    return package_content_digest(package, packages::snapshot(tx, package));
+    return package_content_digest(package, package_snapshot(tx, package));
 }
 
 void reopen_package_review(Tx& tx, Journal& journal, const std::string& tenant, const std::string& review_id,
@@ -308,7 +308,7 @@ void reopen_package_review(Tx& tx, Journal& journal, const std::string& tenant, 
                    {{"package", r->subject_name}, {"approval_taken_back", approver}, {"reason", reason}});
 }
 
-std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot) {
+std::string package_content_digest(const packager::Package& package, const PackageSnapshot& snapshot) {
     json::array objects;
     for (const auto& o : snapshot.objects) objects.push_back(json::object{{"path", o.path}, {"sha256", o.sha256}});
     return content_digest(json::object{{"package", package.name}, {"objects", std::move(objects)}});

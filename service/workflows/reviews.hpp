@@ -8,11 +8,11 @@
 #include "approval/review.hpp"
 #include "approval/review_rules.hpp"
 #include "packager/package.hpp"
-#include "packages/snapshot.hpp"
 #include "store/store.hpp"
 #include "workflows/actor.hpp"
 #include "workflows/campaigns.hpp"
 #include "workflows/journal.hpp"
+#include "workflows/package_snapshot.hpp"
 
 #include <optional>
 #include <set>
@@ -35,7 +35,7 @@ struct ReviewStatus {
     // A package review's subject and its content as read now, when it can still be packaged:
     // what an approval that completes the review publishes, read once.
     std::optional<packager::Package> package;
-    std::optional<packages::Snapshot> snapshot;
+    std::optional<PackageSnapshot> snapshot;
 };
 ReviewStatus review_status(Tx& tx, const Gate& gate, approval::Review review);
 
@@ -66,7 +66,7 @@ approval::Review withdraw(Tx& tx, const Actor& actor, std::string_view review_id
 // whose version workflows::approve_review numbers and reserves in that same transaction.
 struct Publication {
     packager::Package package;
-    packages::Snapshot snapshot;                // the content approved (its digest is the review's)
+    PackageSnapshot snapshot;                   // the content approved (its digest is the review's)
     std::string digest;                         // the content approved
     std::string requested_by;                   // the publisher
     std::vector<approval::Approval> approvals;  // those that counted, for the manifest
@@ -94,7 +94,7 @@ void reopen_package_review(Tx& tx, Journal& journal, const std::string& tenant, 
 // The digest a package review binds to: every object's path and SHA-256 as it would be published
 // (read now, or from a snapshot already read).
 std::string package_content_digest(Tx& tx, const packager::Package& package);
-std::string package_content_digest(const packager::Package& package, const packages::Snapshot& snapshot);
+std::string package_content_digest(const packager::Package& package, const PackageSnapshot& snapshot);
 
 // After an edit in `sandbox` (a campaign, segment or template, or a package's list): each
 // pending review of one of its packages whose content is no longer what the review's digest

@@ -91,7 +91,7 @@ std::string create_tenant(Tx& tx, const Actor& actor, Tenant tenant,
     return secret;
 }
 
-packager::SigningKeyRecord rotate_signing_key(Tx& tx, const Actor& actor, const packages::KeyStore& keys) {
+packager::SigningKeyRecord rotate_signing_key(Tx& tx, const Actor& actor, const keys::KeyStore& keys) {
     const auto record = keys.create(actor.tenant, actor.at);
     tx.insert_signing_key(record);
     Journal(tx, actor).record(actor.tenant, "signing_key.rotate", "signing-key", {{"key_id", record.key_id}});

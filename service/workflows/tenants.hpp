@@ -5,8 +5,8 @@
 // values or throws ferry::Error. The caller checked the request's If-Match and the caller's
 // permissions.
 
+#include "keys/key_store.hpp"
 #include "packager/package.hpp"
-#include "packages/keys.hpp"
 #include "store/store.hpp"
 #include "webhooks/model.hpp"
 #include "workflows/actor.hpp"
@@ -28,7 +28,7 @@ std::string create_tenant(Tx& tx, const Actor& actor, Tenant tenant,
 
 // The tenant's new signing key: signs from now on; the old public keys stay, so older versions
 // still verify.
-packager::SigningKeyRecord rotate_signing_key(Tx& tx, const Actor& actor, const packages::KeyStore& keys);
+packager::SigningKeyRecord rotate_signing_key(Tx& tx, const Actor& actor, const keys::KeyStore& keys);
 
 // A sandbox's type and approval requirement as the API names them; 422 on the field otherwise.
 SandboxType sandbox_type(const std::string& text);

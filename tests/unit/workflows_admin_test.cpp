@@ -26,7 +26,7 @@ using workflows::Actor;
 namespace {
 
 // Keys without files: the public record only.
-class FakeKeys final : public packages::KeyStore {
+class FakeKeys final : public keys::KeyStore {
 public:
     packager::SigningKeyRecord create(const std::string& tenant, Timestamp now) const override {
         packager::SigningKeyRecord r;

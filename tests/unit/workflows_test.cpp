@@ -290,7 +290,7 @@ protected:
     void SetUp() override {
         Workflows::SetUp();
         git_ = std::make_unique<packager::GitStore>(dir_ / "git");
-        keys_ = std::make_unique<packages::FileKeyStore>(dir_ / "keys");
+        keys_ = std::make_unique<keys::FileKeyStore>(dir_ / "keys");
         campaign_ = create_campaign("ed");
         store_->write([&](Tx& tx) {
             packager::Package p;
@@ -332,7 +332,7 @@ protected:
     }
 
     std::unique_ptr<packager::GitStore> git_;
-    std::unique_ptr<packages::KeyStore> keys_;
+    std::unique_ptr<keys::KeyStore> keys_;
     std::string campaign_;
 };
 
@@ -423,7 +423,7 @@ TEST_F(Publishing, ApprovingAPackageReviewDecidesAndNumbersTheVersionAsOne) {
               approval::ReviewState::approved);
     ASSERT_EQ(versions().size(), 1U);
     EXPECT_EQ(versions()[0].review_id, review->id);
-    EXPECT_EQ(packages::recover(*store_, *git_), 1U);
+    EXPECT_EQ(workflows::recover_publishes(*store_, *git_), 1U);
     pending_again();
 
     // Approved again: one decision, one version, announced in that order.

@@ -1,4 +1,4 @@
-#include "packages/keys.hpp"
+#include "keys/key_store.hpp"
 
 #include "packager/signing.hpp"
 
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ferry::packages {
+namespace ferry::keys {
 
 namespace {
 
@@ -56,4 +56,4 @@ std::string FileKeyStore::private_pem(const std::string& tenant, const std::stri
     return out.str();
 }
 
-}  // namespace ferry::packages
+}  // namespace ferry::keys

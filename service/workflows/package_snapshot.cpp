@@ -1,4 +1,4 @@
-#include "packages/snapshot.hpp"
+#include "workflows/package_snapshot.hpp"
 
 #include "campaigns/spec.hpp"
 #include "core/error.hpp"
@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace ferry::packages {
+namespace ferry::workflows {
 
 namespace json = boost::json;
 
@@ -75,7 +75,7 @@ std::vector<Campaign> root_campaigns(Tx& tx, const packager::Package& package) {
     return roots;
 }
 
-Snapshot snapshot(Tx& tx, const packager::Package& package) {
+PackageSnapshot package_snapshot(Tx& tx, const packager::Package& package) {
     std::vector<Campaign> roots = root_campaigns(tx, package);
     if (package.kind != packager::PackageKind::full) {
         for (const auto& id : package.campaigns) {
@@ -92,7 +92,7 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
     }
     if (roots.empty()) throw Error(ErrorKind::unprocessable, "empty_package", "the package holds no campaign");
 
-    Snapshot out;
+    PackageSnapshot out;
     std::map<std::string, Segment> segments;
     std::map<std::string, Template> templates;
     std::sort(roots.begin(), roots.end(), [](const Campaign& a, const Campaign& b) { return a.key < b.key; });
@@ -138,4 +138,4 @@ Snapshot snapshot(Tx& tx, const packager::Package& package) {
     return out;
 }
 
-}  // namespace ferry::packages
+}  // namespace ferry::workflows

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-namespace ferry::packages {
+namespace ferry::workflows {
 
-struct Snapshot {
+struct PackageSnapshot {
     std::map<std::string, std::string> files;  // path -> bytes (manifest excluded)
     std::vector<packager::ManifestObject> objects;
     boost::json::array dependencies;  // [{"from": "campaign/<key>", "to": "segment/<key>"}]
@@ -27,7 +27,7 @@ struct Snapshot {
 
 // Throws ferry::Error: 409 when a root campaign is archived or gone from the sandbox, 422 when
 // the package holds nothing.
-Snapshot snapshot(Tx& tx, const packager::Package& package);
+PackageSnapshot package_snapshot(Tx& tx, const packager::Package& package);
 
 // The root campaigns of a package as it stands: its listed campaigns, or for a full package every
 // campaign of the source sandbox that is not archived.
@@ -45,4 +45,4 @@ boost::json::object template_object(const Template& t);
 // The binding name a campaign's secret gets in a package: "<campaign key>.<channel>.<field>".
 std::string binding_name(const std::string& campaign_key, const std::string& channel, const std::string& field);
 
-}  // namespace ferry::packages
+}  // namespace ferry::workflows

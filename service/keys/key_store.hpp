@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-namespace ferry::packages {
+namespace ferry::keys {
 
 // Where tenants' private signing keys are kept, as publishing and key rotation use it.
 class KeyStore {
@@ -32,4 +32,4 @@ private:
     std::filesystem::path dir_;
 };
 
-}  // namespace ferry::packages
+}  // namespace ferry::keys

@@ -1,5 +1,6 @@
 #include "campaigns/spec.hpp"
 
+#include "campaigns/in_app_priority.hpp"
 #include "core/error.hpp"
 #include "core/fields.hpp"
 #include "core/utf8.hpp"
@@ -68,6 +69,17 @@ void optional_text(Fields& f, std::string_view key, std::size_t max, json::objec
     if (auto value = lines == Lines::many ? f.optional_text(key, max) : f.optional_string(key, max)) out[key] = *value;
 }
 
+// An in-app message's priority level, inline or with a template: stored only when it is not the
+// default (medium), so that saying "medium" or nothing is the same content with the same digest.
+void in_app_priority(Fields& f, json::object& out) {
+    const auto text = f.optional_string("priority", 16);
+    if (!text) return;
+    const auto level = parse_in_app_level(*text);
+    if (!level)
+        throw Error::invalid_field(f.path_of("priority"), f.path_of("priority") + " must be high, medium or low");
+    if (*level != InAppLevel::medium) out["priority"] = *text;
+}
+
 // One channel's content: a template reference, or the inline fields of that channel.
 json::object parse_channel_content(const json::value& value, Channel channel, SpecReferences& refs) {
     const std::string path = "content." + std::string(to_string(channel));
@@ -76,9 +88,11 @@ json::object parse_channel_content(const json::value& value, Channel channel, Sp
     json::object out;
     if (value.get_object().contains("template")) {
         const std::string id = f.required_string("template", 64);
+        out["template"] = id;
+        // An in-app message's priority is the campaign's, whichever template it shows.
+        if (channel == Channel::in_app) in_app_priority(f, out);
         f.finish();
         if (auto problem = refs.check_template(id, channel)) throw Error::invalid_field(path + ".template", *problem);
-        out["template"] = id;
         return out;
     }
     switch (channel) {
@@ -91,7 +105,10 @@ json::object parse_channel_content(const json::value& value, Channel channel, Sp
             optional_text(f, "title", 200, out);
             require_text(f, "body", 4000, out, Lines::many);
             break;
-        case Channel::in_app: require_text(f, "body", max_body, out, Lines::many); break;
+        case Channel::in_app:
+            require_text(f, "body", max_body, out, Lines::many);
+            in_app_priority(f, out);
+            break;
         case Channel::webhook: {
             const std::string url = f.required_string("url", 2048);
             if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)

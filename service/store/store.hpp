@@ -5,6 +5,7 @@
 #include "approval/policy.hpp"
 #include "approval/review.hpp"
 #include "audit/record.hpp"
+#include "campaigns/in_app_priority.hpp"
 #include "campaigns/model.hpp"
 #include "imports/model.hpp"
 #include "packager/package.hpp"
@@ -154,6 +155,14 @@ public:
     virtual std::vector<Campaign> campaigns_in_window(std::string_view tenant, std::string_view sandbox,
                                                       const std::vector<CampaignStatus>& statuses, Timestamp from,
                                                       Timestamp to) = 0;
+    // The campaigns of the sandbox's in-app order (live, with the in_app channel in their live
+    // spec), each with its stored rank, in no particular order (in_app_order sorts them). Writing
+    // a campaign keeps its place: it enters at the end of its level, leaves when it is no longer
+    // in the order, and moves to the end of its new level when its level changes.
+    virtual std::vector<InAppEntry> in_app_entries(std::string_view tenant, std::string_view sandbox) = 0;
+    // Ranks these campaigns of the sandbox's in-app order 1, 2, 3... in the order given.
+    virtual void rank_in_app(std::string_view tenant, std::string_view sandbox,
+                             const std::vector<std::string>& ids) = 0;
     virtual void insert_campaign_version(const Campaign& campaign, const CampaignVersion& version) = 0;
     // Newest first.
     virtual std::vector<CampaignVersion> campaign_versions(std::string_view tenant, std::string_view sandbox,

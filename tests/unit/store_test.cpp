@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 
 using namespace ferry;
 
@@ -259,6 +260,59 @@ TEST_F(StoreTest, NamesWrittenBeforeSearchFoldedThemAreFoldedAtTheNextStart) {
     const auto page = store->read([&](Tx& tx) { return tx.campaigns(q); });
     ASSERT_EQ(page.items.size(), 1U);
     EXPECT_EQ(page.items[0].id, "cmp_1");
+}
+
+// Live in-app campaigns written before priorities existed enter their sandbox's order when the
+// migration that adds it runs (all medium, in the order they last changed status); others do not.
+TEST_F(StoreTest, LiveInAppCampaignsFromBeforePrioritiesEnterTheOrderWhenTheSchemaMigrates) {
+    auto make = [](Tx& tx) {
+        tx.insert_tenant(tenant("acme"));
+        Sandbox s;
+        s.tenant = "acme";
+        s.id = "dev";
+        tx.insert_sandbox(s);
+        const std::tuple<const char*, CampaignStatus, Channel, std::int64_t> rows[] = {
+            {"cmp_late", CampaignStatus::active, Channel::in_app, 3000},
+            {"cmp_early", CampaignStatus::paused, Channel::in_app, 2000},
+            {"cmp_draft", CampaignStatus::draft, Channel::in_app, 1000},
+            {"cmp_email", CampaignStatus::active, Channel::email, 1000},
+        };
+        for (const auto& [id, status, channel, changed] : rows) {
+            Campaign c;
+            c.tenant = "acme";
+            c.sandbox = "dev";
+            c.id = id;
+            c.key = id;
+            c.spec.name = id;
+            c.spec.channels = {channel};
+            c.spec.content[to_string(channel)] = boost::json::object{{"body", "hi"}};
+            c.status = status;
+            c.status_changed_at = from_millis(changed);
+            tx.insert_campaign(c);
+        }
+    };
+    const auto version = database_ ? "15" : "14";
+    const std::string undo =
+        "DROP TABLE in_app_ranks; DELETE FROM schema_migrations WHERE version = " + std::string(version);
+    {
+        auto store = open();
+        store->write(make);
+    }
+    if (database_) {
+        const auto [ok, error] = database_->exec_as_owner(undo);
+        ASSERT_TRUE(ok) << error;
+    } else {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((dir_ / "ferry.db").c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db, undo.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto store = open();
+    const auto order = in_app_order(store->read([](Tx& tx) { return tx.in_app_entries("acme", "dev"); }));
+    ASSERT_EQ(order.size(), 2U);
+    EXPECT_EQ(order[0].campaign.id, "cmp_early");
+    EXPECT_EQ(order[1].campaign.id, "cmp_late");
+    EXPECT_LT(order[0].rank, order[1].rank);
 }
 
 TEST(PostgresConnection, PlaceholdersAreNumberedOutsideQuotedText) {

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 14> all{{
+constexpr std::array<Migration, 15> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -678,6 +678,34 @@ CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
 -- The approval that completes a package review reserves the version in the same transaction;
 -- recovery reads this to finish or undo that approval with the version ('' for none).
 ALTER TABLE package_versions ADD COLUMN review_id TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql"},
+    {15, "the exact order of each sandbox's live in-app campaigns", R"sql(
+-- SQLite's migration 14: one row per campaign in its sandbox's in-app order, written with the
+-- campaign; `rank` orders it within `level`. Not content. Live in-app campaigns from before
+-- priorities existed are all medium, entered in the order they last changed status.
+CREATE TABLE in_app_ranks (
+    tenant      TEXT COLLATE "C" NOT NULL,
+    sandbox     TEXT COLLATE "C" NOT NULL,
+    campaign_id TEXT COLLATE "C" NOT NULL,
+    level       TEXT COLLATE "C" NOT NULL,
+    rank        BIGINT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, campaign_id)
+);
+-- The owner is subject to row-level security too: the existing rows of every tenant are read
+-- and written as '*', for this transaction only.
+SET LOCAL ferry.tenant = '*';
+INSERT INTO in_app_ranks(tenant, sandbox, campaign_id, level, rank)
+    SELECT c.tenant, c.sandbox, c.id, 'medium',
+           ROW_NUMBER() OVER (PARTITION BY c.tenant, c.sandbox ORDER BY c.status_changed_at, c.id)
+    FROM campaigns c
+    JOIN campaign_channels ch ON ch.tenant = c.tenant AND ch.sandbox = c.sandbox AND ch.campaign_id = c.id
+    WHERE ch.channel = 'in_app' AND c.status IN ('scheduled', 'active', 'paused');
+
+ALTER TABLE in_app_ranks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE in_app_ranks FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON in_app_ranks
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},
 }};
 

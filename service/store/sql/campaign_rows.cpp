@@ -1,5 +1,6 @@
 #include "store/sql/campaign_rows.hpp"
 
+#include "campaigns/in_app_priority.hpp"
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
 #include "core/search_text.hpp"
@@ -81,6 +82,43 @@ void refresh_derived(Connection& db, const Campaign& c, bool insert) {
         if (spec->segment) add_ref(ObjectKind::segment, *spec->segment);
         for (const auto& t : template_ids(*spec)) add_ref(ObjectKind::template_, t);
     }
+}
+
+// The campaign's place in its sandbox's in-app order, kept with the campaign as its derived rows
+// are: out when it is not in the order; when it enters, or its level changes with a new live
+// version, at the end of its level (after every rank of the sandbox, since the order sorts by
+// level first); otherwise where it was.
+void place_in_app_order(Connection& db, const Campaign& c, bool insert) {
+    const auto level = in_app_order_level(c);
+    if (!level) {
+        if (!insert)
+            db.prepare("DELETE FROM in_app_ranks WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
+                .bind(1, c.tenant)
+                .bind(2, c.sandbox)
+                .bind(3, c.id)
+                .run();
+        return;
+    }
+    {
+        auto st = db.prepare("SELECT level FROM in_app_ranks WHERE tenant = ? AND sandbox = ? AND campaign_id = ?");
+        st.bind(1, c.tenant).bind(2, c.sandbox).bind(3, c.id);
+        if (st.step() && st.text(0) == to_string(*level)) return;
+    }
+    std::int64_t last = 0;
+    {
+        auto st = db.prepare("SELECT COALESCE(MAX(rank), 0) FROM in_app_ranks WHERE tenant = ? AND sandbox = ?");
+        st.bind(1, c.tenant).bind(2, c.sandbox);
+        if (st.step()) last = st.integer(0);
+    }
+    db.prepare(
+          "INSERT INTO in_app_ranks(tenant, sandbox, campaign_id, level, rank) VALUES(?, ?, ?, ?, ?) "
+          "ON CONFLICT(tenant, sandbox, campaign_id) DO UPDATE SET level = excluded.level, rank = excluded.rank")
+        .bind(1, c.tenant)
+        .bind(2, c.sandbox)
+        .bind(3, c.id)
+        .bind(4, to_string(*level))
+        .bind(5, last + 1)
+        .run();
 }
 
 }  // namespace
@@ -282,6 +320,7 @@ void write_campaign(Connection& db, const Campaign& c, bool insert) {
         .bind(28, c.id)
         .run();
     refresh_derived(db, c, insert);
+    place_in_app_order(db, c, insert);
 }
 
 approval::Policy read_policy(const Statement& st) {

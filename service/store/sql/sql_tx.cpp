@@ -9,6 +9,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <map>
+
 namespace ferry::sql {
 
 namespace {
@@ -428,7 +430,8 @@ public:
     void update_campaign(const Campaign& c) override { write_campaign(db_, c, false); }
 
     void delete_campaign(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
-        for (const char* table : {"campaign_tags", "campaign_channels", "campaign_refs", "campaign_versions"})
+        for (const char* table :
+             {"campaign_tags", "campaign_channels", "campaign_refs", "campaign_versions", "in_app_ranks"})
             db_.prepare(std::string("DELETE FROM ") + table + " WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
                 .bind(1, tenant)
                 .bind(2, sandbox)
@@ -479,6 +482,37 @@ public:
         std::vector<Campaign> out;
         while (st.step()) out.push_back(read_campaign(st));
         return out;
+    }
+
+    std::vector<InAppEntry> in_app_entries(std::string_view tenant, std::string_view sandbox) override {
+        std::map<std::string, std::int64_t> rank_of;
+        {
+            auto st = db_.prepare("SELECT campaign_id, rank FROM in_app_ranks WHERE tenant = ? AND sandbox = ?");
+            st.bind(1, tenant).bind(2, sandbox);
+            while (st.step()) rank_of.emplace(st.text(0), st.integer(1));
+        }
+        auto st = db_.prepare("SELECT " + std::string(campaign_columns) +
+                              " FROM campaigns WHERE tenant = ? AND sandbox = ? AND id IN "
+                              "(SELECT campaign_id FROM in_app_ranks WHERE tenant = ? AND sandbox = ?)");
+        st.bind(1, tenant).bind(2, sandbox).bind(3, tenant).bind(4, sandbox);
+        std::vector<InAppEntry> out;
+        while (st.step()) {
+            Campaign c = read_campaign(st);
+            const auto rank = rank_of.find(c.id);
+            out.push_back(InAppEntry{std::move(c), rank == rank_of.end() ? 0 : rank->second});
+        }
+        return out;
+    }
+
+    void rank_in_app(std::string_view tenant, std::string_view sandbox, const std::vector<std::string>& ids) override {
+        std::int64_t rank = 0;
+        for (const std::string& id : ids)
+            db_.prepare("UPDATE in_app_ranks SET rank = ? WHERE tenant = ? AND sandbox = ? AND campaign_id = ?")
+                .bind(1, ++rank)
+                .bind(2, tenant)
+                .bind(3, sandbox)
+                .bind(4, id)
+                .run();
     }
 
     void insert_campaign_version(const Campaign& c, const CampaignVersion& v) override {

@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 13> all{{
+constexpr std::array<Migration, 14> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -454,6 +454,27 @@ CREATE INDEX campaigns_unfolded ON campaigns(tenant) WHERE name_folded IS NULL;
 -- The approval that completes a package review reserves the version in the same transaction;
 -- recovery reads this to finish or undo that approval with the version ('' for none).
 ALTER TABLE package_versions ADD COLUMN review_id TEXT NOT NULL DEFAULT '';
+)sql"},
+    {14, "the exact order of each sandbox's live in-app campaigns", R"sql(
+-- One row per campaign in its sandbox's in-app order (live, with the in_app channel in its live
+-- spec), written with the campaign (sql::write_campaign): `level` is the level it was ranked at,
+-- `rank` its place within that level (smaller wins). Not content: no spec, digest or package
+-- holds it. Live in-app campaigns from before priorities existed are all medium; they enter in
+-- the order they last changed status.
+CREATE TABLE in_app_ranks (
+    tenant      TEXT NOT NULL,
+    sandbox     TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    level       TEXT NOT NULL,
+    rank        INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, campaign_id)
+) WITHOUT ROWID;
+INSERT INTO in_app_ranks(tenant, sandbox, campaign_id, level, rank)
+    SELECT c.tenant, c.sandbox, c.id, 'medium',
+           ROW_NUMBER() OVER (PARTITION BY c.tenant, c.sandbox ORDER BY c.status_changed_at, c.id)
+    FROM campaigns c
+    JOIN campaign_channels ch ON ch.tenant = c.tenant AND ch.sandbox = c.sandbox AND ch.campaign_id = c.id
+    WHERE ch.channel = 'in_app' AND c.status IN ('scheduled', 'active', 'paused');
 )sql"},
 }};
 

@@ -64,6 +64,8 @@ http::Response delete_campaign_draft(Context& ctx);
 http::Response list_campaign_versions(Context& ctx);
 http::Response post_execution_event(Context& ctx);
 http::Response get_calendar(Context& ctx);
+http::Response get_in_app_priority(Context& ctx);
+http::Response put_in_app_priority(Context& ctx);
 
 http::Response list_policies(Context& ctx);
 http::Response create_policy(Context& ctx);

@@ -77,6 +77,10 @@ std::vector<http::Route> routes(bool test_clock) {
         {"POST", s + "/campaigns/{campaign}/execution-events", P::sandbox_edit, post_execution_event,
          "the delivery engine reports a failure or a warning"},
         {"GET", s + "/calendar", P::sandbox_read, get_calendar, "active and scheduled campaigns of an ISO week"},
+        {"GET", s + "/in-app-priority", P::sandbox_read, get_in_app_priority,
+         "the live in-app campaigns in the order they win: level, then exact rank"},
+        {"PUT", s + "/in-app-priority", P::sandbox_edit, put_in_app_priority,
+         "set the exact order of the live in-app campaigns (at once, not reviewed)"},
 
         {"GET", t + "/approval-policies", P::tenant_admin, list_policies, "list approval policies"},
         {"POST", t + "/approval-policies", P::tenant_admin, create_policy, "create an approval policy"},

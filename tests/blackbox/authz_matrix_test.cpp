@@ -201,13 +201,17 @@ protected:
             body = webhook_body;
         else if (row.method == "POST" && (row.path.ends_with("/imports") || row.path.ends_with("/imports/plan")))
             body = import_body;
+        else if (row.method == "PUT" && row.path.ends_with("/in-app-priority"))
+            body = R"({"campaigns":[]})";
         return {path, body};
     }
 
     HttpResponse call(const Row& row, const std::string& path, const std::string& body, const std::string& token) {
         HttpClient c(server.base_url());
         std::vector<std::string> headers;
-        if (row.method == "PATCH" || row.method == "DELETE") headers.push_back("If-Match: *");
+        if (row.method == "PATCH" || row.method == "DELETE" ||
+            (row.method == "PUT" && row.path.ends_with("/in-app-priority")))
+            headers.push_back("If-Match: *");
         return c.request(row.method, path, token, body.empty() ? nullptr : &body, headers);
     }
 

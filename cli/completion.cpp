@@ -173,6 +173,7 @@ std::vector<std::string> positional_values(Context& ctx, const Line& line) {
     if (path == "ferry packages create") return {};
     if (group == "ferry packages") return option_values(ctx, "--package", line);
     if (path == "ferry campaigns create" || path == "ferry campaigns ls") return {};
+    if (path == "ferry in-app-priority set") return ids_of(ctx, ctx.sandbox_path(sandbox(), "/in-app-priority"), "id");
     if (group == "ferry campaigns" || group == "ferry campaigns draft")
         return ids_of(ctx, ctx.sandbox_path(sandbox(), campaigns_query), "id");
     if (group == "ferry reviews") return ids_of(ctx, ctx.tenant_path("/reviews"), "id");

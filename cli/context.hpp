@@ -182,6 +182,7 @@ std::string command_path(const CLI::App* app);
 // One registration function per area, each in its own commands_*.cpp.
 void add_admin_commands(CLI::App& root, Commands& commands);
 void add_campaign_commands(CLI::App& root, Commands& commands);
+void add_in_app_priority_commands(CLI::App& root, Commands& commands);
 void add_object_commands(CLI::App& root, Commands& commands);
 void add_review_commands(CLI::App& root, Commands& commands);
 void add_package_commands(CLI::App& root, Commands& commands);

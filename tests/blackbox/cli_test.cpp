@@ -1139,3 +1139,67 @@ TEST_F(Cli, PublishingUnchangedContentSaysSoAndAllowEmptyAsksForAVersion) {
     EXPECT_EQ(json::parse(bodies[0]), json::parse("{}"));
     EXPECT_EQ(json::parse(bodies[1]), json::parse(R"({"allow_empty":true})"));
 }
+
+// `ferry in-app-priority get|set`: the order as a table, set by listing the ids first to last
+// (the ETag round trip done for the user), refusals with the server's message.
+TEST_F(Cli, InAppPriorityGetAndSet) {
+    const std::string base = "/v1/tenants/acme/sandboxes/dev/campaigns";
+    const auto live = [&](const std::string& key, const std::string& priority) {
+        auto res = c->post(
+            base,
+            R"({"key":")" + key + R"(","name":"Banner )" + key +
+                R"(","type":"api_triggered","channels":["in_app"],"content":{"in_app":{"body":"Hi","priority":")" +
+                priority + R"("}}})",
+            editor);
+        EXPECT_EQ(res.status, 201) << res.body;
+        const std::string id(res.json().at("id").as_string());
+        EXPECT_EQ(c->post(base + "/" + id + "/actions/activate", "{}", editor).status, 200);
+        return id;
+    };
+    const std::string first = live("first", "medium");
+    const std::string second = live("second", "medium");
+    const std::string low = live("bottom", "low");
+    const auto order_in = [](const std::string& out) {
+        std::vector<std::string> keys;
+        std::istringstream in(out);
+        std::string line;
+        std::getline(in, line);
+        EXPECT_EQ(split_words(line),
+                  (std::vector<std::string>{"RANK", "LEVEL", "ID", "KEY", "NAME", "STATUS", "DRAFT"}));
+        while (std::getline(in, line)) keys.push_back(split_words(line).at(3));
+        return keys;
+    };
+
+    const Outcome got = ferry({"in-app-priority", "get", "-s", "dev"});
+    ASSERT_EQ(got.status, 0) << describe(got);
+    EXPECT_EQ(order_in(got.out), (std::vector<std::string>{"first", "second", "bottom"})) << got.out;
+
+    const Outcome set = ferry({"in-app-priority", "set", second, first, low, "-s", "dev"});
+    ASSERT_EQ(set.status, 0) << describe(set);
+    EXPECT_EQ(order_in(set.out), (std::vector<std::string>{"second", "first", "bottom"})) << set.out;
+    const auto json_order = json::parse(ferry({"in-app-priority", "get", "-s", "dev", "-o", "json"}).out);
+    EXPECT_EQ(json_order.at("items").as_array()[0].at("id"), json::value(second));
+
+    // Refused: the server's code and message, exit 1, nothing changed.
+    const Outcome crossing = ferry({"in-app-priority", "set", low, second, first, "-s", "dev"});
+    EXPECT_EQ(crossing.status, 1) << describe(crossing);
+    EXPECT_NE(crossing.err.find("invalid_field"), std::string::npos) << crossing.err;
+    EXPECT_NE(crossing.err.find("cannot win after"), std::string::npos) << crossing.err;
+    const Outcome missing = ferry({"in-app-priority", "set", second, first, "-s", "dev"});
+    EXPECT_EQ(missing.status, 1) << describe(missing);
+    EXPECT_NE(missing.err.find("left out"), std::string::npos) << missing.err;
+    // A script's list based on an order that has changed since: exit 1, with what to do.
+    const std::string read = c->get("/v1/tenants/acme/sandboxes/dev/in-app-priority", editor).header("etag");
+    live("newcomer", "high");
+    const Outcome stale = ferry({"in-app-priority", "set", second, first, low, "-s", "dev", "--if-match", read});
+    EXPECT_EQ(stale.status, 1) << describe(stale);
+    EXPECT_NE(stale.err.find("changed since it was read"), std::string::npos) << stale.err;
+    EXPECT_EQ(order_in(ferry({"in-app-priority", "get", "-s", "dev"}).out),
+              (std::vector<std::string>{"newcomer", "second", "first", "bottom"}));
+    // A viewer reads it but cannot set it.
+    const auto viewer = env_for(acme.token_of.at("viewer"));
+    EXPECT_EQ(run_ferry({"in-app-priority", "get", "-s", "dev"}, viewer).status, 0);
+    const Outcome refused = run_ferry({"in-app-priority", "set", second, first, low, "-s", "dev"}, viewer);
+    EXPECT_EQ(refused.status, 1) << describe(refused);
+    EXPECT_NE(refused.err.find("forbidden"), std::string::npos) << refused.err;
+}

@@ -5,6 +5,7 @@ import { renderHeader, renderHome } from './views/shell.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderInventory } from './views/inventory.js';
 import { renderCalendar } from './views/calendar.js';
+import { renderInAppPriority } from './views/in-app-priority.js';
 import { renderCampaign } from './views/campaign.js';
 import {
   renderCampaignForm, renderSegmentList, renderSegmentForm, renderTemplateList, renderTemplateForm,
@@ -18,6 +19,7 @@ route('/', renderHome);
 route(`${S}`, renderHome);
 route(`${S}/campaigns`, renderInventory);
 route(`${S}/calendar`, renderCalendar);
+route(`${S}/in-app-priority`, renderInAppPriority);
 route(`${S}/campaigns/new`, renderCampaignForm);
 route(`${S}/campaigns/:campaign`, renderCampaign);
 route(`${S}/campaigns/:campaign/edit`, renderCampaignForm);

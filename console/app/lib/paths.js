@@ -6,6 +6,7 @@ export const paths = {
   signIn: () => '/sign-in',
   sandbox: (t, s) => `/t/${e(t)}/s/${e(s)}`,
   inventory: (t, s, query) => `/t/${e(t)}/s/${e(s)}/campaigns${qs(query)}`,
+  inAppPriority: (t, s) => `/t/${e(t)}/s/${e(s)}/in-app-priority`,
   calendar: (t, s, week) => `/t/${e(t)}/s/${e(s)}/calendar${week ? `?week=${e(week)}` : ''}`,
   campaign: (t, s, c) => `/t/${e(t)}/s/${e(s)}/campaigns/${e(c)}`,
   newCampaign: (t, s) => `/t/${e(t)}/s/${e(s)}/campaigns/new`,

@@ -30,6 +30,8 @@ function splitTags(v) {
   return [...new Set(String(v || '').split(',').map((t) => t.trim()).filter(Boolean))];
 }
 
+const PRIORITY_LEVELS = [['high', 'High'], ['medium', 'Medium (default)'], ['low', 'Low']];
+
 /** The inline fields of a channel's content, as [name, label, kind, options]. */
 const INLINE = {
   email: [['subject', 'Subject', 'text', { required: true }], ['body', 'Body (HTML or text)', 'textarea', { rows: 10, required: true }]],
@@ -80,6 +82,14 @@ function channelFieldset(channel, entry, templates, onChange) {
   }
   fs.appendChild(inlineBox);
   fs.appendChild(tplBox);
+  if (channel === 'in_app') {
+    // The level is content (reviewed, packaged); the exact order within a level is set apart,
+    // on the sandbox's in-app priority page, and applies at once.
+    const level = select({ name: `${name}.priority` }, PRIORITY_LEVELS, (entry && entry.priority) || 'medium');
+    fs.appendChild(field('Priority', level, {
+      hint: 'Which in-app message wins when several could show: high before medium before low. The exact order within a level is set on the In-app priority page.',
+    }));
+  }
   const sync = () => {
     const t = fs.querySelector(`input[name="${radioName}"]:checked`).value === 'template';
     tplBox.hidden = !t;
@@ -95,8 +105,8 @@ function channelFieldset(channel, entry, templates, onChange) {
 function readChannel(fs, channel) {
   const mode = fs.querySelector(`input[name="mode-${channel}"]:checked`).value;
   const get = (k) => { const el = fs.querySelector(`[name="content.${channel}.${k}"]`); return el ? el.value : undefined; };
-  if (mode === 'template') return { template: get('template') };
-  const out = {};
+  const out = channel === 'in_app' ? { priority: get('priority') } : {};
+  if (mode === 'template') return { template: get('template'), ...out };
   for (const [key] of INLINE[channel]) {
     let v = get(key);
     if (channel === 'webhook' && key === 'auth_header') {

@@ -518,6 +518,11 @@ export async function renderInventory(ctx) {
         h('span', {}, 'Hiding stopped, completed and archived campaigns'),
         h('button', { type: 'button', class: 'btn btn-link', onclick: () => setFilter({ status: 'all' }) }, 'Show all statuses')));
     }
+    if (state.channel === 'in_app') {
+      // Which in-app message wins a screen: the sandbox's exact order of its live in-app campaigns.
+      chips.appendChild(h('a', { href: paths.inAppPriority(tenant, sandbox), class: 'btn btn-small' },
+        icon('list'), 'In-app priority order'));
+    }
     const active = ['q', 'channel', 'tag', 'from', 'to'].some((k) => state[k]) || state.status;
     if (active) {
       chips.appendChild(h('button', {

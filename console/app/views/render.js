@@ -151,6 +151,8 @@ export function resolveContent(spec, templates = {}) {
     } else {
       out[channel] = { template: null, fields: entry, missing: false };
     }
+    // An in-app message's priority level is the campaign's, whichever template it shows.
+    if (entry.priority) out[channel].priority = entry.priority;
   }
   return out;
 }
@@ -221,8 +223,11 @@ function renderPush(r) {
   return h('div', { class: 'v-phone v-phone-push' }, card);
 }
 
+export const PRIORITY_LABELS = { high: 'High', medium: 'Medium', low: 'Low' };
+
 function renderInApp(r) {
   return h('div', { class: 'v-inapp' },
+    labelled('Priority', h('span', { class: 'v-inapp-priority' }, PRIORITY_LABELS[r.priority] || PRIORITY_LABELS.medium)),
     withChildren(h('div', { class: 'v-inapp-card' }), textWithPlaceholders(r.fields.body ?? '')));
 }
 
@@ -322,7 +327,7 @@ export function fieldLabel(field) {
   const m = /^content\.([a-z_]+)\.?(.*)$/.exec(field);
   if (m) {
     const ch = CHANNEL_LABELS[m[1]] || m[1];
-    const sub = { subject: 'subject', body: 'body', title: 'title', template: 'template', url: 'URL', method: 'method', auth_header: 'authorization header' }[m[2]] || m[2];
+    const sub = { subject: 'subject', body: 'body', title: 'title', template: 'template', url: 'URL', method: 'method', auth_header: 'authorization header', priority: 'priority' }[m[2]] || m[2];
     return sub ? `${ch} ${sub}` : `${ch} content`;
   }
   return field;

@@ -330,7 +330,7 @@ int serve(const Flags& f, const ListenAddress& address) {
         ferry::log::warn("package versions settled after a crash", {{"versions", settled}});
 
     // Catch up on everything that fell due while ferryd was down, before serving anyone.
-    ferry::Scheduler scheduler(*store, clocks.clock(), seconds_to_ms(f.scheduler_interval), &metrics);
+    ferry::Scheduler scheduler(*store, clocks.clock(), seconds_to_ms(f.scheduler_interval), &metrics, &git);
     if (const std::size_t caught_up = scheduler.run_once(); caught_up > 0)
         ferry::log::info("scheduler caught up", {{"transitions", caught_up}});
 

@@ -10,6 +10,7 @@
 #include "campaigns/lifecycle.hpp"
 #include "campaigns/spec.hpp"
 #include "campaigns/timing.hpp"
+#include "pipelines/freeze.hpp"
 #include "workflows/objects.hpp"
 #include "workflows/reviews.hpp"
 
@@ -330,8 +331,19 @@ http::Response get_calendar(Context& ctx) {
     }
     const Timestamp from = *monday;
     const Timestamp to = from + std::chrono::hours(24 * 7);
+    json::array freezes;
     const auto campaigns = ctx.store().read([&](Tx& tx) {
         path_sandbox(tx, ctx);
+        // The week's freeze occurrences (docs/pipelines.md), in order.
+        std::vector<pipelines::Occurrence> found;
+        for (const auto& w : tx.freeze_windows(ctx.caller.tenant, ctx.param("sandbox")))
+            for (auto& o : pipelines::occurrences(w, from, to)) found.push_back(std::move(o));
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+        for (const auto& o : found)
+            freezes.push_back(json::object{{"window", o.window},
+                                           {"reason", o.reason},
+                                           {"start", format_rfc3339(o.start)},
+                                           {"end", format_rfc3339(o.end)}});
         return tx.campaigns_in_window(ctx.caller.tenant, ctx.param("sandbox"), statuses, from, to);
     });
     json::array days;
@@ -360,7 +372,8 @@ http::Response get_calendar(Context& ctx) {
     return json_response(200, json::object{{"week", week},
                                            {"from", format_rfc3339(from).substr(0, 10)},
                                            {"to", format_rfc3339(to - std::chrono::hours(24)).substr(0, 10)},
-                                           {"days", std::move(days)}});
+                                           {"days", std::move(days)},
+                                           {"freeze_windows", std::move(freezes)}});
 }
 
 }  // namespace ferry::api

@@ -108,6 +108,21 @@ http::Response verify_audit(Context& ctx);
 http::Response plan_import(Context& ctx);
 http::Response apply_import(Context& ctx);
 http::Response list_imports(Context& ctx);
+
+http::Response list_pipelines(Context& ctx);
+http::Response create_pipeline(Context& ctx);
+http::Response get_pipeline(Context& ctx);
+http::Response update_pipeline(Context& ctx);
+http::Response delete_pipeline(Context& ctx);
+http::Response get_pipeline_matrix(Context& ctx);
+http::Response create_promotion(Context& ctx);
+http::Response list_promotions(Context& ctx);
+http::Response get_promotion(Context& ctx);
+http::Response retry_promotion(Context& ctx);
+http::Response cancel_promotion(Context& ctx);
+http::Response list_freeze_windows(Context& ctx);
+http::Response create_freeze_window(Context& ctx);
+http::Response delete_freeze_window(Context& ctx);
 http::Response get_import(Context& ctx);
 http::Response rollback_import(Context& ctx);
 

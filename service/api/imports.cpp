@@ -25,50 +25,6 @@ namespace json = boost::json;
 using workflows::ImportRequest;
 using workflows::VerifiedVersion;
 
-ImportRequest read_import_request(const json::object& body) {
-    Fields f(body);
-    ImportRequest r;
-    r.body = body;
-    r.package = f.required_string("package", 64);
-    const auto version = f.optional_integer("version", 1, std::numeric_limits<std::int64_t>::max());
-    if (!version) throw Error::invalid_field("version", "version is required: the package version to import");
-    r.version = *version;
-    if (const auto policy = f.optional_string("conflict_policy", 32)) {
-        const auto p = packager::parse_conflict_policy(*policy);
-        if (!p)
-            throw Error::invalid_field("conflict_policy",
-                                       "conflict_policy must be fail, create_new, use_existing or update");
-        r.options.policy = *p;
-    }
-    if (const auto* overrides = f.optional_object("overrides"))
-        for (const auto& [key, value] : *overrides) {
-            const std::string path = "overrides." + std::string(key);
-            const auto slash = key.find('/');
-            if (slash == std::string_view::npos || !parse_object_kind(key.substr(0, slash)))
-                throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
-            const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
-            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
-            r.options.overrides[std::string(key)] = *p;
-        }
-    if (const auto* bindings = f.optional_object("bindings"))
-        for (const auto& [name, value] : *bindings) {
-            if (!value.is_string() || value.get_string().size() > 4096)
-                throw Error::invalid_field("bindings." + std::string(name),
-                                           "binding values are strings of at most 4096 bytes");
-            // A bound value is a secret header: one line, or it could smuggle a second header in.
-            if (const auto bad = forbidden_display_character(value.get_string(), false))
-                throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
-            r.options.bindings[std::string(name)] = std::string(value.get_string());
-        }
-    if (const auto* downgrade = f.optional_value("allow_downgrade")) {
-        if (!downgrade->is_bool())
-            throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
-        r.allow_downgrade = downgrade->get_bool();
-    }
-    f.finish();
-    return r;
-}
-
 namespace {
 
 constexpr auto plan_lifetime = std::chrono::hours(24 * 7);

@@ -8,7 +8,7 @@
 
 namespace ferry::api {
 
-// 422 naming the field that is missing or wrong.
-workflows::ImportRequest read_import_request(const boost::json::object& body);
+// 422 naming the field that is missing or wrong (workflows::read_import_request).
+using workflows::read_import_request;
 
 }  // namespace ferry::api

@@ -2,6 +2,7 @@
 
 #include "observability/log.hpp"
 #include "workflows/campaigns.hpp"
+#include "workflows/promotions.hpp"
 
 #include <algorithm>
 
@@ -13,8 +14,9 @@ constexpr std::size_t batch = 256;
 
 }  // namespace
 
-Scheduler::Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics)
-    : store_(store), clock_(clock), tick_(tick), metrics_(metrics) {}
+Scheduler::Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics,
+                     packager::VersionStore* git)
+    : store_(store), clock_(clock), tick_(tick), metrics_(metrics), git_(git) {}
 
 Scheduler::~Scheduler() { stop(); }
 
@@ -68,6 +70,9 @@ std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due) {
         // Stop when nothing more is due, or when what is due cannot move (logged in advance()).
         if (found.size() < batch || progressed == 0) break;
     }
+    // Promotions due by now: scheduled ones whose time came, waiting ones whose window or soak
+    // time ended, applied ones whose campaigns may have gone live.
+    if (git_ != nullptr) applied += workflows::advance_promotions(workflows::PromotionServices{store_, *git_, {}}, now);
     if (metrics_ != nullptr)
         metrics_->scheduler_pass(std::max(0.0, std::chrono::duration<double>(started - due).count()), applied,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -6,6 +6,7 @@
 
 #include "core/time.hpp"
 #include "observability/metrics.hpp"
+#include "packager/git_store.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -18,7 +19,9 @@ namespace ferry {
 class Scheduler {
 public:
     // `metrics`, when given, receives each pass's lag, duration and transitions.
-    Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics = nullptr);
+    // `git`, when given, lets a pass apply due promotions (workflows::advance_promotions) too.
+    Scheduler(Store& store, const Clock& clock, std::chrono::milliseconds tick, Metrics* metrics = nullptr,
+              packager::VersionStore* git = nullptr);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -40,6 +43,7 @@ private:
     const Clock& clock_;
     std::chrono::milliseconds tick_;
     Metrics* metrics_;
+    packager::VersionStore* git_;
     std::mutex pass_mutex_;
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -9,6 +9,7 @@
 #include "campaigns/model.hpp"
 #include "imports/model.hpp"
 #include "packager/package.hpp"
+#include "pipelines/model.hpp"
 #include "tenancy/model.hpp"
 #include "webhooks/model.hpp"
 
@@ -232,6 +233,24 @@ public:
     virtual std::vector<packager::PackageVersion> unfinished_versions() = 0;
     virtual void upsert_package_version(const packager::PackageVersion& version) = 0;
     virtual void delete_package_version(std::string_view tenant, std::string_view package, std::int64_t version) = 0;
+
+    // Promotion pipelines (docs/pipelines.md). A pipeline is written with its stages' membership
+    // (a sandbox belongs to at most one pipeline: the caller checks, the primary key insists).
+    virtual std::vector<pipelines::Pipeline> pipelines(std::string_view tenant) = 0;
+    virtual std::optional<pipelines::Pipeline> pipeline(std::string_view tenant, std::string_view name) = 0;
+    virtual std::optional<pipelines::Pipeline> pipeline_of_sandbox(std::string_view tenant,
+                                                                   std::string_view sandbox) = 0;
+    virtual void upsert_pipeline(const pipelines::Pipeline& pipeline) = 0;
+    virtual void delete_pipeline(std::string_view tenant, std::string_view name) = 0;
+    virtual std::optional<pipelines::Promotion> promotion(std::string_view tenant, std::string_view id) = 0;
+    // Newest first.
+    virtual std::vector<pipelines::Promotion> promotions(std::string_view tenant, std::size_t limit) = 0;
+    virtual void upsert_promotion(const pipelines::Promotion& promotion) = 0;
+    // (tenant, id) of the promotions of every tenant that the scheduler should look at by `now`.
+    virtual std::vector<std::pair<std::string, std::string>> due_promotions(Timestamp now, std::size_t limit) = 0;
+    virtual std::vector<pipelines::FreezeWindow> freeze_windows(std::string_view tenant, std::string_view sandbox) = 0;
+    virtual void insert_freeze_window(const pipelines::FreezeWindow& window) = 0;
+    virtual void delete_freeze_window(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
 
     virtual std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) = 0;
     // Newest first.

@@ -37,7 +37,7 @@ struct User {
     std::string id;
     std::string name;
     std::vector<RoleGrant> roles;
-    std::vector<std::string> permissions;  // extra grants beyond roles: "bypass_approval"
+    std::vector<std::string> permissions;  // extra grants beyond roles: "bypass_approval", "bypass_pipeline"
     Timestamp created_at;
     Timestamp updated_at;
     std::int64_t revision = 1;

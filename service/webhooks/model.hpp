@@ -56,8 +56,10 @@ struct Delivery {
 std::string_view to_string(OutboxState s);
 
 // The events a webhook can subscribe to.
-inline constexpr std::string_view event_types[] = {"review.requested",  "review.decided", "campaign.status_changed",
-                                                   "package.published", "import.applied", "import.rolled_back"};
+inline constexpr std::string_view event_types[] = {
+    "review.requested",  "review.decided",     "campaign.status_changed", "package.published",
+    "import.applied",    "import.rolled_back", "promotion.scheduled",     "promotion.waiting",
+    "promotion.applied", "promotion.live",     "promotion.failed"};
 bool is_event_type(std::string_view s);
 
 }  // namespace ferry

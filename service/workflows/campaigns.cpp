@@ -4,6 +4,7 @@
 #include "campaigns/timing.hpp"
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
+#include "workflows/pipelines.hpp"
 #include "workflows/reviews.hpp"
 
 #include <algorithm>
@@ -200,6 +201,9 @@ ActionResult act(Tx& tx, const Actor& actor, const Sandbox& sandbox, Campaign c,
     Journal journal(tx, actor);
     LifecycleFacts f = gate.facts(sandbox, c, now, actor.name());
     const bool activation = action == CampaignAction::activate || action == CampaignAction::activate_draft;
+    // Nothing goes live in a frozen sandbox (docs/pipelines.md), except by break-glass.
+    if (activation || action == CampaignAction::resume)
+        require_unfrozen(tx, actor, c.sandbox, options.bypass_reason, "campaign", target_of(c));
     bool bypassed = false;
     if (activation && f.approval_required && options.bypass_reason) {
         // Break-glass: a separate permission, and always audited. It only matters where the

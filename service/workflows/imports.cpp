@@ -3,10 +3,13 @@
 #include "campaigns/spec.hpp"
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
+#include "core/fields.hpp"
+#include "core/utf8.hpp"
 #include "packager/manifest.hpp"
 #include "workflows/import_target.hpp"
 #include "workflows/journal.hpp"
 #include "workflows/package_snapshot.hpp"
+#include "workflows/pipelines.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -386,6 +389,55 @@ private:
 
 }  // namespace
 
+ImportRequest read_import_request(const json::object& body) {
+    Fields f(body);
+    ImportRequest r;
+    r.body = body;
+    r.package = f.required_string("package", 64);
+    const auto version = f.optional_integer("version", 1, std::numeric_limits<std::int64_t>::max());
+    if (!version) throw Error::invalid_field("version", "version is required: the package version to import");
+    r.version = *version;
+    if (const auto policy = f.optional_string("conflict_policy", 32)) {
+        const auto p = packager::parse_conflict_policy(*policy);
+        if (!p)
+            throw Error::invalid_field("conflict_policy",
+                                       "conflict_policy must be fail, create_new, use_existing or update");
+        r.options.policy = *p;
+    }
+    if (const auto* overrides = f.optional_object("overrides"))
+        for (const auto& [key, value] : *overrides) {
+            const std::string path = "overrides." + std::string(key);
+            const auto slash = key.find('/');
+            if (slash == std::string_view::npos || !parse_object_kind(key.substr(0, slash)))
+                throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
+            const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
+            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
+            r.options.overrides[std::string(key)] = *p;
+        }
+    if (const auto* bindings = f.optional_object("bindings"))
+        for (const auto& [name, value] : *bindings) {
+            if (!value.is_string() || value.get_string().size() > 4096)
+                throw Error::invalid_field("bindings." + std::string(name),
+                                           "binding values are strings of at most 4096 bytes");
+            // A bound value is a secret header: one line, or it could smuggle a second header in.
+            if (const auto bad = forbidden_display_character(value.get_string(), false))
+                throw Error::invalid_field("bindings." + std::string(name), "binding values must not contain " + *bad);
+            r.options.bindings[std::string(name)] = std::string(value.get_string());
+        }
+    if (const auto reason = f.optional_text("bypass_reason", 2000)) {
+        if (reason->empty())
+            throw Error::invalid_field("bypass_reason", "bypass_reason must say why (1 to 2000 characters)");
+        r.bypass_reason = *reason;
+    }
+    if (const auto* downgrade = f.optional_value("allow_downgrade")) {
+        if (!downgrade->is_bool())
+            throw Error::invalid_field("allow_downgrade", "allow_downgrade must be true or false");
+        r.allow_downgrade = downgrade->get_bool();
+    }
+    f.finish();
+    return r;
+}
+
 std::string options_digest(const packager::PlanOptions& options) {
     json::object overrides;
     for (const auto& [k, p] : options.overrides) overrides[k] = packager::to_string(p);
@@ -556,6 +608,9 @@ ImportOutcome apply_import(Tx& tx, const Actor& actor, const std::string& sandbo
     const auto last = tx.last_applied_import(actor.tenant, sandbox, request.package);
     if (last && last->version == request.version && last->options_digest == options_digest(request.options))
         return ImportOutcome{*last, true, 0};
+    // Nothing lands in a frozen sandbox, except by break-glass (audited as import.bypass_freeze).
+    if (!request.freeze_checked)
+        require_unfrozen(tx, actor, sandbox, request.bypass_reason, "import", sandbox + "/imports");
     check_downgrade(tx, actor, sandbox, request);
     const Plan plan = plan_for(tx, actor, sandbox, version, request);
     if (expected_plan_digest && plan.digest != *expected_plan_digest)

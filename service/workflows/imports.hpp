@@ -29,8 +29,14 @@ struct ImportRequest {
     std::int64_t version = 0;
     packager::PlanOptions options;
     bool allow_downgrade = false;
-    boost::json::object body;  // as received, for keeping with the plan
+    std::optional<std::string> bypass_reason;  // break-glass through a freeze window (bypass_pipeline)
+    bool freeze_checked = false;               // the caller (a promotion) decided about freeze windows
+    boost::json::object body;                  // as received, for keeping with the plan
 };
+
+// The body of an import request (POST .../imports/plan, POST .../imports without a plan digest,
+// the request a stored plan or a promotion keeps): 422 naming the field that is missing or wrong.
+ImportRequest read_import_request(const boost::json::object& body);
 
 // "The same options": conflict policy, overrides and bindings (values by digest only).
 std::string options_digest(const packager::PlanOptions& options);

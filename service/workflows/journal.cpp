@@ -1,6 +1,7 @@
 #include "workflows/journal.hpp"
 
 #include "audit/chain.hpp"
+#include "pipelines/json.hpp"
 #include "workflows/outbox.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -118,6 +119,31 @@ void Journal::emit(const PackagePublished& e) {
 
 void Journal::emit(const ImportApplied& e) {
     webhooks::emit(tx_, e.import.tenant, "import.applied", payload(e), actor_.at);
+}
+
+json::object payload(const PromotionChanged& e, const Actor& by) {
+    const pipelines::Promotion& p = e.promotion;
+    return {{"id", p.id},
+            {"pipeline", p.pipeline},
+            {"package", p.package},
+            {"version", p.version},
+            {"stage", p.stage},
+            {"status", pipelines::to_string(p.status)},
+            {"waiting", p.waiting ? json::value(pipelines::to_json(*p.waiting)) : json::value(nullptr)},
+            {"import", p.import_id.empty() ? json::value(nullptr) : json::value(p.import_id)},
+            {"by", by.name()}};
+}
+
+void Journal::emit(const PromotionChanged& e) {
+    using pipelines::PromotionStatus;
+    const PromotionStatus s = e.promotion.status;
+    if (s != PromotionStatus::scheduled && s != PromotionStatus::waiting && s != PromotionStatus::applied &&
+        s != PromotionStatus::live && s != PromotionStatus::failed)
+        return;
+    const std::string type = "promotion." + std::string(pipelines::to_string(s));
+    json::object data = payload(e, actor_);
+    record(e.promotion.tenant, type, "promotions/" + e.promotion.id, data);
+    webhooks::emit(tx_, e.promotion.tenant, type, std::move(data), actor_.at);
 }
 
 void Journal::emit(const ImportRolledBack& e) {

@@ -10,6 +10,7 @@
 #include "campaigns/model.hpp"
 #include "imports/model.hpp"
 #include "packager/package.hpp"
+#include "pipelines/model.hpp"
 #include "store/store.hpp"
 #include "workflows/actor.hpp"
 
@@ -41,6 +42,12 @@ struct ReviewDecided {
     std::optional<std::int64_t> live_version;
 };
 
+// promotion.scheduled, .waiting, .applied, .live, .failed: {id, pipeline, package, version, stage,
+// status, waiting, import, by}
+struct PromotionChanged {
+    const pipelines::Promotion& promotion;
+};
+
 // package.published: {package, version, commit, digest, by}
 struct PackagePublished {
     const packager::PackageVersion& version;
@@ -63,6 +70,7 @@ boost::json::object payload(const ReviewDecided& e, const Actor& by);
 boost::json::object payload(const PackagePublished& e);
 boost::json::object payload(const ImportApplied& e);
 boost::json::object payload(const ImportRolledBack& e);
+boost::json::object payload(const PromotionChanged& e, const Actor& by);
 
 // An audit record by this actor, not yet chained. The token that authenticated the actor, if
 // any, is added to the details.
@@ -86,6 +94,9 @@ public:
     void emit(const PackagePublished& e);
     void emit(const ImportApplied& e);
     void emit(const ImportRolledBack& e);
+    // promotion.<status> for scheduled, waiting, applied, live and failed (webhook and audit
+    // record of the same name); nothing for the other statuses.
+    void emit(const PromotionChanged& e);
 
     // Chains a prepared record (its hash and seq) and appends it: the only writer of the chain.
     static void append(Tx& tx, AuditRecord record);

@@ -4,6 +4,7 @@
 #include "core/canonical_json.hpp"
 #include "core/crypto.hpp"
 #include "workflows/package_snapshot.hpp"
+#include "workflows/pipelines.hpp"
 
 #include <algorithm>
 
@@ -282,6 +283,8 @@ ApprovalOutcome approve(Tx& tx, const Actor& actor, std::string_view review_id, 
                 if (a.digest == r.digest && counted.count(a.user)) p.approvals.push_back(a);
             out.publish = std::move(p);
         } else {
+            // Going live in a frozen sandbox waits for the window's end (the approval is not kept).
+            require_unfrozen(tx, actor, r.sandbox, std::nullopt, "review", "reviews/" + r.id);
             complete_campaign_review(tx, journal, gate, r, *s.campaign);
         }
     }

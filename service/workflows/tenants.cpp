@@ -5,6 +5,7 @@
 #include "core/fields.hpp"
 #include "tenancy/token_format.hpp"
 #include "workflows/journal.hpp"
+#include "workflows/pipelines.hpp"
 
 #include <algorithm>
 
@@ -152,10 +153,12 @@ void delete_sandbox(Tx& tx, const Actor& actor, const Sandbox& s) {
 std::vector<std::string> user_permissions(const json::array& array) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < array.size(); ++i) {
-        if (!array[i].is_string() || array[i].get_string() != bypass_approval)
+        if (!array[i].is_string() ||
+            (array[i].get_string() != bypass_approval && array[i].get_string() != bypass_pipeline))
             throw Error::invalid_field("permissions[" + std::to_string(i) + "]",
-                                       "the only permission is bypass_approval");
-        if (out.empty()) out.emplace_back(array[i].get_string());
+                                       "permissions are bypass_approval and bypass_pipeline");
+        const std::string p(array[i].get_string());
+        if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
     }
     return out;
 }

@@ -49,7 +49,7 @@ Sandbox edit_sandbox(Tx& tx, const Actor& actor, Sandbox sandbox, const SandboxE
 // removed from every user.
 void delete_sandbox(Tx& tx, const Actor& actor, const Sandbox& sandbox);
 
-// The permissions beyond roles an administrator can grant: today only bypass_approval.
+// The permissions beyond roles an administrator can grant: bypass_approval and bypass_pipeline.
 std::vector<std::string> user_permissions(const boost::json::array& array);
 
 // `draft` holds the id, name and permissions; `roles` ([{"sandbox","role"}]) name existing

@@ -139,6 +139,43 @@ protected:
             if (row.path.find("{import}") != std::string::npos)
                 replace("import", created_id(c.post(base + "/imports", import_body, tenant.admin_token)));
         }
+        // Pipelines: a fresh sandbox each (a sandbox belongs to one pipeline). Promotions go into
+        // the role users' sandbox, the one stage of a pipeline made once, of a fresh package
+        // published from it; {promotion} is scheduled far ahead (retry applies it, cancel ends it).
+        // Freeze windows are far in the future, so that nothing else here is frozen.
+        const std::string tenant_path = "/v1/tenants/" + tenant.id;
+        if (row.path.find("{pipeline}") != std::string::npos) {
+            const std::string stage = prefix + "pl" + n;
+            c.post(tenant_path + "/sandboxes", R"({"id":")" + stage + R"(","type":"development"})", tenant.admin_token);
+            auto made =
+                c.post(tenant_path + "/pipelines",
+                       R"({"name":"pl)" + n + R"(","stages":[{"sandbox":")" + stage + R"("}]})", tenant.admin_token);
+            if (made.status != 201) throw std::runtime_error("pipeline fixture: " + made.body);
+            replace("pipeline", "pl" + n);
+        }
+        std::string promotion_body;
+        if (row.path.find("promotions") != std::string::npos) {
+            c.post(tenant_path + "/pipelines", R"({"name":"devline","stages":[{"sandbox":")" + sandbox + R"("}]})",
+                   tenant.admin_token);  // once; 409 already_exists afterwards
+            const std::string campaign =
+                created_id(c.post(base + "/campaigns", campaign_body(n + "m"), tenant.admin_token));
+            auto pkg = c.post(tenant_path + "/packages",
+                              R"({"name":"prm)" + n + R"(","source_sandbox":")" + sandbox +
+                                  R"(","objects":[{"kind":"campaign","id":")" + campaign + "\"}]}",
+                              tenant.admin_token);
+            if (pkg.status != 201) throw std::runtime_error("promotion fixture: " + pkg.body);
+            if (c.post(tenant_path + "/packages/prm" + n + "/versions", "{}", tenant.admin_token).status != 201)
+                throw std::runtime_error("promotion fixture: publish failed");
+            promotion_body = R"({"package":"prm)" + n + R"(","version":1})";
+            if (row.path.find("{promotion}") != std::string::npos)
+                replace("promotion",
+                        created_id(c.post(base + "/promotions",
+                                          R"({"package":"prm)" + n + R"(","version":1,"at":"2030-01-01T00:00:00Z"})",
+                                          tenant.admin_token)));
+        }
+        const std::string far_freeze = R"({"kind":"once","start":"2031-01-01T00:00:00Z","end":"2031-01-02T00:00:00Z"})";
+        if (row.path.find("{window}") != std::string::npos)
+            replace("window", created_id(c.post(base + "/freeze-windows", far_freeze, tenant.admin_token)));
         if (row.path.find("{webhook}") != std::string::npos)
             replace("webhook",
                     created_id(c.post("/v1/tenants/" + tenant.id + "/webhooks", webhook_body, tenant.admin_token)));
@@ -201,6 +238,16 @@ protected:
             body = webhook_body;
         else if (row.method == "POST" && (row.path.ends_with("/imports") || row.path.ends_with("/imports/plan")))
             body = import_body;
+        else if (row.method == "POST" && row.path.ends_with("/pipelines")) {
+            const std::string stage = prefix + "np" + n;
+            c.post(tenant_path + "/sandboxes", R"({"id":")" + stage + R"(","type":"development"})", tenant.admin_token);
+            body = R"({"name":"np)" + n + R"(","stages":[{"sandbox":")" + stage + R"("}]})";
+        } else if (row.method == "PATCH" && row.path.ends_with("{pipeline}"))
+            body = R"({"description":"d"})";
+        else if (row.method == "POST" && row.path.ends_with("/promotions"))
+            body = promotion_body;
+        else if (row.method == "POST" && row.path.ends_with("/freeze-windows"))
+            body = far_freeze;
         else if (row.method == "PUT" && row.path.ends_with("/in-app-priority"))
             body = R"({"campaigns":[]})";
         return {path, body};

@@ -19,6 +19,9 @@ std::string str(const json::value& v) { return std::string(v.as_string()); }
 
 class InAppPriority : public ::testing::Test {
 protected:
+    void TearDown() override {
+        if (::testing::Test::HasFailure()) std::fprintf(stderr, "%s", server->log().c_str());
+    }
     void SetUp() override {
         server = std::make_unique<FerrydProcess>();
         c = std::make_unique<HttpClient>(server->base_url());

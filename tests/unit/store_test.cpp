@@ -291,9 +291,12 @@ TEST_F(StoreTest, LiveInAppCampaignsFromBeforePrioritiesEnterTheOrderWhenTheSche
             tx.insert_campaign(c);
         }
     };
+    // Back to the schema before the in-app order: that migration and the ones after it undone.
     const auto version = database_ ? "15" : "14";
     const std::string undo =
-        "DROP TABLE in_app_ranks; DELETE FROM schema_migrations WHERE version = " + std::string(version);
+        "DROP TABLE in_app_ranks; DROP TABLE pipelines; DROP TABLE pipeline_stages; DROP TABLE promotions; "
+        "DROP TABLE freeze_windows; DELETE FROM schema_migrations WHERE version >= " +
+        std::string(version);
     {
         auto store = open();
         store->write(make);

@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 15> all{{
+constexpr std::array<Migration, 16> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -704,6 +704,68 @@ INSERT INTO in_app_ranks(tenant, sandbox, campaign_id, level, rank)
 ALTER TABLE in_app_ranks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE in_app_ranks FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON in_app_ranks
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {16, "promotion pipelines, promotions and freeze windows", R"sql(
+-- Each row keeps the object's JSON form (pipelines/json.hpp) beside the columns queries use.
+CREATE TABLE pipelines (
+    tenant   TEXT COLLATE "C" NOT NULL,
+    name     TEXT COLLATE "C" NOT NULL,
+    body     TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    PRIMARY KEY (tenant, name)
+);
+-- A sandbox belongs to at most one pipeline.
+CREATE TABLE pipeline_stages (
+    tenant   TEXT COLLATE "C" NOT NULL,
+    sandbox  TEXT COLLATE "C" NOT NULL,
+    pipeline TEXT COLLATE "C" NOT NULL,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (tenant, sandbox)
+);
+CREATE INDEX pipeline_stages_by_pipeline ON pipeline_stages(tenant, pipeline);
+CREATE TABLE promotions (
+    tenant     TEXT COLLATE "C" NOT NULL,
+    id         TEXT COLLATE "C" NOT NULL,
+    pipeline   TEXT COLLATE "C" NOT NULL,
+    package    TEXT COLLATE "C" NOT NULL,
+    stage      TEXT COLLATE "C" NOT NULL,
+    status     TEXT COLLATE "C" NOT NULL,
+    due_at     BIGINT,
+    created_at BIGINT NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE INDEX promotions_due ON promotions(due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX promotions_newest ON promotions(tenant, created_at);
+CREATE TABLE freeze_windows (
+    tenant     TEXT COLLATE "C" NOT NULL,
+    sandbox    TEXT COLLATE "C" NOT NULL,
+    id         TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id)
+);
+
+ALTER TABLE pipelines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE pipelines FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON pipelines
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+ALTER TABLE pipeline_stages ENABLE ROW LEVEL SECURITY;
+ALTER TABLE pipeline_stages FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON pipeline_stages
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+ALTER TABLE promotions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE promotions FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON promotions
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+ALTER TABLE freeze_windows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE freeze_windows FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON freeze_windows
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},

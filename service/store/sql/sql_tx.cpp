@@ -4,6 +4,7 @@
 #include "core/crypto.hpp"
 #include "store/sql/campaign_rows.hpp"
 #include "store/sql/import_rows.hpp"
+#include "store/sql/pipeline_rows.hpp"
 #include "store/sql/values.hpp"
 
 #include <boost/json/parse.hpp>
@@ -906,6 +907,35 @@ public:
             .bind(2, package)
             .bind(3, version)
             .run();
+    }
+
+    std::vector<pipelines::Pipeline> pipelines(std::string_view tenant) override { return list_pipelines(db_, tenant); }
+    std::optional<pipelines::Pipeline> pipeline(std::string_view tenant, std::string_view name) override {
+        return find_pipeline(db_, tenant, name);
+    }
+    std::optional<pipelines::Pipeline> pipeline_of_sandbox(std::string_view tenant, std::string_view sandbox) override {
+        return find_pipeline_of_sandbox(db_, tenant, sandbox);
+    }
+    void upsert_pipeline(const pipelines::Pipeline& p) override { write_pipeline(db_, p); }
+    void delete_pipeline(std::string_view tenant, std::string_view name) override {
+        remove_pipeline(db_, tenant, name);
+    }
+    std::optional<pipelines::Promotion> promotion(std::string_view tenant, std::string_view id) override {
+        return find_promotion(db_, tenant, id);
+    }
+    std::vector<pipelines::Promotion> promotions(std::string_view tenant, std::size_t limit) override {
+        return list_promotions(db_, tenant, limit);
+    }
+    void upsert_promotion(const pipelines::Promotion& p) override { write_promotion(db_, p); }
+    std::vector<std::pair<std::string, std::string>> due_promotions(Timestamp now, std::size_t limit) override {
+        return list_due_promotions(db_, now, limit);
+    }
+    std::vector<pipelines::FreezeWindow> freeze_windows(std::string_view tenant, std::string_view sandbox) override {
+        return list_freeze_windows(db_, tenant, sandbox);
+    }
+    void insert_freeze_window(const pipelines::FreezeWindow& w) override { insert_freeze(db_, w); }
+    void delete_freeze_window(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
+        remove_freeze(db_, tenant, sandbox, id);
     }
 
     std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) override {

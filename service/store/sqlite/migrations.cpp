@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 14> all{{
+constexpr std::array<Migration, 15> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -475,6 +475,47 @@ INSERT INTO in_app_ranks(tenant, sandbox, campaign_id, level, rank)
     FROM campaigns c
     JOIN campaign_channels ch ON ch.tenant = c.tenant AND ch.sandbox = c.sandbox AND ch.campaign_id = c.id
     WHERE ch.channel = 'in_app' AND c.status IN ('scheduled', 'active', 'paused');
+)sql"},
+    {15, "promotion pipelines, promotions and freeze windows", R"sql(
+-- Each row keeps the object's JSON form (pipelines/json.hpp) beside the columns queries use.
+CREATE TABLE pipelines (
+    tenant   TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (tenant, name)
+) WITHOUT ROWID;
+-- A sandbox belongs to at most one pipeline.
+CREATE TABLE pipeline_stages (
+    tenant   TEXT NOT NULL,
+    sandbox  TEXT NOT NULL,
+    pipeline TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox)
+) WITHOUT ROWID;
+CREATE INDEX pipeline_stages_by_pipeline ON pipeline_stages(tenant, pipeline);
+CREATE TABLE promotions (
+    tenant     TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    pipeline   TEXT NOT NULL,
+    package    TEXT NOT NULL,
+    stage      TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    due_at     INTEGER,
+    created_at INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE INDEX promotions_due ON promotions(due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX promotions_newest ON promotions(tenant, created_at);
+CREATE TABLE freeze_windows (
+    tenant     TEXT NOT NULL,
+    sandbox    TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id)
+) WITHOUT ROWID;
 )sql"},
 }};
 

@@ -1,0 +1,340 @@
+// Promotion pipelines through the real ferryd (issue 21, docs/pipelines.md): a version promoted
+// dev → stage → prod, a scheduled promotion that waits for the end of a weekly freeze window, the
+// prod reviewers' approval, the environment matrix; soak time and the health gate; a skipped stage
+// refused and allowed by break-glass; an activation refused in a freeze; a scheduled promotion
+// whose target changed; everything on the test clock.
+
+#include "ferryd_process.hpp"
+#include "http_client.hpp"
+#include "world.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+using namespace ferry::test;
+namespace json = boost::json;
+
+namespace {
+
+const std::string t = "/v1/tenants/acme/";
+const std::string dev = t + "sandboxes/dev/";
+const std::string stage = t + "sandboxes/stage/";
+const std::string prod = t + "sandboxes/prod/";
+
+std::string str(const json::value& v) { return std::string(v.as_string()); }
+
+class Pipelines : public ::testing::Test {
+protected:
+    void SetUp() override {
+        // Monday 23 November 2026, 09:00 UTC.
+        server = std::make_unique<FerrydProcess>(
+            FerrydOptions{{"--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"}, {}});
+        c = std::make_unique<HttpClient>(server->base_url());
+        acme = make_tenant(*c, server->operator_token(), "acme", {"dev", "stage", "prod"});
+        admin = acme.admin_token;
+        editor = acme.token_of.at("editor");  // editor on dev
+        releaser = make_user(*c, acme, "rel",
+                             R"([{"sandbox":"stage","role":"importer"},{"sandbox":"prod","role":"importer"},
+                                 {"sandbox":"stage","role":"editor"},{"sandbox":"prod","role":"editor"}])");
+        prod_reviewer = make_user(*c, acme, "rita", R"([{"sandbox":"prod","role":"reviewer"}])");
+        // dev: a segment, a template and a campaign, in package "welcome", v1 published.
+        const std::string segment =
+            id(c->post(dev + "segments", R"({"key":"vip","name":"VIP","rule":{"tier":"gold"}})", editor));
+        const std::string tmpl =
+            id(c->post(dev + "templates",
+                       R"({"key":"hello","name":"Hello","channel":"email","subject":"Hi","body":"Hello"})", editor));
+        dev_campaign = id(c->post(dev + "campaigns",
+                                  R"({"key":"welcome","name":"Welcome","type":"action","channels":["email"],
+                                      "audience":{"segment":")" +
+                                      segment + R"("},"content":{"email":{"template":")" + tmpl + R"("}}})",
+                                  editor));
+        ASSERT_EQ(c->post(t + "packages",
+                          R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" +
+                              dev_campaign + R"("}]})",
+                          editor)
+                      .status,
+                  201);
+        ASSERT_EQ(c->post(t + "packages/welcome/versions", "{}", editor).status, 201);
+        // Prod's campaigns need one reviewer.
+        ASSERT_EQ(c->post(t + "approval-policies", R"({"name":"prod","scope":"campaign",
+            "conditions":{"all":[{"field":"sandbox","op":"equals","value":"prod"}]},"approvers":{"role":"reviewer"},"required_approvals":1})",
+                          admin)
+                      .status,
+                  201);
+    }
+
+    static std::string id(const HttpResponse& res) {
+        if (res.status != 201) throw std::runtime_error("expected 201: " + res.body);
+        return str(res.json().at("id"));
+    }
+
+    void create_pipeline(const std::string& prod_stage_extra = "") {
+        auto res = c->post(t + "pipelines",
+                           R"({"name":"main","stages":[{"sandbox":"dev"},{"sandbox":"stage"},{"sandbox":"prod")" +
+                               prod_stage_extra + "}]}",
+                           admin);
+        ASSERT_EQ(res.status, 201) << res.body;
+    }
+
+    // Moves the test clock (and runs a scheduler pass) to `at`.
+    void clock_to(const std::string& at) {
+        const auto now = c->post("/v1/operator/clock", R"({"advance_seconds":0})", server->operator_token()).json();
+        const auto from = ferry_seconds(str(now.at("now")));
+        const auto to = ferry_seconds(at);
+        ASSERT_GE(to, from) << at;
+        ASSERT_EQ(c->post("/v1/operator/clock", R"({"advance_seconds":)" + std::to_string(to - from) + "}",
+                          server->operator_token())
+                      .status,
+                  200);
+    }
+
+    static long long ferry_seconds(const std::string& rfc3339) {
+        std::tm tm{};
+        strptime(rfc3339.substr(0, 19).c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+        return static_cast<long long>(timegm(&tm));
+    }
+
+    HttpResponse promote(const std::string& sandbox_path, const std::string& extra = "", int version = 1,
+                         const std::string& token = "") {
+        return c->post(sandbox_path + "promotions",
+                       R"({"package":"welcome","version":)" + std::to_string(version) + extra + "}",
+                       token.empty() ? releaser : token);
+    }
+
+    json::object promotion(const std::string& pid) { return c->get(t + "promotions/" + pid, admin).json().as_object(); }
+
+    json::object campaign_in(const std::string& sandbox_path, const std::string& key) {
+        const json::value list = c->get(sandbox_path + "campaigns?limit=200", admin).json();
+        for (const auto& item : list.at("items").as_array())
+            if (item.at("key") == json::value(key)) return item.as_object();
+        return {};
+    }
+
+    std::size_t audited(const std::string& action) {
+        std::size_t n = 0;
+        const json::value audit = c->get(t + "audit?limit=500", admin).json();
+        for (const auto& a : audit.at("items").as_array())
+            if (a.at("action") == json::value(action)) ++n;
+        return n;
+    }
+
+    std::unique_ptr<FerrydProcess> server;
+    std::unique_ptr<HttpClient> c;
+    TenantFixture acme;
+    std::string admin, editor, releaser, prod_reviewer, dev_campaign;
+};
+
+}  // namespace
+
+TEST_F(Pipelines, AVersionGoesThroughStageThenWaitsForAFreezeWindowThenGoesLiveInProd) {
+    create_pipeline();
+    // prod is frozen every weekend, Friday 18:00 to Monday 06:00, Paris time.
+    auto freeze = c->post(prod + "freeze-windows", R"({"kind":"weekly","from":{"day":"friday","time":"18:00"},
+        "to":{"day":"monday","time":"06:00"},"time_zone":"Europe/Paris","reason":"weekend"})",
+                          admin);
+    ASSERT_EQ(freeze.status, 201) << freeze.body;
+    EXPECT_EQ(c->post(prod + "freeze-windows", R"({"kind":"weekly"})", releaser).status, 403) << "admins only";
+
+    // v1 to stage, at once: applied, the campaign a draft there until someone activates it.
+    auto to_stage = promote(stage);
+    ASSERT_EQ(to_stage.status, 201) << to_stage.body;
+    const std::string p1 = str(to_stage.json().at("id"));
+    EXPECT_EQ(to_stage.json().at("status"), "applied");
+    EXPECT_EQ(to_stage.json().at("previous_stage"), "dev");
+    const std::string stage_campaign = str(campaign_in(stage, "welcome").at("id"));
+    ASSERT_EQ(c->post(stage + "campaigns/" + stage_campaign + "/actions/activate", "{}", releaser).status, 200);
+    clock_to("2026-11-23T10:00:00Z");
+    EXPECT_EQ(promotion(p1).at("status"), "live");
+
+    // v1 to prod on Friday at 19:00 UTC (20:00 in Paris): inside the window.
+    auto to_prod = promote(prod, R"(,"at":"2026-11-27T19:00:00Z")");
+    ASSERT_EQ(to_prod.status, 201) << to_prod.body;
+    const std::string p2 = str(to_prod.json().at("id"));
+    EXPECT_EQ(to_prod.json().at("status"), "scheduled");
+    EXPECT_EQ(promote(prod).error_code(), "promotion_pending");
+    clock_to("2026-11-27T19:00:01Z");
+    auto waiting = promotion(p2);
+    EXPECT_EQ(waiting.at("status"), "waiting") << json::serialize(waiting);
+    EXPECT_EQ(waiting.at("waiting").at("reason"), "frozen");
+    EXPECT_EQ(waiting.at("waiting").at("until"), "2026-11-30T05:00:00.000Z") << "Monday 06:00 in Paris";
+    EXPECT_TRUE(campaign_in(prod, "welcome").empty()) << "nothing lands during the window";
+    EXPECT_EQ(audited("promotion.waiting"), 1U);
+
+    // The window ends: applied, as a draft behind prod's gate.
+    clock_to("2026-11-30T05:00:30Z");
+    auto applied = promotion(p2);
+    EXPECT_EQ(applied.at("status"), "applied") << json::serialize(applied);
+    const auto landed = campaign_in(prod, "welcome");
+    ASSERT_FALSE(landed.empty());
+    EXPECT_EQ(landed.at("status"), "draft");
+    const std::string prod_campaign = str(landed.at("id"));
+    auto matrix = c->get(t + "pipelines/main/matrix", admin).json();
+    auto cells = matrix.at("packages").as_array()[0].at("stages").as_array();
+    EXPECT_EQ(cells[1].at("state"), "live");
+    EXPECT_EQ(cells[2].at("state"), "in_review");
+
+    // Prod's reviewer approves: live.
+    ASSERT_EQ(c->post(prod + "campaigns/" + prod_campaign + "/actions/submit", "{}", releaser).status, 200);
+    std::string review;
+    const json::value reviews = c->get(t + "reviews", admin).json();
+    for (const auto& r : reviews.at("items").as_array())
+        if (r.at("subject").at("campaign") == json::value(prod_campaign)) review = str(r.at("id"));
+    ASSERT_FALSE(review.empty());
+    ASSERT_EQ(c->post(t + "reviews/" + review + "/approve", "{}", prod_reviewer).status, 200);
+    clock_to("2026-11-30T05:01:00Z");
+    const auto live = promotion(p2);
+    EXPECT_EQ(live.at("status"), "live") << json::serialize(live);
+    std::vector<std::string> statuses;
+    for (const auto& h : live.at("history").as_array()) statuses.emplace_back(h.at("status").as_string());
+    EXPECT_EQ(statuses, (std::vector<std::string>{"planned", "scheduled", "waiting", "applied", "live"}));
+
+    // The matrix: v1 live in stage and prod, nothing waiting to move.
+    matrix = c->get(t + "pipelines/main/matrix", admin).json();
+    ASSERT_EQ(matrix.at("packages").as_array().size(), 1U);
+    const auto& row = matrix.at("packages").as_array()[0];
+    cells = row.at("stages").as_array();
+    EXPECT_EQ(cells[0].at("state"), "source");
+    for (std::size_t i = 1; i < 3; ++i) {
+        EXPECT_EQ(cells[i].at("version"), 1) << i;
+        EXPECT_EQ(cells[i].at("state"), "live") << i;
+    }
+    EXPECT_TRUE(row.at("next").as_array().empty());
+    EXPECT_EQ(audited("promotion.live"), 2U);
+    EXPECT_EQ(audited("promotion.applied"), 2U);
+}
+
+TEST_F(Pipelines, ASoakTimeWaitsForItsHourAndAFailedCampaignInThePreviousStageBlocks) {
+    create_pipeline(R"(,"soak_seconds":86400,"health_gate":true)");
+    ASSERT_EQ(promote(stage).status, 201);
+    const std::string stage_campaign = str(campaign_in(stage, "welcome").at("id"));
+    ASSERT_EQ(c->post(stage + "campaigns/" + stage_campaign + "/actions/activate", "{}", releaser).status, 200);
+    clock_to("2026-11-23T09:00:05Z");  // live in stage from 09:00:00
+
+    // An hour later, prod waits for the 24th hour.
+    clock_to("2026-11-23T10:00:00Z");
+    auto early = promote(prod);
+    ASSERT_EQ(early.status, 201) << early.body;
+    const std::string pid = str(early.json().at("id"));
+    EXPECT_EQ(early.json().at("status"), "waiting");
+    EXPECT_EQ(early.json().at("waiting").at("reason"), "soak");
+    EXPECT_EQ(early.json().at("waiting").at("until"), "2026-11-24T09:00:00.000Z");
+    clock_to("2026-11-24T08:59:00Z");
+    EXPECT_EQ(promotion(pid).at("waiting").at("reason"), "soak");
+
+    // Meanwhile the campaign fails in stage: the promotion names it, and waits.
+    ASSERT_EQ(c->post(stage + "campaigns/" + stage_campaign + "/execution-events",
+                      R"({"type":"failed","reason":"provider down"})", admin)
+                  .status,
+              200);
+    clock_to("2026-11-24T09:00:30Z");
+    const auto blocked = promotion(pid);
+    EXPECT_EQ(blocked.at("status"), "waiting");
+    EXPECT_EQ(blocked.at("waiting").at("reason"), "health") << json::serialize(blocked);
+    ASSERT_EQ(blocked.at("waiting").at("objects").as_array().size(), 1U);
+    EXPECT_EQ(blocked.at("waiting").at("objects").as_array()[0].at("id"), json::value(stage_campaign));
+    EXPECT_EQ(blocked.at("waiting").at("objects").as_array()[0].at("status"), "failed");
+    EXPECT_TRUE(campaign_in(prod, "welcome").empty());
+}
+
+TEST_F(Pipelines, SkippingAStageIsRefusedUnlessBreakGlassAndAFreezeRefusesActivations) {
+    create_pipeline();
+    auto skipped = promote(prod);
+    EXPECT_EQ(skipped.status, 409);
+    EXPECT_EQ(skipped.error_code(), "previous_stage");
+    EXPECT_EQ(skipped.json().at("error").at("details").at("previous_stage"), "stage");
+    EXPECT_EQ(promote(prod, R"(,"bypass_reason":"hotfix")").error_code(), "bypass_not_permitted");
+    EXPECT_TRUE(campaign_in(prod, "welcome").empty());
+
+    // Break-glass: the permission, a reason, always audited.
+    ASSERT_EQ(c->patch(t + "users/rel", R"({"permissions":["bypass_pipeline"]})", admin, "*").status, 200);
+    auto forced = promote(prod, R"(,"bypass_reason":"hotfix for the outage")");
+    ASSERT_EQ(forced.status, 201) << forced.body;
+    EXPECT_EQ(forced.json().at("status"), "applied");
+    EXPECT_EQ(forced.json().at("bypass").at("by"), "rel");
+    EXPECT_EQ(audited("promotion.bypass"), 1U);
+    EXPECT_FALSE(campaign_in(prod, "welcome").empty());
+
+    // A one-off freeze on stage: activations there answer 409 frozen with its end.
+    ASSERT_EQ(
+        c->post(stage + "freeze-windows",
+                R"({"kind":"once","start":"2026-11-23T00:00:00Z","end":"2026-11-24T00:00:00Z","reason":"launch"})",
+                admin)
+            .status,
+        201);
+    const std::string local_segment =
+        id(c->post(stage + "segments", R"({"key":"local","name":"Local","rule":{"tier":"gold"}})", releaser));
+    const std::string draft = id(c->post(stage + "campaigns", R"({"name":"Local","type":"action","channels":["email"],
+            "audience":{"segment":")" + local_segment + R"("},"content":{"email":{"subject":"a","body":"b"}}})",
+                                         releaser));
+    auto refused = c->post(stage + "campaigns/" + draft + "/actions/activate", "{}", releaser);
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_EQ(refused.error_code(), "frozen");
+    EXPECT_EQ(refused.json().at("error").at("details").at("ends_at"), "2026-11-24T00:00:00.000Z");
+    EXPECT_EQ(refused.json().at("error").at("details").at("reason"), "launch");
+    EXPECT_EQ(promote(stage).error_code(), "frozen") << "a promotion applied now is refused too";
+    const auto windows = c->get(stage + "freeze-windows", releaser).json();
+    EXPECT_EQ(windows.at("active").at("ends_at"), "2026-11-24T00:00:00.000Z");
+    // The calendar shows it.
+    const auto calendar = c->get(stage + "calendar?week=2026-W48", releaser).json();
+    ASSERT_EQ(calendar.at("freeze_windows").as_array().size(), 1U);
+    EXPECT_EQ(calendar.at("freeze_windows").as_array()[0].at("reason"), "launch");
+    // Break-glass goes through, audited.
+    const auto forced_activation =
+        c->post(stage + "campaigns/" + draft + "/actions/activate", R"({"bypass_reason":"fix"})", releaser);
+    ASSERT_EQ(forced_activation.status, 200) << forced_activation.body;
+    EXPECT_EQ(audited("campaign.bypass_freeze"), 1U);
+    // After the window, no more.
+    clock_to("2026-11-24T00:00:00Z");
+    EXPECT_EQ(c->get(stage + "freeze-windows", releaser).json().at("active"), json::value(nullptr));
+}
+
+TEST_F(Pipelines, AScheduledPromotionWhoseTargetChangedWaitsInsteadOfApplying) {
+    create_pipeline();
+    auto scheduled = promote(stage, R"(,"at":"2026-11-23T12:00:00Z")");
+    ASSERT_EQ(scheduled.status, 201) << scheduled.body;
+    const std::string pid = str(scheduled.json().at("id"));
+    const std::string digest = str(scheduled.json().at("plan").at("digest"));
+    // Someone adds a segment with the package's key to stage: the plan is no longer the one seen.
+    ASSERT_EQ(
+        c->post(stage + "segments", R"({"key":"vip","name":"Other VIP","rule":{"tier":"silver"}})", releaser).status,
+        201);
+    clock_to("2026-11-23T12:00:10Z");
+    const auto p = promotion(pid);
+    EXPECT_EQ(p.at("status"), "waiting");
+    EXPECT_EQ(p.at("waiting").at("reason"), "plan_changed") << json::serialize(p);
+    EXPECT_TRUE(campaign_in(stage, "welcome").empty()) << "nothing nobody saw was applied";
+    // A person retries: the plan as it is now (a conflict on the segment) waits for an override.
+    auto retried = c->post(t + "promotions/" + pid + "/retry", "{}", releaser);
+    ASSERT_EQ(retried.status, 200) << retried.body;
+    EXPECT_EQ(retried.json().at("waiting").at("reason"), "conflicts");
+    EXPECT_EQ(retried.json().at("waiting").at("objects").as_array()[0].at("key"), "vip");
+    auto resolved =
+        c->post(t + "promotions/" + pid + "/retry", R"({"overrides":{"segment/vip":"use_existing"}})", releaser);
+    ASSERT_EQ(resolved.status, 200) << resolved.body;
+    EXPECT_EQ(resolved.json().at("status"), "applied");
+    EXPECT_NE(resolved.json().at("plan").at("digest"), json::value(digest));
+    EXPECT_EQ(c->post(t + "promotions/" + pid + "/cancel", "{}", releaser).error_code(), "promotion_final");
+}
+
+TEST_F(Pipelines, PipelinesAreATenantAdminsAndIsolated) {
+    create_pipeline();
+    EXPECT_EQ(c->post(t + "pipelines", R"({"name":"other","stages":[{"sandbox":"prod"}]})", admin).error_code(),
+              "sandbox_in_pipeline");
+    EXPECT_EQ(c->post(t + "pipelines", R"({"name":"x","stages":[{"sandbox":"dev"}]})", releaser).status, 403);
+    EXPECT_EQ(c->post(t + "pipelines", R"({"name":"Bad Name","stages":[{"sandbox":"dev"}]})", admin).status, 422);
+    EXPECT_EQ(c->post(t + "pipelines", R"({"name":"y","stages":[{"sandbox":"nowhere"}]})", admin).status, 422);
+    const auto got = c->get(t + "pipelines/main", releaser);
+    ASSERT_EQ(got.status, 200);
+    EXPECT_EQ(c->patch(t + "pipelines/main", R"({"description":"x"})", admin, "\"stale\"").status, 412);
+    // Another tenant sees none of it.
+    const auto globex = make_tenant(*c, server->operator_token(), "globex", {"dev"}, "g");
+    EXPECT_EQ(c->get(t + "pipelines/main", globex.admin_token).status, 404);
+    auto promoted = promote(stage);
+    ASSERT_EQ(promoted.status, 201);
+    EXPECT_EQ(c->get(t + "promotions/" + str(promoted.json().at("id")), globex.admin_token).status, 404);
+    EXPECT_EQ(c->get("/v1/tenants/globex/promotions/" + str(promoted.json().at("id")), globex.admin_token).status, 404);
+    // A viewer of dev cannot promote into stage, nor see the promotion.
+    EXPECT_EQ(promote(stage, "", 1, acme.token_of.at("viewer")).status, 404);
+    EXPECT_EQ(c->get(t + "promotions/" + str(promoted.json().at("id")), acme.token_of.at("viewer")).status, 404);
+}

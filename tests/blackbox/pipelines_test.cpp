@@ -12,6 +12,10 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
 using namespace ferry::test;
 namespace json = boost::json;
 
@@ -337,4 +341,71 @@ TEST_F(Pipelines, PipelinesAreATenantAdminsAndIsolated) {
     // A viewer of dev cannot promote into stage, nor see the promotion.
     EXPECT_EQ(promote(stage, "", 1, acme.token_of.at("viewer")).status, 404);
     EXPECT_EQ(c->get(t + "promotions/" + str(promoted.json().at("id")), acme.token_of.at("viewer")).status, 404);
+}
+
+// Two nodes on one PostgreSQL database (and one git remote): both nodes' schedulers find the
+// scheduled promotion due at the same moment; it is applied exactly once.
+TEST(PipelinesOnTwoNodes, AScheduledPromotionIsAppliedExactlyOnce) {
+    if (!postgres_backend()) GTEST_SKIP() << "several nodes share a PostgreSQL database only";
+    namespace fs = std::filesystem;
+    auto db = std::make_shared<TestDatabase>();
+    std::string templ = (fs::temp_directory_path() / "ferry-pipelines-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
+    const fs::path root = templ;
+    fs::create_directories(root / "remote");
+    const std::string operator_secret = "fry_op_pipelines_two_nodes_0123456789abcdef";
+    std::vector<std::unique_ptr<FerrydProcess>> nodes;
+    for (int i = 0; i < 2; ++i)
+        nodes.push_back(std::make_unique<FerrydProcess>(
+            FerrydOptions{{"--git-remote", (root / "remote").string(), "--keys-dir", (root / "keys").string(),
+                           "--test-clock", "--test-clock-start", "2026-11-23T09:00:00Z"},
+                          {{"FERRY_OPERATOR_TOKEN", operator_secret}}},
+            db));
+    HttpClient a(nodes[0]->base_url());
+    const TenantFixture acme = make_tenant(a, operator_secret, "acme", {"dev", "stage"});
+    const std::string editor = acme.token_of.at("editor");
+    const std::string campaign = str(
+        a.post(
+             dev + "campaigns",
+             R"({"key":"ping","name":"Ping","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"hi"}}})",
+             editor)
+            .json()
+            .at("id"));
+    ASSERT_EQ(a.post(t + "packages",
+                     R"({"name":"welcome","source_sandbox":"dev","objects":[{"kind":"campaign","id":")" + campaign +
+                         R"("}]})",
+                     editor)
+                  .status,
+              201);
+    ASSERT_EQ(a.post(t + "packages/welcome/versions", "{}", editor).status, 201);
+    ASSERT_EQ(
+        a.post(t + "pipelines", R"({"name":"main","stages":[{"sandbox":"dev"},{"sandbox":"stage"}]})", acme.admin_token)
+            .status,
+        201);
+    auto scheduled = a.post(stage + "promotions", R"({"package":"welcome","version":1,"at":"2026-11-23T09:30:00Z"})",
+                            acme.admin_token);
+    ASSERT_EQ(scheduled.status, 201) << scheduled.body;
+    const std::string pid = str(scheduled.json().at("id"));
+
+    // Both nodes' clocks reach 09:31 at once; each runs a scheduler pass.
+    std::vector<std::thread> advancing;
+    for (auto& node : nodes)
+        advancing.emplace_back([&node, &operator_secret] {
+            HttpClient c(node->base_url());
+            c.post("/v1/operator/clock", R"({"advance_seconds":1860})", operator_secret);
+        });
+    for (auto& th : advancing) th.join();
+
+    HttpClient b(nodes[1]->base_url());
+    const auto p = b.get(t + "promotions/" + pid, acme.admin_token).json();
+    EXPECT_EQ(p.at("status"), "applied") << json::serialize(p);  // its campaign waits for the gate, a draft
+    EXPECT_EQ(b.get(stage + "imports", acme.admin_token).json().at("items").as_array().size(), 1U);
+    const json::value audit = b.get(t + "audit?limit=500", acme.admin_token).json();
+    std::size_t applied = 0;
+    for (const auto& r : audit.at("items").as_array())
+        if (r.at("action") == "promotion.applied" || r.at("action") == "import.apply") ++applied;
+    EXPECT_EQ(applied, 2U) << "one promotion.applied and one import.apply";
+    nodes.clear();
+    std::error_code ec;
+    fs::remove_all(root, ec);
 }

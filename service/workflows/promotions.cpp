@@ -22,7 +22,10 @@ using pipelines::WaitReason;
 namespace {
 
 constexpr std::size_t history_limit = 200;
-constexpr std::size_t due_per_pass = 100;
+constexpr std::size_t due_per_pass = 1000;
+// A promotion waiting on something with no known end (health, a previous stage not live yet) is
+// looked at again after this long, not at every pass.
+constexpr auto recheck_after = std::chrono::minutes(1);
 
 bool pending(PromotionStatus s) {
     return s == PromotionStatus::planned || s == PromotionStatus::scheduled || s == PromotionStatus::waiting;
@@ -159,8 +162,10 @@ void fail(Tx& tx, const Actor& actor, Promotion& p, std::string why) {
 }
 
 void wait(Tx& tx, const Actor& actor, Promotion& p, Waiting w) {
+    // Announced when why it waits changes (the message names the end of a window or of a soak
+    // time), not when only the next look is put off.
     const bool changed = p.status != PromotionStatus::waiting || !p.waiting || p.waiting->reason != w.reason ||
-                         p.waiting->until != w.until || p.waiting->objects != w.objects;
+                         p.waiting->message != w.message || p.waiting->objects != w.objects;
     p.waiting = std::move(w);
     if (changed)
         enter(p, PromotionStatus::waiting, actor, p.waiting->message);
@@ -211,7 +216,7 @@ void attempt(Tx& tx, const Actor& actor, Promotion& p, const VerifiedVersion& ve
                             Waiting{WaitReason::soak,
                                     "version " + std::to_string(p.version) + " is not live in " + p.previous_stage +
                                         " yet; it must be for " + std::to_string(stage.soak_seconds) + " s",
-                                    std::nullopt,
+                                    actor.at + recheck_after,
                                     "",
                                     {}});
             const Timestamp soaked = *previous.live_at + std::chrono::seconds(stage.soak_seconds);
@@ -229,7 +234,7 @@ void attempt(Tx& tx, const Actor& actor, Promotion& p, const VerifiedVersion& ve
                 return wait(tx, actor, p,
                             Waiting{WaitReason::health,
                                     "campaigns it brought to " + p.previous_stage + " failed or raised alerts",
-                                    std::nullopt, "", std::move(failing)});
+                                    actor.at + recheck_after, "", std::move(failing)});
     }
     const ImportRequest request = request_of(p);
     try {

@@ -187,6 +187,7 @@ void add_object_commands(CLI::App& root, Commands& commands);
 void add_review_commands(CLI::App& root, Commands& commands);
 void add_package_commands(CLI::App& root, Commands& commands);
 void add_import_commands(CLI::App& root, Commands& commands);
+void add_pipeline_commands(CLI::App& root, Commands& commands);
 void add_sample_commands(CLI::App& root, Commands& commands);
 void add_completion_command(CLI::App& root, Commands& commands);
 

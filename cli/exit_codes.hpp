@@ -11,8 +11,8 @@ enum class ExitCode : int {
     ok = 0,                   // also an import that was already applied
     error = 1,                // the server refused, a file cannot be read or written
     usage = 2,                // bad flags or arguments, missing server/tenant/token
-    conflicts = 3,            // an import plan or apply has conflicts or is blocked
-    waiting_on_approval = 4,  // a publish opened a review instead of publishing
+    conflicts = 3,            // an import plan or apply has conflicts or is blocked; a wait ends refused
+    waiting_on_approval = 4,  // a publish opened a review instead of publishing; a wait timed out
     verification_failed = 5,  // a package export or the audit log does not verify
     unreachable = 6,          // no answer: the server cannot be reached, or the request timed out (retry later)
     unauthenticated = 7,      // the server does not accept the token (401)

@@ -375,6 +375,21 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
                                                "import status",
                                                "import ls",
                                                "import rollback",
+                                               "pipelines create",
+                                               "pipelines get",
+                                               "pipelines list",
+                                               "pipelines matrix",
+                                               "promote",
+                                               "promotions list",
+                                               "promotions get",
+                                               "promotions cancel",
+                                               "promotions retry",
+                                               "freeze add",
+                                               "freeze list",
+                                               "freeze remove",
+                                               "wait review",
+                                               "wait import",
+                                               "wait promotion",
                                                "tenant signing-key",
                                                "verify",
                                                "audit ls",
@@ -386,8 +401,9 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
     const Outcome top = run_ferry({"--help"}, bare_env());
     EXPECT_EQ(top.status, 0) << describe(top);
     EXPECT_NE(top.out.find("Exit codes:"), std::string::npos) << top.out;
-    for (const std::string code : {"  0  ok", "  1  error", "  2  usage", "  3  ", "  4  waiting on approval",
-                                   "  5  verification failed", "  6  no answer", "  7  authentication failed"})
+    for (const std::string code :
+         {"  0  ok", "  1  error", "  2  usage", "  3  ", "  4  waiting on approval", "'promote --wait': still waiting",
+          "  5  verification failed", "  6  no answer", "  7  authentication failed"})
         EXPECT_NE(top.out.find(code), std::string::npos) << code;
 
     for (const auto& path : paths) {

@@ -11,6 +11,8 @@ import {
   renderCampaignForm, renderSegmentList, renderSegmentForm, renderTemplateList, renderTemplateForm,
 } from './views/forms.js';
 import { renderReviewQueue, renderReview } from './views/reviews.js';
+import { renderPipelines, renderPromotion, renderPromote } from './views/pipelines.js';
+import { renderSandboxSettings } from './views/sandbox-settings.js';
 
 const S = '/t/:tenant/s/:sandbox';
 
@@ -31,5 +33,9 @@ route(`${S}/templates/new`, renderTemplateForm);
 route(`${S}/templates/:template`, renderTemplateForm);
 route('/t/:tenant/reviews', renderReviewQueue);
 route('/t/:tenant/reviews/:review', renderReview);
+route('/t/:tenant/pipelines', renderPipelines);
+route('/t/:tenant/promote', renderPromote);
+route('/t/:tenant/promotions/:promotion', renderPromotion);
+route(`${S}/settings`, renderSandboxSettings);
 
 start({ beforeRender: renderHeader });

@@ -324,7 +324,8 @@ TEST_F(CliPipelines, PipelinesAndFreezeWindows) {
     const std::string window_id = str(window.at("id"));
     const Outcome windows = ferry(importer, {"freeze", "list", "prod"});
     EXPECT_EQ(windows.status, 0) << describe(windows);
-    for (const std::string text : {window_id, "friday 18:00 -> monday 06:00 Europe/Paris", "weekend", "not frozen now"})
+    for (const std::string& text :
+         std::vector<std::string>{window_id, "friday 18:00 -> monday 06:00 Europe/Paris", "weekend", "not frozen now"})
         EXPECT_NE(windows.out.find(text), std::string::npos) << text << "\n" << windows.out;
     // A one-off window around now: in force.
     const Outcome once = ferry(admin, {"freeze", "add", "prod", "--from", "2026-12-07T00:00:00Z", "--to",

@@ -19,6 +19,10 @@ export const paths = {
   template: (t, s, id) => `/t/${e(t)}/s/${e(s)}/templates/${e(id)}`,
   reviews: (t) => `/t/${e(t)}/reviews`,
   review: (t, r) => `/t/${e(t)}/reviews/${e(r)}`,
+  pipelines: (t) => `/t/${e(t)}/pipelines`,
+  promotion: (t, id) => `/t/${e(t)}/promotions/${e(id)}`,
+  promote: (t, query) => `/t/${e(t)}/promote${qs(query)}`,
+  sandboxSettings: (t, s) => `/t/${e(t)}/s/${e(s)}/settings`,
 };
 
 function qs(query) {

@@ -212,10 +212,13 @@ export async function renderCalendar(ctx) {
       h('div', { class: 'cal-gutter', 'aria-hidden': 'true' }),
       data.days.map((d) => {
         const date = new Date(`${d.date}T00:00:00Z`);
-        return h('div', { class: ['cal-day-head', d.date === today ? 'today' : null] },
+        const frozen = (data.freeze_windows || []).some((f) => new Date(f.start).getTime() < date.getTime() + DAY_MS
+          && new Date(f.end).getTime() > date.getTime());
+        return h('div', { class: ['cal-day-head', d.date === today ? 'today' : null, frozen ? 'cal-frozen' : null] },
           h('span', { class: 'cal-dow', 'aria-hidden': 'true' }, dayName.format(date)),
           h('span', { class: 'cal-date', 'aria-hidden': 'true' }, dayNum.format(date)),
-          h('span', { class: 'visually-hidden' }, dayLong.format(date), d.date === today ? ' (today)' : ''));
+          frozen ? h('span', { class: 'cal-frozen-mark', 'aria-hidden': 'true' }, 'Frozen') : null,
+          h('span', { class: 'visually-hidden' }, dayLong.format(date), d.date === today ? ' (today)' : '', frozen ? ' (frozen)' : ''));
       }));
 
     const spanLane = h('div', { class: 'cal-spans', 'aria-label': 'Campaigns over several days', role: 'group' },
@@ -251,6 +254,7 @@ export async function renderCalendar(ctx) {
     const scroller = h('div', { class: 'cal-scroll', tabindex: '0', 'aria-label': 'Hours of the week' }, hours);
 
     grid.append(head, spanLane, scroller);
+    drawFreezes();
     // Show the working day, or the first block if it is earlier.
     const firstHour = blocks.length ? Math.min(...blocks.map((b) => b.hour)) : 8;
     requestAnimationFrame(() => {
@@ -260,6 +264,22 @@ export async function renderCalendar(ctx) {
     const count = new Set([...spans, ...blocks].map((x) => x.campaign.id)).size;
     summary.textContent = count ? `${count} campaign${count === 1 ? '' : 's'} this week` : 'No campaign this week';
     todayBtn.disabled = state.week === thisWeek;
+  }
+
+  // The sandbox's freeze windows that touch this week (imports, promotions and activations held).
+  const freezes = h('div', { class: 'calendar-freezes' });
+  function drawFreezes() {
+    const list = data.freeze_windows || [];
+    clear(freezes);
+    if (!list.length) return;
+    const titleId = `${headingId}-freezes`;
+    freezes.append(
+      h('h2', { class: 'calendar-freezes-title', id: titleId }, icon('calendar'), 'Freeze windows this week'),
+      h('ul', { class: 'calendar-freeze-list', 'aria-labelledby': titleId }, list.map((f) => h('li', { class: 'calendar-freeze' },
+        h('span', { class: 'calendar-freeze-when' }, `${formatTime(f.start)} – ${formatTime(f.end)}`),
+        f.reason ? h('span', { class: 'calendar-freeze-reason' }, f.reason) : null))),
+      h('p', { class: 'calendar-freeze-note' }, 'Imports, promotions and activations in this sandbox are held meanwhile. ',
+        h('a', { href: paths.sandboxSettings(tenant, sandbox) }, 'Freeze windows of this sandbox')));
   }
 
   const summary = h('p', { class: 'calendar-summary', role: 'status' });
@@ -300,6 +320,6 @@ export async function renderCalendar(ctx) {
 
   return h('section', { class: 'page calendar-page', 'data-title': `Calendar · ${sandbox}` },
     pageHeader('Calendar', { subtitle: `Sandbox ${sandbox} · active and scheduled campaigns, times in UTC`, actions: headerActions }),
-    h('div', { class: 'card calendar-card' }, toolbar, banner, summary, grid),
+    h('div', { class: 'card calendar-card' }, toolbar, banner, freezes, summary, grid),
     panel);
 }

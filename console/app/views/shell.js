@@ -29,11 +29,14 @@ const NAV = [
   { id: 'calendar', label: 'Calendar', href: (t, s) => paths.calendar(t, s) },
   { id: 'segments', label: 'Segments', href: (t, s) => paths.segments(t, s) },
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
-  { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t) },
+  { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
+  { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
+  { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
 ];
 
 function section(path) {
   if (/^\/t\/[^/]+\/reviews(\/|$)/.test(path)) return 'reviews';
+  if (/^\/t\/[^/]+\/(pipelines|promotions|promote)(\/|$)/.test(path)) return 'pipelines';
   const m = path.match(/^\/t\/[^/]+\/s\/[^/]+\/([^/]+)/);
   return m ? m[1] : null;
 }
@@ -88,7 +91,8 @@ export async function renderHeader(ctx) {
         onchange: (ev) => {
           const next = ev.target.value;
           lastSandbox = next;
-          const view = here === 'calendar' ? paths.calendar(tenant, next) : paths.inventory(tenant, next);
+          const view = here === 'calendar' ? paths.calendar(tenant, next)
+            : here === 'settings' ? paths.sandboxSettings(tenant, next) : paths.inventory(tenant, next);
           navigate(view);
         },
       }, sandboxes.map((x) => h('option', { value: x.id }, x.type === 'production' ? `${x.id} (production)` : x.id))))
@@ -96,7 +100,7 @@ export async function renderHeader(ctx) {
 
   const countBadge = h('span', { class: 'nav-count', hidden: true });
   const nav = h('nav', { class: 'main-nav', 'aria-label': 'Main' },
-    h('ul', {}, NAV.filter((item) => item.id === 'reviews' || current).map((item) => h('li', {},
+    h('ul', {}, NAV.filter((item) => item.tenant || current).map((item) => h('li', {},
       h('a', {
         href: item.href(tenant, current),
         class: 'nav-link',

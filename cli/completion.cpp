@@ -154,6 +154,10 @@ std::vector<std::string> option_values(Context& ctx, const std::string& option, 
         return {"action", "api_triggered", "orchestrated"};
     }
     if (option == "--require-approval") return {"policy", "always"};
+    if (option == "--to") return option_values(ctx, "--sandbox", line);
+    if (option == "--pipeline") return ids_of(ctx, ctx.tenant_path("/pipelines"), "name");
+    if (option == "--status" && command_path(line.command) == "ferry promotions list")
+        return {"scheduled", "waiting", "applied", "live", "failed", "cancelled"};
     return {};
 }
 
@@ -177,8 +181,15 @@ std::vector<std::string> positional_values(Context& ctx, const Line& line) {
     if (group == "ferry campaigns" || group == "ferry campaigns draft")
         return ids_of(ctx, ctx.sandbox_path(sandbox(), campaigns_query), "id");
     if (group == "ferry reviews") return ids_of(ctx, ctx.tenant_path("/reviews"), "id");
-    if (path == "ferry import status" || path == "ferry import rollback")
+    if (path == "ferry import status" || path == "ferry import rollback" || path == "ferry wait import")
         return ids_of(ctx, ctx.sandbox_path(sandbox(), "/imports"), "id");
+    if (path == "ferry pipelines get" || path == "ferry pipelines matrix")
+        return option_values(ctx, "--pipeline", line);
+    if ((group == "ferry promotions" && path != "ferry promotions list") || path == "ferry wait promotion")
+        return ids_of(ctx, ctx.tenant_path("/promotions"), "id");
+    if (path == "ferry wait review") return ids_of(ctx, ctx.tenant_path("/reviews"), "id");
+    if (group == "ferry freeze") return option_values(ctx, "--sandbox", line);
+    if (path == "ferry promote") return option_values(ctx, "--package", line);
     return {};
 }
 

@@ -262,11 +262,17 @@ TEST_F(CliPipelines, PromoteWaitAndWaitInAScriptWithTheirExitCodes) {
     EXPECT_EQ(listed.status, 0) << describe(listed);
     EXPECT_EQ(listed.out, id + "\n");
 
-    // A review sent back to its author: 3.
-    const std::string direct = id_of(c->post(
-        prod + "campaigns",
-        R"({"key":"direct","name":"Direct","type":"action","channels":["email"],"content":{"email":{"subject":"Hi","body":"Hello"}}})",
-        prod_editor));
+    // A review sent back to its author: 3. The campaign targets the segment the promotion brought.
+    std::string prod_segment;
+    const json::value prod_segments = c->get(prod + "segments", admin).json();
+    for (const auto& s : prod_segments.at("items").as_array())
+        if (s.at("key") == "vip") prod_segment = str(s.at("id"));
+    ASSERT_FALSE(prod_segment.empty());
+    const std::string direct = id_of(
+        c->post(prod + "campaigns",
+                R"({"key":"direct","name":"Direct","type":"action","channels":["email"],"audience":{"segment":")" +
+                    prod_segment + R"("},"content":{"email":{"subject":"Hi","body":"Hello"}}})",
+                prod_editor));
     ASSERT_EQ(c->post(prod + "campaigns/" + direct + "/actions/submit", "{}", prod_editor).status, 200);
     const std::string sent_back = review_of(direct);
     ASSERT_FALSE(sent_back.empty());
@@ -306,7 +312,7 @@ TEST_F(CliPipelines, PipelinesAndFreezeWindows) {
     EXPECT_EQ(p.at("stages").as_array()[1].at("soak_seconds").to_number<std::int64_t>(), 86400);
     EXPECT_EQ(p.at("stages").as_array()[1].at("health_gate"), true);
     const Outcome shown = ferry(editor, {"pipelines", "get", "main"});
-    EXPECT_NE(shown.out.find("24h"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("1d"), std::string::npos) << shown.out;
     const Outcome listed = ferry(editor, {"pipelines", "list"});
     EXPECT_EQ(listed.status, 0) << describe(listed);
     EXPECT_NE(listed.out.find("dev -> prod"), std::string::npos) << listed.out;

@@ -101,9 +101,11 @@ test('promote v1 to stage, schedule it to prod into a freeze window, and see it 
   const promotionURL = page.url();
 
   // Friday 19:10 UTC: its time has come, but prod is frozen until Monday 06:00 Paris (05:00 UTC).
+  // (Days later on the test clock, the session has ended: signed in again.)
   await H.advanceClock(server, 4 * 86400 + 9 * 3600 + 600 - 60);
   await page.clock.setSystemTime(new Date('2026-12-11T19:10:00Z'));
-  await page.reload();
+  await H.signInAs(page, server, T, t.adminToken, 'imogen');
+  await page.goto(promotionURL);
   await expect(status.locator('.badge').first()).toHaveText('Waiting');
   await expect(status.getByText('Frozen', { exact: true })).toBeVisible();
   await expect(status).toContainText('14 Dec 2026, 05:00 UTC');
@@ -128,6 +130,8 @@ test('promote v1 to stage, schedule it to prod into a freeze window, and see it 
   const review = reviews.items.find((r) => r.subject && r.subject.campaign === prodCampaign.id);
   await H.must(server, 200, 'POST', `${base()}/reviews/${review.id}/approve`, { comment: 'ok' }, reviewerToken);
   await H.advanceClock(server, 60);
+  await page.clock.setSystemTime(new Date('2026-12-14T05:11:00Z'));
+  await H.signInAs(page, server, T, t.adminToken, 'imogen');
   await page.goto(promotionURL);
   await expect(status.locator('.badge').first()).toHaveText('Live');
   await expect(page.getByRole('button', { name: 'Cancel promotion' })).toHaveCount(0);

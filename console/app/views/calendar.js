@@ -251,7 +251,7 @@ export async function renderCalendar(ctx) {
         'aria-label': `${dayLong.format(new Date(`${data.days[day].date}T00:00:00Z`))}, ${String(hour).padStart(2, '0')}:00`,
       }, list.map((b) => blockButton(b.campaign, 'cal-block'))));
     }
-    const scroller = h('div', { class: 'cal-scroll', tabindex: '0', 'aria-label': 'Hours of the week' }, hours);
+    const scroller = h('div', { class: 'cal-scroll', tabindex: '0', role: 'region', 'aria-label': 'Hours of the week' }, hours);
 
     grid.append(head, spanLane, scroller);
     drawFreezes();

@@ -132,11 +132,13 @@ TEST(Tour, ReadmeTourRunsAsWritten) {
     };
     // What the tour shows, step by step: the samples loaded, the export verified, the import
     // applied once and then already applied, activation refused until Rita approved, rollback of
-    // import 1 refused, import 2 landing as a draft version and its rollback removing it.
+    // import 1 refused, import 2 landing as a draft version and its rollback removing it, then
+    // version 2 promoted through the pipeline, waiting for Rita (exit 4), live once she approved.
     const std::string missing =
         in_order({"campaigns  36", "verified: welcome v1", "already applied as imp_", "ferry: approval_required",
                   ": approved", "ferry: edited_since", "~ campaigns/welcome-series-email-fr.json",
-                  "yes (ferry campaigns draft get)", "rolled_back", "ok: the audit log verifies"});
+                  "yes (ferry campaigns draft get)", "rolled_back", "exit 4: prod's reviewers", ": live",
+                  "live_version:     2", "v2 live", "ok: the audit log verifies"});
     EXPECT_TRUE(missing.empty()) << "the tour's output lacks " << missing << ":\n" << output;
     EXPECT_EQ(last_field(output, "status"), "active") << output;
     EXPECT_EQ(last_field(output, "draft_version"), "none") << output;

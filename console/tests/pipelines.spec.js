@@ -194,3 +194,25 @@ test('a tenant admin adds and removes freeze windows in the sandbox settings; ot
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('markup in a freeze window reason or a pipeline description is shown as text and runs nothing', async ({ browser }) => {
+  const XSS = '<script>window.__ferryXss = 1</script><img src=x onerror="window.__ferryXss = 2">';
+  const a = t.adminToken;
+  await H.must(server, 201, 'POST', `${base()}/sandboxes`, { id: 'lab', type: 'development' }, a);
+  await H.must(server, 201, 'POST', `${base()}/pipelines`, { name: 'lab', description: `Lab ${XSS}`, stages: [{ sandbox: 'lab' }] }, a);
+  await H.must(server, 201, 'POST', `${H.sandboxPath(T, 'lab')}/freeze-windows`, {
+    kind: 'once', start: '2030-01-01T00:00:00Z', end: '2030-01-02T00:00:00Z', reason: `Audit ${XSS}`,
+  }, a);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = H.watchForScripts(page);
+  await H.signInAs(page, server, T, a, 'admin');
+  await page.goto(`${server.baseURL}/t/${T}/s/lab/settings`);
+  await expect(page.getByRole('table', { name: 'Freeze windows of lab' })).toContainText(`Audit ${XSS}`);
+  await page.goto(`${server.baseURL}/t/${T}/pipelines`);
+  await expect(page.getByRole('region', { name: 'Pipeline lab' })).toContainText(`Lab ${XSS}`);
+  await H.checkA11y(page, 'pipelines');
+  expect(await page.evaluate(() => window.__ferryXss)).toBeUndefined();
+  expect(problems).toEqual([]);
+  await context.close();
+});

@@ -343,6 +343,33 @@ TEST_F(Pipelines, PipelinesAreATenantAdminsAndIsolated) {
     EXPECT_EQ(c->get(t + "promotions/" + str(promoted.json().at("id")), acme.token_of.at("viewer")).status, 404);
 }
 
+// kill -9 halfway through a promotion's apply: the promotion, its import and what it wrote are one
+// transaction, so nothing of it is left; promoting again applies it once.
+TEST_F(Pipelines, KilledHalfwayThroughAPromotionLeavesNothingAndPromotingAgainApplies) {
+    create_pipeline();
+    server->kill9();
+    ::setenv("FERRY_TEST_CRASH_AT", "import_half", 1);  // inherited by this start only
+    server->start();
+    ::unsetenv("FERRY_TEST_CRASH_AT");
+    {
+        HttpClient crashing(server->base_url());
+        EXPECT_THROW(crashing.post(stage + "promotions", R"({"package":"welcome","version":1})", releaser),
+                     TransportError);
+    }
+    server->kill9();  // already gone; reaps it
+    server->start();
+    c = std::make_unique<HttpClient>(server->base_url());
+    EXPECT_TRUE(c->get(t + "promotions", admin).json().at("items").as_array().empty());
+    EXPECT_TRUE(c->get(stage + "imports", admin).json().at("items").as_array().empty());
+    EXPECT_TRUE(campaign_in(stage, "welcome").empty());
+    EXPECT_EQ(audited("promotion.create"), 0U);
+    auto again = promote(stage);
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.json().at("status"), "applied");
+    EXPECT_EQ(c->get(stage + "imports", admin).json().at("items").as_array().size(), 1U);
+    EXPECT_FALSE(campaign_in(stage, "welcome").empty());
+}
+
 // Two nodes on one PostgreSQL database (and one git remote): both nodes' schedulers find the
 // scheduled promotion due at the same moment; it is applied exactly once.
 TEST(PipelinesOnTwoNodes, AScheduledPromotionIsAppliedExactlyOnce) {

@@ -446,10 +446,13 @@ std::size_t advance_promotions(const PromotionServices& services, Timestamp now)
                     const auto due = p->due_at();
                     if (!due || *due > now) return;
                     const PromotionStatus before = p->status;
-                    const auto reason = p->waiting ? std::optional(p->waiting->reason) : std::nullopt;
+                    // Why it waits, as its name ("" when it does not).
+                    const auto why = [](const Promotion& q) {
+                        return q.waiting ? std::string(to_string(q.waiting->reason)) : std::string();
+                    };
+                    const std::string reason = why(*p);
                     attempt(tx, actor, *p, version, Who::scheduler, services.crash_hook);
-                    moved = p->status != before ||
-                            (p->waiting ? std::optional(p->waiting->reason) : std::nullopt) != reason;
+                    moved = p->status != before || why(*p) != reason;
                 });
             }
         } catch (const Error& e) {

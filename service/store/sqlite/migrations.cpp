@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 15> all{{
+constexpr std::array<Migration, 16> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -516,6 +516,12 @@ CREATE TABLE freeze_windows (
     body       TEXT NOT NULL,
     PRIMARY KEY (tenant, sandbox, id)
 ) WITHOUT ROWID;
+)sql"},
+    {16, "tenants' private signing keys in the database, wrapped under the key-encryption key", R"sql(
+-- With a key-encryption key (--kek-file or FERRY_KEK), ferryd keeps each private key here,
+-- encrypted with AES-256-GCM under it (keys/envelope.hpp): "v1.<kek id>.<nonce>.<ciphertext>",
+-- never the key itself. '' for keys that are files in the keys directory (no KEK configured).
+ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -123,7 +123,8 @@ protected:
     std::pair<int, std::string> rotate(const fs::path& from, const fs::path& to) {
         std::string command = quoted(ferryd_path()) + " --data-dir " + quoted(server->data_dir().string());
         if (server->database() != nullptr)
-            command += " --database " + quoted(server->database()->app_url());
+            command += " --database " + quoted(server->database()->app_url()) + " --database-owner " +
+                       quoted(server->database()->owner_url());
         command += " rotate-kek --old-kek-file " + quoted(from.string()) + " --new-kek-file " + quoted(to.string()) +
                    " 2>&1";
         return run_command(command);

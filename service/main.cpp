@@ -514,9 +514,10 @@ int main(int argc, char** argv) {
                             "the nodes' shared package store (as ferryd's --git-remote): every tenant's repository "
                             "is pushed there");
     migrate_cmd->add_option("--keys-dir", migrate_flags.keys_dir, "the source's keys (default: <from>/keys)");
-    migrate_cmd->add_option("--kek-file", migrate_flags.kek_file,
-                            "wrap the source's private signing keys into the target under this key-encryption key "
-                            "(or FERRY_KEK)")
+    migrate_cmd
+        ->add_option("--kek-file", migrate_flags.kek_file,
+                     "wrap the source's private signing keys into the target under this key-encryption key "
+                     "(or FERRY_KEK)")
         ->envname("FERRY_KEK_FILE");
     auto* rotate_cmd = cli.add_subcommand(
         "rotate-kek",

@@ -122,8 +122,8 @@ std::string wrap(const Kek& kek, std::string_view tenant, std::string_view key_i
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(nonce_bytes), nullptr) != 1 ||
         EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, bytes_of(kek.bytes()), bytes_of(nonce)) != 1 ||
         EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes_of(aad), static_cast<int>(aad.size())) != 1 ||
-        EVP_EncryptUpdate(ctx.get(), bytes_of(out), &len, bytes_of(private_pem), static_cast<int>(private_pem.size())) !=
-            1)
+        EVP_EncryptUpdate(ctx.get(), bytes_of(out), &len, bytes_of(private_pem),
+                          static_cast<int>(private_pem.size())) != 1)
         throw std::runtime_error("AES-256-GCM encryption failed");
     total = len;
     if (EVP_EncryptFinal_ex(ctx.get(), bytes_of(out) + total, &len) != 1)
@@ -147,8 +147,9 @@ std::string unwrap(const KekRing& ring, std::string_view tenant, std::string_vie
         throw std::runtime_error("the signing key " + std::string(key_id) + " is not stored in a known form");
     const Kek* kek = ring.find(parts[1]);
     if (kek == nullptr)
-        throw std::runtime_error("the signing key " + std::string(key_id) + " is wrapped under the key-encryption key " +
-                                 std::string(parts[1]) + ", which this node was not given");
+        throw std::runtime_error("the signing key " + std::string(key_id) +
+                                 " is wrapped under the key-encryption key " + std::string(parts[1]) +
+                                 ", which this node was not given");
     const auto nonce = packager::base64_decode(parts[2]);
     const auto sealed = packager::base64_decode(parts[3]);
     if (!nonce || nonce->size() != nonce_bytes || !sealed || sealed->size() < tag_bytes)

@@ -64,8 +64,8 @@ DatabaseKeyStore::DatabaseKeyStore(Store& store, KekRing ring, std::optional<std
 
 packager::SigningKeyRecord DatabaseKeyStore::create(const std::string& tenant, Timestamp now) const {
     const packager::SigningKey key = packager::generate_signing_key();
-    return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem, true, now,
-                                      wrap(ring_.current, tenant, key.key_id, key.private_pem)};
+    return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem,
+                                      true,   now,        wrap(ring_.current, tenant, key.key_id, key.private_pem)};
 }
 
 std::string DatabaseKeyStore::private_pem(const std::string& tenant, const std::string& key_id) const {

@@ -13,7 +13,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <boost/json/parse.hpp>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -194,9 +193,9 @@ std::int64_t copy_table(sqlite::Database& src, postgres::Database& pg, const Tab
             for (std::size_t i = 1; i < names.size(); ++i)
                 sets += (sets.empty() ? "" : ", ") + pg.quote_identifier(names[i]) + " = excluded." +
                         pg.quote_identifier(names[i]);
-            auto up = pg.prepare("INSERT INTO " + pg.quote_identifier(t.name) + " (" +
-                                 joined(column_list(names, &pg)) + ") VALUES (" + joined(placeholders) +
-                                 ") ON CONFLICT (" + pg.quote_identifier(names[0]) + ") DO UPDATE SET " + sets);
+            auto up = pg.prepare("INSERT INTO " + pg.quote_identifier(t.name) + " (" + joined(column_list(names, &pg)) +
+                                 ") VALUES (" + joined(placeholders) + ") ON CONFLICT (" +
+                                 pg.quote_identifier(names[0]) + ") DO UPDATE SET " + sets);
             for (int i = 0; i < width; ++i) up.bind(i + 1, rows.optional_text(i));
             up.run();
             ++n;
@@ -302,15 +301,16 @@ void verify_audit(Tx& source, Tx& target, Report& report) {
             for (const auto& r : page) {
                 if (!verifier.feed(r))
                     throw std::runtime_error("the audit chain of tenant " + tenant.id + " breaks at seq " +
-                                             std::to_string(verifier.first_break()->seq) + " on the target: " +
-                                             verifier.first_break()->reason);
+                                             std::to_string(verifier.first_break()->seq) +
+                                             " on the target: " + verifier.first_break()->reason);
                 last_hash = r.hash;
                 after = r.seq;
             }
         }
         const auto last = source.last_audit(tenant.id);
         if ((last ? last->hash : std::string()) != last_hash)
-            throw std::runtime_error("the audit chain of tenant " + tenant.id + " does not end where the source's does");
+            throw std::runtime_error("the audit chain of tenant " + tenant.id +
+                                     " does not end where the source's does");
         report.audit_records += verifier.checked();
     }
 }
@@ -379,12 +379,14 @@ std::vector<std::string> lift_forced_row_security(postgres::Database& pg) {
             "AND relnamespace = current_schema()::regnamespace ORDER BY relname");
         while (st.step()) tables.push_back(st.text(0));
     }
-    for (const auto& t : tables) pg.exec(("ALTER TABLE " + pg.quote_identifier(t) + " NO FORCE ROW LEVEL SECURITY").c_str());
+    for (const auto& t : tables)
+        pg.exec(("ALTER TABLE " + pg.quote_identifier(t) + " NO FORCE ROW LEVEL SECURITY").c_str());
     return tables;
 }
 
 void force_row_security(postgres::Database& pg, const std::vector<std::string>& tables) {
-    for (const auto& t : tables) pg.exec(("ALTER TABLE " + pg.quote_identifier(t) + " FORCE ROW LEVEL SECURITY").c_str());
+    for (const auto& t : tables)
+        pg.exec(("ALTER TABLE " + pg.quote_identifier(t) + " FORCE ROW LEVEL SECURITY").c_str());
 }
 
 void rollback_quietly(postgres::Database& pg) { PQclear(PQexec(pg.handle(), "ROLLBACK")); }
@@ -433,7 +435,7 @@ Report run(const Options& o) {
         auto target_tx = sql::make_tx(pg);
         if (o.kek) {
             report.keys_wrapped = keys::import_key_files(*target_tx, *o.kek, o.keys_dir.value_or(o.from / "keys"));
-        say("signing keys wrapped under the key-encryption key " + o.kek->id() + ": " +
+            say("signing keys wrapped under the key-encryption key " + o.kek->id() + ": " +
                 std::to_string(report.keys_wrapped));
         }
 

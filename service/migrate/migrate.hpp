@@ -45,11 +45,11 @@ struct Report {
     std::vector<std::string> tables;  // copied, in the order they were
     std::vector<TableCount> counts;   // per table and tenant
     std::int64_t rows = 0;
-    std::size_t git_refs = 0;           // pushed to the remote
-    std::size_t keys_wrapped = 0;       // from key files, under the KEK
+    std::size_t git_refs = 0;            // pushed to the remote
+    std::size_t keys_wrapped = 0;        // from key files, under the KEK
     std::size_t keys_left_in_files = 0;  // private keys the target has no wrapped copy of
-    std::int64_t audit_records = 0;     // verified on the target, every tenant's chain
-    std::size_t versions_verified = 0;  // package versions read back and their signatures checked
+    std::int64_t audit_records = 0;      // verified on the target, every tenant's chain
+    std::size_t versions_verified = 0;   // package versions read back and their signatures checked
 };
 
 // Throws std::runtime_error (or StoreError, GitError) with what went wrong; nothing is committed then.

@@ -3,15 +3,14 @@
 // imported at start; `ferryd rotate-kek` re-wraps them all; versions signed before any rotation
 // keep verifying; and no row of any table holds a private key in any encoding. On both backends.
 
+#include "core/crypto.hpp"
 #include "database_rows.hpp"
 #include "ferryd_process.hpp"
 #include "http_client.hpp"
-#include "shell.hpp"
-#include "world.hpp"
-
-#include "core/crypto.hpp"
 #include "keys/envelope.hpp"
 #include "packager/signing.hpp"
+#include "shell.hpp"
+#include "world.hpp"
 
 #include <gtest/gtest.h>
 
@@ -125,8 +124,8 @@ protected:
         if (server->database() != nullptr)
             command += " --database " + quoted(server->database()->app_url()) + " --database-owner " +
                        quoted(server->database()->owner_url());
-        command += " rotate-kek --old-kek-file " + quoted(from.string()) + " --new-kek-file " + quoted(to.string()) +
-                   " 2>&1";
+        command +=
+            " rotate-kek --old-kek-file " + quoted(from.string()) + " --new-kek-file " + quoted(to.string()) + " 2>&1";
         return run_command(command);
     }
 
@@ -216,9 +215,10 @@ TEST_F(Keys, InTheDatabaseAcrossRotationsAndNeverInTheClear) {
         const std::string value = lower(cell.value);
         for (const auto& f : forbidden) {
             ASSERT_FALSE(f.empty());
-            EXPECT_EQ(cell.value.find(f), std::string::npos) << cell.table << "." << cell.column << " holds a private key";
-            EXPECT_EQ(value.find(lower(f)), std::string::npos) << cell.table << "." << cell.column
-                                                               << " holds a private key (ignoring case)";
+            EXPECT_EQ(cell.value.find(f), std::string::npos)
+                << cell.table << "." << cell.column << " holds a private key";
+            EXPECT_EQ(value.find(lower(f)), std::string::npos)
+                << cell.table << "." << cell.column << " holds a private key (ignoring case)";
         }
     }
 }
@@ -249,11 +249,8 @@ TEST(KeysFromEnvironment, NewTenantsKeysAreWrappedAndTheKekIsNeverPrinted) {
     const auto acme = make_tenant(c, server.operator_token(), "acme", {"dev"});
     make_package(c, acme.admin_token);
     ASSERT_EQ(c.post("/v1/tenants/acme/packages/p/versions", R"({"allow_empty":true})", acme.admin_token).status, 201);
-    EXPECT_TRUE(c.get("/v1/tenants/acme/packages/p/versions/1", acme.admin_token)
-                    .json()
-                    .at("verification")
-                    .at("ok")
-                    .as_bool());
+    EXPECT_TRUE(
+        c.get("/v1/tenants/acme/packages/p/versions/1", acme.admin_token).json().at("verification").at("ok").as_bool());
     EXPECT_FALSE(fs::exists(server.data_dir() / "keys" / "acme")) << "no key file with a KEK";
     EXPECT_NE(server.log().find("signing keys in the database"), std::string::npos) << server.log();
     EXPECT_EQ(server.log().find(kek), std::string::npos);

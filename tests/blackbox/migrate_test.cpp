@@ -6,13 +6,12 @@
 //
 // FERRY_MIGRATE_CAMPAIGNS sets the size of the big sandbox (10000; the ASan presets use fewer).
 
+#include "core/crypto.hpp"
 #include "ferryd_process.hpp"
 #include "http_client.hpp"
 #include "readme_tour.hpp"
 #include "shell.hpp"
 #include "test_database.hpp"
-
-#include "core/crypto.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -73,9 +72,10 @@ void fill_sandbox(const std::string& base_url, const std::string& token, const s
         workers.emplace_back([&] {
             HttpClient mine(base_url);
             for (std::size_t i = next++; i < count; i = next++) {
-                const std::string body = R"({"name":"Load )" + std::to_string(i) +
-                                         R"(","type":"action","channels":["email"],"tags":["load"],"audience":{"segment":")" +
-                                         segment_id + R"("},"content":{"email":{"subject":"Hi","body":"Hello"}}})";
+                const std::string body =
+                    R"({"name":"Load )" + std::to_string(i) +
+                    R"(","type":"action","channels":["email"],"tags":["load"],"audience":{"segment":")" + segment_id +
+                    R"("},"content":{"email":{"subject":"Hi","body":"Hello"}}})";
                 if (mine.post(root + "/" + sandbox + "/campaigns", body, token).status != 201) ++failures;
             }
         });
@@ -103,7 +103,8 @@ TEST(Migrate, TourDeploymentMovesToPostgresAndAGitRemote) {
     const std::string readme = read_file(fs::path(FERRY_SOURCE_DIR) / "README.md");
     std::string tour = sh_blocks_of_section(readme, "## A five-minute tour");
     ASSERT_FALSE(tour.empty());
-    tour += "\nprintf '%s\\n' \"$ADMIN\" \"$ALICE\" \"$RITA\" \"$CI\" \"$CMP\" \"$WELCOME\" \"$IMPORT1\" > tour-state\n";
+    tour +=
+        "\nprintf '%s\\n' \"$ADMIN\" \"$ALICE\" \"$RITA\" \"$CI\" \"$CMP\" \"$WELCOME\" \"$IMPORT1\" > tour-state\n";
     const fs::path work = tour_workdir(tmp, source->data_dir());
     std::ofstream(tmp / "tour.sh", std::ios::binary) << tour;
     const auto [tour_status, tour_output] = run_tour_script(work, tmp / "tour.sh", ferry_dir, source->base_url());
@@ -147,10 +148,26 @@ TEST(Migrate, TourDeploymentMovesToPostgresAndAGitRemote) {
     EXPECT_NE(output.find("signing keys wrapped under the key-encryption key"), std::string::npos) << output;
     EXPECT_EQ(output.find("still only files"), std::string::npos) << output;
     // Every table of the source is in the report.
-    for (const std::string table : {"tenants", "users", "tokens", "sessions", "campaigns", "campaign_versions",
-                                    "reviews", "review_approvals", "approval_policies", "packages",
-                                    "package_versions", "imports", "import_origins", "webhooks", "outbox", "audit",
-                                    "pipelines", "promotions", "signing_keys", "in_app_ranks"})
+    for (const std::string table : {"tenants",
+                                    "users",
+                                    "tokens",
+                                    "sessions",
+                                    "campaigns",
+                                    "campaign_versions",
+                                    "reviews",
+                                    "review_approvals",
+                                    "approval_policies",
+                                    "packages",
+                                    "package_versions",
+                                    "imports",
+                                    "import_origins",
+                                    "webhooks",
+                                    "outbox",
+                                    "audit",
+                                    "pipelines",
+                                    "promotions",
+                                    "signing_keys",
+                                    "in_app_ranks"})
         EXPECT_NE(output.find("\n" + table + " "), std::string::npos) << table << "\n" << output;
     EXPECT_EQ(target->scalar_as_owner("SET ferry.tenant = '*'; SELECT count(*) FROM campaigns WHERE sandbox = 'load'"),
               std::to_string(big));
@@ -165,7 +182,8 @@ TEST(Migrate, TourDeploymentMovesToPostgresAndAGitRemote) {
     ASSERT_FALSE(fs::exists(node.data_dir() / "keys"));
     const std::string reads =
         "export FERRY_TENANT=acme\n"
-        "ADMIN=" + state[0] + " ALICE=" + state[1] + " RITA=" + state[2] + " CI=" + state[3] + " CMP=" + state[4] +
+        "ADMIN=" +
+        state[0] + " ALICE=" + state[1] + " RITA=" + state[2] + " CI=" + state[3] + " CMP=" + state[4] +
         " WELCOME=" + state[5] + " IMPORT1=" + state[6] + "\n" +
         R"(export FERRY_TOKEN=$ALICE
 ferry campaigns ls -s dev
@@ -190,9 +208,8 @@ FERRY_TOKEN=$ADMIN ferry audit verify
     std::ofstream(tmp / "reads.sh", std::ios::binary) << reads;
     const auto [reads_status, reads_output] = run_tour_script(work, tmp / "reads.sh", ferry_dir, node.base_url());
     ASSERT_EQ(reads_status, 0) << reads_output << "\n" << node.log();
-    for (const std::string expected :
-         {"verified: welcome v1", "verified: welcome v2", "live_version:     2", "v2 live",
-          "ok: the audit log verifies", "verified: welcome v3"})
+    for (const std::string expected : {"verified: welcome v1", "verified: welcome v2", "live_version:     2", "v2 live",
+                                       "ok: the audit log verifies", "verified: welcome v3"})
         EXPECT_NE(reads_output.find(expected), std::string::npos) << expected << "\n" << reads_output;
     EXPECT_FALSE(fs::exists(node.data_dir() / "keys"));
 

@@ -18,7 +18,8 @@ std::vector<Cell> sqlite_cells(const std::filesystem::path& file) {
     std::vector<std::string> tables;
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    while (sqlite3_step(st) == SQLITE_ROW)
+        tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
     sqlite3_finalize(st);
     std::vector<Cell> out;
     for (const auto& table : tables) {
@@ -65,8 +66,9 @@ std::vector<Cell> postgres_cells(const std::string& url) {
         }
         for (int row = 0; row < PQntuples(r); ++row)
             for (int col = 0; col < PQnfields(r); ++col)
-                out.push_back({table, PQfname(r, col),
-                               std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)))});
+                out.push_back(
+                    {table, PQfname(r, col),
+                     std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)))});
         PQclear(r);
     }
     PQfinish(conn);

@@ -46,12 +46,12 @@ std::filesystem::path tour_workdir(const std::filesystem::path& root, const std:
 
 std::pair<int, std::string> run_tour_script(const std::filesystem::path& work, const std::filesystem::path& script,
                                             const std::string& ferry_dir, const std::string& server_url) {
-    const std::string command =
-        "cd " + shell_quoted(work.string()) + " && env -i " +
-        shell_quoted("PATH=" + ferry_dir + ":/usr/local/bin:/usr/bin:/bin") + " " +
-        shell_quoted("HOME=" + work.string()) + " " + shell_quoted("XDG_CONFIG_HOME=" + (work / "config").string()) +
-        " NO_COLOR=1 LANG=C.UTF-8 " + shell_quoted("FERRY_SERVER=" + server_url) + " bash -euo pipefail " +
-        shell_quoted(script.string());
+    const std::string command = "cd " + shell_quoted(work.string()) + " && env -i " +
+                                shell_quoted("PATH=" + ferry_dir + ":/usr/local/bin:/usr/bin:/bin") + " " +
+                                shell_quoted("HOME=" + work.string()) + " " +
+                                shell_quoted("XDG_CONFIG_HOME=" + (work / "config").string()) +
+                                " NO_COLOR=1 LANG=C.UTF-8 " + shell_quoted("FERRY_SERVER=" + server_url) +
+                                " bash -euo pipefail " + shell_quoted(script.string());
     return run_command(command);
 }
 

@@ -807,8 +807,8 @@ public:
         st.bind(1, tenant);
         std::vector<packager::SigningKeyRecord> out;
         while (st.step())
-            out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4)),
-                           st.text(5)});
+            out.push_back(
+                {st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4)), st.text(5)});
         return out;
     }
 

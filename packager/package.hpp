@@ -70,6 +70,9 @@ struct SigningKeyRecord {
     std::string public_pem;
     bool active = true;
     Timestamp created_at;
+    // The private key wrapped under the deployment's key-encryption key (keys/envelope.hpp), kept
+    // in the database; empty when the private key is a file in the keys directory.
+    std::string wrapped_private;
 };
 
 }  // namespace ferry::packager

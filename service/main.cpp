@@ -7,6 +7,7 @@
 #include "delivery/dispatcher.hpp"
 #include "http/server.hpp"
 #include "keys/key_store.hpp"
+#include "migrate/migrate.hpp"
 #include "observability/log.hpp"
 #include "observability/measured_store.hpp"
 #include "observability/metrics.hpp"
@@ -87,6 +88,8 @@ struct Flags {
     std::size_t database_pool = 16;
     std::string git_remote;
     std::string keys_dir;
+    std::string kek_file;
+    std::string previous_kek_file;
     int threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     int workers = 32;
     std::size_t max_body = 1024 * 1024;
@@ -137,6 +140,15 @@ void declare_flags(CLI::App& cli, Flags& f) {
     cli.add_option("--keys-dir", f.keys_dir,
                    "tenants' private signing keys (default: <data-dir>/keys); several nodes must share it")
         ->envname("FERRY_KEYS_DIR");
+    cli.add_option("--kek-file", f.kek_file,
+                   "key-encryption key (32 bytes: raw, hex or base64; or the key itself in FERRY_KEK): keep the "
+                   "tenants' private signing keys in the database, AES-256-GCM-wrapped under it, instead of in "
+                   "--keys-dir (whose keys are imported at start)")
+        ->envname("FERRY_KEK_FILE");
+    cli.add_option("--previous-kek-file", f.previous_kek_file,
+                   "during a rotation of the key-encryption key: the old one, still accepted to unwrap keys that "
+                   "`ferryd rotate-kek` has not re-wrapped yet")
+        ->envname("FERRY_PREVIOUS_KEK_FILE");
     cli.add_option("--threads", f.threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
     cli.add_option("--workers", f.workers, "threads that run request handlers (they may block on storage)")
         ->check(CLI::Range(1, 1024))
@@ -206,7 +218,9 @@ void declare_flags(CLI::App& cli, Flags& f) {
         "printed once and written to <data-dir>/operator-token, mode 0600).\n"
         "FOR TESTS: FERRY_TEST_CRASH_AT=<step> ends the process after that step of a package publish\n"
         "(reserved, packed, branch, tag, recorded), as a power cut would.\n"
-        "Subcommands: `ferryd routes [--json]` prints the routing table.");
+        "FERRY_KEK holds the key-encryption key itself (hex or base64), in place of --kek-file.\n"
+        "Subcommands: `ferryd routes [--json]` prints the routing table; `ferryd migrate` copies a SQLite\n"
+        "deployment into PostgreSQL; `ferryd rotate-kek` re-wraps the signing keys under a new key-encryption key.");
 }
 
 // The store the flags name (SQLite in the data directory, or PostgreSQL), timed in `metrics`.
@@ -227,6 +241,91 @@ std::unique_ptr<ferry::Store> open_store(const Flags& f, ferry::Metrics& metrics
     // Every transaction is timed from here on, the start-up ones included.
     return std::make_unique<ferry::MeasuredStore>(std::move(store), metrics,
                                                   f.database.empty() ? "sqlite" : "postgres");
+}
+
+// The key-encryption keys the flags name: --kek-file, or the key itself in FERRY_KEK (never a
+// command-line value, which `ps` would show); nullopt without either.
+std::optional<ferry::keys::KekRing> kek_ring(const std::string& kek_file, const std::string& previous_file) {
+    std::optional<ferry::keys::Kek> current;
+    if (!kek_file.empty()) {
+        current = ferry::keys::Kek::from_file(kek_file);
+    } else if (const char* env = std::getenv("FERRY_KEK"); env != nullptr && *env != '\0') {
+        current = ferry::keys::Kek::parse(env);
+    }
+    if (!current) {
+        if (!previous_file.empty()) throw std::invalid_argument("--previous-kek-file needs --kek-file or FERRY_KEK");
+        return std::nullopt;
+    }
+    ferry::keys::KekRing ring{*current, std::nullopt};
+    if (!previous_file.empty()) ring.previous = ferry::keys::Kek::from_file(previous_file);
+    return ring;
+}
+
+// Where the tenants' private keys are: the keys directory, or with a key-encryption key the
+// database (the directory's keys imported into it first, once; the directory still read for a
+// key that could not be).
+std::unique_ptr<ferry::keys::KeyStore> key_store(const Flags& f, ferry::Store& store) {
+    const std::filesystem::path dir =
+        f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys" : std::filesystem::path(f.keys_dir);
+    auto ring = kek_ring(f.kek_file, f.previous_kek_file);
+    if (!ring) return std::make_unique<ferry::keys::FileKeyStore>(dir);
+    if (const std::size_t imported = ferry::keys::import_key_files(store, ring->current, dir); imported > 0)
+        ferry::log::info("signing keys imported into the database", {{"keys", imported}, {"kek", ring->current.id()}});
+    ferry::log::info("signing keys in the database", {{"kek", ring->current.id()}});
+    return std::make_unique<ferry::keys::DatabaseKeyStore>(store, std::move(*ring), dir);
+}
+
+// `ferryd migrate`: the flags of the copy of a SQLite deployment into PostgreSQL.
+struct MigrateFlags {
+    std::string from;
+    std::string to;
+    std::string to_owner;
+    std::string git_remote;
+    std::string keys_dir;
+    std::string kek_file;
+};
+
+int run_migrate(const MigrateFlags& m) {
+    ferry::migrate::Options options;
+    options.from = m.from;
+    options.to = m.to;
+    options.to_owner = m.to_owner;
+    if (!m.git_remote.empty()) options.git_remote = m.git_remote;
+    if (!m.keys_dir.empty()) options.keys_dir = m.keys_dir;
+    if (auto ring = kek_ring(m.kek_file, {})) options.kek = ring->current;
+    options.say = [](const std::string& line) { std::cout << "ferryd migrate: " << line << std::endl; };
+    if (!ferry::is_postgres_url(m.to)) throw std::invalid_argument("--to must be a postgres:// or postgresql:// URL");
+    const auto report = ferry::migrate::run(options);
+    std::printf("%-24s %-24s %10s %10s\n", "table", "tenant", "sqlite", "postgres");
+    for (const auto& c : report.counts)
+        std::printf("%-24s %-24s %10lld %10lld\n", c.table.c_str(), c.tenant.empty() ? "-" : c.tenant.c_str(),
+                    static_cast<long long>(c.source), static_cast<long long>(c.target));
+    std::cout << "ferryd migrate: done: " << report.tables.size() << " tables, " << report.rows << " rows, "
+              << report.audit_records << " audit records and " << report.versions_verified
+              << " package versions verified on the target";
+    if (report.keys_left_in_files > 0)
+        std::cout << "; " << report.keys_left_in_files
+                  << " private signing keys are still only files: give the nodes a shared --keys-dir, or start "
+                     "them with --kek-file to import them";
+    std::cout << std::endl;
+    return 0;
+}
+
+// `ferryd rotate-kek`: every wrapped key re-wrapped under the new KEK, in one transaction.
+struct RotateFlags {
+    std::string old_kek_file;
+    std::string new_kek_file;
+};
+
+int run_rotate_kek(const Flags& f, const RotateFlags& r) {
+    ferry::Metrics metrics(FERRY_VERSION);
+    const auto store = open_store(f, metrics);
+    const ferry::keys::KekRing ring{ferry::keys::Kek::from_file(r.new_kek_file),
+                                    ferry::keys::Kek::from_file(r.old_kek_file)};
+    const std::size_t n = ferry::keys::rewrap_keys(*store, ring);
+    std::cout << "ferryd rotate-kek: " << n << " signing keys re-wrapped from " << ring.previous->id() << " to "
+              << ring.current.id() << std::endl;
+    return 0;
 }
 
 // The system clock, or under --test-clock a manual one that resumes where it was at the last stop.
@@ -322,8 +421,7 @@ int serve(const Flags& f, const ListenAddress& address) {
 
     ferry::packager::GitStore git(std::filesystem::path(f.data_dir) / "git",
                                   f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote));
-    ferry::keys::FileKeyStore keys(f.keys_dir.empty() ? std::filesystem::path(f.data_dir) / "keys"
-                                                      : std::filesystem::path(f.keys_dir));
+    const std::unique_ptr<ferry::keys::KeyStore> keys = key_store(f, *store);
     const auto crash_hook = crash_hook_from_environment(git);
     // A crash may have left a package version half-written: settle it before serving anyone.
     if (const std::size_t settled = ferry::workflows::recover_publishes(*store, git); settled > 0)
@@ -350,7 +448,7 @@ int serve(const Flags& f, const ListenAddress& address) {
         .test_clock = clocks.manual(),
         .run_scheduler = [&scheduler] { scheduler.run_once(); },
         .allow_private_webhooks = f.allow_private_webhooks,
-        .keys = &keys,
+        .keys = keys.get(),
         .git = &git,
         .crash_hook = crash_hook,
         .console = f.no_console ? nullptr : &console,
@@ -400,6 +498,39 @@ int main(int argc, char** argv) {
     auto* routes_cmd = cli.add_subcommand("routes", "print the routing table (method, path, permission) and exit");
     bool routes_json = false;
     routes_cmd->add_flag("--json", routes_json, "as JSON");
+    auto* migrate_cmd = cli.add_subcommand(
+        "migrate",
+        "copy a SQLite deployment (--from its data directory) into an empty PostgreSQL database (--to), and its "
+        "packages to --git-remote if given; verifies the copy (rows per table and tenant, audit chains, package "
+        "signatures) before committing, so it can be run again after a failure");
+    MigrateFlags migrate_flags;
+    migrate_cmd->add_option("--from", migrate_flags.from, "the data directory of the SQLite deployment")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    migrate_cmd->add_option("--to", migrate_flags.to, "postgres:// URL of the target (the service's role)")->required();
+    migrate_cmd->add_option("--to-owner", migrate_flags.to_owner,
+                            "postgres:// URL of the role owning the schema, as --database-owner");
+    migrate_cmd->add_option("--git-remote", migrate_flags.git_remote,
+                            "the nodes' shared package store (as ferryd's --git-remote): every tenant's repository "
+                            "is pushed there");
+    migrate_cmd->add_option("--keys-dir", migrate_flags.keys_dir, "the source's keys (default: <from>/keys)");
+    migrate_cmd
+        ->add_option("--kek-file", migrate_flags.kek_file,
+                     "wrap the source's private signing keys into the target under this key-encryption key "
+                     "(or FERRY_KEK)")
+        ->envname("FERRY_KEK_FILE");
+    auto* rotate_cmd = cli.add_subcommand(
+        "rotate-kek",
+        "re-wrap every tenant's private signing key under a new key-encryption key, in one transaction, on the "
+        "database that --database (or --data-dir) names; see docs/deployment.md for the rolling steps");
+    rotate_cmd->fallthrough();  // --database, --data-dir: the main flags, before or after the subcommand
+    RotateFlags rotate_flags;
+    rotate_cmd->add_option("--old-kek-file", rotate_flags.old_kek_file, "the key-encryption key in use")
+        ->required()
+        ->check(CLI::ExistingFile);
+    rotate_cmd->add_option("--new-kek-file", rotate_flags.new_kek_file, "the key-encryption key to move to")
+        ->required()
+        ->check(CLI::ExistingFile);
 
     CLI11_PARSE(cli, argc, argv);
 
@@ -411,6 +542,17 @@ int main(int argc, char** argv) {
     ferry::log::Level level{};
     ferry::log::parse_level(flags.log_level, level);
     ferry::log::set_level(level);
+    if (migrate_cmd->parsed() || rotate_cmd->parsed()) {
+        try {
+            return migrate_cmd->parsed() ? run_migrate(migrate_flags) : run_rotate_kek(flags, rotate_flags);
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "ferryd: " << e.what() << '\n';
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "ferryd: " << e.what() << '\n';
+            return 1;
+        }
+    }
     std::signal(SIGPIPE, SIG_IGN);
     // libcurl's global state must be set up once, before any thread uses it (webhook deliveries).
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,6 +1,7 @@
 #include "keys/key_store.hpp"
 
 #include "packager/signing.hpp"
+#include "store/store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ packager::SigningKeyRecord FileKeyStore::create(const std::string& tenant, Times
         ::fsync(dirfd);
         ::close(dirfd);
     }
-    return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem, true, now};
+    return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem, true, now, {}};
 }
 
 std::string FileKeyStore::private_pem(const std::string& tenant, const std::string& key_id) const {
@@ -54,6 +55,70 @@ std::string FileKeyStore::private_pem(const std::string& tenant, const std::stri
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();
+}
+
+DatabaseKeyStore::DatabaseKeyStore(Store& store, KekRing ring, std::optional<std::filesystem::path> legacy_dir)
+    : store_(store), ring_(std::move(ring)) {
+    if (legacy_dir) legacy_.emplace(*legacy_dir);
+}
+
+packager::SigningKeyRecord DatabaseKeyStore::create(const std::string& tenant, Timestamp now) const {
+    const packager::SigningKey key = packager::generate_signing_key();
+    return packager::SigningKeyRecord{tenant, key.key_id, key.public_pem,
+                                      true,   now,        wrap(ring_.current, tenant, key.key_id, key.private_pem)};
+}
+
+std::string DatabaseKeyStore::private_pem(const std::string& tenant, const std::string& key_id) const {
+    const auto wrapped = store_.read([&](Tx& tx) -> std::optional<std::string> {
+        for (const auto& k : tx.signing_keys(tenant))
+            if (k.key_id == key_id) return k.wrapped_private;
+        return std::nullopt;
+    });
+    if (!wrapped) throw std::runtime_error("the signing key " + key_id + " is unknown");
+    if (wrapped->empty()) {
+        if (legacy_) return legacy_->private_pem(tenant, key_id);
+        throw std::runtime_error("the signing key " + key_id + " is in no keys directory and not in the database");
+    }
+    return unwrap(ring_, tenant, key_id, *wrapped);
+}
+
+std::size_t import_key_files(Tx& tx, const Kek& kek, const std::filesystem::path& dir) {
+    if (!std::filesystem::is_directory(dir)) return 0;
+    const FileKeyStore files(dir);
+    std::size_t imported = 0;
+    for (const auto& tenant : tx.tenants()) {
+        for (const auto& k : tx.signing_keys(tenant.id)) {
+            if (!k.wrapped_private.empty() || !std::filesystem::exists(dir / tenant.id / file_name(k.key_id))) continue;
+            const std::string pem = files.private_pem(tenant.id, k.key_id);
+            // The file must be the private half of this record's public key.
+            const std::string probe = "ferry key import " + k.key_id;
+            if (!packager::verify(k.public_pem, probe, packager::sign(pem, probe)))
+                throw std::runtime_error("the key file of " + k.key_id + " does not match its public key");
+            tx.set_wrapped_signing_key(tenant.id, k.key_id, wrap(kek, tenant.id, k.key_id, pem));
+            ++imported;
+        }
+    }
+    return imported;
+}
+
+std::size_t import_key_files(Store& store, const Kek& kek, const std::filesystem::path& dir) {
+    if (!std::filesystem::is_directory(dir)) return 0;
+    return store.write([&](Tx& tx) { return import_key_files(tx, kek, dir); });
+}
+
+std::size_t rewrap_keys(Store& store, const KekRing& ring) {
+    return store.write([&](Tx& tx) {
+        std::size_t rewrapped = 0;
+        for (const auto& tenant : tx.tenants()) {
+            for (const auto& k : tx.signing_keys(tenant.id)) {
+                if (k.wrapped_private.empty() || wrapped_kek_id(k.wrapped_private) == ring.current.id()) continue;
+                const std::string pem = unwrap(ring, tenant.id, k.key_id, k.wrapped_private);
+                tx.set_wrapped_signing_key(tenant.id, k.key_id, wrap(ring.current, tenant.id, k.key_id, pem));
+                ++rewrapped;
+            }
+        }
+        return rewrapped;
+    });
 }
 
 }  // namespace ferry::keys

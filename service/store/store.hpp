@@ -222,6 +222,10 @@ public:
 
     virtual std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) = 0;  // newest first
     virtual void insert_signing_key(const packager::SigningKeyRecord& key) = 0;
+    // Replaces the wrapped private key of an existing key (import from a keys directory, rotation
+    // of the key-encryption key); the public key, the active flag and the date stay.
+    virtual void set_wrapped_signing_key(std::string_view tenant, std::string_view key_id,
+                                         std::string_view wrapped_private) = 0;
 
     // Including deleted ones (tombstones), so that numbering continues.
     virtual std::optional<packager::Package> package(std::string_view tenant, std::string_view name) = 0;

@@ -4,6 +4,7 @@
 // ferry first on the PATH and FERRY_SERVER naming the test's ferryd (the tour keeps a preset one).
 
 #include "ferryd_process.hpp"
+#include "readme_tour.hpp"
 #include "shell.hpp"
 
 #include <gtest/gtest.h>
@@ -20,38 +21,6 @@ using namespace ferry::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// The fenced ```sh blocks of the README section with this heading, joined, exactly as written.
-std::string sh_blocks_of_section(const std::string& readme, const std::string& heading) {
-    std::istringstream in(readme);
-    std::string line;
-    std::string script;
-    bool in_section = false;
-    bool in_block = false;
-    while (std::getline(in, line)) {
-        if (in_block) {
-            if (line == "```")
-                in_block = false;
-            else
-                script += line + "\n";
-            continue;
-        }
-        if (line.rfind("## ", 0) == 0) {
-            if (in_section) break;
-            in_section = line == heading;
-        } else if (in_section && line == "```sh") {
-            in_block = true;
-        }
-    }
-    return script;
-}
-
-// A single-quoted shell word.
-std::string quoted(const std::string& text) {
-    std::string out = "'";
-    for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -103,22 +72,13 @@ TEST(Tour, ReadmeTourRunsAsWritten) {
     // <tmp>/tour.sh, and <tmp>/work as the tour's working directory: ferry-data/ is the server's
     // data directory (operator-token included), fixtures/ the repository's.
     TempDir tmp;
-    const fs::path work = tmp.path() / "work";
-    fs::create_directories(work / "config");
-    fs::create_directory_symlink(server.data_dir(), work / "ferry-data");
-    fs::create_directory_symlink(fs::path(FERRY_SOURCE_DIR) / "fixtures", work / "fixtures");
+    const fs::path work = tour_workdir(tmp.path(), server.data_dir());
     const fs::path script_path = tmp.path() / "tour.sh";
     std::ofstream(script_path, std::ios::binary) << script;
 
-    // A clean environment: nothing of the machine running the tests (no FERRY_* variable, no
-    // profile) leaks in. The ferry under test comes first on the PATH; bash, jq and cat after it.
-    const std::string ferry_dir = fs::path(FERRY_CLI_PATH).parent_path().string();
-    const std::string command =
-        "cd " + quoted(work.string()) + " && env -i " + quoted("PATH=" + ferry_dir + ":/usr/local/bin:/usr/bin:/bin") +
-        " " + quoted("HOME=" + work.string()) + " " + quoted("XDG_CONFIG_HOME=" + (work / "config").string()) +
-        " NO_COLOR=1 LANG=C.UTF-8 " + quoted("FERRY_SERVER=" + server.base_url()) + " bash -euo pipefail " +
-        quoted(script_path.string());
-    const auto [status, output] = run_command(command);
+    // A clean environment; the ferry under test comes first on the PATH; bash, jq and cat after it.
+    const auto [status, output] =
+        run_tour_script(work, script_path, fs::path(FERRY_CLI_PATH).parent_path().string(), server.base_url());
     ASSERT_EQ(status, 0) << "the tour failed; its output:\n" << output << "\nferryd's log:\n" << server.log();
 
     const auto in_order = [&output](const std::vector<std::string>& expected) {

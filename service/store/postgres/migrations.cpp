@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 17> all{{
+constexpr std::array<Migration, 18> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -809,6 +809,12 @@ ALTER TABLE sync_subscriptions FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON sync_subscriptions
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {18, "tenants' private signing keys in the database, wrapped under the key-encryption key", R"sql(
+-- SQLite's migration 17: each private key encrypted with AES-256-GCM under the deployment's
+-- key-encryption key (keys/envelope.hpp), never the key itself; '' for keys kept as files.
+-- signing_keys already has its row-level security policy (migration 8).
+ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql"},
 }};
 

@@ -802,23 +802,36 @@ public:
 
     std::vector<packager::SigningKeyRecord> signing_keys(std::string_view tenant) override {
         auto st = db_.prepare(
-            "SELECT tenant, key_id, public_pem, active, created_at FROM signing_keys WHERE tenant = ? ORDER BY "
-            "created_at DESC, key_id");
+            "SELECT tenant, key_id, public_pem, active, created_at, wrapped_private FROM signing_keys WHERE tenant = ? "
+            "ORDER BY created_at DESC, key_id");
         st.bind(1, tenant);
         std::vector<packager::SigningKeyRecord> out;
         while (st.step())
-            out.push_back({st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4))});
+            out.push_back(
+                {st.text(0), st.text(1), st.text(2), st.integer(3) != 0, from_millis(st.integer(4)), st.text(5)});
         return out;
+    }
+
+    void set_wrapped_signing_key(std::string_view tenant, std::string_view key_id,
+                                 std::string_view wrapped_private) override {
+        db_.prepare("UPDATE signing_keys SET wrapped_private = ? WHERE tenant = ? AND key_id = ?")
+            .bind(1, wrapped_private)
+            .bind(2, tenant)
+            .bind(3, key_id)
+            .run();
     }
 
     void insert_signing_key(const packager::SigningKeyRecord& k) override {
         db_.prepare("UPDATE signing_keys SET active = 0 WHERE tenant = ?").bind(1, k.tenant).run();
-        db_.prepare("INSERT INTO signing_keys(tenant, key_id, public_pem, active, created_at) VALUES(?, ?, ?, ?, ?)")
+        db_.prepare(
+               "INSERT INTO signing_keys(tenant, key_id, public_pem, active, created_at, wrapped_private) "
+               "VALUES(?, ?, ?, ?, ?, ?)")
             .bind(1, k.tenant)
             .bind(2, k.key_id)
             .bind(3, k.public_pem)
             .bind(4, std::int64_t{k.active ? 1 : 0})
             .bind(5, to_millis(k.created_at))
+            .bind(6, k.wrapped_private)
             .run();
     }
 

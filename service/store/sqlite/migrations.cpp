@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 16> all{{
+constexpr std::array<Migration, 17> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -546,6 +546,12 @@ CREATE TABLE sync_subscriptions (
     UNIQUE (tenant, sandbox, package)
 ) WITHOUT ROWID;
 CREATE INDEX sync_subscriptions_active ON sync_subscriptions(paused, tenant);
+)sql"},
+    {17, "tenants' private signing keys in the database, wrapped under the key-encryption key", R"sql(
+-- With a key-encryption key (--kek-file or FERRY_KEK), ferryd keeps each private key here,
+-- encrypted with AES-256-GCM under it (keys/envelope.hpp): "v1.<kek id>.<nonce>.<ciphertext>",
+-- never the key itself. '' for keys that are files in the keys directory (no KEK configured).
+ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

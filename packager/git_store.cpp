@@ -1,5 +1,7 @@
 #include "git_store.hpp"
 
+#include "git_serve.hpp"
+
 #include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -543,7 +545,10 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
                                    std::int64_t unix_time, const std::optional<std::string>& expected_parent) {
     // One git_repository per operation, and one publisher per tenant repository at a time in this
     // process; other processes (nodes sharing the remote) are kept apart by the refs' lock files.
-    std::lock_guard serialize(lock_for(tenant));
+    // With a network remote, publishers of different packages run at once (each waits for the
+    // server for most of its time): they write distinct packs and refs into the mirror.
+    std::unique_lock<std::mutex> serialize;
+    if (!url_) serialize = std::unique_lock(lock_for(tenant));
     Repo repo;
     // A network remote's objects are written to the mirror first, then pushed.
     open_repository(repo, url_ ? repository_path(tenant) : truth_path(tenant));
@@ -551,7 +556,11 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
         Odb mirror;
         check(git_repository_odb(mirror.out(), repo.get()), "open object database");
         const git_oid parent = parse_oid(*expected_parent);
-        if (!git_odb_exists(mirror.get(), &parent)) fetch_mirror(tenant);
+        if (!git_odb_exists(mirror.get(), &parent)) {
+            std::lock_guard fetching(lock_for(tenant));
+            fetch_mirror(tenant);
+            check(git_odb_refresh(mirror.get()), "refresh object database");
+        }
     }
 
     // New objects go to an in-memory backend first and reach the disk as one pack (one fsync),
@@ -931,6 +940,33 @@ void GitStore::clear_stale_locks(const std::string& tenant) {
     if (remote_) remove_locks(truth_path(tenant), remote_lock_max_age);
 }
 
+std::filesystem::path GitStore::servable_repository(const std::string& tenant) {
+    Repo repo;
+    if (url_) {
+        std::lock_guard serialize(lock_for(tenant));
+        fetch_mirror(tenant);
+        return repository_path(tenant);
+    }
+    open_repository(repo, truth_path(tenant));  // created empty if nothing was published yet
+    return truth_path(tenant);
+}
+
+std::string GitStore::serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) {
+    return upload_pack_advertisement(servable_repository(tenant), packages);
+}
+
+std::string GitStore::serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                       const std::string& request) {
+    // The advertisement came from the mirror as fetched then: serving from it as it is now is
+    // enough (it only grows), so no second fetch.
+    const fs::path repository = url_ ? repository_path(tenant) : truth_path(tenant);
+    if (!url_) {
+        Repo repo;
+        open_repository(repo, repository);
+    }
+    return upload_pack(repository, packages, request);
+}
+
 // ---- the network remote ----
 
 std::optional<std::string> GitStore::network_ref(const std::string& tenant, const std::string& ref) {
@@ -989,11 +1025,13 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
     put_ref(repo, staged_tag, tag_id, "stage tag");
 
     // Branch: pushed only when the server's is at the parent this node saw; the server applies the
-    // update only if it still is (receive-pack checks the old id under the ref's lock).
+    // update only if it still is (receive-pack checks the old id under the ref's lock). The tag
+    // goes next on the same connection: its old id, as advertised when it opened, is "none".
     bool moved = false;
+    std::optional<Connection> server;
+    server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
     {
-        Connection server(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
-        const auto refs = server.refs();
+        const auto refs = server->refs();
         const auto tag_now = find_ref(refs, tag_ref);
         if (tag_now && !same(tag_now, tag_id)) throw lost("tag " + tag + " exists already (" + hex(*tag_now) + ")");
         const auto now = find_ref(refs, branch);
@@ -1003,7 +1041,7 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
         } else if (!at_parent) {
             throw lost("branch " + branch + " is at " + show(now) + ", not at " +
                        (expected_parent ? *expected_parent : std::string("nothing")));
-        } else if (const auto refused = server.push(staged_branch + ":" + branch)) {
+        } else if (const auto refused = server->push(staged_branch + ":" + branch)) {
             throw lost("the git server refused to move branch " + branch + ": " + *refused);
         } else {
             moved = true;
@@ -1015,13 +1053,12 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
     std::optional<std::string> failure;
     bool race = false;
     try {
-        Connection server(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
-        const auto now = find_ref(server.refs(), tag_ref);
+        const auto now = find_ref(server->refs(), tag_ref);
         if (now && !same(now, tag_id)) {
             race = true;
             failure = "tag " + tag + " was created meanwhile (" + hex(*now) + ")";
         } else if (!now) {
-            if (const auto refused = server.push(staged_tag + ":" + tag_ref)) {
+            if (const auto refused = server->push(staged_tag + ":" + tag_ref)) {
                 race = true;
                 failure = "the git server refused tag " + tag + ": " + *refused;
             }
@@ -1037,17 +1074,18 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
         } catch (const GitError&) {
         }
     }
+    server.reset();
     if (failure) {
         // Put back the branch this call moved, if nobody moved it since (the server checks).
         if (moved) {
             try {
-                Connection server(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
-                if (same(find_ref(server.refs(), branch), commit_id)) {
+                Connection again(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+                if (same(find_ref(again.refs(), branch), commit_id)) {
                     if (expected_parent) {
                         put_ref(repo, staged_branch, parse_oid(*expected_parent), "stage branch");
-                        server.push("+" + staged_branch + ":" + branch);
+                        again.push("+" + staged_branch + ":" + branch);
                     } else {
-                        server.push(":" + branch);
+                        again.push(":" + branch);
                     }
                 }
             } catch (const GitError&) {

@@ -110,6 +110,13 @@ public:
     // Removes what a crash of a writer may have left locked.
     virtual void clear_stale_locks(const std::string& tenant) = 0;
 
+    // Git's smart HTTP protocol, read-only, showing only the refs of `packages` (see git_serve.hpp):
+    // the advertisement (GET info/refs?service=git-upload-pack) and the answer to a request (POST
+    // git-upload-pack), over this node's up-to-date copy of the tenant's repository.
+    virtual std::string serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) = 0;
+    virtual std::string serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                         const std::string& request) = 0;
+
     // The tag that names a version: "packages/<package>/v<version>".
     static std::string tag_name(const std::string& package, std::int64_t version);
 };
@@ -170,6 +177,12 @@ public:
     void clear_stale_locks(const std::string& tenant) override;
     static constexpr std::chrono::seconds remote_lock_max_age{60};
 
+    // Served from the repository itself (without a remote), the shared directory (a directory
+    // remote), or the mirror once it fetched the server's refs (a network remote).
+    std::string serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) override;
+    std::string serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                 const std::string& request) override;
+
     // The tenant's local repository (with a remote: this node's mirror).
     std::filesystem::path repository_path(const std::string& tenant) const;
     // The tenant's repository in the remote; without a remote, repository_path(tenant), the only one.
@@ -191,6 +204,8 @@ private:
     std::filesystem::path truth_path(const std::string& tenant) const;
     // Fetches the remote's package branches and tags into the mirror (throws GitError).
     void fetch_mirror(const std::string& tenant);
+    // The local repository holding every version of the tenant now, for serving it to git clients.
+    std::filesystem::path servable_repository(const std::string& tenant);
     // With a remote: makes sure the mirror holds the object the remote's tag names and returns the
     // revision to read the version through; nullopt if the remote has no such tag.
     std::optional<std::string> mirrored_tag(const std::string& tenant, const std::string& tag);

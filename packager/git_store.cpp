@@ -1041,9 +1041,24 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
         } else if (!at_parent) {
             throw lost("branch " + branch + " is at " + show(now) + ", not at " +
                        (expected_parent ? *expected_parent : std::string("nothing")));
-        } else if (const auto refused = server->push(staged_branch + ":" + branch)) {
-            throw lost("the git server refused to move branch " + branch + ": " + *refused);
         } else {
+            std::optional<std::string> refused;
+            try {
+                refused = server->push(staged_branch + ":" + branch);
+            } catch (const GitError&) {
+                // The answer may be what got lost (a connection closed under it): if the server
+                // moved the branch, go on to the tag on a new connection; else nothing moved.
+                server.reset();
+                std::optional<git_oid> after;
+                try {
+                    after = find_ref(
+                        Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(), branch);
+                } catch (const GitError&) {
+                }
+                if (!same(after, commit_id)) throw;
+                server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+            }
+            if (refused) throw lost("the git server refused to move branch " + branch + ": " + *refused);
             moved = true;
         }
     }

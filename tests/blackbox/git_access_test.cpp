@@ -122,7 +122,10 @@ TEST_F(GitAccess, AReviewerClonesOnlyWhatItMayReadFetchesANewVersionAndDiffsTwo)
     EXPECT_EQ(run_command(git() + "-C store rev-parse origin/packages/welcome").second, v2 + "\n");
     auto [diff_rc, diff] = run_command(git() + "-C store diff packages/welcome/v1 packages/welcome/v2");
     EXPECT_EQ(diff_rc, 0) << diff;
-    EXPECT_NE(diff.find("+  \"name\": \"Campaign welcome, renamed\""), std::string::npos) << diff;
+    EXPECT_NE(diff.find("+++ b/campaigns/welcome.json"), std::string::npos) << diff;
+    EXPECT_NE(diff.find("-    \"name\": \"Campaign welcome\",\n+    \"name\": \"Campaign welcome, renamed\","),
+              std::string::npos)
+        << diff;
     EXPECT_NE(diff.find("manifest.json"), std::string::npos) << diff;
 
     // The hidden package's commit, known by id, cannot be fetched: upload-pack serves only what the

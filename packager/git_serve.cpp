@@ -133,11 +133,18 @@ std::string run_upload_pack(const fs::path& view, bool advertise, const std::str
     }
     const std::string home = view.string();
     std::vector<std::string> args = {"git",
-                                     "-c", "uploadpack.allowTipSHA1InWant=false",
-                                     "-c", "uploadpack.allowReachableSHA1InWant=false",
-                                     "-c", "uploadpack.allowAnySHA1InWant=false",
-                                     "-c", "uploadpack.hideRefs=refs/ferry",
-                                     "upload-pack", "--stateless-rpc", "--strict", "--timeout=60"};
+                                     "-c",
+                                     "uploadpack.allowTipSHA1InWant=false",
+                                     "-c",
+                                     "uploadpack.allowReachableSHA1InWant=false",
+                                     "-c",
+                                     "uploadpack.allowAnySHA1InWant=false",
+                                     "-c",
+                                     "uploadpack.hideRefs=refs/ferry",
+                                     "upload-pack",
+                                     "--stateless-rpc",
+                                     "--strict",
+                                     "--timeout=60"};
     if (advertise) args.push_back("--advertise-refs");
     args.push_back(view.string());
     std::vector<char*> argv;
@@ -205,8 +212,10 @@ std::string run_upload_pack(const fs::path& view, bool advertise, const std::str
                 if (errors.size() > 65536) errors.resize(65536);
             } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                 ::close(fds[i].fd);
-                if (fds[i].fd == from_git) from_git = -1;
-                else git_errors = -1;
+                if (fds[i].fd == from_git)
+                    from_git = -1;
+                else
+                    git_errors = -1;
             }
         }
     }

@@ -310,7 +310,6 @@ void remove_locks(const fs::path& repo, std::optional<std::chrono::seconds> max_
     }
 }
 
-
 // An http://, https:// or ssh:// remote, checked; nullopt for anything else (parse_remote's).
 // Its error messages never repeat what came before an '@': that may be a password.
 std::optional<std::string> network_url(const std::string& spec) {
@@ -325,8 +324,7 @@ std::optional<std::string> network_url(const std::string& spec) {
     const auto authority_end = rest.find('/');
     const std::string authority = rest.substr(0, authority_end);
     if (authority.empty() || authority_end == std::string::npos)
-        throw GitError("git remote '" + shown + "': a URL names a host and a directory (" + scheme +
-                       "://host/dir)");
+        throw GitError("git remote '" + shown + "': a URL names a host and a directory (" + scheme + "://host/dir)");
     if (const auto at = authority.find('@'); at != std::string::npos) {
         const bool password = authority.substr(0, at).find(':') != std::string::npos;
         if (scheme != "ssh" || password)
@@ -355,8 +353,8 @@ struct Session {
     explicit Session(const GitCredentials& given) : credentials(given) {
         git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
         callbacks.payload = this;
-        callbacks.credentials = [](git_credential** out, const char*, const char* user_from_url,
-                                   unsigned int allowed, void* payload) -> int {
+        callbacks.credentials = [](git_credential** out, const char*, const char* user_from_url, unsigned int allowed,
+                                   void* payload) -> int {
             auto& self = *static_cast<Session*>(payload);
             if (++self.offered > 3) {
                 git_error_set_str(GIT_ERROR_NET, "the git server refused the credentials");
@@ -370,7 +368,8 @@ struct Session {
                 return git_credential_ssh_key_new(out, user.c_str(), nullptr, c.ssh_key->c_str(),
                                                   c.ssh_passphrase.empty() ? nullptr : c.ssh_passphrase.c_str());
             if (allowed & GIT_CREDENTIAL_SSH_KEY) return git_credential_ssh_key_from_agent(out, user.c_str());
-            if ((allowed & GIT_CREDENTIAL_USERNAME) && !user.empty()) return git_credential_username_new(out, user.c_str());
+            if ((allowed & GIT_CREDENTIAL_USERNAME) && !user.empty())
+                return git_credential_username_new(out, user.c_str());
             git_error_set_str(GIT_ERROR_NET, "the git server asks for credentials and none are configured");
             return GIT_EUSER;
         };
@@ -393,7 +392,8 @@ public:
             ok(git_remote_create_anonymous(remote_.out(), repo, url.c_str()), "git remote");
         else
             ok(git_remote_create_detached(remote_.out(), url.c_str()), "git remote");
-        ok(git_remote_connect(remote_.get(), direction, &session_.callbacks, nullptr, nullptr), "connect to the git remote");
+        ok(git_remote_connect(remote_.get(), direction, &session_.callbacks, nullptr, nullptr),
+           "connect to the git remote");
     }
     ~Connection() {
         if (remote_.get()) git_remote_disconnect(remote_.get());
@@ -459,7 +459,8 @@ std::string scrub_credentials(std::string text, const std::string& secret) {
     static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@)");
     text = std::regex_replace(text, userinfo, "$1***@");
     if (!secret.empty())
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) text.replace(at, secret.size(), "***");
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+            text.replace(at, secret.size(), "***");
     return text;
 }
 
@@ -501,8 +502,7 @@ GitCredentials load_git_credentials(const std::optional<std::filesystem::path>& 
     return out;
 }
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 GitStore::GitStore(std::filesystem::path root, std::optional<std::string> remote, GitCredentials credentials)
     : root_(std::move(root)), credentials_(std::move(credentials)) {
@@ -658,8 +658,9 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(git_mempack_reset(mempack), "reset mempack");
     check(git_odb_refresh(odb.get()), "refresh object database");
     step("packed");
-    if (url_) return push_version(repo.get(), tenant, package, version, {hex(commit_id), hex(tag_id), hex(tree_id)},
-                                  expected_parent);
+    if (url_)
+        return push_version(repo.get(), tenant, package, version, {hex(commit_id), hex(tag_id), hex(tree_id)},
+                            expected_parent);
 
     // Branch: compare-and-swap against the parent the caller saw (all zeros: must not exist), under
     // the ref's lock file, so atomic across processes.
@@ -1052,7 +1053,8 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
                 std::optional<git_oid> after;
                 try {
                     after = find_ref(
-                        Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(), branch);
+                        Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
+                        branch);
                 } catch (const GitError&) {
                 }
                 if (!same(after, commit_id)) throw;

@@ -62,7 +62,7 @@ private:
 // URL; never written to a log or an error message (GitStore scrubs the password from libgit2's).
 struct GitCredentials {
     std::string username;
-    std::string password;                      // http(s): basic authentication
+    std::string password;                          // http(s): basic authentication
     std::optional<std::filesystem::path> ssh_key;  // ssh://: private key file (else the ssh agent)
     std::string ssh_passphrase;
 };

@@ -321,7 +321,8 @@ http::Response App::handle(http::Request& request) {
         res = error_response(Error(ErrorKind::internal, error_code, "internal error"));
     }
     res.set_header("X-Request-Id", request_id);
-    if (res.status == 401 && route_name.starts_with(git_routes)) res.set_header("WWW-Authenticate", "Basic realm=\"ferry\"");
+    if (res.status == 401 && route_name.starts_with(git_routes))
+        res.set_header("WWW-Authenticate", "Basic realm=\"ferry\"");
     res.head = request.method == "HEAD";
     // The API's answers are data, never a page: not sniffed, never framed, no referrer.
     if (route_name != "console") add_api_headers(res);

@@ -42,8 +42,8 @@ protected:
     // A campaign in `sandbox` and a package `name` over it, by the tenant's admin; returns the campaign's id.
     std::string make_package(const std::string& sandbox, const std::string& name) {
         const std::string base = "/v1/tenants/acme/sandboxes/" + sandbox + "/";
-        auto segment = client->post(base + "segments", R"({"key":"s-)" + name + R"(","name":"S","rule":{}})",
-                                    acme.admin_token);
+        auto segment =
+            client->post(base + "segments", R"({"key":"s-)" + name + R"(","name":"S","rule":{}})", acme.admin_token);
         EXPECT_EQ(segment.status, 201) << segment.body;
         auto campaign = client->post(base + "campaigns",
                                      R"({"key":")" + name + R"(","name":"Campaign )" + name +
@@ -68,11 +68,13 @@ protected:
         return res.status == 201 ? str(res.json().at("commit")) : std::string();
     }
 
-    std::string url(const std::string& tenant = "acme") const { return ferryd->base_url() + "/v1/tenants/" + tenant + "/git"; }
+    std::string url(const std::string& tenant = "acme") const {
+        return ferryd->base_url() + "/v1/tenants/" + tenant + "/git";
+    }
     // git as a user runs it: no prompt, no user or system configuration.
     std::string git(const std::string& token = "") const {
-        std::string out = "cd '" + dir.string() + "' && GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1 HOME='" +
-                          dir.string() + "' git";
+        std::string out =
+            "cd '" + dir.string() + "' && GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1 HOME='" + dir.string() + "' git";
         if (!token.empty()) out += " -c http.extraHeader='Authorization: Bearer " + token + "'";
         return out + " ";
     }
@@ -150,8 +152,10 @@ TEST_F(GitAccess, PushingIsRefusedAnotherTenantIs404AndAnonymousIsAskedToAuthent
     ASSERT_EQ(run_command(git(editor) + "clone -q " + url() + " store").first, 0);
 
     // Pushing: refused by git (403 with the reason), and nothing changes.
-    auto [push_rc, push] = run_command(git() + "-C store -c user.name=x -c user.email=x@x commit -q --allow-empty -m x "
-                                       "&& " + git(editor) + "-C store push origin HEAD:refs/heads/packages/welcome");
+    auto [push_rc, push] = run_command(git() +
+                                       "-C store -c user.name=x -c user.email=x@x commit -q --allow-empty -m x "
+                                       "&& " +
+                                       git(editor) + "-C store push origin HEAD:refs/heads/packages/welcome");
     EXPECT_NE(push_rc, 0) << push;
     auto refused = client->get("/v1/tenants/acme/git/info/refs?service=git-receive-pack", editor);
     EXPECT_EQ(refused.status, 403);

@@ -63,14 +63,17 @@ public:
         if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         root_ = templ;
         git_server_.create_repository("acme.git");
-        { std::ofstream(root_ / "git-credentials") << "username=" << git_user << "\npassword=" << git_password << "\n"; }
+        {
+            std::ofstream(root_ / "git-credentials")
+                << "username=" << git_user << "\npassword=" << git_password << "\n";
+        }
         for (int i = 0; i < node_count; ++i) {
             // Until signing keys live in the database (issue 24, keys part), the nodes still share
             // one keys directory: the one thing besides PostgreSQL and the git server they share.
-            FerrydOptions options{{"--git-remote", git_server_.url(), "--git-credentials-file",
-                                   (root_ / "git-credentials").string(), "--keys-dir", (root_ / "keys").string(),
-                                   "--scheduler-interval", "0.2", "--workers", "16"},
-                                  {{"FERRY_OPERATOR_TOKEN", operator_secret}}};
+            FerrydOptions options{
+                {"--git-remote", git_server_.url(), "--git-credentials-file", (root_ / "git-credentials").string(),
+                 "--keys-dir", (root_ / "keys").string(), "--scheduler-interval", "0.2", "--workers", "16"},
+                {{"FERRY_OPERATOR_TOKEN", operator_secret}}};
             nodes_.push_back(std::make_unique<FerrydProcess>(std::move(options), database_));
         }
     }
@@ -266,7 +269,8 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
                 std::cout << "node " << i << ": " << log.substr(begin, log.find('\n', at) - begin) << "\n";
             }
         }
-        std::cout << "git server:\n" << cluster.git_server().error_log().substr(0, 4000) << "\n"
+        std::cout << "git server:\n"
+                  << cluster.git_server().error_log().substr(0, 4000) << "\n"
                   << run_command("find " + cluster.remote_repo().string() + " -name '*.lock' -o -name gc.log").second
                   << std::endl;
     }

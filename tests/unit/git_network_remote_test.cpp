@@ -164,7 +164,8 @@ TEST_F(GitNetworkRemote, NodesPublishingConcurrentlyAllLandOnTheServer) {
             const std::string name = "pkg" + std::to_string(p);
             for (int v = 1; v <= 5; ++v) {
                 try {
-                    parent = store.publish("acme", name, v, files(name + std::to_string(v)), "x", kTime + v, parent).commit;
+                    parent =
+                        store.publish("acme", name, v, files(name + std::to_string(v)), "x", kTime + v, parent).commit;
                 } catch (const std::exception& e) {
                     ++failures;
                     ADD_FAILURE() << name << " v" << v << ": " << e.what();

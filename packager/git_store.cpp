@@ -1,5 +1,7 @@
 #include "git_store.hpp"
 
+#include "git_serve.hpp"
+
 #include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -15,6 +17,8 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 namespace ferry::packager {
@@ -216,7 +220,7 @@ void open_repository(Repo& repo, const std::filesystem::path& path) {
 
 // The remote: a directory path or a file:// URL of one. Everything else is refused.
 fs::path parse_remote(const std::string& spec) {
-    const std::string supported = "only local paths and file:// URLs are supported";
+    const std::string supported = "supported: a local path, a file://, http://, https:// or ssh:// URL";
     const auto refuse = [&](const std::string& why) {
         return GitError("git remote '" + spec + "': " + why + "; " + supported);
     };
@@ -306,11 +310,208 @@ void remove_locks(const fs::path& repo, std::optional<std::chrono::seconds> max_
     }
 }
 
+// An http://, https:// or ssh:// remote, checked; nullopt for anything else (parse_remote's).
+// Its error messages never repeat what came before an '@': that may be a password.
+std::optional<std::string> network_url(const std::string& spec) {
+    const auto scheme_end = spec.find("://");
+    if (scheme_end == std::string::npos) return std::nullopt;
+    std::string scheme = spec.substr(0, scheme_end);
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    if (scheme != "http" && scheme != "https" && scheme != "ssh") return std::nullopt;
+    const std::string shown = scrub_credentials(spec, "");
+    const std::string rest = spec.substr(scheme_end + 3);
+    const auto authority_end = rest.find('/');
+    const std::string authority = rest.substr(0, authority_end);
+    if (authority.empty() || authority_end == std::string::npos)
+        throw GitError("git remote '" + shown + "': a URL names a host and a directory (" + scheme + "://host/dir)");
+    if (const auto at = authority.find('@'); at != std::string::npos) {
+        const bool password = authority.substr(0, at).find(':') != std::string::npos;
+        if (scheme != "ssh" || password)
+            throw GitError("git remote '" + shown +
+                           "': credentials are never taken from the URL; use --git-credentials-file or "
+                           "FERRY_GIT_USERNAME and FERRY_GIT_PASSWORD");
+    }
+    const int features = git_libgit2_features();
+    if (scheme == "https" && !(features & GIT_FEATURE_HTTPS))
+        throw GitError("git remote '" + shown + "': this libgit2 was built without HTTPS");
+    if (scheme == "ssh" && !(features & GIT_FEATURE_SSH))
+        throw GitError("git remote '" + shown + "': this libgit2 was built without SSH");
+    std::string url = spec;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+// What libgit2's network callbacks need: the credentials (offered a few times at most: a server
+// that keeps refusing them is not asked forever) and where refused ref updates are reported.
+struct Session {
+    const GitCredentials& credentials;
+    int offered = 0;
+    std::map<std::string, std::string> refused;  // ref -> the server's reason
+    git_remote_callbacks callbacks;
+
+    explicit Session(const GitCredentials& given) : credentials(given) {
+        git_remote_init_callbacks(&callbacks, GIT_REMOTE_CALLBACKS_VERSION);
+        callbacks.payload = this;
+        callbacks.credentials = [](git_credential** out, const char*, const char* user_from_url, unsigned int allowed,
+                                   void* payload) -> int {
+            auto& self = *static_cast<Session*>(payload);
+            if (++self.offered > 3) {
+                git_error_set_str(GIT_ERROR_NET, "the git server refused the credentials");
+                return GIT_EUSER;
+            }
+            const GitCredentials& c = self.credentials;
+            const std::string user = !c.username.empty() ? c.username : user_from_url ? user_from_url : "";
+            if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && !c.username.empty())
+                return git_credential_userpass_plaintext_new(out, c.username.c_str(), c.password.c_str());
+            if ((allowed & GIT_CREDENTIAL_SSH_KEY) && c.ssh_key)
+                return git_credential_ssh_key_new(out, user.c_str(), nullptr, c.ssh_key->c_str(),
+                                                  c.ssh_passphrase.empty() ? nullptr : c.ssh_passphrase.c_str());
+            if (allowed & GIT_CREDENTIAL_SSH_KEY) return git_credential_ssh_key_from_agent(out, user.c_str());
+            if ((allowed & GIT_CREDENTIAL_USERNAME) && !user.empty())
+                return git_credential_username_new(out, user.c_str());
+            git_error_set_str(GIT_ERROR_NET, "the git server asks for credentials and none are configured");
+            return GIT_EUSER;
+        };
+        callbacks.push_update_reference = [](const char* ref, const char* status, void* payload) -> int {
+            if (status) static_cast<Session*>(payload)->refused[ref] = status;
+            return 0;
+        };
+    }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+};
+
+// A connection to one repository of a network remote, for reading its refs and pushing.
+class Connection {
+public:
+    Connection(const GitCredentials& credentials, git_repository* repo, const std::string& url, git_direction direction,
+               const std::string& secret)
+        : session_(credentials), secret_(secret) {
+        if (repo)
+            ok(git_remote_create_anonymous(remote_.out(), repo, url.c_str()), "git remote");
+        else
+            ok(git_remote_create_detached(remote_.out(), url.c_str()), "git remote");
+        ok(git_remote_connect(remote_.get(), direction, &session_.callbacks, nullptr, nullptr),
+           "connect to the git remote");
+    }
+    ~Connection() {
+        if (remote_.get()) git_remote_disconnect(remote_.get());
+    }
+
+    // The refs the server advertised when this connection opened (annotated tags: the tag object).
+    std::map<std::string, git_oid> refs() {
+        const git_remote_head** heads = nullptr;
+        std::size_t n = 0;
+        ok(git_remote_ls(&heads, &n, remote_.get()), "list the git remote's refs");
+        std::map<std::string, git_oid> out;
+        for (std::size_t i = 0; i < n; ++i) out.emplace(heads[i]->name, heads[i]->oid);
+        return out;
+    }
+
+    // Pushes one refspec ("[+]local-ref:remote-ref", or ":remote-ref" to delete). The server applies
+    // it only if the remote ref still has the value refs() showed; returns its refusal, if any.
+    std::optional<std::string> push(const std::string& refspec) {
+        std::string spec = refspec;
+        char* specs[] = {spec.data()};
+        const git_strarray refspecs{specs, 1};
+        git_push_options options;
+        ok(git_push_options_init(&options, GIT_PUSH_OPTIONS_VERSION), "push options");
+        options.callbacks = session_.callbacks;
+        options.pb_parallelism = 1;
+        session_.refused.clear();
+        ok(git_remote_upload(remote_.get(), &refspecs, &options), "push to the git remote");
+        if (session_.refused.empty()) return std::nullopt;
+        return scrub_credentials(session_.refused.begin()->second, secret_);
+    }
+
+private:
+    void ok(int rc, const char* what) const {
+        if (rc >= 0) return;
+        throw GitError(scrub_credentials(error_text(rc, what), secret_));
+    }
+
+    Session session_;
+    std::string secret_;
+    Remote remote_;
+};
+
+std::optional<git_oid> find_ref(const std::map<std::string, git_oid>& refs, const std::string& name) {
+    const auto it = refs.find(name);
+    if (it == refs.end()) return std::nullopt;
+    return it->second;
+}
+
+// Creates or moves a local ref, whatever it pointed at.
+void put_ref(git_repository* repo, const std::string& name, const git_oid& id, const char* why) {
+    Reference ref;
+    check(retry_while_locked([&] { return git_reference_create(ref.out(), repo, name.c_str(), &id, 1, why); }), why);
+}
+
+void drop_ref(git_repository* repo, const std::string& name) {
+    Reference ref;
+    if (git_reference_lookup(ref.out(), repo, name.c_str()) == 0) git_reference_delete(ref.get());
+}
+
 }  // namespace
 
-GitStore::GitStore(std::filesystem::path root, std::optional<std::string> remote) : root_(std::move(root)) {
+std::string scrub_credentials(std::string text, const std::string& secret) {
+    static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@)");
+    text = std::regex_replace(text, userinfo, "$1***@");
+    if (!secret.empty())
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+            text.replace(at, secret.size(), "***");
+    return text;
+}
+
+GitCredentials load_git_credentials(const std::optional<std::filesystem::path>& file) {
+    GitCredentials out;
+    if (!file) {
+        const auto env = [](const char* name) {
+            const char* v = std::getenv(name);
+            return v ? std::string(v) : std::string();
+        };
+        out.username = env("FERRY_GIT_USERNAME");
+        out.password = env("FERRY_GIT_PASSWORD");
+        if (const std::string key = env("FERRY_GIT_SSH_KEY"); !key.empty()) out.ssh_key = key;
+        out.ssh_passphrase = env("FERRY_GIT_SSH_PASSPHRASE");
+        return out;
+    }
+    std::ifstream in(*file);
+    if (!in) throw GitError("git credentials file " + file->string() + ": cannot be read");
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line[0] == '#') continue;
+        const auto eq = line.find('=');
+        const std::string key = eq == std::string::npos ? std::string() : line.substr(0, eq);
+        const std::string value = eq == std::string::npos ? std::string() : line.substr(eq + 1);
+        if (key == "username") {
+            out.username = value;
+        } else if (key == "password") {
+            out.password = value;
+        } else if (key == "ssh-key") {
+            out.ssh_key = value;
+        } else if (key == "ssh-passphrase") {
+            out.ssh_passphrase = value;
+        } else {
+            throw GitError("git credentials file " + file->string() + " line " + std::to_string(number) +
+                           ": expected username=, password=, ssh-key= or ssh-passphrase=");
+        }
+    }
+    return out;
+}
+
+namespace {}  // namespace
+
+GitStore::GitStore(std::filesystem::path root, std::optional<std::string> remote, GitCredentials credentials)
+    : root_(std::move(root)), credentials_(std::move(credentials)) {
     ensure_init();
     if (!remote) return;
+    if (auto url = network_url(*remote)) {
+        url_ = std::move(*url);
+        return;
+    }
     remote_ = parse_remote(*remote);
     std::error_code a, b;
     const auto mine = fs::weakly_canonical(fs::absolute(root_), a);
@@ -344,9 +545,23 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
                                    std::int64_t unix_time, const std::optional<std::string>& expected_parent) {
     // One git_repository per operation, and one publisher per tenant repository at a time in this
     // process; other processes (nodes sharing the remote) are kept apart by the refs' lock files.
-    std::lock_guard serialize(lock_for(tenant));
+    // With a network remote, publishers of different packages run at once (each waits for the
+    // server for most of its time): they write distinct packs and refs into the mirror.
+    std::unique_lock<std::mutex> serialize;
+    if (!url_) serialize = std::unique_lock(lock_for(tenant));
     Repo repo;
-    open_repository(repo, truth_path(tenant));
+    // A network remote's objects are written to the mirror first, then pushed.
+    open_repository(repo, url_ ? repository_path(tenant) : truth_path(tenant));
+    if (url_ && expected_parent) {
+        Odb mirror;
+        check(git_repository_odb(mirror.out(), repo.get()), "open object database");
+        const git_oid parent = parse_oid(*expected_parent);
+        if (!git_odb_exists(mirror.get(), &parent)) {
+            std::lock_guard fetching(lock_for(tenant));
+            fetch_mirror(tenant);
+            check(git_odb_refresh(mirror.get()), "refresh object database");
+        }
+    }
 
     // New objects go to an in-memory backend first and reach the disk as one pack (one fsync),
     // not as one fsynced loose file each.
@@ -396,7 +611,7 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     const std::string tag_ref = "refs/tags/" + tag;
     // With a remote, a retry may find its own version already written (same files, author, time
     // and parent: the very same tag object): that is success, not a lost race.
-    const bool idempotent = remote_.has_value();
+    const bool idempotent = has_remote();
     const auto lost = [&](const std::string& what) {
         return GitRaceError("publish " + package + " v" + std::to_string(version) + ": " + what);
     };
@@ -443,6 +658,9 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
     check(git_mempack_reset(mempack), "reset mempack");
     check(git_odb_refresh(odb.get()), "refresh object database");
     step("packed");
+    if (url_)
+        return push_version(repo.get(), tenant, package, version, {hex(commit_id), hex(tag_id), hex(tree_id)},
+                            expected_parent);
 
     // Branch: compare-and-swap against the parent the caller saw (all zeros: must not exist), under
     // the ref's lock file, so atomic across processes.
@@ -514,8 +732,9 @@ void GitStore::fetch_mirror(const std::string& tenant) {
     Repo local;
     open_repository(local, repository_path(tenant));
     Remote remote;
-    const std::string url = file_url(truth_path(tenant));
+    const std::string url = url_ ? tenant_url(tenant) : file_url(truth_path(tenant));
     check(git_remote_create_anonymous(remote.out(), local.get(), url.c_str()), "mirror: remote");
+    Session session(credentials_);
     std::string heads = "+refs/heads/packages/*:refs/heads/packages/*";
     std::string tags = "+refs/tags/packages/*:refs/tags/packages/*";
     char* specs[] = {heads.data(), tags.data()};
@@ -525,11 +744,14 @@ void GitStore::fetch_mirror(const std::string& tenant) {
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
     options.prune = GIT_FETCH_NO_PRUNE;
     options.update_fetchhead = 0;
-    check(retry_while_locked([&] { return git_remote_fetch(remote.get(), &refspecs, &options, "ferry: mirror"); }),
-          "fetch from the remote");
+    options.callbacks = session.callbacks;
+    const int rc =
+        retry_while_locked([&] { return git_remote_fetch(remote.get(), &refspecs, &options, "ferry: mirror"); });
+    if (rc < 0) throw GitError(scrub_credentials(error_text(rc, "fetch from the remote"), credentials_.password));
 }
 
 std::optional<std::string> GitStore::mirrored_tag(const std::string& tenant, const std::string& tag) {
+    if (url_) return mirrored_network_tag(tenant, tag);
     const std::string name = "refs/tags/" + tag;
     std::optional<git_oid> truth;
     if (!fs::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
@@ -558,6 +780,7 @@ std::optional<std::string> GitStore::mirrored_tag(const std::string& tenant, con
 }
 
 std::optional<std::string> GitStore::head(const std::string& tenant, const std::string& package) {
+    if (url_) return network_ref(tenant, "refs/heads/packages/" + package);
     if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
     Repo repo;
     open_repository(repo, truth_path(tenant));
@@ -570,12 +793,19 @@ std::optional<std::string> GitStore::head(const std::string& tenant, const std::
 
 std::optional<std::string> GitStore::version_commit(const std::string& tenant, const std::string& package,
                                                     std::int64_t version) {
-    if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return std::nullopt;
+    std::string revision = "refs/tags/" + tag_name(package, version);
+    if (url_) {
+        // The mirror's tag, confirmed on the server (fetched when the mirror lacks it).
+        const auto mirrored = mirrored_network_tag(tenant, tag_name(package, version));
+        if (!mirrored) return std::nullopt;
+        revision = *mirrored;
+    } else if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) {
+        return std::nullopt;
+    }
     Repo repo;
-    open_repository(repo, truth_path(tenant));
+    open_repository(repo, url_ ? repository_path(tenant) : truth_path(tenant));
     Object target;
-    const int rc = git_revparse_single(target.out(), repo.get(),
-                                       ("refs/tags/" + tag_name(package, version) + "^{commit}").c_str());
+    const int rc = git_revparse_single(target.out(), repo.get(), (revision + "^{commit}").c_str());
     if (rc == GIT_ENOTFOUND) return std::nullopt;
     check(rc, "read tag");
     return hex(*git_object_id(target.get()));
@@ -607,7 +837,7 @@ void collect(git_repository* repo, const git_tree* tree, const std::string& pref
 std::optional<std::string> GitStore::version_revision(const std::string& tenant, const std::string& package,
                                                       std::int64_t version) {
     const std::string tag = tag_name(package, version);
-    if (!remote_) return "refs/tags/" + tag;
+    if (!has_remote()) return "refs/tags/" + tag;
     return mirrored_tag(tenant, tag);
 }
 
@@ -678,6 +908,7 @@ void force_branch(git_repository* repo, const std::string& branch, const std::op
 
 void GitStore::set_branch(const std::string& tenant, const std::string& package,
                           const std::optional<std::string>& commit) {
+    if (url_) return set_network_branch(tenant, package, commit);
     std::lock_guard serialize(lock_for(tenant));
     if (!std::filesystem::exists(truth_path(tenant) / "HEAD")) return;
     const std::string branch = "refs/heads/packages/" + package;
@@ -706,7 +937,224 @@ void GitStore::set_branch(const std::string& tenant, const std::string& package,
 
 void GitStore::clear_stale_locks(const std::string& tenant) {
     remove_locks(repository_path(tenant), std::nullopt);
+    // A network remote's locks are its server's own business.
     if (remote_) remove_locks(truth_path(tenant), remote_lock_max_age);
+}
+
+std::filesystem::path GitStore::servable_repository(const std::string& tenant) {
+    Repo repo;
+    if (url_) {
+        std::lock_guard serialize(lock_for(tenant));
+        fetch_mirror(tenant);
+        return repository_path(tenant);
+    }
+    open_repository(repo, truth_path(tenant));  // created empty if nothing was published yet
+    return truth_path(tenant);
+}
+
+std::string GitStore::serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) {
+    return upload_pack_advertisement(servable_repository(tenant), packages);
+}
+
+std::string GitStore::serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                       const std::string& request) {
+    // The advertisement came from the mirror as fetched then: serving from it as it is now is
+    // enough (it only grows), so no second fetch.
+    const fs::path repository = url_ ? repository_path(tenant) : truth_path(tenant);
+    if (!url_) {
+        Repo repo;
+        open_repository(repo, repository);
+    }
+    return upload_pack(repository, packages, request);
+}
+
+// ---- the network remote ----
+
+std::optional<std::string> GitStore::network_ref(const std::string& tenant, const std::string& ref) {
+    Connection server(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, credentials_.password);
+    const auto id = find_ref(server.refs(), ref);
+    if (!id) return std::nullopt;
+    return hex(*id);
+}
+
+std::optional<std::string> GitStore::mirrored_network_tag(const std::string& tenant, const std::string& tag) {
+    const std::string name = "refs/tags/" + tag;
+    // Tags are never moved, and the mirror's come from the server: one the mirror holds is the server's.
+    const auto held = [&]() -> std::optional<std::string> {
+        Repo local;
+        open_repository(local, repository_path(tenant));
+        const auto id = ref_target(local.get(), name);
+        if (!id) return std::nullopt;
+        Odb odb;
+        check(git_repository_odb(odb.out(), local.get()), "open object database");
+        if (!git_odb_exists(odb.get(), &*id)) return std::nullopt;
+        return hex(*id);
+    };
+    if (auto id = held()) return id;
+    std::lock_guard serialize(lock_for(tenant));
+    if (auto id = held()) return id;
+    fetch_mirror(tenant);
+    return held();
+}
+
+PublishedVersion GitStore::push_version(void* repository, const std::string& tenant, const std::string& package,
+                                        std::int64_t version, const PublishedVersion& ids,
+                                        const std::optional<std::string>& expected_parent) {
+    auto* repo = static_cast<git_repository*>(repository);
+    const std::string tag = tag_name(package, version);
+    const std::string branch = "refs/heads/packages/" + package;
+    const std::string tag_ref = "refs/tags/" + tag;
+    const git_oid commit_id = parse_oid(ids.commit);
+    const git_oid tag_id = parse_oid(ids.tag_object);
+    const std::string& secret = credentials_.password;
+    const auto lost = [&](const std::string& what) {
+        return GitRaceError("publish " + package + " v" + std::to_string(version) + ": " + what);
+    };
+    const auto show = [](const std::optional<git_oid>& id) { return id ? hex(*id) : std::string("nothing"); };
+    // Pushes go from refs of the mirror's own namespace, which nothing else reads; the mirror's
+    // branch and tag are set only once the server holds them.
+    const std::string staged_branch = "refs/ferry/push/heads/packages/" + package;
+    const std::string staged_tag = "refs/ferry/push/tags/" + tag;
+    struct Unstage {
+        git_repository* repo;
+        std::vector<std::string> refs;
+        ~Unstage() {
+            for (const auto& r : refs) drop_ref(repo, r);
+        }
+    } unstage{repo, {staged_branch, staged_tag}};
+    put_ref(repo, staged_branch, commit_id, "stage branch");
+    put_ref(repo, staged_tag, tag_id, "stage tag");
+
+    // Branch: pushed only when the server's is at the parent this node saw; the server applies the
+    // update only if it still is (receive-pack checks the old id under the ref's lock). The tag
+    // goes next on the same connection: its old id, as advertised when it opened, is "none".
+    bool moved = false;
+    std::optional<Connection> server;
+    server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+    {
+        const auto refs = server->refs();
+        const auto tag_now = find_ref(refs, tag_ref);
+        if (tag_now && !same(tag_now, tag_id)) throw lost("tag " + tag + " exists already (" + hex(*tag_now) + ")");
+        const auto now = find_ref(refs, branch);
+        const bool at_parent = expected_parent ? now && hex(*now) == *expected_parent : !now;
+        if (tag_now || same(now, commit_id)) {
+            // This very version, written by an earlier attempt: nothing to move.
+        } else if (!at_parent) {
+            throw lost("branch " + branch + " is at " + show(now) + ", not at " +
+                       (expected_parent ? *expected_parent : std::string("nothing")));
+        } else {
+            std::optional<std::string> refused;
+            try {
+                refused = server->push(staged_branch + ":" + branch);
+            } catch (const GitError&) {
+                // The answer may be what got lost (a connection closed under it): if the server
+                // moved the branch, go on to the tag on a new connection; else nothing moved.
+                server.reset();
+                std::optional<git_oid> after;
+                try {
+                    after = find_ref(
+                        Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
+                        branch);
+                } catch (const GitError&) {
+                }
+                if (!same(after, commit_id)) throw;
+                server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+            }
+            if (refused) throw lost("the git server refused to move branch " + branch + ": " + *refused);
+            moved = true;
+        }
+    }
+    step("branch");
+
+    // Tag: created where none exists, never forced.
+    std::optional<std::string> failure;
+    bool race = false;
+    try {
+        const auto now = find_ref(server->refs(), tag_ref);
+        if (now && !same(now, tag_id)) {
+            race = true;
+            failure = "tag " + tag + " was created meanwhile (" + hex(*now) + ")";
+        } else if (!now) {
+            if (const auto refused = server->push(staged_tag + ":" + tag_ref)) {
+                race = true;
+                failure = "the git server refused tag " + tag + ": " + *refused;
+            }
+        }
+    } catch (const GitError& e) {
+        failure = e.what();
+        // The answer may be what got lost: ask again whether the server holds the tag.
+        try {
+            if (same(find_ref(Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
+                              tag_ref),
+                     tag_id))
+                failure.reset();
+        } catch (const GitError&) {
+        }
+    }
+    server.reset();
+    if (failure) {
+        // Put back the branch this call moved, if nobody moved it since (the server checks).
+        if (moved) {
+            try {
+                Connection again(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+                if (same(find_ref(again.refs(), branch), commit_id)) {
+                    if (expected_parent) {
+                        put_ref(repo, staged_branch, parse_oid(*expected_parent), "stage branch");
+                        again.push("+" + staged_branch + ":" + branch);
+                    } else {
+                        again.push(":" + branch);
+                    }
+                }
+            } catch (const GitError&) {
+            }
+        }
+        if (race) throw lost(*failure);
+        throw GitError(*failure);
+    }
+    step("tag");
+
+    // The mirror follows (best effort: reads fetch what it lacks).
+    try {
+        Reference ref;
+        const git_oid absent{};
+        git_reference_create_matching(ref.out(), repo, tag_ref.c_str(), &tag_id, 1, &absent, "published");
+        put_ref(repo, branch, commit_id, "published");
+    } catch (const GitError&) {
+    }
+    return ids;
+}
+
+void GitStore::set_network_branch(const std::string& tenant, const std::string& package,
+                                  const std::optional<std::string>& commit) {
+    std::lock_guard serialize(lock_for(tenant));
+    const std::string branch = "refs/heads/packages/" + package;
+    const std::string staged = "refs/ferry/push/heads/packages/" + package;
+    Repo repo;
+    open_repository(repo, repository_path(tenant));
+    if (commit) {
+        const git_oid id = parse_oid(*commit);
+        Odb odb;
+        check(git_repository_odb(odb.out(), repo.get()), "open object database");
+        if (!git_odb_exists(odb.get(), &id)) fetch_mirror(tenant);
+        put_ref(repo.get(), staged, id, "stage branch");
+    }
+    struct Unstage {
+        git_repository* repo;
+        std::string ref;
+        ~Unstage() { drop_ref(repo, ref); }
+    } unstage{repo.get(), staged};
+    Connection server(credentials_, repo.get(), tenant_url(tenant), GIT_DIRECTION_PUSH, credentials_.password);
+    const auto now = find_ref(server.refs(), branch);
+    if (commit ? same(now, parse_oid(*commit)) : !now) return;
+    if (const auto refused = server.push(commit ? "+" + staged + ":" + branch : ":" + branch))
+        throw GitError("the git server refused to reset branch " + branch + ": " + *refused);
+    try {
+        if (commit)
+            put_ref(repo.get(), branch, parse_oid(*commit), "recovery");
+        else
+            drop_ref(repo.get(), branch);
+    } catch (const GitError&) {
+    }
 }
 
 }  // namespace ferry::packager

@@ -10,6 +10,15 @@
 // git's ref lock files, so safe across processes), then fetches them into the mirror; head and
 // version_commit read the remote's refs; read_version and subtree read the mirror, fetching first
 // when its tag is missing or differs from the remote's.
+//
+// With a network remote (http://, https:// or ssh:// URL of a git server holding <tenant>.git,
+// created there by the operator), publish writes the version's objects into this node's mirror and
+// pushes: first the branch, whose update the server applies only if the branch is still at the
+// value this node read in the same session (git receive-pack verifies each command's old id under
+// the ref's lock), then the tag, created only where none exists (never forced). A refused push is
+// a lost race, as with a directory remote. A tag in the mirror was confirmed on the server (tags
+// are immutable), so reads of a version the mirror holds ask the server nothing; the branch (head)
+// is always read from the server.
 
 #include <chrono>
 #include <cstdint>
@@ -49,6 +58,24 @@ private:
     std::string path_;
 };
 
+// How ferryd authenticates to a network git remote. Never taken from the command line or from the
+// URL; never written to a log or an error message (GitStore scrubs the password from libgit2's).
+struct GitCredentials {
+    std::string username;
+    std::string password;                          // http(s): basic authentication
+    std::optional<std::filesystem::path> ssh_key;  // ssh://: private key file (else the ssh agent)
+    std::string ssh_passphrase;
+};
+
+// The credentials in `file` (lines "username=...", "password=...", "ssh-key=PATH",
+// "ssh-passphrase=..."; blank lines and lines starting with '#' ignored), else the environment
+// (FERRY_GIT_USERNAME, FERRY_GIT_PASSWORD, FERRY_GIT_SSH_KEY, FERRY_GIT_SSH_PASSPHRASE). Throws
+// GitError (naming the file and line, never a value) on a line it does not understand.
+GitCredentials load_git_credentials(const std::optional<std::filesystem::path>& file);
+
+// `text` with `secret` and any URL user information (scheme://user:password@) replaced.
+std::string scrub_credentials(std::string text, const std::string& secret);
+
 struct PublishedVersion {
     std::string commit;  // hex object ids
     std::string tag_object;
@@ -83,6 +110,13 @@ public:
     // Removes what a crash of a writer may have left locked.
     virtual void clear_stale_locks(const std::string& tenant) = 0;
 
+    // Git's smart HTTP protocol, read-only, showing only the refs of `packages` (see git_serve.hpp):
+    // the advertisement (GET info/refs?service=git-upload-pack) and the answer to a request (POST
+    // git-upload-pack), over this node's up-to-date copy of the tenant's repository.
+    virtual std::string serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) = 0;
+    virtual std::string serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                         const std::string& request) = 0;
+
     // The tag that names a version: "packages/<package>/v<version>".
     static std::string tag_name(const std::string& package, std::int64_t version);
 };
@@ -90,8 +124,12 @@ public:
 class GitStore : public VersionStore {
 public:
     // `remote`: a directory path or a file:// URL of a directory (created on first use, as are its
-    // <tenant>.git repositories). Other URLs (git://, ssh://, http(s)://, host:path) throw GitError.
-    explicit GitStore(std::filesystem::path root, std::optional<std::string> remote = std::nullopt);
+    // <tenant>.git repositories), or an http://, https:// or ssh:// URL of a directory on a git
+    // server (its <tenant>.git repositories must exist there). A URL with a password in it, and
+    // other URLs (git://, host:path), throw GitError; so does https:// or ssh:// when this libgit2
+    // was built without them.
+    explicit GitStore(std::filesystem::path root, std::optional<std::string> remote = std::nullopt,
+                      GitCredentials credentials = {});
     ~GitStore();
     GitStore(const GitStore&) = delete;
     GitStore& operator=(const GitStore&) = delete;
@@ -139,14 +177,22 @@ public:
     void clear_stale_locks(const std::string& tenant) override;
     static constexpr std::chrono::seconds remote_lock_max_age{60};
 
+    // Served from the repository itself (without a remote), the shared directory (a directory
+    // remote), or the mirror once it fetched the server's refs (a network remote).
+    std::string serve_git_refs(const std::string& tenant, const std::vector<std::string>& packages) override;
+    std::string serve_git_upload(const std::string& tenant, const std::vector<std::string>& packages,
+                                 const std::string& request) override;
+
     // The tenant's local repository (with a remote: this node's mirror).
     std::filesystem::path repository_path(const std::string& tenant) const;
     // The tenant's repository in the remote; without a remote, repository_path(tenant), the only one.
     std::filesystem::path remote_repository_path(const std::string& tenant) const;
 
-    bool has_remote() const { return remote_.has_value(); }
-    // The remote's directory (a file:// URL resolved to its path); empty without a remote.
-    std::string remote() const { return remote_ ? remote_->string() : std::string(); }
+    bool has_remote() const { return remote_.has_value() || url_.has_value(); }
+    // A network remote (http(s):// or ssh://), whose repositories this node reaches only by git's protocol.
+    bool has_network_remote() const { return url_.has_value(); }
+    // The remote's directory (a file:// URL resolved to its path) or URL; empty without a remote.
+    std::string remote() const { return remote_ ? remote_->string() : url_ ? *url_ : std::string(); }
 
     // Called after each durable step of publish ("packed", "branch", "tag"): crash-injection tests
     // stop the process there.
@@ -158,6 +204,8 @@ private:
     std::filesystem::path truth_path(const std::string& tenant) const;
     // Fetches the remote's package branches and tags into the mirror (throws GitError).
     void fetch_mirror(const std::string& tenant);
+    // The local repository holding every version of the tenant now, for serving it to git clients.
+    std::filesystem::path servable_repository(const std::string& tenant);
     // With a remote: makes sure the mirror holds the object the remote's tag names and returns the
     // revision to read the version through; nullopt if the remote has no such tag.
     std::optional<std::string> mirrored_tag(const std::string& tenant, const std::string& tag);
@@ -167,6 +215,16 @@ private:
                                                 std::int64_t version);
     std::string readable_revision(const std::string& tenant, const std::string& package, std::int64_t version);
 
+    // The network remote's side of publish, set_branch, head and reading a tag (url_ set).
+    PublishedVersion push_version(void* repo, const std::string& tenant, const std::string& package,
+                                  std::int64_t version, const PublishedVersion& ids,
+                                  const std::optional<std::string>& expected_parent);
+    void set_network_branch(const std::string& tenant, const std::string& package,
+                            const std::optional<std::string>& commit);
+    std::optional<std::string> network_ref(const std::string& tenant, const std::string& ref);
+    std::optional<std::string> mirrored_network_tag(const std::string& tenant, const std::string& tag);
+    std::string tenant_url(const std::string& tenant) const { return *url_ + "/" + tenant + ".git"; }
+
     void step(std::string_view name) const {
         if (step_hook_) step_hook_(name);
     }
@@ -174,6 +232,8 @@ private:
     std::function<void(std::string_view)> step_hook_;
     std::filesystem::path root_;
     std::optional<std::filesystem::path> remote_;
+    std::optional<std::string> url_;  // a network remote, without a trailing '/'
+    GitCredentials credentials_;
     std::mutex locks_mutex_;
     std::map<std::string, std::unique_ptr<std::mutex>> locks_;
 };

@@ -87,6 +87,7 @@ struct Flags {
     std::string database_owner;
     std::size_t database_pool = 16;
     std::string git_remote;
+    std::string git_credentials_file;
     std::string keys_dir;
     std::string kek_file;
     std::string previous_kek_file;
@@ -134,9 +135,14 @@ void declare_flags(CLI::App& cli, Flags& f) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{1024}))
         ->capture_default_str();
     cli.add_option("--git-remote", f.git_remote,
-                   "package store shared by several nodes: a directory (or file:// URL) of bare repositories; each "
-                   "node keeps a mirror in --data-dir and moves the remote's refs by compare-and-swap")
+                   "package store shared by several nodes: a directory (or file:// URL) of bare repositories, or the "
+                   "http(s):// or ssh:// URL of a directory of them on a git server; each node keeps a mirror in "
+                   "--data-dir and moves the remote's refs by compare-and-swap")
         ->envname("FERRY_GIT_REMOTE");
+    cli.add_option("--git-credentials-file", f.git_credentials_file,
+                   "with a network --git-remote: file of username=, password= (or ssh-key=) lines; default: "
+                   "FERRY_GIT_USERNAME and FERRY_GIT_PASSWORD (or FERRY_GIT_SSH_KEY) from the environment")
+        ->envname("FERRY_GIT_CREDENTIALS_FILE");
     cli.add_option("--keys-dir", f.keys_dir,
                    "tenants' private signing keys (default: <data-dir>/keys); several nodes must share it")
         ->envname("FERRY_KEYS_DIR");
@@ -419,8 +425,12 @@ int serve(const Flags& f, const ListenAddress& address) {
     }
     const Clocks clocks(f, *store);
 
-    ferry::packager::GitStore git(std::filesystem::path(f.data_dir) / "git",
-                                  f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote));
+    ferry::packager::GitStore git(
+        std::filesystem::path(f.data_dir) / "git",
+        f.git_remote.empty() ? std::nullopt : std::optional<std::string>(f.git_remote),
+        ferry::packager::load_git_credentials(f.git_credentials_file.empty()
+                                                  ? std::nullopt
+                                                  : std::optional<std::filesystem::path>(f.git_credentials_file)));
     const std::unique_ptr<ferry::keys::KeyStore> keys = key_store(f, *store);
     const auto crash_hook = crash_hook_from_environment(git);
     // A crash may have left a package version half-written: settle it before serving anyone.

@@ -4,6 +4,7 @@
 #include "core/crypto.hpp"
 #include "core/utf8.hpp"
 #include "observability/log.hpp"
+#include "packager/signing.hpp"
 #include "tenancy/auth_throttle.hpp"
 #include "tenancy/sessions.hpp"
 #include "tenancy/token_format.hpp"
@@ -52,6 +53,19 @@ Error unauthorized(std::string message) { return Error(ErrorKind::unauthorized, 
 
 Error csrf_failed(std::string message) { return Error(ErrorKind::forbidden, "csrf_failed", std::move(message)); }
 
+// Git's smart HTTP routes (api/git.cpp): git clients also authenticate with Basic, the token as
+// the password, and are told so on a 401.
+constexpr std::string_view git_routes = "/v1/tenants/{tenant}/git/";
+
+bool is_git_route(const Context& ctx) { return ctx.route != nullptr && ctx.route->pattern.starts_with(git_routes); }
+
+bool has_scheme(std::string_view header, std::string_view scheme) {
+    if (header.size() <= scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
+    return true;
+}
+
 bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 // A browser's request that changes something must come from the console's own pages: its Origin
@@ -99,11 +113,19 @@ void App::authenticate(Context& ctx) {
         }
     }
     constexpr std::string_view scheme = "bearer ";
-    if (header.size() <= scheme.size()) throw unauthorized("missing bearer token");
-    for (std::size_t i = 0; i < scheme.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i])
-            throw unauthorized("missing bearer token");
-    const std::string_view token = header.substr(scheme.size());
+    std::string basic_password;
+    std::string_view token;
+    if (is_git_route(ctx) && has_scheme(header, "basic ")) {
+        // user:token, the user name ignored (the token says who it is).
+        const auto decoded = packager::base64_decode(header.substr(6));
+        const std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
+        if (colon == std::string::npos) throw unauthorized("malformed basic credentials");
+        basic_password = decoded->substr(colon + 1);
+        token = basic_password;
+    } else {
+        if (!has_scheme(header, scheme)) throw unauthorized("missing bearer token");
+        token = header.substr(scheme.size());
+    }
     const std::string hash = token_format::hash(token);
 
     // The operator token may be set from the environment and need not have ferry's shape.
@@ -299,6 +321,8 @@ http::Response App::handle(http::Request& request) {
         res = error_response(Error(ErrorKind::internal, error_code, "internal error"));
     }
     res.set_header("X-Request-Id", request_id);
+    if (res.status == 401 && route_name.starts_with(git_routes))
+        res.set_header("WWW-Authenticate", "Basic realm=\"ferry\"");
     res.head = request.method == "HEAD";
     // The API's answers are data, never a page: not sniffed, never framed, no referrer.
     if (route_name != "console") add_api_headers(res);

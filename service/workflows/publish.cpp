@@ -226,7 +226,7 @@ auto serialized(const PublishServices& services, const std::string& tenant, cons
             log::warn("publish lost a race in the package store",
                       {{"request_id", services.request_id}, {"error", e.what()}, {"attempt", n}});
             if (n == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
-            settle_package(services.store, services.git, tenant, package);
+            settle_package(services.store, services.git, tenant, package, true);
         }
     }
 }

@@ -34,11 +34,11 @@ void release_version(Tx& tx, Journal& journal, const packager::PackageVersion& v
 }
 
 std::size_t settle_package(Store& store, packager::VersionStore& git, const std::string& tenant,
-                           const std::string& package) {
+                           const std::string& package, bool check_branch) {
     std::vector<packager::PackageVersion> unfinished;
     for (auto& v : store.read([&](Tx& tx) { return tx.package_versions(tenant, package); }))
         if (v.state == packager::VersionState::publishing) unfinished.push_back(std::move(v));
-    if (unfinished.empty()) return 0;
+    if (unfinished.empty() && !check_branch) return 0;
     git.clear_stale_locks(tenant);
     for (auto v : unfinished) {
         if (const auto commit = git.version_commit(v.tenant, v.package, v.version)) {

@@ -28,9 +28,12 @@ void release_version(Tx& tx, Journal& journal, const packager::PackageVersion& v
 // For every version of the package left "publishing": if its tag made it into git it is recorded
 // as published, otherwise its reservation is released; then the branch is reset to the last
 // published version and stale lock files are cleared. The caller holds the package's lock, so
-// no publisher of it is running anywhere. Returns how many versions it settled.
+// no publisher of it is running anywhere. Returns how many versions it settled. With
+// `check_branch` (after a lost race), the branch is reset even when no version was left
+// "publishing": a publish whose answer from a network git remote was lost may have moved the
+// branch and then released its reservation.
 std::size_t settle_package(Store& store, packager::VersionStore& git, const std::string& tenant,
-                           const std::string& package);
+                           const std::string& package, bool check_branch = false);
 
 // settle_package() for every package with a version left "publishing", each under its lock; a package
 // whose lock another node holds is left to that node's publisher (it settles before it reserves).

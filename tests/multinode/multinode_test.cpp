@@ -1,10 +1,15 @@
-// Several ferryd nodes on one PostgreSQL database and one git remote (issue 9): concurrent
+// Several ferryd nodes on one PostgreSQL database and one git remote (issues 9 and 24): concurrent
 // publishers spread across three nodes while one node is killed and restarted, and time-driven
 // campaign transitions that must happen exactly once whichever node runs the scheduler.
+//
+// Each node has its own data directory (its own git mirror); the shared package store is a real
+// git server on loopback (lighttpd + git-http-backend, basic authentication), which the nodes
+// reach only over HTTP, with credentials from a file.
 //
 // Uses the cluster FERRY_TEST_DATABASE names, or starts a private one (scripts/test-postgres).
 
 #include "ferryd_process.hpp"
+#include "git_http_server.hpp"
 #include "http_client.hpp"
 #include "shell.hpp"
 #include "test_database.hpp"
@@ -17,6 +22,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <map>
@@ -52,15 +58,22 @@ std::string str(const json::value& v) { return std::string(v.as_string()); }
 
 class Cluster {
 public:
-    Cluster() : database_(std::make_shared<TestDatabase>()) {
+    Cluster() : database_(std::make_shared<TestDatabase>()), git_server_(git_user, git_password) {
         std::string templ = (fs::temp_directory_path() / "ferry-multinode-XXXXXX").string();
         if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         root_ = templ;
-        fs::create_directories(root_ / "remote");
+        git_server_.create_repository("acme.git");
+        {
+            std::ofstream(root_ / "git-credentials")
+                << "username=" << git_user << "\npassword=" << git_password << "\n";
+        }
         for (int i = 0; i < node_count; ++i) {
-            FerrydOptions options{{"--git-remote", (root_ / "remote").string(), "--keys-dir", (root_ / "keys").string(),
-                                   "--scheduler-interval", "0.2", "--workers", "16"},
-                                  {{"FERRY_OPERATOR_TOKEN", operator_secret}}};
+            // Until signing keys live in the database (issue 24, keys part), the nodes still share
+            // one keys directory: the one thing besides PostgreSQL and the git server they share.
+            FerrydOptions options{
+                {"--git-remote", git_server_.url(), "--git-credentials-file", (root_ / "git-credentials").string(),
+                 "--keys-dir", (root_ / "keys").string(), "--scheduler-interval", "0.2", "--workers", "16"},
+                {{"FERRY_OPERATOR_TOKEN", operator_secret}}};
             nodes_.push_back(std::make_unique<FerrydProcess>(std::move(options), database_));
         }
     }
@@ -71,10 +84,15 @@ public:
     }
 
     FerrydProcess& node(int i) { return *nodes_[static_cast<std::size_t>(i)]; }
-    fs::path remote_repo() const { return root_ / "remote" / "acme.git"; }
+    // The tenant's repository on the git server's disk, for checking it with git as its operator would.
+    fs::path remote_repo() const { return git_server_.repository_path("acme.git"); }
+    const GitHttpServer& git_server() const { return git_server_; }
 
 private:
+    static constexpr const char* git_user = "ferry-nodes";
+    static constexpr const char* git_password = "multinode-git-Password-1";
     std::shared_ptr<TestDatabase> database_;
+    GitHttpServer git_server_;
     fs::path root_;
     std::vector<std::unique_ptr<FerrydProcess>> nodes_;
 };
@@ -234,9 +252,28 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
              at = log.find("reservation released", at + 1))
             ++released;
     }
+    for (int i = 0; i < node_count; ++i)
+        EXPECT_EQ(cluster.node(i).log().find("multinode-git-Password-1"), std::string::npos)
+            << "node " << i << " logged the git server's password";
     std::cout << "acknowledged " << acknowledged << " publishes; " << unknown << " requests cut by the kill; versions "
               << "left half-done by the killed node and settled: " << recorded << " recorded, " << released
               << " released" << std::endl;
+    if (failures > 0) {
+        // What the nodes and the git server said, to tell a store problem from a test problem.
+        for (int i = 0; i < node_count; ++i) {
+            const std::string log = cluster.node(i).log();
+            int shown = 0;
+            for (std::size_t at = log.find("\"level\":\"error\""); at != std::string::npos && shown < 10;
+                 at = log.find("\"level\":\"error\"", at + 1), ++shown) {
+                const std::size_t begin = log.rfind('\n', at) + 1;
+                std::cout << "node " << i << ": " << log.substr(begin, log.find('\n', at) - begin) << "\n";
+            }
+        }
+        std::cout << "git server:\n"
+                  << cluster.git_server().error_log().substr(0, 4000) << "\n"
+                  << run_command("find " + cluster.remote_repo().string() + " -name '*.lock' -o -name gc.log").second
+                  << std::endl;
+    }
     ASSERT_EQ(failures, 0);
     EXPECT_EQ(acknowledged, publishers * versions_each);
 

@@ -123,6 +123,9 @@ http::Response cancel_promotion(Context& ctx);
 http::Response list_freeze_windows(Context& ctx);
 http::Response create_freeze_window(Context& ctx);
 http::Response delete_freeze_window(Context& ctx);
+http::Response post_figure_batch(Context& ctx);
+http::Response get_campaign_report(Context& ctx);
+http::Response get_sandbox_overview(Context& ctx);
 http::Response get_import(Context& ctx);
 http::Response rollback_import(Context& ctx);
 

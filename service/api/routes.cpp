@@ -74,7 +74,7 @@ std::vector<http::Route> routes(bool test_clock) {
          "discard the draft version"},
         {"GET", s + "/campaigns/{campaign}/versions", P::sandbox_read, list_campaign_versions,
          "history of live versions"},
-        {"POST", s + "/campaigns/{campaign}/execution-events", P::sandbox_edit, post_execution_event,
+        {"POST", s + "/campaigns/{campaign}/execution-events", P::sandbox_report, post_execution_event,
          "the delivery engine reports a failure or a warning"},
         {"GET", s + "/calendar", P::sandbox_read, get_calendar, "active and scheduled campaigns of an ISO week"},
         {"GET", s + "/in-app-priority", P::sandbox_read, get_in_app_priority,
@@ -147,6 +147,13 @@ std::vector<http::Route> routes(bool test_clock) {
          "the sandbox's freeze windows and the freeze in force"},
         {"POST", s + "/freeze-windows", P::tenant_admin, create_freeze_window, "add a freeze window"},
         {"DELETE", s + "/freeze-windows/{window}", P::tenant_admin, delete_freeze_window, "remove a freeze window"},
+
+        {"POST", s + "/figure-batches", P::sandbox_report, post_figure_batch,
+         "the delivery engine reports delivery figures (idempotent by the batch's id)"},
+        {"GET", s + "/campaigns/{campaign}/report", P::sandbox_read, get_campaign_report,
+         "a campaign's figures: ?period=24h (hourly) or full (daily), totals and rates"},
+        {"GET", s + "/reports/overview", P::sandbox_read, get_sandbox_overview,
+         "the sandbox's figures over a period, top campaigns; archived campaigns do not count"},
 
         {"GET", t + "/webhooks", P::tenant_admin, list_webhooks, "list webhooks"},
         {"POST", t + "/webhooks", P::tenant_admin, create_webhook, "subscribe a URL to events"},

@@ -3,6 +3,7 @@
 #include "observability/log.hpp"
 #include "workflows/campaigns.hpp"
 #include "workflows/promotions.hpp"
+#include "workflows/reports.hpp"
 
 #include <algorithm>
 
@@ -73,6 +74,8 @@ std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due) {
     // Promotions due by now: scheduled ones whose time came, waiting ones whose window or soak
     // time ended, applied ones whose campaigns may have gone live.
     if (git_ != nullptr) applied += workflows::advance_promotions(workflows::PromotionServices{store_, *git_, {}}, now);
+    // Delivery figures older than 30 days are kept by the day (docs/reports.md); not a transition.
+    workflows::roll_up_figures(store_, now);
     if (metrics_ != nullptr)
         metrics_->scheduler_pass(std::max(0.0, std::chrono::duration<double>(started - due).count()), applied,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

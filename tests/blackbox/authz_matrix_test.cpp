@@ -385,7 +385,8 @@ TEST_F(Matrix, AReporterOnEveryRoute) {
     const std::string routes_file = (server.data_dir().parent_path() / "routes-reporter.json").string();
     ASSERT_EQ(std::system((ferryd_path() + " routes --json > " + routes_file).c_str()), 0);
     std::map<std::string, std::string> permission;
-    for (const auto& r : boost::json::parse(read_file(routes_file)).as_array())
+    const boost::json::value routes = boost::json::parse(read_file(routes_file));
+    for (const auto& r : routes.as_array())
         permission[std::string(r.at("method").as_string()) + " " + std::string(r.at("path").as_string())] =
             std::string(r.at("permission").as_string());
     int checked = 0;

@@ -62,6 +62,18 @@ function slotLabel(start, grain) {
   if (grain === 'hour') return `${String(d.getUTCHours()).padStart(2, '0')}:00`;
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
+// The table's row label: "23 Nov 07:00" for an hour, "23 Nov 2026" for a day.
+function slotRow(start, grain) {
+  const d = new Date(start);
+  if (grain === 'hour') return `${slotLabel(start, 'day')} ${slotLabel(start, 'hour')}`;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+// An amount as the API gives it ("376.5000") with two decimals at least ("376.50").
+function money(m) {
+  const [units, fraction = ''] = m.amount.split('.');
+  const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${units}.${trimmed} ${m.currency}`;
+}
 function slotLong(start, grain) {
   const d = new Date(start);
   const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -107,10 +119,10 @@ export function seriesFigure(report, { title }) {
   const table = h('table', { class: 'v-table report-table' },
     h('caption', {}, title),
     h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, grain === 'hour' ? 'Hour (UTC)' : 'Day'),
+      h('th', { scope: 'col' }, grain === 'hour' ? 'Hour (UTC)' : 'Day (UTC)'),
       TABLE_COUNTS.map((k) => h('th', { scope: 'col', class: 'num' }, COUNT_LABELS[k])))),
     h('tbody', {}, series.map((p) => h('tr', { 'data-slot': p.start },
-      h('th', { scope: 'row' }, h('time', { datetime: p.start }, slotLong(p.start, grain))),
+      h('th', { scope: 'row' }, h('time', { datetime: p.start, title: slotLong(p.start, grain) }, slotRow(p.start, grain))),
       TABLE_COUNTS.map((k) => h('td', { class: 'num', 'data-count': k }, number(p.counts[k] || 0)))))));
   return h('div', { class: 'report-figure' },
     h('figure', { class: 'report-chart-wrap' }, chart, legend),
@@ -119,7 +131,7 @@ export function seriesFigure(report, { title }) {
 
 // Totals: counts and rates, as a description list.
 export function totalsBlock(totals, label = 'Totals') {
-  const revenue = (totals.revenue || []).map((m) => `${m.amount} ${m.currency}`).join(', ');
+  const revenue = (totals.revenue || []).map(money).join(', ');
   return h('section', { class: 'v-card report-totals', 'aria-label': label },
     h('dl', { class: 'report-kpis' },
       ['targeted', 'sent', 'delivered', 'opened', 'clicked', 'converted'].map((k) => h('div', { class: 'report-kpi' },

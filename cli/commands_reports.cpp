@@ -75,8 +75,8 @@ void print_report(const Context& ctx, const json::value& r) {
         const auto* rows = r.as_object().if_contains(part);
         if (rows == nullptr || rows->as_array().empty()) continue;
         const bool channel = std::string_view(part) == "by_channel";
-        Table t({channel ? "CHANNEL" : "VERSION", "SENT", "DELIVERED", "DELIVERY", "OPEN", "CLICK-THROUGH",
-                 "CONVERSION"});
+        Table t(
+            {channel ? "CHANNEL" : "VERSION", "SENT", "DELIVERED", "DELIVERY", "OPEN", "CLICK-THROUGH", "CONVERSION"});
         for (const auto& row : rows->as_array()) {
             const json::value& rates = row.at("rates");
             t.add({text_of(row, channel ? "channel" : "version"), text_of(row.at("counts"), "sent"),

@@ -72,8 +72,7 @@ http::Response get_sandbox_overview(Context& ctx) {
     std::size_t top = 10;
     if (const auto q = ctx.query("top")) {
         const bool digits = !q->empty() && q->size() <= 3 && std::all_of(q->begin(), q->end(), ::isdigit);
-        if (!digits || std::stoul(*q) < 1 || std::stoul(*q) > 100)
-            throw bad_report_query("top", "top is 1 to 100");
+        if (!digits || std::stoul(*q) < 1 || std::stoul(*q) > 100) throw bad_report_query("top", "top is 1 to 100");
         top = std::stoul(*q);
     }
     const Timestamp end = to + std::chrono::hours(24);

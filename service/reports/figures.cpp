@@ -106,8 +106,8 @@ Batch parse_batch(const json::object& body, Timestamp now) {
     Fields f(body);
     batch.id = f.required_string("id", 128);
     if (batch.id.empty() || !std::all_of(batch.id.begin(), batch.id.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                   c == '_' || c == '.' || c == ':';
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                   c == '.' || c == ':';
         }))
         throw bad("id", "id must be 1-128 of letters, digits, '-', '_', '.', ':'");
     const json::array& figures = f.required_array("figures");
@@ -124,7 +124,8 @@ Batch parse_batch(const json::object& body, Timestamp now) {
         entry.campaign = e.required_string("campaign", 64);
         const std::string channel = e.required_string("channel", 16);
         const auto parsed_channel = parse_channel(channel);
-        if (!parsed_channel) throw bad(e.path_of("channel"), e.path_of("channel") + " must be email, sms, push, in_app or webhook");
+        if (!parsed_channel)
+            throw bad(e.path_of("channel"), e.path_of("channel") + " must be email, sms, push, in_app or webhook");
         entry.channel = *parsed_channel;
         const auto from = parse_rfc3339(e.required_string("from", 40));
         const auto to = parse_rfc3339(e.required_string("to", 40));
@@ -203,12 +204,9 @@ json::object counts_json(const Counts& c) {
 json::object rates_json(const Counts& c) {
     const auto v = [&](std::string_view name) { return c.get(name); };
     return json::object{
-        {"delivery", rate(v("delivered"), v("sent"))},
-        {"bounce", rate(v("bounced"), v("sent"))},
-        {"open", rate(v("opened"), v("delivered"))},
-        {"click_through", rate(v("clicked"), v("delivered"))},
-        {"conversion", rate(v("converted"), v("delivered"))},
-        {"unsubscribe", rate(v("unsubscribed"), v("delivered"))},
+        {"delivery", rate(v("delivered"), v("sent"))},        {"bounce", rate(v("bounced"), v("sent"))},
+        {"open", rate(v("opened"), v("delivered"))},          {"click_through", rate(v("clicked"), v("delivered"))},
+        {"conversion", rate(v("converted"), v("delivered"))}, {"unsubscribe", rate(v("unsubscribed"), v("delivered"))},
     };
 }
 
@@ -269,7 +267,7 @@ json::object Report::to_json() const {
         o.emplace("version", version);
         versions.push_back(std::move(o));
     }
-    return json::object{{"from", format_rfc3339(from)},     {"to", format_rfc3339(to)},
+    return json::object{{"from", format_rfc3339(from)},       {"to", format_rfc3339(to)},
                         {"grain", reports::to_string(grain)}, {"totals", totals.to_json()},
                         {"series", std::move(points)},        {"by_channel", std::move(channels)},
                         {"by_version", std::move(versions)}};

@@ -25,10 +25,8 @@ std::int64_t version_live_at(const std::vector<CampaignVersion>& newest_first, T
 }
 
 json::object campaign_summary(const Campaign& c) {
-    return json::object{{"id", c.id},
-                        {"name", c.spec.name},
-                        {"status", to_string(c.status)},
-                        {"live_version", c.live_version}};
+    return json::object{
+        {"id", c.id}, {"name", c.spec.name}, {"status", to_string(c.status)}, {"live_version", c.live_version}};
 }
 
 }  // namespace
@@ -38,8 +36,7 @@ BatchAnswer ingest_figures(Tx& tx, const Actor& actor, std::string_view sandbox,
     if (const auto before = tx.figure_batch(actor.tenant, sandbox, batch.id)) {
         if (before->digest != batch.digest)
             throw Error(ErrorKind::unprocessable, "batch_id_reused",
-                        "batch " + batch.id + " was received before with another body",
-                        {{"batch", batch.id}});
+                        "batch " + batch.id + " was received before with another body", {{"batch", batch.id}});
         return BatchAnswer{before->status, before->response};
     }
     // Each campaign is read once per batch, with its live versions' history.
@@ -58,8 +55,7 @@ BatchAnswer ingest_figures(Tx& tx, const Actor& actor, std::string_view sandbox,
         if (e.version && std::none_of(found->second.begin(), found->second.end(),
                                       [&](const CampaignVersion& v) { return v.version == *e.version; }))
             throw Error::invalid_field("figures[" + std::to_string(i) + "].version",
-                                       "campaign " + e.campaign + " has no live version " +
-                                           std::to_string(*e.version));
+                                       "campaign " + e.campaign + " has no live version " + std::to_string(*e.version));
         buckets.push_back(
             reports::bucket_of(e, actor.tenant, sandbox, version_live_at(found->second, e.from), actor.at));
     }

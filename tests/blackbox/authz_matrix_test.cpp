@@ -214,9 +214,10 @@ protected:
         else if (row.path.ends_with("/execution-events"))
             body = R"({"type":"warning","reason":"slow provider"})";
         else if (row.path.ends_with("/figure-batches"))
-            body = R"({"id":"batch-)" + n + R"(","figures":[{"campaign":")" +
-                   created_id(c.post(base + "/campaigns", campaign_body(n + "f"), tenant.admin_token)) +
-                   R"(","channel":"sms","from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:00:00Z","counts":{"sent":1,"targeted":1}}]})";
+            body =
+                R"({"id":"batch-)" + n + R"(","figures":[{"campaign":")" +
+                created_id(c.post(base + "/campaigns", campaign_body(n + "f"), tenant.admin_token)) +
+                R"(","channel":"sms","from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:00:00Z","counts":{"sent":1,"targeted":1}}]})";
         else if (row.path.ends_with("/campaigns/bulk"))
             body = R"({"action":"pause","ids":[")" +
                    created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
@@ -401,7 +402,8 @@ TEST_F(Matrix, AReporterOnEveryRoute) {
             expected = row.expected.at("viewer") == "404" ? "404" : "403";
         auto [path, body] = prepare(row, acme, "");
         const auto res = call(row, path, body, reporter);
-        EXPECT_EQ(std::to_string(res.status), expected) << "reporter " << row.method << " " << path << " -> " << res.body;
+        EXPECT_EQ(std::to_string(res.status), expected)
+            << "reporter " << row.method << " " << path << " -> " << res.body;
         expect_no_leak(res, "reporter " + path);
         ++checked;
     }

@@ -26,8 +26,8 @@ std::string str(const json::value& v) { return std::string(v.as_string()); }
 // One figure: counts as "name":value pairs.
 std::string figure(const std::string& campaign, const std::string& from, const std::string& to,
                    const std::string& counts, const std::string& channel = "sms", const std::string& extra = "") {
-    return R"({"campaign":")" + campaign + R"(","channel":")" + channel + R"(","from":")" + from + R"(","to":")" +
-           to + R"(","counts":{)" + counts + "}" + extra + "}";
+    return R"({"campaign":")" + campaign + R"(","channel":")" + channel + R"(","from":")" + from + R"(","to":")" + to +
+           R"(","counts":{)" + counts + "}" + extra + "}";
 }
 
 std::string batch(const std::string& id, const std::vector<std::string>& figures) {
@@ -54,10 +54,11 @@ protected:
     }
 
     std::string live_campaign(const std::string& name) {
-        auto made = c->post(dev + "campaigns",
-                            R"({"name":")" + name +
-                                R"(","type":"api_triggered","channels":["sms","email"],"content":{"sms":{"body":"hi"},"email":{"subject":"s","body":"b"}}})",
-                            editor);
+        auto made = c->post(
+            dev + "campaigns",
+            R"({"name":")" + name +
+                R"(","type":"api_triggered","channels":["sms","email"],"content":{"sms":{"body":"hi"},"email":{"subject":"s","body":"b"}}})",
+            editor);
         if (made.status != 201) throw std::runtime_error("campaign: " + made.body);
         const std::string id = str(made.json().at("id"));
         auto live = c->post(dev + "campaigns/" + id + "/actions/activate", "{}", editor);
@@ -95,8 +96,7 @@ protected:
 };
 
 TEST_F(Reports, ABatchRetriedIsAnsweredAsBeforeAndCountedOnce) {
-    const std::string body =
-        batch("b-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)});
+    const std::string body = batch("b-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)});
     auto first = post_batch(body);
     ASSERT_EQ(first.status, 201) << first.body;
     EXPECT_EQ(first.json().at("accepted").as_int64(), 1);
@@ -106,8 +106,8 @@ TEST_F(Reports, ABatchRetriedIsAnsweredAsBeforeAndCountedOnce) {
     EXPECT_EQ(total(report(campaign), "sent"), 950);
 
     // The same id with another body: refused, nothing added.
-    auto other = post_batch(
-        batch("b-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", R"("targeted":5)")}));
+    auto other =
+        post_batch(batch("b-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", R"("targeted":5)")}));
     EXPECT_EQ(other.status, 422);
     EXPECT_EQ(other.error_code(), "batch_id_reused");
     EXPECT_EQ(total(report(campaign), "targeted"), 1000);
@@ -131,7 +131,8 @@ TEST_F(Reports, ABadBatchIsRefusedWholeWithTheReason) {
         {figure(campaign, "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z", R"("sent":-1)"), "figures[1].counts.sent"},
         {figure(campaign, "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z", R"("targeted":5,"sent":6)"),
          "figures[1].counts"},
-        {figure(campaign, "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z", R"("sent":1,"targeted":1,"bounced":1,"delivered":1)"),
+        {figure(campaign, "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z",
+                R"("sent":1,"targeted":1,"bounced":1,"delivered":1)"),
          "figures[1].counts"},
         {figure(campaign, "2026-11-23T07:30:00Z", "2026-11-23T08:30:00Z", R"("sent":1,"targeted":1)"), "figures[1].to"},
         {figure(campaign, "2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", R"("sent":1,"targeted":1)"), "figures[1].to"},
@@ -160,14 +161,15 @@ TEST_F(Reports, ABadBatchIsRefusedWholeWithTheReason) {
 }
 
 TEST_F(Reports, AnotherTenantsCampaignIsNotFound) {
-    auto theirs = c->post("/v1/tenants/globex/sandboxes/dev/campaigns",
-                          R"({"name":"Theirs","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"hi"}}})",
-                          globex.token_of.at("editor"));
+    auto theirs =
+        c->post("/v1/tenants/globex/sandboxes/dev/campaigns",
+                R"({"name":"Theirs","type":"api_triggered","channels":["sms"],"content":{"sms":{"body":"hi"}}})",
+                globex.token_of.at("editor"));
     ASSERT_EQ(theirs.status, 201);
     const std::string their_id = str(theirs.json().at("id"));
     const std::string mine = figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical);
-    auto res = post_batch(
-        batch("x-1", {mine, figure(their_id, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)}));
+    auto res =
+        post_batch(batch("x-1", {mine, figure(their_id, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)}));
     EXPECT_EQ(res.status, 404) << res.body;
     EXPECT_EQ(res.body.find("Theirs"), std::string::npos);
     EXPECT_EQ(total(report(campaign), "sent"), 0);
@@ -179,9 +181,9 @@ TEST_F(Reports, AnotherTenantsCampaignIsNotFound) {
 }
 
 TEST_F(Reports, AReporterTokenReportsAndReadsNothing) {
-    ASSERT_EQ(post_batch(batch("r-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)}))
-                  .status,
-              201);
+    ASSERT_EQ(
+        post_batch(batch("r-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)})).status,
+        201);
     auto warned = c->post(dev + "campaigns/" + campaign + "/execution-events",
                           R"({"type":"warning","reason":"slow provider"})", engine);
     ASSERT_EQ(warned.status, 200) << warned.body;
@@ -297,9 +299,9 @@ TEST_F(Reports, HoursRollUpIntoDaysAfterThirtyDays) {
                   SQLITE_OK);
         sqlite3_busy_timeout(db, 5000);
         sqlite3_stmt* st = nullptr;
-        ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT grain, COUNT(*) FROM campaign_figures GROUP BY grain", -1, &st,
-                                     nullptr),
-                  SQLITE_OK);
+        ASSERT_EQ(
+            sqlite3_prepare_v2(db, "SELECT grain, COUNT(*) FROM campaign_figures GROUP BY grain", -1, &st, nullptr),
+            SQLITE_OK);
         std::map<std::string, int> rows;
         while (sqlite3_step(st) == SQLITE_ROW)
             rows[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = sqlite3_column_int(st, 1);
@@ -311,22 +313,21 @@ TEST_F(Reports, HoursRollUpIntoDaysAfterThirtyDays) {
 }
 
 TEST_F(Reports, FiguresFollowTheLiveVersions) {
-    ASSERT_EQ(post_batch(batch("v-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)}))
-                  .status,
-              201);
+    ASSERT_EQ(
+        post_batch(batch("v-1", {figure(campaign, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", typical)})).status,
+        201);
     advance(3600);  // 10:30
-    const std::string draft =
-        R"({"name":"Welcome v2","channels":["sms"],"content":{"sms":{"body":"hello again"}}})";
+    const std::string draft = R"({"name":"Welcome v2","channels":["sms"],"content":{"sms":{"body":"hello again"}}})";
     ASSERT_EQ(c->request("PUT", dev + "campaigns/" + campaign + "/draft", editor, &draft).status, 200);
     auto v2 = c->post(dev + "campaigns/" + campaign + "/actions/activate-draft", "{}", editor);
     ASSERT_EQ(v2.status, 200) << v2.body;
     ASSERT_EQ(v2.json().at("live_version").as_int64(), 2);
     advance(3600);  // 11:30
-    ASSERT_EQ(post_batch(batch("v-2", {figure(campaign, "2026-11-23T11:00:00Z", "2026-11-23T11:30:00Z",
-                                              R"("targeted":10,"sent":10)"),
-                                       // A late figure of the hour v1 was live is v1's.
-                                       figure(campaign, "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z",
-                                              R"("targeted":3,"sent":3)")}))
+    ASSERT_EQ(post_batch(
+                  batch("v-2",
+                        {figure(campaign, "2026-11-23T11:00:00Z", "2026-11-23T11:30:00Z", R"("targeted":10,"sent":10)"),
+                         // A late figure of the hour v1 was live is v1's.
+                         figure(campaign, "2026-11-23T09:00:00Z", "2026-11-23T10:00:00Z", R"("targeted":3,"sent":3)")}))
                   .status,
               201);
     const auto r = report(campaign);

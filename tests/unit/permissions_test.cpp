@@ -68,7 +68,8 @@ TEST(Permissions, RoleMatrix) {
     for (const Row& r :
          {Row{Role::admin, true, true, true, true, true}, Row{Role::editor, true, true, false, false, true},
           Row{Role::reviewer, true, false, true, false, false}, Row{Role::viewer, true, false, false, false, false},
-          Row{Role::importer, true, false, false, true, false}, Row{Role::reporter, false, false, false, false, true}}) {
+          Row{Role::importer, true, false, false, true, false},
+          Row{Role::reporter, false, false, false, false, true}}) {
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_report), r.report) << to_string(r.role);
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_read), r.read) << to_string(r.role);
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_edit), r.edit) << to_string(r.role);

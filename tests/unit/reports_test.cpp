@@ -1,9 +1,8 @@
 // Delivery figures, pure (reports/figures.hpp): batches checked, buckets by the hour and by the
 // day past 30 days, rates as docs/reports.md states them, reports with every slot present.
 
-#include "reports/figures.hpp"
-
 #include "core/error.hpp"
+#include "reports/figures.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -36,8 +35,13 @@ std::string field_of(const std::string& body, Timestamp now) {
 }  // namespace
 
 TEST(Reports, RatesAreTheStatedFractionsAndNullWithoutADenominator) {
-    const auto r = rates_json(counts({{"sent", 200}, {"delivered", 180}, {"bounced", 10}, {"opened", 90},
-                                      {"clicked", 18}, {"converted", 9}, {"unsubscribed", 3}}));
+    const auto r = rates_json(counts({{"sent", 200},
+                                      {"delivered", 180},
+                                      {"bounced", 10},
+                                      {"opened", 90},
+                                      {"clicked", 18},
+                                      {"converted", 9},
+                                      {"unsubscribed", 3}}));
     EXPECT_DOUBLE_EQ(r.at("delivery").as_double(), 0.9);
     EXPECT_DOUBLE_EQ(r.at("bounce").as_double(), 0.05);
     EXPECT_DOUBLE_EQ(r.at("open").as_double(), 0.5);
@@ -49,7 +53,8 @@ TEST(Reports, RatesAreTheStatedFractionsAndNullWithoutADenominator) {
 }
 
 TEST(Reports, CountsThatCannotBeTrueOfOneIntervalAreRefused) {
-    EXPECT_FALSE(inconsistency(counts({{"targeted", 10}, {"sent", 9}, {"failed", 1}, {"delivered", 8}, {"bounced", 1}})));
+    EXPECT_FALSE(
+        inconsistency(counts({{"targeted", 10}, {"sent", 9}, {"failed", 1}, {"delivered", 8}, {"bounced", 1}})));
     EXPECT_TRUE(inconsistency(counts({{"targeted", 10}, {"sent", 11}})));
     EXPECT_TRUE(inconsistency(counts({{"targeted", 10}, {"sent", 9}, {"failed", 2}})));
     EXPECT_TRUE(inconsistency(counts({{"targeted", 10}, {"sent", 5}, {"delivered", 6}})));
@@ -60,18 +65,29 @@ TEST(Reports, CountsThatCannotBeTrueOfOneIntervalAreRefused) {
 
 TEST(Reports, ABatchIsCheckedEntryByEntry) {
     const Timestamp now = at("2026-11-23T09:30:00Z");
-    const std::string ok = R"({"campaign":"c1","channel":"email","from":"2026-11-23T08:00:00Z","to":"2026-11-23T09:00:00Z","counts":{"targeted":3,"sent":2},"revenue":{"currency":"EUR","amount":"1.5"}})";
+    const std::string ok =
+        R"({"campaign":"c1","channel":"email","from":"2026-11-23T08:00:00Z","to":"2026-11-23T09:00:00Z","counts":{"targeted":3,"sent":2},"revenue":{"currency":"EUR","amount":"1.5"}})";
     const auto batch = parse_batch(json::parse(R"({"id":"b1","figures":[)" + ok + "]}").as_object(), now);
     ASSERT_EQ(batch.entries.size(), 1U);
     EXPECT_EQ(batch.entries[0].revenue, 15000);
     EXPECT_EQ(batch.entries[0].counts.get("sent"), 2);
-    EXPECT_EQ(field_of(R"({"id":"b1","figures":[)" + ok + "," +
-                           R"({"campaign":"c1","channel":"email","from":"2026-11-23T09:00:00Z","to":"2026-11-23T10:00:00Z","counts":{"sent":-1}}]})",
-                       now),
-              "figures[1].counts.sent");
+    EXPECT_EQ(
+        field_of(
+            R"({"id":"b1","figures":[)" + ok + "," +
+                R"({"campaign":"c1","channel":"email","from":"2026-11-23T09:00:00Z","to":"2026-11-23T10:00:00Z","counts":{"sent":-1}}]})",
+            now),
+        "figures[1].counts.sent");
     // Within the current hour is fine; the next hour is the future.
-    EXPECT_EQ(field_of(R"({"id":"b1","figures":[{"campaign":"c1","channel":"sms","from":"2026-11-23T09:00:00Z","to":"2026-11-23T10:00:00Z","counts":{}}]})", now), "");
-    EXPECT_EQ(field_of(R"({"id":"b1","figures":[{"campaign":"c1","channel":"sms","from":"2026-11-23T10:00:00Z","to":"2026-11-23T10:30:00Z","counts":{}}]})", now), "figures[0].to");
+    EXPECT_EQ(
+        field_of(
+            R"({"id":"b1","figures":[{"campaign":"c1","channel":"sms","from":"2026-11-23T09:00:00Z","to":"2026-11-23T10:00:00Z","counts":{}}]})",
+            now),
+        "");
+    EXPECT_EQ(
+        field_of(
+            R"({"id":"b1","figures":[{"campaign":"c1","channel":"sms","from":"2026-11-23T10:00:00Z","to":"2026-11-23T10:30:00Z","counts":{}}]})",
+            now),
+        "figures[0].to");
     EXPECT_EQ(field_of(R"({"id":"b 1","figures":[]})", now), "id");
     EXPECT_EQ(revenue_text(15000), "1.5000");
     EXPECT_EQ(revenue_text(7), "0.0007");

@@ -31,14 +31,15 @@ Bucket read_sum(const Statement& st, int first) {
 
 }  // namespace
 
-std::optional<reports::BatchRecord> find_figure_batch(Connection& db, std::string_view tenant,
-                                                      std::string_view sandbox, std::string_view id) {
+std::optional<reports::BatchRecord> find_figure_batch(Connection& db, std::string_view tenant, std::string_view sandbox,
+                                                      std::string_view id) {
     auto st = db.prepare(
         "SELECT digest, status, response, created_at FROM figure_batches WHERE tenant = ? AND sandbox = ? AND id = ?");
     st.bind(1, tenant).bind(2, sandbox).bind(3, id);
     if (!st.step()) return std::nullopt;
-    reports::BatchRecord r{std::string(tenant), std::string(sandbox), std::string(id), st.text(0),
-                           static_cast<int>(st.integer(1)), st.text(2), from_millis(st.integer(3))};
+    reports::BatchRecord r{
+        std::string(tenant), std::string(sandbox),      std::string(id), st.text(0), static_cast<int>(st.integer(1)),
+        st.text(2),          from_millis(st.integer(3))};
     st.run();
     return r;
 }
@@ -66,11 +67,13 @@ void add_figures(Connection& db, const std::vector<Bucket>& buckets) {
             "ON CONFLICT(tenant, sandbox, campaign, start, grain, channel, version, currency) DO UPDATE SET "
             "targeted = campaign_figures.targeted + excluded.targeted, sent = campaign_figures.sent + excluded.sent, "
             "delivered = campaign_figures.delivered + excluded.delivered, "
-            "bounced = campaign_figures.bounced + excluded.bounced, opened = campaign_figures.opened + excluded.opened, "
+            "bounced = campaign_figures.bounced + excluded.bounced, opened = campaign_figures.opened + "
+            "excluded.opened, "
             "clicked = campaign_figures.clicked + excluded.clicked, "
             "converted = campaign_figures.converted + excluded.converted, "
             "unsubscribed = campaign_figures.unsubscribed + excluded.unsubscribed, "
-            "failed = campaign_figures.failed + excluded.failed, revenue = campaign_figures.revenue + excluded.revenue");
+            "failed = campaign_figures.failed + excluded.failed, revenue = campaign_figures.revenue + "
+            "excluded.revenue");
         st.bind(1, b.tenant)
             .bind(2, b.sandbox)
             .bind(3, b.campaign)
@@ -143,23 +146,24 @@ std::size_t roll_up_figures(Connection& db, Timestamp before) {
         count.run();
     }
     if (hourly == 0) return 0;
-    db.prepare(std::string("INSERT INTO campaign_figures(tenant, sandbox, campaign, start, grain, channel, version, "
-                           "currency, targeted, sent, delivered, bounced, opened, clicked, converted, unsubscribed, "
-                           "failed, revenue) SELECT tenant, sandbox, campaign, start - (start % 86400000) AS slot, "
-                           "'day', channel, version, currency, ") +
-               sums +
-               " FROM campaign_figures WHERE grain = 'hour' AND start < ? "
-               "GROUP BY tenant, sandbox, campaign, slot, channel, version, currency "
-               "ON CONFLICT(tenant, sandbox, campaign, start, grain, channel, version, currency) DO UPDATE SET "
-               "targeted = campaign_figures.targeted + excluded.targeted, sent = campaign_figures.sent + excluded.sent, "
-               "delivered = campaign_figures.delivered + excluded.delivered, "
-               "bounced = campaign_figures.bounced + excluded.bounced, "
-               "opened = campaign_figures.opened + excluded.opened, "
-               "clicked = campaign_figures.clicked + excluded.clicked, "
-               "converted = campaign_figures.converted + excluded.converted, "
-               "unsubscribed = campaign_figures.unsubscribed + excluded.unsubscribed, "
-               "failed = campaign_figures.failed + excluded.failed, "
-               "revenue = campaign_figures.revenue + excluded.revenue")
+    db.prepare(
+          std::string("INSERT INTO campaign_figures(tenant, sandbox, campaign, start, grain, channel, version, "
+                      "currency, targeted, sent, delivered, bounced, opened, clicked, converted, unsubscribed, "
+                      "failed, revenue) SELECT tenant, sandbox, campaign, start - (start % 86400000) AS slot, "
+                      "'day', channel, version, currency, ") +
+          sums +
+          " FROM campaign_figures WHERE grain = 'hour' AND start < ? "
+          "GROUP BY tenant, sandbox, campaign, slot, channel, version, currency "
+          "ON CONFLICT(tenant, sandbox, campaign, start, grain, channel, version, currency) DO UPDATE SET "
+          "targeted = campaign_figures.targeted + excluded.targeted, sent = campaign_figures.sent + excluded.sent, "
+          "delivered = campaign_figures.delivered + excluded.delivered, "
+          "bounced = campaign_figures.bounced + excluded.bounced, "
+          "opened = campaign_figures.opened + excluded.opened, "
+          "clicked = campaign_figures.clicked + excluded.clicked, "
+          "converted = campaign_figures.converted + excluded.converted, "
+          "unsubscribed = campaign_figures.unsubscribed + excluded.unsubscribed, "
+          "failed = campaign_figures.failed + excluded.failed, "
+          "revenue = campaign_figures.revenue + excluded.revenue")
         .bind(1, to_millis(before))
         .run();
     db.prepare("DELETE FROM campaign_figures WHERE grain = 'hour' AND start < ?").bind(1, to_millis(before)).run();

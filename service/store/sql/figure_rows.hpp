@@ -11,8 +11,8 @@
 
 namespace ferry::sql {
 
-std::optional<reports::BatchRecord> find_figure_batch(Connection& db, std::string_view tenant,
-                                                      std::string_view sandbox, std::string_view id);
+std::optional<reports::BatchRecord> find_figure_batch(Connection& db, std::string_view tenant, std::string_view sandbox,
+                                                      std::string_view id);
 void insert_figure_batch(Connection& db, const reports::BatchRecord& batch);
 void add_figures(Connection& db, const std::vector<reports::Bucket>& buckets);
 std::vector<reports::Bucket> campaign_figures(Connection& db, std::string_view tenant, std::string_view sandbox,

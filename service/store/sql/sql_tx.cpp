@@ -3,8 +3,8 @@
 #include "campaigns/spec.hpp"
 #include "core/crypto.hpp"
 #include "store/sql/campaign_rows.hpp"
-#include "store/sql/import_rows.hpp"
 #include "store/sql/figure_rows.hpp"
+#include "store/sql/import_rows.hpp"
 #include "store/sql/pipeline_rows.hpp"
 #include "store/sql/values.hpp"
 

@@ -156,7 +156,8 @@ Approvers parse_approvers(const json::value& value, const std::string& path) {
         throw Error::invalid_field(path, path + " must name either a role or users");
     if (role) {
         a.role = parse_role(*role);
-        if (!a.role)
+        // A reporter is a delivery engine's token: it reads nothing, so it cannot review.
+        if (!a.role || *a.role == Role::reporter)
             throw Error::invalid_field(path + ".role", "role must be admin, editor, reviewer, viewer or importer");
     } else {
         if (users->empty()) throw Error::invalid_field(path + ".users", path + ".users must not be empty");

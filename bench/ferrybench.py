@@ -4,7 +4,8 @@ fast-import, and the memory of a process. Python 3 standard library only."""
 import asyncio, http.client, json, os, re, resource, secrets, signal, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, "build", "release")
+# FERRY_BENCH_BUILD: another build directory (e.g. build/dev, to try a row without a release build).
+BUILD = os.environ.get("FERRY_BENCH_BUILD") or os.path.join(ROOT, "build", "release")
 FERRYD = os.path.join(BUILD, "service", "ferryd")
 TENANT = "bench"
 

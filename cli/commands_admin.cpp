@@ -433,7 +433,7 @@ void add_users(CLI::App& root, Commands& commands) {
     c->add_option("id", create->id, "user id")->required();
     c->add_option("--name", create->name, "display name (default: the id)");
     c->add_option("--role", create->roles,
-                  "SANDBOX:ROLE, repeatable (roles: admin, editor, reviewer, viewer, importer)");
+                  "SANDBOX:ROLE, repeatable (roles: admin, editor, reviewer, viewer, importer, reporter)");
     c->add_option("--permission", create->permissions, "a grant beyond roles (bypass_approval), repeatable");
 
     auto paging = std::make_shared<Paging>();

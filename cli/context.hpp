@@ -183,6 +183,8 @@ std::string command_path(const CLI::App* app);
 void add_admin_commands(CLI::App& root, Commands& commands);
 void add_campaign_commands(CLI::App& root, Commands& commands);
 void add_in_app_priority_commands(CLI::App& root, Commands& commands);
+// After add_campaign_commands: adds `campaigns report` and the `reports` group.
+void add_report_commands(CLI::App& root, Commands& commands);
 void add_object_commands(CLI::App& root, Commands& commands);
 void add_review_commands(CLI::App& root, Commands& commands);
 void add_package_commands(CLI::App& root, Commands& commands);

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
     Commands commands;
     add_admin_commands(app, commands);
     add_campaign_commands(app, commands);
+    add_report_commands(app, commands);
     add_in_app_priority_commands(app, commands);
     add_object_commands(app, commands);
     add_review_commands(app, commands);

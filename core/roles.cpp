@@ -7,12 +7,13 @@ namespace ferry {
 
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 5> roles{{
+constexpr std::array<std::pair<Role, std::string_view>, 6> roles{{
     {Role::admin, "admin"},
     {Role::editor, "editor"},
     {Role::reviewer, "reviewer"},
     {Role::viewer, "viewer"},
     {Role::importer, "importer"},
+    {Role::reporter, "reporter"},
 }};
 
 bool is_alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }

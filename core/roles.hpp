@@ -8,7 +8,8 @@
 
 namespace ferry {
 
-enum class Role { admin, editor, reviewer, viewer, importer };
+// reporter: a delivery engine's token: reports figures and execution events, reads nothing.
+enum class Role { admin, editor, reviewer, viewer, importer, reporter };
 
 // The sandbox a grant applies to; "*" means every sandbox of the tenant, present and future.
 inline constexpr std::string_view all_sandboxes = "*";

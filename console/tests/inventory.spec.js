@@ -166,7 +166,7 @@ test('the row menu offers exactly the allowed actions, works from the keyboard, 
   for (const [key, name] of [['active', 'Active promo'], ['draft', 'Draft welcome'], ['paused', 'Paused reminder'], ['inReview', 'Gated launch']]) {
     const c = await h.must(server, 200, 'GET', `${h.sandboxPath(T, 'dev')}/campaigns/${ids[key]}`, null, t.alice);
     const expected = c.allowed_actions.map((a) => LABELS[a]);
-    expected.push('Edit tags', 'Add to package');
+    expected.push('Edit tags', 'Add to package', 'Report (24 h)', 'Full report');
     if (c.status === 'draft' && !c.live_version) expected.push('Delete');
     const button = page.getByRole('button', { name: `Actions for ${name}` });
     await button.focus();
@@ -264,13 +264,17 @@ test('cursor paging with next and previous, and the total', async ({ browser }) 
   await context.close();
 });
 
-test('a viewer sees the list without any action', async ({ browser }) => {
+test('a viewer sees the list without any action but the reports', async ({ browser }) => {
   const { context, page } = await openInventory(browser, 'victor');
   await expect(campaignLink(page, 'Draft welcome')).toBeVisible();
   await expect(page.getByRole('checkbox')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /^Actions for/ })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'New campaign' })).toHaveCount(0);
   await expect(page.getByRole('menuitem')).toHaveCount(0);
+  // The row menu holds only the campaign's reports (issue 25).
+  await page.getByRole('button', { name: 'Actions for Draft welcome' }).click();
+  const items = await page.getByRole('menu', { name: 'Actions for Draft welcome' }).getByRole('menuitem').allTextContents();
+  expect(items).toEqual(['Report (24 h)', 'Full report']);
+  await page.keyboard.press('Escape');
   await h.screenshot(page, 'inventory-viewer');
   await h.checkA11y(page, 'inventory as a viewer');
   await context.close();

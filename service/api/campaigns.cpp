@@ -303,6 +303,9 @@ http::Response post_execution_event(Context& ctx) {
         const Campaign campaign = workflows::report_execution(tx, actor, existing_campaign(tx, ctx), type, reason);
         return std::pair{campaign, Gate(tx, s.tenant).facts(s, campaign, actor.at, actor.name())};
     });
+    // A reporter (a delivery engine) reads nothing: it learns the outcome, not the campaign.
+    if (authorize(ctx.caller, Permission::sandbox_read, ctx.caller.tenant, ctx.param("sandbox")) != Decision::allow)
+        return json_response(200, json::object{{"id", c.id}, {"status", to_string(c.status)}});
     return campaign_response(200, c, facts);
 }
 

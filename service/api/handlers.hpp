@@ -133,6 +133,9 @@ http::Response get_subscription(Context& ctx);
 http::Response pause_subscription(Context& ctx);
 http::Response resume_subscription(Context& ctx);
 http::Response delete_subscription(Context& ctx);
+http::Response post_figure_batch(Context& ctx);
+http::Response get_campaign_report(Context& ctx);
+http::Response get_sandbox_overview(Context& ctx);
 http::Response get_import(Context& ctx);
 http::Response rollback_import(Context& ctx);
 

@@ -4,6 +4,7 @@
 #include "workflows/campaigns.hpp"
 #include "workflows/promotions.hpp"
 #include "workflows/sync.hpp"
+#include "workflows/reports.hpp"
 
 #include <algorithm>
 
@@ -83,6 +84,8 @@ std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due, bool 
         next_drift_ = std::chrono::steady_clock::now() + drift_every_;
         workflows::detect_drift(store_, now);
     }
+    // Delivery figures older than 30 days are kept by the day (docs/reports.md); not a transition.
+    workflows::roll_up_figures(store_, now);
     if (metrics_ != nullptr)
         metrics_->scheduler_pass(std::max(0.0, std::chrono::duration<double>(started - due).count()), applied,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

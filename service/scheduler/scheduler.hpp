@@ -2,7 +2,8 @@
 // Applies the time-driven rows of the lifecycle: scheduled -> active at start, one-shot active ->
 // completed 3 days after activation, recurring -> completed at end, publishing -> live, archived
 // and untouched for 30 days -> purged. Each campaign advances in its own transaction, as of the
-// time each event fell due, so a pass after downtime catches up on everything in order.
+// time each event fell due, so a pass after downtime catches up on everything in order. A pass
+// also rolls delivery figures older than 30 days into days (workflows/reports.hpp).
 
 #include "core/time.hpp"
 #include "observability/metrics.hpp"

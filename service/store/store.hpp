@@ -10,6 +10,7 @@
 #include "imports/model.hpp"
 #include "packager/package.hpp"
 #include "pipelines/model.hpp"
+#include "reports/figures.hpp"
 #include "tenancy/model.hpp"
 #include "webhooks/model.hpp"
 
@@ -263,6 +264,25 @@ public:
     virtual void delete_subscription(std::string_view tenant, std::string_view id) = 0;
     // (tenant, id) of every subscription of every tenant that is not paused, for the scheduler.
     virtual std::vector<std::pair<std::string, std::string>> active_subscriptions(std::size_t limit) = 0;
+
+    // Delivery figures (docs/reports.md): buckets that batches add into, and each batch's answer.
+    virtual std::optional<reports::BatchRecord> figure_batch(std::string_view tenant, std::string_view sandbox,
+                                                             std::string_view id) = 0;
+    virtual void insert_figure_batch(const reports::BatchRecord& batch) = 0;
+    // Adds each bucket's counts into the stored bucket of the same key (made if absent).
+    virtual void add_figures(const std::vector<reports::Bucket>& buckets) = 0;
+    // The campaign's buckets starting in [from, to), summed per slot (hour, or day: hourly buckets
+    // summed into their day), channel, version and currency, oldest first.
+    virtual std::vector<reports::Bucket> campaign_figures(std::string_view tenant, std::string_view sandbox,
+                                                          std::string_view campaign, Timestamp from, Timestamp to,
+                                                          reports::Grain grain) = 0;
+    // The sandbox's buckets in [from, to) of campaigns that are not archived, summed per campaign,
+    // day, channel, version and currency.
+    virtual std::vector<reports::Bucket> sandbox_figures(std::string_view tenant, std::string_view sandbox,
+                                                         Timestamp from, Timestamp to) = 0;
+    // Across tenants: hourly buckets starting before `before` are summed into daily ones; returns
+    // how many hourly buckets went.
+    virtual std::size_t roll_up_figures(Timestamp before) = 0;
 
     virtual std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) = 0;
     // Newest first.

@@ -16,6 +16,7 @@ std::string_view to_string(Permission p) {
         case Permission::sandbox_edit: return "sandbox_edit";
         case Permission::sandbox_review: return "sandbox_review";
         case Permission::sandbox_import: return "sandbox_import";
+        case Permission::sandbox_report: return "sandbox_report";
     }
     return "unknown";
 }
@@ -23,12 +24,19 @@ std::string_view to_string(Permission p) {
 bool role_allows(Role role, Permission permission) {
     if (role == Role::admin) return true;
     switch (permission) {
-        case Permission::sandbox_read: return true;
+        // A reporter (a delivery engine's token) reports and reads nothing.
+        case Permission::sandbox_read: return role != Role::reporter;
         case Permission::sandbox_edit: return role == Role::editor;
         case Permission::sandbox_review: return role == Role::reviewer;
         case Permission::sandbox_import: return role == Role::importer;
+        case Permission::sandbox_report: return role == Role::editor || role == Role::reporter;
         default: return false;
     }
+}
+
+bool only_reporter(const Principal& caller) {
+    return !caller.roles.empty() && std::all_of(caller.roles.begin(), caller.roles.end(),
+                                                [](const RoleGrant& g) { return g.role == Role::reporter; });
 }
 
 bool can_see_sandbox(const Principal& caller, std::string_view sandbox) {
@@ -55,7 +63,8 @@ Decision authorize(const Principal& caller, Permission required, std::string_vie
     if (caller.tenant != path_tenant) return Decision::not_found;
     // A sandbox the caller holds no role on is invisible, whatever the route requires.
     if (!path_sandbox.empty() && !can_see_sandbox(caller, path_sandbox)) return Decision::not_found;
-    if (required == Permission::tenant_read || required == Permission::tenant_member) return Decision::allow;
+    if (required == Permission::tenant_read || required == Permission::tenant_member)
+        return only_reporter(caller) ? Decision::forbidden : Decision::allow;
     if (required == Permission::tenant_admin) return is_tenant_admin(caller) ? Decision::allow : Decision::forbidden;
 
     for (const RoleGrant& grant : caller.roles) {

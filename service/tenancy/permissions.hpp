@@ -26,6 +26,7 @@ enum class Permission {
     sandbox_edit,    // admin or editor on the path's sandbox
     sandbox_review,  // admin or reviewer on the path's sandbox
     sandbox_import,  // admin or importer on the path's sandbox
+    sandbox_report,  // admin, editor or reporter on the path's sandbox (delivery figures, execution events)
 };
 
 std::string_view to_string(Permission p);
@@ -46,6 +47,10 @@ Decision authorize(const Principal& caller, Permission required, std::string_vie
 
 // True when the caller holds any role on the sandbox (directly or through "*").
 bool can_see_sandbox(const Principal& caller, std::string_view sandbox);
+
+// True when every role the caller holds is reporter: a delivery engine's token, which reads
+// nothing of the tenant (not even the tenant-wide lists any member reads).
+bool only_reporter(const Principal& caller);
 
 // True when the caller is admin on "*": the tenant administrator.
 bool is_tenant_admin(const Principal& caller);

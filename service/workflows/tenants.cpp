@@ -26,7 +26,8 @@ std::vector<RoleGrant> read_roles(Tx& tx, std::string_view tenant, const json::a
         fields.finish();
         const auto role = parse_role(role_name);
         if (!role)
-            throw Error::invalid_field(path + ".role", "role must be one of admin, editor, reviewer, viewer, importer");
+            throw Error::invalid_field(path + ".role",
+                                       "role must be one of admin, editor, reviewer, viewer, importer, reporter");
         if (sandbox != all_sandboxes && !tx.sandbox(tenant, sandbox))
             throw Error::invalid_field(path + ".sandbox", "sandbox " + sandbox + " does not exist");
         RoleGrant grant{sandbox, *role};

@@ -228,6 +228,11 @@ protected:
             body = draft_spec;
         else if (row.path.ends_with("/execution-events"))
             body = R"({"type":"warning","reason":"slow provider"})";
+        else if (row.path.ends_with("/figure-batches"))
+            body =
+                R"({"id":"batch-)" + n + R"(","figures":[{"campaign":")" +
+                created_id(c.post(base + "/campaigns", campaign_body(n + "f"), tenant.admin_token)) +
+                R"(","channel":"sms","from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:00:00Z","counts":{"sent":1,"targeted":1}}]})";
         else if (row.path.ends_with("/campaigns/bulk"))
             body = R"({"action":"pause","ids":[")" +
                    created_id(c.post(base + "/campaigns", campaign_body(n + "b"), tenant.admin_token)) + "\"]}";
@@ -386,4 +391,38 @@ TEST_F(Matrix, ListsNeverShowAnotherTenant) {
             expect_no_leak(c.get(path, acme.token_of.at(role)), role + " " + path);
         }
     }
+}
+
+// The reporter role (a delivery engine's token, docs/reports.md) on every route of the matrix: it
+// reports figures and execution events as an editor does, and everything else is refused (403; 404
+// where the sandbox is invisible to it as to the viewer, and the same as the viewer on routes that
+// need no role).
+TEST_F(Matrix, AReporterOnEveryRoute) {
+    HttpClient c(server.base_url());
+    const std::string reporter = make_user(c, acme, "engine", R"([{"sandbox":"dev","role":"reporter"}])");
+    const std::string routes_file = (server.data_dir().parent_path() / "routes-reporter.json").string();
+    ASSERT_EQ(std::system((ferryd_path() + " routes --json > " + routes_file).c_str()), 0);
+    std::map<std::string, std::string> permission;
+    const boost::json::value routes = boost::json::parse(read_file(routes_file));
+    for (const auto& r : routes.as_array())
+        permission[std::string(r.at("method").as_string()) + " " + std::string(r.at("path").as_string())] =
+            std::string(r.at("permission").as_string());
+    int checked = 0;
+    for (const Row& row : load_matrix()) {
+        const std::string p = permission.at(row.method + " " + row.path);
+        std::string expected;
+        if (p == "sandbox_report")
+            expected = row.expected.at("editor");
+        else if (p == "public" || p == "authenticated" || p == "operator")
+            expected = row.expected.at("viewer");
+        else
+            expected = row.expected.at("viewer") == "404" ? "404" : "403";
+        auto [path, body] = prepare(row, acme, "");
+        const auto res = call(row, path, body, reporter);
+        EXPECT_EQ(std::to_string(res.status), expected)
+            << "reporter " << row.method << " " << path << " -> " << res.body;
+        expect_no_leak(res, "reporter " + path);
+        ++checked;
+    }
+    EXPECT_GT(checked, 90);
 }

@@ -19,6 +19,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -355,6 +357,8 @@ TEST_F(Cli, EveryCommandAnswersHelp) {
                                                "campaigns draft get",
                                                "campaigns draft put",
                                                "campaigns draft discard",
+                                               "campaigns report",
+                                               "reports overview",
                                                "reviews ls",
                                                "reviews show",
                                                "reviews approve",
@@ -1219,4 +1223,54 @@ TEST_F(Cli, InAppPriorityGetAndSet) {
     const Outcome refused = run_ferry({"in-app-priority", "set", second, first, low, "-s", "dev"}, viewer);
     EXPECT_EQ(refused.status, 1) << describe(refused);
     EXPECT_NE(refused.err.find("forbidden"), std::string::npos) << refused.err;
+}
+
+// Reports (docs/reports.md): a reporter posts figures; `ferry campaigns report` shows the last 24
+// hours or the whole life with totals and rates, `-o json` the server's report, and `ferry reports
+// overview` the sandbox's top campaigns. A reporter's token reads no report.
+TEST_F(Cli, CampaignReportAndOverview) {
+    const std::string base = "/v1/tenants/acme/sandboxes/dev/";
+    const std::string id = create_campaign("reported");
+    ASSERT_EQ(c->post(base + "campaigns/" + id + "/actions/activate", "{}", editor).status, 200);
+    const std::string engine = make_user(*c, acme, "engine", R"([{"sandbox":"dev","role":"reporter"}])");
+    // The hour before the current one, on the real clock.
+    const auto now = std::chrono::floor<std::chrono::hours>(std::chrono::system_clock::now());
+    auto hour = [](std::chrono::system_clock::time_point t) {
+        const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+        char text[32];
+        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+        return std::string(text);
+    };
+    const std::string from = hour(now - std::chrono::hours(1));
+    const std::string to = hour(now);
+    auto posted = c->post(base + "figure-batches",
+                          R"({"id":"cli-1","figures":[{"campaign":")" + id + R"(","channel":"email","from":")" + from +
+                              R"(","to":")" + to +
+                              R"(","counts":{"targeted":200,"sent":200,"delivered":180,"opened":90,"clicked":18}}]})",
+                          engine);
+    ASSERT_EQ(posted.status, 201) << posted.body;
+
+    const Outcome day = ferry({"campaigns", "report", id, "--24h", "-s", "dev"});
+    ASSERT_EQ(day.status, 0) << describe(day);
+    EXPECT_NE(day.out.find("Report (24 h) of Campaign reported"), std::string::npos) << day.out;
+    EXPECT_NE(day.out.find("delivery rate"), std::string::npos) << day.out;
+    EXPECT_NE(day.out.find("90.0%"), std::string::npos) << day.out;  // 180 / 200
+    EXPECT_NE(day.out.find("50.0%"), std::string::npos) << day.out;  // 90 / 180
+    EXPECT_NE(day.out.find(from.substr(0, 16)), std::string::npos) << day.out;
+
+    const Outcome json_out = ferry({"campaigns", "report", id, "-s", "dev", "-o", "json"});
+    ASSERT_EQ(json_out.status, 0) << describe(json_out);
+    const auto report = boost::json::parse(json_out.out);
+    EXPECT_EQ(report.at("period").as_string(), "full");
+    EXPECT_EQ(report.at("totals").at("counts").at("sent").as_int64(), 200);
+
+    const Outcome overview = ferry({"reports", "overview", "-s", "dev", "--top", "3"});
+    ASSERT_EQ(overview.status, 0) << describe(overview);
+    EXPECT_NE(overview.out.find("Campaign reported"), std::string::npos) << overview.out;
+    EXPECT_NE(overview.out.find("archived campaigns do not count"), std::string::npos) << overview.out;
+    EXPECT_EQ(ferry({"reports", "overview", "-s", "dev", "--from", "nonsense"}).status, 1);
+
+    const Outcome as_engine = run_ferry({"campaigns", "report", id, "-s", "dev"}, env_for(engine));
+    EXPECT_EQ(as_engine.status, 1) << describe(as_engine);
+    EXPECT_NE(as_engine.err.find("forbidden"), std::string::npos) << as_engine.err;
 }

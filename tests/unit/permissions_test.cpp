@@ -63,11 +63,14 @@ TEST(Permissions, VisibleButNotPermittedIsForbidden) {
 TEST(Permissions, RoleMatrix) {
     struct Row {
         Role role;
-        bool read, edit, review, import;
+        bool read, edit, review, import, report;
     };
-    for (const Row& r : {Row{Role::admin, true, true, true, true}, Row{Role::editor, true, true, false, false},
-                         Row{Role::reviewer, true, false, true, false}, Row{Role::viewer, true, false, false, false},
-                         Row{Role::importer, true, false, false, true}}) {
+    for (const Row& r :
+         {Row{Role::admin, true, true, true, true, true}, Row{Role::editor, true, true, false, false, true},
+          Row{Role::reviewer, true, false, true, false, false}, Row{Role::viewer, true, false, false, false, false},
+          Row{Role::importer, true, false, false, true, false},
+          Row{Role::reporter, false, false, false, false, true}}) {
+        EXPECT_EQ(role_allows(r.role, Permission::sandbox_report), r.report) << to_string(r.role);
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_read), r.read) << to_string(r.role);
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_edit), r.edit) << to_string(r.role);
         EXPECT_EQ(role_allows(r.role, Permission::sandbox_review), r.review) << to_string(r.role);
@@ -84,4 +87,22 @@ TEST(Permissions, StarGrantsCoverEverySandboxButOnlyAdminOnStarIsTenantAdmin) {
     EXPECT_EQ(authorize(dev_admin, Permission::tenant_admin, "acme", ""), Decision::forbidden);
     EXPECT_TRUE(is_tenant_admin(user("acme", {{"*", Role::admin}})));
     EXPECT_FALSE(is_tenant_admin(dev_admin));
+}
+
+TEST(Permissions, AReporterReportsAndReadsNothing) {
+    const Principal engine = user("acme", {{"dev", Role::reporter}});
+    EXPECT_EQ(authorize(engine, Permission::sandbox_report, "acme", "dev"), Decision::allow);
+    EXPECT_EQ(authorize(engine, Permission::sandbox_read, "acme", "dev"), Decision::forbidden);
+    EXPECT_EQ(authorize(engine, Permission::sandbox_edit, "acme", "dev"), Decision::forbidden);
+    EXPECT_EQ(authorize(engine, Permission::tenant_member, "acme", ""), Decision::forbidden);
+    EXPECT_EQ(authorize(engine, Permission::tenant_read, "acme", ""), Decision::forbidden);
+    EXPECT_EQ(authorize(engine, Permission::sandbox_report, "acme", "prod"), Decision::not_found);
+    EXPECT_EQ(authorize(engine, Permission::sandbox_report, "globex", "dev"), Decision::not_found);
+    // A user who also holds another role reads what that role reads.
+    const Principal both = user("acme", {{"dev", Role::reporter}, {"prod", Role::viewer}});
+    EXPECT_EQ(authorize(both, Permission::tenant_member, "acme", ""), Decision::allow);
+    EXPECT_EQ(authorize(both, Permission::sandbox_read, "acme", "dev"), Decision::forbidden);
+    EXPECT_EQ(authorize(both, Permission::sandbox_read, "acme", "prod"), Decision::allow);
+    const Principal viewer = user("acme", {{"dev", Role::viewer}});
+    EXPECT_EQ(authorize(viewer, Permission::sandbox_report, "acme", "dev"), Decision::forbidden);
 }

@@ -296,6 +296,7 @@ TEST_F(StoreTest, LiveInAppCampaignsFromBeforePrioritiesEnterTheOrderWhenTheSche
     const std::string undo =
         "DROP TABLE in_app_ranks; DROP TABLE pipelines; DROP TABLE pipeline_stages; DROP TABLE promotions; "
         "DROP TABLE freeze_windows; DROP TABLE drift_marks; DROP TABLE sync_subscriptions; "
+        "DROP TABLE campaign_figures; DROP TABLE figure_batches; "
         "ALTER TABLE import_origins DROP COLUMN written; ALTER TABLE signing_keys DROP COLUMN wrapped_private; "
         "DELETE FROM schema_migrations WHERE version >= " +
         std::string(version);

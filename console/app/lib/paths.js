@@ -23,6 +23,8 @@ export const paths = {
   promotion: (t, id) => `/t/${e(t)}/promotions/${e(id)}`,
   promote: (t, query) => `/t/${e(t)}/promote${qs(query)}`,
   sandboxSettings: (t, s) => `/t/${e(t)}/s/${e(s)}/settings`,
+  campaignReport: (t, s, c, period) => `/t/${e(t)}/s/${e(s)}/campaigns/${e(c)}/report${period === 'full' ? '?period=full' : ''}`,
+  sandboxReports: (t, s) => `/t/${e(t)}/s/${e(s)}/reports`,
 };
 
 function qs(query) {

@@ -254,7 +254,11 @@ export async function renderCampaign(ctx) {
     const head = h('header', { class: 'v-page-header' },
       h('div', { class: 'v-page-heading' }, h('h1', {}, c.name), meta),
       side);
-    return [crumbs, head];
+    // The campaign's figures, for everyone who sees it (docs/reports.md).
+    const reports = h('nav', { class: 'v-actions v-report-links', 'aria-label': 'Reports' },
+      h('a', { class: 'btn btn-small', href: paths.campaignReport(tenant, sandbox, id, '24h') }, 'Report (24 h)'),
+      h('a', { class: 'btn btn-small', href: paths.campaignReport(tenant, sandbox, id, 'full') }, 'Full report'));
+    return [crumbs, head, reports];
   }
 
   function statusNotes(state) {

@@ -85,15 +85,15 @@ function listQuery(state) {
 // console's own (edit tags, open draft version, delete for a never-activated draft).
 export function rowActions(campaign, editable) {
   const items = [];
-  // A viewer gets no menu at all (the status column's icon still opens a draft version).
-  if (!editable) return items;
-  {
+  // A viewer gets only the reports (the status column's icon still opens a draft version).
+  if (editable) {
     for (const a of campaign.allowed_actions || []) items.push({ id: a, label: ACTION_LABELS[a] || a });
     items.push({ id: 'edit-tags', label: 'Edit tags' });
     if (campaign.status !== 'archived') items.push({ id: 'add-to-package', label: 'Add to package' });
     if (campaign.status === 'draft' && !campaign.live_version) items.push({ id: 'delete', label: 'Delete', danger: true });
   }
-  if (campaign.has_draft_version) items.push({ id: 'open-draft', label: 'Open draft version' });
+  if (editable && campaign.has_draft_version) items.push({ id: 'open-draft', label: 'Open draft version' });
+  items.push({ id: 'report-24h', label: 'Report (24 h)' }, { id: 'report-full', label: 'Full report' });
   return items;
 }
 
@@ -332,6 +332,10 @@ export async function renderInventory(ctx) {
     const id = item.id;
     if (id === 'open-draft') {
       navigate(`${paths.campaign(tenant, sandbox, c.id)}?version=draft`);
+      return;
+    }
+    if (id === 'report-24h' || id === 'report-full') {
+      navigate(paths.campaignReport(tenant, sandbox, c.id, id === 'report-full' ? 'full' : '24h'));
       return;
     }
     if (id === 'edit-tags') {

@@ -7,6 +7,7 @@ import { errorBanner, formatTime, toast, confirmDialog, statusBadge, STATUS_LABE
 import { paths } from '../lib/paths.js';
 import { renderContent, diffTable, ensureViewStyles } from './render.js';
 import { campaignPath, getOrNull, referenceCache, nameMaps } from './campaign-data.js';
+import { liveVersionLast24h } from './reports.js';
 
 ensureViewStyles();
 
@@ -306,6 +307,9 @@ export async function renderReview(ctx) {
     const refs = review.content && sandbox ? await referenceCache(tenant, sandbox).forSpecs([review.content, campaign]) : { segments: {}, templates: {} };
     const rights = decisionRights(review, sess);
     const name = subjectName(review);
+    // A draft version's reviewers see how the live version did in the last 24 hours.
+    const liveReport = review.subject && review.subject.kind === 'campaign_draft' && campaign
+      ? await liveVersionLast24h(tenant, sandbox, campaign.id) : null;
     clear(root);
     root.dataset.title = `Review: ${name}`;
     root.appendChild(h('nav', { class: 'v-breadcrumb', 'aria-label': 'Breadcrumb' }, h('ol', {},
@@ -340,6 +344,7 @@ export async function renderReview(ctx) {
           ? h('div', { class: 'v-table-wrap' }, diffTable(diff, { names, formatTime, fromLabel: 'Live version', toLabel: 'Draft version', caption: 'What changes in the live version' }))
           : h('p', { class: 'v-muted' }, 'The draft version does not differ from the live version.')));
     }
+    if (liveReport) main.appendChild(liveReport);
     if (review.content) {
       main.appendChild(h('section', { class: 'v-card', 'aria-labelledby': 'content-title', id: 'content' },
         h('h2', { class: 'v-card-title', id: 'content-title' }, review.subject.kind === 'campaign_draft' ? 'Content of the draft version' : 'Content'),

@@ -29,6 +29,7 @@ const NAV = [
   { id: 'calendar', label: 'Calendar', href: (t, s) => paths.calendar(t, s) },
   { id: 'segments', label: 'Segments', href: (t, s) => paths.segments(t, s) },
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
+  { id: 'reports', label: 'Reports', href: (t, s) => paths.sandboxReports(t, s) },
   { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },

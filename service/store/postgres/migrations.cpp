@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 18> all{{
+constexpr std::array<Migration, 19> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -815,6 +815,56 @@ CREATE POLICY tenant_isolation ON sync_subscriptions
 -- key-encryption key (keys/envelope.hpp), never the key itself; '' for keys kept as files.
 -- signing_keys already has its row-level security policy (migration 8).
 ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql"},
+)sql"},
+    {19, "delivery figures per campaign, channel, live version and hour (days after 30 days); figure batches", R"sql(
+-- One row per bucket: hourly, rolled up into one daily row per day once older than 30 days
+-- (docs/reports.md). Batches add into buckets; reports read buckets, never batches.
+CREATE TABLE campaign_figures (
+    tenant       TEXT COLLATE "C" NOT NULL,
+    sandbox      TEXT COLLATE "C" NOT NULL,
+    campaign     TEXT COLLATE "C" NOT NULL,
+    start        BIGINT NOT NULL,
+    grain        TEXT COLLATE "C" NOT NULL,
+    channel      TEXT COLLATE "C" NOT NULL,
+    version      BIGINT NOT NULL,
+    currency     TEXT COLLATE "C" NOT NULL,
+    targeted     BIGINT NOT NULL,
+    sent         BIGINT NOT NULL,
+    delivered    BIGINT NOT NULL,
+    bounced      BIGINT NOT NULL,
+    opened       BIGINT NOT NULL,
+    clicked      BIGINT NOT NULL,
+    converted    BIGINT NOT NULL,
+    unsubscribed BIGINT NOT NULL,
+    failed       BIGINT NOT NULL,
+    revenue      BIGINT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, campaign, start, grain, channel, version, currency)
+);
+CREATE INDEX campaign_figures_by_sandbox ON campaign_figures(tenant, sandbox, start);
+CREATE INDEX campaign_figures_hourly ON campaign_figures(grain, start);
+-- A batch's id makes the engine's retries idempotent: its digest and the answer given.
+CREATE TABLE figure_batches (
+    tenant     TEXT COLLATE "C" NOT NULL,
+    sandbox    TEXT COLLATE "C" NOT NULL,
+    id         TEXT COLLATE "C" NOT NULL,
+    digest     TEXT NOT NULL,
+    status     BIGINT NOT NULL,
+    response   TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id)
+);
+
+ALTER TABLE campaign_figures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE campaign_figures FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON campaign_figures
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+ALTER TABLE figure_batches ENABLE ROW LEVEL SECURITY;
+ALTER TABLE figure_batches FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON figure_batches
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},
 }};
 

@@ -3,6 +3,7 @@
 #include "campaigns/spec.hpp"
 #include "core/crypto.hpp"
 #include "store/sql/campaign_rows.hpp"
+#include "store/sql/figure_rows.hpp"
 #include "store/sql/import_rows.hpp"
 #include "store/sql/pipeline_rows.hpp"
 #include "store/sql/values.hpp"
@@ -922,6 +923,22 @@ public:
             .run();
     }
 
+    std::optional<reports::BatchRecord> figure_batch(std::string_view tenant, std::string_view sandbox,
+                                                     std::string_view id) override {
+        return find_figure_batch(db_, tenant, sandbox, id);
+    }
+    void insert_figure_batch(const reports::BatchRecord& batch) override { sql::insert_figure_batch(db_, batch); }
+    void add_figures(const std::vector<reports::Bucket>& buckets) override { sql::add_figures(db_, buckets); }
+    std::vector<reports::Bucket> campaign_figures(std::string_view tenant, std::string_view sandbox,
+                                                  std::string_view campaign, Timestamp from, Timestamp to,
+                                                  reports::Grain grain) override {
+        return sql::campaign_figures(db_, tenant, sandbox, campaign, from, to, grain);
+    }
+    std::vector<reports::Bucket> sandbox_figures(std::string_view tenant, std::string_view sandbox, Timestamp from,
+                                                 Timestamp to) override {
+        return sql::sandbox_figures(db_, tenant, sandbox, from, to);
+    }
+    std::size_t roll_up_figures(Timestamp before) override { return sql::roll_up_figures(db_, before); }
     std::vector<pipelines::Pipeline> pipelines(std::string_view tenant) override { return list_pipelines(db_, tenant); }
     std::optional<pipelines::Pipeline> pipeline(std::string_view tenant, std::string_view name) override {
         return find_pipeline(db_, tenant, name);

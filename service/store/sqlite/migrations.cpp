@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 17> all{{
+constexpr std::array<Migration, 18> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -552,6 +552,44 @@ CREATE INDEX sync_subscriptions_active ON sync_subscriptions(paused, tenant);
 -- encrypted with AES-256-GCM under it (keys/envelope.hpp): "v1.<kek id>.<nonce>.<ciphertext>",
 -- never the key itself. '' for keys that are files in the keys directory (no KEK configured).
 ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT NOT NULL DEFAULT '';
+)sql"},
+    {18, "delivery figures per campaign, channel, live version and hour (days after 30 days); figure batches", R"sql(
+-- One row per bucket: hourly, rolled up into one daily row per day once older than 30 days
+-- (docs/reports.md). Batches add into buckets; reports read buckets, never batches.
+CREATE TABLE campaign_figures (
+    tenant       TEXT NOT NULL,
+    sandbox      TEXT NOT NULL,
+    campaign     TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    grain        TEXT NOT NULL,
+    channel      TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    currency     TEXT NOT NULL,
+    targeted     INTEGER NOT NULL,
+    sent         INTEGER NOT NULL,
+    delivered    INTEGER NOT NULL,
+    bounced      INTEGER NOT NULL,
+    opened       INTEGER NOT NULL,
+    clicked      INTEGER NOT NULL,
+    converted    INTEGER NOT NULL,
+    unsubscribed INTEGER NOT NULL,
+    failed       INTEGER NOT NULL,
+    revenue      INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, campaign, start, grain, channel, version, currency)
+) WITHOUT ROWID;
+CREATE INDEX campaign_figures_by_sandbox ON campaign_figures(tenant, sandbox, start);
+CREATE INDEX campaign_figures_hourly ON campaign_figures(grain, start);
+-- A batch's id makes the engine's retries idempotent: its digest and the answer given.
+CREATE TABLE figure_batches (
+    tenant     TEXT NOT NULL,
+    sandbox    TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    digest     TEXT NOT NULL,
+    status     INTEGER NOT NULL,
+    response   TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, sandbox, id)
+) WITHOUT ROWID;
 )sql"},
 }};
 

@@ -13,6 +13,8 @@ import {
 import { renderReviewQueue, renderReview } from './views/reviews.js';
 import { renderPipelines, renderPromotion, renderPromote } from './views/pipelines.js';
 import { renderSandboxSettings } from './views/sandbox-settings.js';
+import { renderImports, renderImport, renderImportPlan } from './views/imports.js';
+import { renderPackages, renderPackage, renderPackageVersion, renderPackageDiff } from './views/packages.js';
 
 const S = '/t/:tenant/s/:sandbox';
 
@@ -37,5 +39,12 @@ route('/t/:tenant/pipelines', renderPipelines);
 route('/t/:tenant/promote', renderPromote);
 route('/t/:tenant/promotions/:promotion', renderPromotion);
 route(`${S}/settings`, renderSandboxSettings);
+route(`${S}/imports`, renderImports);
+route(`${S}/imports/new`, renderImportPlan);
+route(`${S}/imports/:import`, renderImport);
+route('/t/:tenant/packages', renderPackages);
+route('/t/:tenant/packages/:package', renderPackage);
+route('/t/:tenant/packages/:package/versions/:version', renderPackageVersion);
+route('/t/:tenant/packages/:package/diff', renderPackageDiff);
 
 start({ beforeRender: renderHeader });

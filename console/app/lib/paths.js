@@ -23,6 +23,14 @@ export const paths = {
   promotion: (t, id) => `/t/${e(t)}/promotions/${e(id)}`,
   promote: (t, query) => `/t/${e(t)}/promote${qs(query)}`,
   sandboxSettings: (t, s) => `/t/${e(t)}/s/${e(s)}/settings`,
+  imports: (t, s) => `/t/${e(t)}/s/${e(s)}/imports`,
+  importPlan: (t, s, query) => `/t/${e(t)}/s/${e(s)}/imports/new${qs(query)}`,
+  importRecord: (t, s, id) => `/t/${e(t)}/s/${e(s)}/imports/${e(id)}`,
+  packages: (t) => `/t/${e(t)}/packages`,
+  package: (t, p) => `/t/${e(t)}/packages/${e(p)}`,
+  packageVersion: (t, p, v) => `/t/${e(t)}/packages/${e(p)}/versions/${e(v)}`,
+  packageDiff: (t, p, from, to) => `/t/${e(t)}/packages/${e(p)}/diff${qs({ from, to })}`,
+  admin: (t, section) => `/t/${e(t)}/admin${section ? `/${e(section)}` : ''}`,
 };
 
 function qs(query) {

@@ -29,14 +29,18 @@ const NAV = [
   { id: 'calendar', label: 'Calendar', href: (t, s) => paths.calendar(t, s) },
   { id: 'segments', label: 'Segments', href: (t, s) => paths.segments(t, s) },
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
+  { id: 'imports', label: 'Imports', href: (t, s) => paths.imports(t, s) },
   { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
+  { id: 'packages', label: 'Packages', href: (t) => paths.packages(t), tenant: true },
 ];
 
 function section(path) {
   if (/^\/t\/[^/]+\/reviews(\/|$)/.test(path)) return 'reviews';
   if (/^\/t\/[^/]+\/(pipelines|promotions|promote)(\/|$)/.test(path)) return 'pipelines';
+  if (/^\/t\/[^/]+\/packages(\/|$)/.test(path)) return 'packages';
+  if (/^\/t\/[^/]+\/admin(\/|$)/.test(path)) return 'admin';
   const m = path.match(/^\/t\/[^/]+\/s\/[^/]+\/([^/]+)/);
   return m ? m[1] : null;
 }

@@ -23,7 +23,7 @@ test.afterAll(async () => {
 });
 
 async function view(page, name) {
-  await H.screenshot(page, name, { fullPage: true });
+  await H.screenshot(page, name);
   await H.checkA11y(page, name);
 }
 
@@ -33,13 +33,7 @@ const importsOf = async (sandbox) => (await H.must(server, 200, 'GET', `${H.sand
 test('dev → prod: package, publish, plan with an override and a secret, apply once, approve, v2 as a draft version, rollback', async ({ browser }) => {
   test.setTimeout(180_000);
   const a = t.adminToken;
-  // Set up through the API where it is not the point: the reviewer, prod's policy, dev's content.
-  await H.makeUser(server, T, a, 'rita', ['prod:reviewer'], { name: 'Rita Reviewer' });
-  await H.must(server, 201, 'POST', `/v1/tenants/${T}/approval-policies`, {
-    name: 'Prod needs a reviewer', scope: 'campaign',
-    conditions: { all: [{ field: 'sandbox', op: 'equals', value: 'prod' }] },
-    approvers: { role: 'reviewer' }, required_approvals: 1,
-  }, a);
+  // dev's content is set up through the API (editing campaigns is part 1's console).
   const seg = await H.must(server, 201, 'POST', `${H.sandboxPath(T, 'dev')}/segments`, { key: 'vip', name: 'VIP', rule: { tier: 'gold' } }, a);
   const welcome = await H.makeCampaign(server, T, 'dev', a, {
     key: 'welcome', name: 'Welcome', type: 'action', audience: { segment: seg.id },
@@ -56,6 +50,48 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   const page = await context.newPage();
   const problems = H.watchForScripts(page);
   await H.signInAs(page, server, T, a, 'admin');
+
+  // 0. The admin creates the reviewer and prod's 1-approval policy, in the console.
+  await H.navLink(page, 'Admin').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sandboxes' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Sandboxes' })).toContainText('prod');
+  await view(page, 'admin-sandboxes');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
+  await page.getByLabel('User id').fill('rita');
+  await page.getByLabel('Full name').fill('Rita Reviewer');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'User rita' })).toBeVisible();
+  await page.getByRole('checkbox', { name: 'reviewer on prod' }).check();
+  await page.getByRole('button', { name: 'Save roles' }).click();
+  await expect(page.getByRole('region', { name: 'Profile' })).toContainText('reviewer on prod');
+  await page.getByRole('button', { name: 'Create sign-in link' }).click();
+  const ritaLink = await page.getByTestId('sign-in-link').textContent();
+  await view(page, 'admin-user');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('table', { name: 'Users' })).toContainText('reviewer on prod');
+  await view(page, 'admin-users');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Approval policies' }).click();
+  await page.getByRole('link', { name: 'New policy' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Prod needs a reviewer');
+  await page.getByLabel('Field of condition 1.1').selectOption('sandbox');
+  await page.getByLabel('Test of condition 1.1').selectOption('equals');
+  await page.getByLabel('Value of condition 1.1').fill('prod');
+  await page.getByRole('button', { name: 'Add group to group 1' }).click();
+  await page.getByLabel('Field of condition 1.2.1').selectOption('channel');
+  await page.getByLabel('Test of condition 1.2.1').selectOption('in');
+  await page.getByLabel('Value of condition 1.2.1').fill('email, sms, webhook');
+  await page.getByLabel('Approver role').selectOption('reviewer');
+  await page.getByLabel('Approvals required').fill('1');
+  await view(page, 'admin-policy-new');
+  await page.getByRole('button', { name: 'Create policy' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Policy Prod needs a reviewer' })).toBeVisible();
+  await expect(page.getByText('This policy is active: it cannot be edited.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Policy' })).toContainText('(sandbox is prod and channel is one of email, sms, webhook)');
+  await expect(page.getByRole('button', { name: 'Save policy' })).toHaveCount(0);
+  await view(page, 'admin-policy-active');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Approval policies' }).click();
+  await expect(page.getByRole('table', { name: 'Approval policies' })).toContainText('Active');
+  await view(page, 'admin-policies');
 
   // 1. A package from two dev campaigns, with "Add to package" on a selection.
   await page.goto(`${server.baseURL}/t/${T}/s/dev/campaigns`);
@@ -131,7 +167,9 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   await expect(page.getByRole('heading', { level: 1, name: 'Welcome' })).toBeVisible();
   await page.getByRole('button', { name: 'Submit for review' }).click();
   await expect(page.getByText(/This campaign is in review/)).toBeVisible();
-  const rita = await H.signInAs(await browser.newContext(), server, T, a, 'rita');
+  const rita = await (await browser.newContext()).newPage();
+  await rita.goto(ritaLink);
+  await expect(rita.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await rita.goto(`${server.baseURL}/t/${T}/reviews`);
   await rita.getByRole('link', { name: 'Welcome' }).first().click();
   await rita.getByRole('button', { name: 'Approve' }).click();

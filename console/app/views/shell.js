@@ -2,7 +2,7 @@
 // root route, which opens the first sandbox the user can see.
 
 import { h, clear } from '../lib/dom.js';
-import { api, session, signOut, tenantPath, ApiError } from '../lib/api.js';
+import { api, session, signOut, tenantPath, ApiError, isTenantAdmin } from '../lib/api.js';
 import { navigate } from '../lib/router.js';
 import { paths } from '../lib/paths.js';
 import { toast, pageHeader, emptyState } from '../lib/ui.js';
@@ -34,6 +34,7 @@ const NAV = [
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
   { id: 'packages', label: 'Packages', href: (t) => paths.packages(t), tenant: true },
+  { id: 'admin', label: 'Admin', href: (t) => paths.admin(t), tenant: true, admin: true },
 ];
 
 function section(path) {
@@ -104,7 +105,7 @@ export async function renderHeader(ctx) {
 
   const countBadge = h('span', { class: 'nav-count', hidden: true });
   const nav = h('nav', { class: 'main-nav', 'aria-label': 'Main' },
-    h('ul', {}, NAV.filter((item) => item.tenant || current).map((item) => h('li', {},
+    h('ul', {}, NAV.filter((item) => (item.tenant || current) && (!item.admin || isTenantAdmin(s))).map((item) => h('li', {},
       h('a', {
         href: item.href(tenant, current),
         class: 'nav-link',

@@ -7,14 +7,21 @@
 // lands as the draft version of the live campaign, and rolling it back restores the previous
 // state. Every view gets axe-core and a screenshot.
 const { test, expect } = require('@playwright/test');
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const H = require('./harness');
+
+test.describe.configure({ mode: 'serial' });
 
 const T = 'story';
 let server;
 let t;
 
 test.beforeAll(async () => {
-  server = await H.startFerryd();
+  // Webhooks may target this machine (the receiver below never answers: deliveries fail).
+  server = await H.startFerryd({ args: ['--allow-private-webhooks'] });
   t = await H.makeTenant(server, T, ['dev', 'prod']);
 });
 
@@ -56,6 +63,12 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   await expect(page.getByRole('heading', { level: 1, name: 'Sandboxes' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Sandboxes' })).toContainText('prod');
   await view(page, 'admin-sandboxes');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByLabel('URL').fill('http://127.0.0.1:9/ferry-events');
+  await page.getByLabel('import.applied').check();
+  await page.getByLabel('Secret').fill('a-secret-of-at-least-16');
+  await page.getByRole('button', { name: 'Create webhook' }).click();
+  await expect(page.getByRole('region', { name: 'Webhook http://127.0.0.1:9/ferry-events' })).toContainText('import.applied');
   await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
   await page.getByLabel('User id').fill('rita');
   await page.getByLabel('Full name').fill('Rita Reviewer');
@@ -218,5 +231,112 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   // The email preview is a sandboxed srcdoc frame without scripts; Chromium reports that it
   // blocked the frame's (empty) script context, which is the sandbox doing its job.
   expect(problems.filter((p) => !p.includes("about:srcdoc' because the document's frame is sandboxed"))).toEqual([]);
+  await context.close();
+});
+
+// The ferry CLI of the same build, with only environment variables (no credentials file).
+function cli(args, token) {
+  const ferry = process.env.FERRY_CLI || path.resolve(path.dirname(process.env.FERRYD || path.join(__dirname, '..', '..', 'build', 'dev', 'service', 'ferryd')), '..', 'cli', 'ferry');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-cli-home-'));
+  return new Promise((resolve) => {
+    execFile(ferry, args, {
+      env: { PATH: process.env.PATH, HOME: home, FERRY_SERVER: server.baseURL, FERRY_TENANT: T, FERRY_TOKEN: token },
+      timeout: 30_000,
+    }, (error, stdout, stderr) => {
+      fs.rmSync(home, { recursive: true, force: true });
+      resolve({ code: error ? error.code : 0, stdout, stderr });
+    });
+  });
+}
+
+test('a token made in the console is shown once, works with the CLI, and stops working when revoked there', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseURL });
+  const page = await context.newPage();
+  const problems = H.watchForScripts(page);
+  await H.signInAs(page, server, T, t.adminToken, 'admin');
+  await page.goto(`${server.baseURL}/t/${T}/admin/users`);
+  await page.getByLabel('User id').fill('ci-bot');
+  await page.getByLabel('Full name').fill('CI bot');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('checkbox', { name: 'importer on prod' }).check();
+  await page.getByRole('button', { name: 'Save roles' }).click();
+  await expect(page.getByRole('region', { name: 'Profile' })).toContainText('importer on prod');
+
+  await page.getByLabel('Token name').fill('deploys');
+  await page.getByLabel('Expires (UTC)').fill('2099-01-01T00:00');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const shown = page.getByTestId('new-token');
+  await expect(shown).toHaveText(/^fry_/);
+  const token = await shown.textContent();
+  await expect(page.getByText('it is shown only once')).toBeVisible();
+  await page.getByRole('button', { name: 'Copy token' }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+  await expect(page.getByRole('table', { name: 'Tokens of ci-bot' })).toContainText('1 Jan 2099');
+  await H.screenshot(page, 'admin-token-created');
+
+  const ok = await cli(['whoami'], token);
+  expect(ok.code, ok.stderr).toBe(0);
+  expect(ok.stdout).toContain('ci-bot');
+
+  // Shown once: after a reload, only its name is left.
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Tokens of ci-bot' })).toContainText('deploys');
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+  expect(await page.content()).not.toContain(token);
+  await page.getByRole('button', { name: 'Revoke token deploys' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('table', { name: 'Tokens of ci-bot' })).toContainText('Revoked');
+  await H.checkA11y(page, 'admin user with a revoked token');
+
+  const refused = await cli(['whoami'], token);
+  expect(refused.code).toBe(7);
+  expect(refused.stderr).toMatch(/unauthorized/i);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the audit view lists the story in order and reports the chain verified; webhooks and keys', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = H.watchForScripts(page);
+  await H.signInAs(page, server, T, t.adminToken, 'admin');
+  await page.goto(`${server.baseURL}/t/${T}/admin/audit`);
+  await expect(page.getByTestId('audit-verify')).toContainText('Chain verified');
+  await page.getByLabel('Actor').fill('admin');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  const actions = await page.getByRole('table', { name: 'Audit records' }).locator('tbody tr td:nth-child(4)').allTextContents();
+  const story = ['webhook.create', 'user.create', 'user.update', 'policy.create', 'package.create', 'package.publish', 'import.apply',
+    'package.publish', 'import.apply', 'import.rollback', 'token.create', 'token.revoke'];
+  let at = -1;
+  for (const a of story) {
+    const next = actions.findIndex((x, i) => i > at && x === a);
+    expect(next, `${a} after position ${at} in ${actions.join(', ')}`).toBeGreaterThan(at);
+    at = next;
+  }
+  await view(page, 'admin-audit');
+  await page.getByLabel('Action').fill('import');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByRole('table', { name: 'Audit records' }).locator('tbody tr')).toHaveCount(3);
+  await expect(page).toHaveURL(/action=import/);
+
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Webhooks' }).click();
+  const hook = page.getByRole('region', { name: 'Webhook http://127.0.0.1:9/ferry-events' });
+  await expect(async () => {
+    await page.reload();
+    await expect(hook.getByRole('table', { name: /Recent deliveries/ })).toContainText('import.applied', { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await view(page, 'admin-webhooks');
+
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Signing keys' }).click();
+  const before = await page.getByTestId('active-key').textContent();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download public key ${before}` }).click()]);
+  expect(download.suggestedFilename()).toContain('.pub.pem');
+  await page.getByRole('button', { name: 'Rotate key' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+  await expect(page.getByRole('table', { name: 'Previous keys' })).toContainText(before);
+  await expect(page.getByTestId('active-key')).not.toHaveText(before);
+  await view(page, 'admin-keys');
+  expect(problems).toEqual([]);
   await context.close();
 });

@@ -207,7 +207,7 @@ export async function renderAdminUser(ctx) {
   const shown = h('div', { 'aria-live': 'polite' });
   const tokName = input({ name: 'token_name', type: 'text', required: true, autocomplete: 'off' });
   const tokExpiry = input({ name: 'expires_at', type: 'datetime-local' });
-  const tokForm = h('form', { class: 'v-form v-filters', novalidate: true, 'aria-label': 'New token' },
+  const tokForm = h('form', { class: 'v-filters v-inline-form', novalidate: true, 'aria-label': 'New token' },
     field('Token name', tokName), field('Expires (UTC)', tokExpiry),
     h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'));
   tokForm.addEventListener('submit', async (ev) => {
@@ -405,7 +405,7 @@ export async function renderAdminAudit(ctx) {
         String(r.seq), time(r.at), r.actor, h('code', {}, r.action), r.target || '—', h('span', { class: 'v-small' }, detailsText(r.details)),
       ]), { className: 'v-audit' }) : empty('No record matches.', null));
   };
-  const form = h('form', { class: 'v-form v-filters', role: 'search', 'aria-label': 'Audit filters' },
+  const form = h('form', { class: 'v-filters v-inline-form', role: 'search', 'aria-label': 'Audit filters' },
     field('Actor', actor), field('Action', action), actions, field('Object', object), field('From (UTC)', from), field('To (UTC)', to),
     h('button', { type: 'submit', class: 'btn' }, 'Filter'));
   form.addEventListener('submit', (ev) => {

@@ -204,7 +204,7 @@ export async function renderPackageVersion(ctx) {
   const others = (vs.items || []).filter((x) => x.version !== v.version);
   if (others.length) {
     const other = select({ name: 'compare' }, others.map((x) => [String(x.version), `v${x.version}`]), String(others[others.length - 1].version));
-    const form = h('form', { class: 'v-form v-filters', 'aria-label': 'Compare versions' },
+    const form = h('form', { class: 'v-filters v-inline-form', 'aria-label': 'Compare versions' },
       field('Compare with', other),
       h('button', { type: 'submit', class: 'btn' }, 'Compare'));
     form.addEventListener('submit', (ev) => {

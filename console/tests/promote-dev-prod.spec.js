@@ -151,6 +151,7 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   await expect(hookItem).toContainText('Needs a value for: hook.webhook.auth_header');
   await expect(page.getByRole('region', { name: 'Approvals prod will need' })).toContainText('Prod needs a reviewer');
   await expect(page.getByRole('button', { name: 'Apply import' })).toBeDisabled();
+  await welcomeItem.scrollIntoViewIfNeeded();
   await view(page, 'import-plan-conflict');
   await welcomeItem.getByLabel('Policy for campaign welcome').selectOption('update');
   const secret = page.getByLabel('Secret hook.webhook.auth_header');

@@ -6,10 +6,11 @@
 // with links to what it wrote, and its rollback.
 
 import { h, uid } from '../lib/dom.js';
-import { api, ApiError, rolesOn, session as currentSession, tenantPath, sandboxPath } from '../lib/api.js';
+import { api, ApiError, tenantPath, sandboxPath } from '../lib/api.js';
 import { paths } from '../lib/paths.js';
 import { errorBanner, confirmDialog, toast } from '../lib/ui.js';
 import { field, input, select, showError, localError } from './forms-common.js';
+import { canImport } from './pipelines.js';
 import {
   crumbs, header, card, dl, time, table, empty, messages as messageArea, jsonValue, fieldChanges, randomKey,
 } from './kit.js';
@@ -30,10 +31,8 @@ const OVERRIDES = [['', 'The plan’s policy'], ['merge', 'Merge field by field'
 
 const RESOLUTION_TEXT = { take_source: 'Take source', keep_target: 'Keep target', value: 'Use this value' };
 
-// sandbox_import: admin or importer on the sandbox or on '*'.
-export function canImportInto(sandbox, s = currentSession()) {
-  return rolesOn(sandbox, s).some((r) => r === 'admin' || r === 'importer');
-}
+// sandbox_import (admin or importer on the sandbox or on '*'), as the pipelines' Promote button.
+const canImportInto = canImport;
 
 export function actionPill(action) {
   const cls = action === 'conflict' ? 'v-pill-warn' : action === 'create' || action === 'update' || action === 'merge'
@@ -407,6 +406,13 @@ export async function renderImportPlan(ctx) {
     }
     if (item.merge) {
       section.appendChild(mergeTable(item, body));
+      // What the merge keeps of the target's edits: where the merged object differs from the version.
+      const file = files && files[`${item.kind}s/${item.key}.json`];
+      const kept = file && item.merge.merged ? fieldChanges(withoutState(file), withoutState(item.merge.merged)) : [];
+      if (kept.length) {
+        section.appendChild(h('p', { class: 'v-meta-text' }, `Kept as ${sandbox} has it (the version says otherwise):`));
+        section.appendChild(diffRows(kept, `Version ${body.version}`, `Kept (${sandbox})`, `Kept from ${sandbox}: ${item.kind} ${item.key}`));
+      }
     } else if (item.target_id && ['update', 'reuse', 'conflict'].includes(item.action)) {
       const file = files && files[`${item.kind}s/${item.key}.json`];
       if (!file) {

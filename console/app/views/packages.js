@@ -5,7 +5,8 @@
 // verify offline; the diff between two versions, field by field.
 
 import { h, uid } from '../lib/dom.js';
-import { api, ApiError, canEdit, rolesOn, session as currentSession, tenantPath } from '../lib/api.js';
+import { api, ApiError, canEdit, session as currentSession, tenantPath } from '../lib/api.js';
+import { canImport } from './pipelines.js';
 import { paths } from '../lib/paths.js';
 import { errorBanner, toast, statusBadge } from '../lib/ui.js';
 import { field, input, select, textarea, showError, localError } from './forms-common.js';
@@ -77,10 +78,9 @@ export async function renderPackages(ctx) {
   return page;
 }
 
-// POST versions: 201 the version, 202 a review, 200 unchanged. Answers a node to show.
-export async function publish(tenant, name) {
-  const res = await api('POST', `${pkgPath(tenant, name)}/versions`, { body: {} });
-  return res;
+// POST versions: 201 the version, 202 a review, 200 unchanged.
+function publish(tenant, name) {
+  return api('POST', `${pkgPath(tenant, name)}/versions`, { body: {} });
 }
 
 // /t/:tenant/packages/:package
@@ -176,7 +176,7 @@ export async function renderPackageVersion(ctx) {
   const m = v.manifest || {};
   const page = h('section', { class: 'page v-page', 'data-view': 'package-version', 'data-title': `${name} version ${v.version}` });
   page.appendChild(crumbs([['Packages', paths.packages(tenant)], [name, paths.package(tenant, name)], [`v${v.version}`]]));
-  const importable = (await visibleSandboxes(currentSession())).filter((x) => rolesOn(x.id).some((r) => r === 'admin' || r === 'importer'));
+  const importable = (await visibleSandboxes(currentSession())).filter((x) => canImport(x.id));
   const actions = [h('a', {
     class: 'btn', href: `${path}/versions/${v.version}/export`, download: `${name}-v${v.version}.json`,
   }, 'Download export')];

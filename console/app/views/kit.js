@@ -67,10 +67,10 @@ export function jsonValue(v, present = true) {
   return h('code', { class: 'v-prewrap' }, JSON.stringify(v));
 }
 
-// {a: {b: 1}, c: [1]} -> Map {'/a/b' => 1, '/c' => [1]}: leaves are scalars, arrays and empty
-// objects (arrays compare as a whole).
+// {a: {b: 1}, c: [1], d: {}} -> Map {'/a/b' => 1, '/c' => [1]}: leaves are scalars and arrays
+// (compared as a whole); an empty object holds no field, as an absent one.
 export function flatten(value, prefix = '', out = new Map()) {
-  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, `${prefix}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
   } else {
     out.set(prefix || '/', value);

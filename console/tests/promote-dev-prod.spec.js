@@ -38,9 +38,9 @@ const campaignsOf = async (sandbox) => (await H.must(server, 200, 'GET', `${H.sa
 const importsOf = async (sandbox) => (await H.must(server, 200, 'GET', `${H.sandboxPath(T, sandbox)}/imports`, null, t.adminToken)).items;
 
 test('dev → prod: package, publish, plan with an override and a secret, apply once, approve, v2 as a draft version, rollback', async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const a = t.adminToken;
-  // dev's content is set up through the API (editing campaigns is part 1's console).
+  // dev's first content is set up through the API (creating campaigns is part 1's console).
   const seg = await H.must(server, 201, 'POST', `${H.sandboxPath(T, 'dev')}/segments`, { key: 'vip', name: 'VIP', rule: { tier: 'gold' } }, a);
   const welcome = await H.makeCampaign(server, T, 'dev', a, {
     key: 'welcome', name: 'Welcome', type: 'action', audience: { segment: seg.id },
@@ -191,9 +191,10 @@ test('dev → prod: package, publish, plan with an override and a secret, apply 
   expect((await campaignsOf('prod')).find((c) => c.key === 'welcome').status).toBe('active');
 
   // 6. dev edits the subject; v2 is published; the diff shows the changed field.
-  const current = await H.apiCall(server, 'GET', `${H.sandboxPath(T, 'dev')}/campaigns/${welcome.id}`, null, a);
-  await H.must(server, 200, 'PATCH', `${H.sandboxPath(T, 'dev')}/campaigns/${welcome.id}`,
-    { content: { email: { subject: 'Welcome aboard, friend', body: '<p>Hello</p>' } } }, a, { 'If-Match': current.headers.get('etag') });
+  await page.goto(`${server.baseURL}/t/${T}/s/dev/campaigns/${welcome.id}/edit`);
+  await page.getByRole('textbox', { name: 'Subject' }).fill('Welcome aboard, friend');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome' })).toBeVisible();
   await page.goto(`${server.baseURL}/t/${T}/packages/onboarding`);
   await page.getByRole('button', { name: 'Publish a version' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'onboarding version 2' })).toBeVisible();

@@ -389,3 +389,23 @@ test('a reviewer of prod is offered nothing she may not do', async ({ browser })
   await expect(page.getByRole('table', { name: 'Users' })).toHaveCount(0);
   await context.close();
 });
+
+test('publishing under a package policy shows the review it opened', async ({ browser }) => {
+  const a = t.adminToken;
+  const c = await H.makeCampaign(server, T, 'dev', a, { key: 'gated', name: 'Gated' });
+  await H.must(server, 201, 'POST', `/v1/tenants/${T}/packages`, { name: 'gated', source_sandbox: 'dev', objects: [{ kind: 'campaign', id: c.id }] }, a);
+  await H.must(server, 201, 'POST', `/v1/tenants/${T}/approval-policies`, {
+    name: 'Gated packages', scope: 'package', conditions: { all: [{ field: 'name', op: 'equals', value: 'gated' }] }, approvers: { role: 'reviewer' },
+  }, a);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await H.signInAs(page, server, T, a, 'admin');
+  await page.goto(`${server.baseURL}/t/${T}/packages/gated`);
+  await page.getByRole('button', { name: 'Publish a version' }).click();
+  const status = page.getByRole('status').filter({ hasText: 'publishing waits for a review' });
+  await expect(status).toBeVisible();
+  await expect(status.getByRole('link', { name: /^Review rev_/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Versions' })).toContainText('Not published yet.');
+  await H.checkA11y(page, 'package with a pending review');
+  await context.close();
+});

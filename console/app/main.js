@@ -14,6 +14,12 @@ import { renderReviewQueue, renderReview } from './views/reviews.js';
 import { renderPipelines, renderPromotion, renderPromote } from './views/pipelines.js';
 import { renderSandboxSettings } from './views/sandbox-settings.js';
 import { renderCampaignReport, renderSandboxReports } from './views/reports.js';
+import { renderImports, renderImport, renderImportPlan } from './views/imports.js';
+import {
+  renderAdminHome, renderAdminSandboxes, renderAdminUsers, renderAdminUser, renderAdminWebhooks, renderAdminAudit, renderAdminKeys,
+} from './views/admin.js';
+import { renderAdminPolicies, renderAdminPolicy } from './views/admin-policies.js';
+import { renderPackages, renderPackage, renderPackageVersion, renderPackageDiff } from './views/packages.js';
 
 const S = '/t/:tenant/s/:sandbox';
 
@@ -40,5 +46,22 @@ route('/t/:tenant/promotions/:promotion', renderPromotion);
 route(`${S}/settings`, renderSandboxSettings);
 route(`${S}/campaigns/:campaign/report`, renderCampaignReport);
 route(`${S}/reports`, renderSandboxReports);
+route(`${S}/imports`, renderImports);
+route(`${S}/imports/new`, renderImportPlan);
+route(`${S}/imports/:import`, renderImport);
+route('/t/:tenant/packages', renderPackages);
+route('/t/:tenant/packages/:package', renderPackage);
+route('/t/:tenant/packages/:package/versions/:version', renderPackageVersion);
+route('/t/:tenant/packages/:package/diff', renderPackageDiff);
+route('/t/:tenant/admin', renderAdminHome);
+route('/t/:tenant/admin/sandboxes', renderAdminSandboxes);
+route('/t/:tenant/admin/users', renderAdminUsers);
+route('/t/:tenant/admin/users/:user', renderAdminUser);
+route('/t/:tenant/admin/policies', renderAdminPolicies);
+route('/t/:tenant/admin/policies/new', renderAdminPolicy);
+route('/t/:tenant/admin/policies/:policy', renderAdminPolicy);
+route('/t/:tenant/admin/webhooks', renderAdminWebhooks);
+route('/t/:tenant/admin/audit', renderAdminAudit);
+route('/t/:tenant/admin/keys', renderAdminKeys);
 
 start({ beforeRender: renderHeader });

@@ -260,10 +260,10 @@ async function advanceClock(server, seconds) {
 // ---- Browser helpers -------------------------------------------------------------------------
 
 // Saves a full-view screenshot as <output>/screenshots/<name>.png.
-async function screenshot(page, name) {
+async function screenshot(page, name, { fullPage = false } = {}) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 

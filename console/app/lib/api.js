@@ -27,9 +27,10 @@ function queryString(query) {
 }
 
 // api('GET', '/v1/tenants/acme/sandboxes') -> {status, data, etag, headers}; throws ApiError for
-// anything but 2xx (message, code and details from the API's error body).
-export async function api(method, path, { body, ifMatch, query, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+// anything but 2xx (message, code and details from the API's error body). extraHeaders: more
+// request headers (an import's Idempotency-Key).
+export async function api(method, path, { body, ifMatch, query, signal, extraHeaders } = {}) {
+  const headers = { Accept: 'application/json', ...(extraHeaders || {}) };
   const init = { method, headers, credentials: 'same-origin', signal };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -25,6 +25,14 @@ export const paths = {
   sandboxSettings: (t, s) => `/t/${e(t)}/s/${e(s)}/settings`,
   campaignReport: (t, s, c, period) => `/t/${e(t)}/s/${e(s)}/campaigns/${e(c)}/report${period === 'full' ? '?period=full' : ''}`,
   sandboxReports: (t, s) => `/t/${e(t)}/s/${e(s)}/reports`,
+  imports: (t, s) => `/t/${e(t)}/s/${e(s)}/imports`,
+  importPlan: (t, s, query) => `/t/${e(t)}/s/${e(s)}/imports/new${qs(query)}`,
+  importRecord: (t, s, id) => `/t/${e(t)}/s/${e(s)}/imports/${e(id)}`,
+  packages: (t) => `/t/${e(t)}/packages`,
+  package: (t, p) => `/t/${e(t)}/packages/${e(p)}`,
+  packageVersion: (t, p, v) => `/t/${e(t)}/packages/${e(p)}/versions/${e(v)}`,
+  packageDiff: (t, p, from, to) => `/t/${e(t)}/packages/${e(p)}/diff${qs({ from, to })}`,
+  admin: (t, section) => `/t/${e(t)}/admin${section ? `/${e(section)}` : ''}`,
 };
 
 function qs(query) {

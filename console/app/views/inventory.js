@@ -211,29 +211,53 @@ function alertsDialog(c) {
   dialog.showModal();
 }
 
-// Picks one of the partial packages that take their campaigns from this sandbox.
-function packageDialog(campaign, packages) {
+// Picks one of the partial packages that take their campaigns from this sandbox, or names a new
+// one: resolves {name, create} or null.
+function packageDialog(title, packages) {
   return new Promise((resolve) => {
     const titleId = uid('package-title');
     const selectId = uid('package-select');
+    const nameId = uid('package-name');
+    const existingId = uid('package-existing');
+    const newId = uid('package-new');
     let result = null;
     const select = packages.length ? h('select', { id: selectId, name: 'package' },
       packages.map((p) => h('option', { value: p.name }, p.description ? `${p.name} (${p.description})` : p.name))) : null;
+    const name = h('input', { id: nameId, name: 'new_package', type: 'text', autocomplete: 'off', pattern: '[a-z0-9\\-]+', maxlength: '64' });
+    const existing = h('input', { type: 'radio', id: existingId, name: 'which', value: 'existing', checked: !!select, disabled: !select });
+    const fresh = h('input', { type: 'radio', id: newId, name: 'which', value: 'new', checked: !select });
+    name.addEventListener('input', () => { fresh.checked = true; });
+    if (select) select.addEventListener('change', () => { existing.checked = true; });
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId },
       h('form', {
         method: 'dialog',
         class: 'dialog-body',
         onsubmit: (ev) => {
-          if (select && ev.submitter && ev.submitter.value === 'add') result = select.value;
+          if (!ev.submitter || ev.submitter.value !== 'add') return;
+          if (fresh.checked) {
+            if (!name.value.trim()) {
+              ev.preventDefault();
+              name.focus();
+              return;
+            }
+            result = { name: name.value.trim(), create: true };
+          } else if (select) {
+            result = { name: select.value, create: false };
+          }
         },
       },
-      h('h2', { id: titleId, class: 'dialog-title' }, `Add to package: ${campaign.name}`),
-      select
-        ? h('div', { class: 'field' }, h('label', { for: selectId }, 'Package'), select)
-        : h('p', {}, 'No partial package takes its campaigns from this sandbox yet.'),
+      h('h2', { id: titleId, class: 'dialog-title' }, title),
+      h('div', { class: 'field' },
+        h('label', { class: 'v-check', for: existingId }, existing, 'Choose an existing one'),
+        select
+          ? h('div', { class: 'field' }, h('label', { for: selectId }, 'Package'), select)
+          : h('p', {}, 'No partial package takes its campaigns from this sandbox yet.')),
+      h('div', { class: 'field' },
+        h('label', { class: 'v-check', for: newId }, fresh, 'Create a new one'),
+        h('div', { class: 'field' }, h('label', { for: nameId }, 'Name of the new one'), name)),
       h('div', { class: 'dialog-actions' },
-        h('button', { type: 'submit', value: 'cancel', class: 'btn' }, select ? 'Cancel' : 'Close'),
-        select ? h('button', { type: 'submit', value: 'add', class: 'btn btn-primary' }, 'Add to package') : null)));
+        h('button', { type: 'submit', value: 'cancel', class: 'btn', formnovalidate: true }, 'Cancel'),
+        h('button', { type: 'submit', value: 'add', class: 'btn btn-primary' }, 'Add to package'))));
     dialog.addEventListener('close', () => {
       dialog.remove();
       resolve(result);
@@ -241,6 +265,24 @@ function packageDialog(campaign, packages) {
     document.body.appendChild(dialog);
     dialog.showModal();
   });
+}
+
+// Adds campaigns to a package (a new one is created with them): answers the package's name.
+async function addToPackage(tenant, sandbox, ids, names) {
+  const list = (await api('GET', `/v1/tenants/${encodeURIComponent(tenant)}/packages`)).data.items || [];
+  const title = ids.length === 1 ? `Add to package: ${names[0]}` : `Add ${ids.length} campaigns to a package`;
+  const choice = await packageDialog(title, list.filter((p) => p.kind === 'partial' && p.source_sandbox === sandbox));
+  if (!choice) return null;
+  if (choice.create) {
+    await api('POST', `/v1/tenants/${encodeURIComponent(tenant)}/packages`, {
+      body: { name: choice.name, source_sandbox: sandbox, objects: ids.map((id) => ({ kind: 'campaign', id })) },
+    });
+  } else {
+    for (const id of ids) {
+      await api('POST', `${sandboxPath(tenant, sandbox)}/campaigns/${encodeURIComponent(id)}/actions/add-to-package`, { body: { package: choice.name } });
+    }
+  }
+  return choice.name;
 }
 
 function tagsDialog(campaign) {
@@ -353,10 +395,8 @@ export async function renderInventory(ctx) {
     }
     if (id === 'add-to-package') {
       try {
-        const list = (await api('GET', `/v1/tenants/${encodeURIComponent(tenant)}/packages`)).data.items || [];
-        const name = await packageDialog(c, list.filter((p) => p.kind === 'partial' && p.source_sandbox === sandbox));
+        const name = await addToPackage(tenant, sandbox, [c.id], [c.name]);
         if (!name) return;
-        await api('POST', `${base}/campaigns/${encodeURIComponent(c.id)}/actions/add-to-package`, { body: { package: name } });
         toast(`"${c.name}" added to package ${name}.`);
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return;
@@ -548,6 +588,23 @@ export async function renderInventory(ctx) {
       class: ['btn', 'btn-small', a === 'stop' ? 'btn-danger' : null],
       onclick: () => runBulk(a),
     }, ACTION_LABELS[a]))));
+    if (editable) {
+      bulkBar.appendChild(h('button', {
+        type: 'button',
+        class: 'btn btn-small',
+        onclick: async () => {
+          const ids = [...selected.keys()];
+          try {
+            const name = await addToPackage(tenant, sandbox, ids, [...selected.values()]);
+            if (!name) return;
+            toast(`${ids.length} campaign${ids.length === 1 ? '' : 's'} added to package ${name}.`);
+          } catch (e) {
+            if (e instanceof ApiError && e.status === 401) return;
+            clear(banner).appendChild(errorBanner(e));
+          }
+        },
+      }, 'Add to package'));
+    }
     bulkBar.appendChild(h('button', {
       type: 'button',
       class: 'btn btn-ghost btn-small',

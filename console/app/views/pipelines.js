@@ -5,7 +5,7 @@
 // and the form that promotes a package version now or schedules it.
 
 import { h, uid } from '../lib/dom.js';
-import { api, ApiError, rolesOn, session as currentSession, tenantPath, sandboxPath } from '../lib/api.js';
+import { api, ApiError, rolesOn, isTenantAdmin, session as currentSession, tenantPath, sandboxPath } from '../lib/api.js';
 import { paths } from '../lib/paths.js';
 import { errorBanner, formatTime, confirmDialog, toast } from '../lib/ui.js';
 import { field, input, select, showError, fromInputTime, localError } from './forms-common.js';
@@ -173,7 +173,8 @@ export async function renderPipelines(ctx) {
   if (!pipelines.length) {
     page.appendChild(h('div', { class: 'v-empty' },
       h('p', { class: 'v-empty-title' }, 'No pipeline yet.'),
-      h('p', { class: 'v-muted' }, 'A tenant admin creates one (ferry pipelines create, or the API).')));
+      h('p', { class: 'v-muted' }, 'A tenant admin creates one (below, ferry pipelines create, or the API).')));
+    if (isTenantAdmin()) page.appendChild(pipelineForm(ctx, base));
     return page;
   }
   const matrices = await Promise.all(pipelines.map((p) => api('GET', `${base}/pipelines/${encodeURIComponent(p.name)}/matrix`)
@@ -198,7 +199,48 @@ export async function renderPipelines(ctx) {
   });
   page.appendChild(section('Recent promotions', 'recent-promotions',
     promotions.length ? h('div', { class: 'v-table-wrap' }, promotionRows(promotions, tenant)) : h('p', { class: 'v-muted' }, 'No promotion yet.')));
+  if (isTenantAdmin()) page.appendChild(pipelineForm(ctx, base));
   return page;
+}
+
+// Tenant admins create a pipeline here (ferry pipelines create): a name, a description and the
+// ordered stages, with the optional soak time and health gate of each stage after the first.
+function pipelineForm(ctx, base) {
+  const messages = h('div', { class: 'v-messages', 'aria-live': 'polite' });
+  const name = input({ name: 'name', type: 'text', required: true, autocomplete: 'off' });
+  const description = input({ name: 'description', type: 'text' });
+  const stages = input({ name: 'stages', type: 'text', required: true, autocomplete: 'off' });
+  const soak = input({ name: 'soak_hours', type: 'number', min: '0', value: '0' });
+  const health = h('input', { type: 'checkbox', id: uid('health') });
+  const form = h('form', { class: 'v-form v-form-single', novalidate: true },
+    h('fieldset', { class: 'v-fieldset' }, h('legend', {}, 'New pipeline'),
+      field('Pipeline name', name), field('Description', description),
+      field('Stages', stages, { hint: 'Sandbox ids in order, separated by commas: dev, stage, prod.' }),
+      field('Soak time before each later stage (hours)', soak),
+      h('div', { class: 'field' }, h('label', { class: 'v-check', for: health.id }, health, 'Health gate: nothing failed in the previous stage'))),
+    h('div', { class: 'v-form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create pipeline')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const ids = stages.value.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!name.value.trim()) return showError(form, messages, localError('name', 'Name the pipeline.'));
+    if (!ids.length) return showError(form, messages, localError('stages', 'List the stages, in order.'));
+    const hours = Number(soak.value) || 0;
+    const body = {
+      name: name.value.trim(),
+      stages: ids.map((sandbox, i) => (i === 0 ? { sandbox } : {
+        sandbox, ...(hours ? { soak_seconds: Math.round(hours * 3600) } : {}), ...(health.checked ? { health_gate: true } : {}),
+      })),
+    };
+    if (description.value.trim()) body.description = description.value.trim();
+    try {
+      await api('POST', `${base}/pipelines`, { body });
+      toast(`Pipeline ${body.name} created.`);
+      ctx.refresh();
+    } catch (e) {
+      showError(form, messages, e);
+    }
+  });
+  return section('Create a pipeline', 'pipeline-create', messages, form);
 }
 
 // ---------------------------------------------------------------- a promotion

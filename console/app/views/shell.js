@@ -2,7 +2,7 @@
 // root route, which opens the first sandbox the user can see.
 
 import { h, clear } from '../lib/dom.js';
-import { api, session, signOut, tenantPath, ApiError } from '../lib/api.js';
+import { api, session, signOut, tenantPath, ApiError, isTenantAdmin } from '../lib/api.js';
 import { navigate } from '../lib/router.js';
 import { paths } from '../lib/paths.js';
 import { toast, pageHeader, emptyState } from '../lib/ui.js';
@@ -30,14 +30,19 @@ const NAV = [
   { id: 'segments', label: 'Segments', href: (t, s) => paths.segments(t, s) },
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
   { id: 'reports', label: 'Reports', href: (t, s) => paths.sandboxReports(t, s) },
+  { id: 'imports', label: 'Imports', href: (t, s) => paths.imports(t, s) },
   { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
+  { id: 'packages', label: 'Packages', href: (t) => paths.packages(t), tenant: true },
+  { id: 'admin', label: 'Admin', href: (t) => paths.admin(t), tenant: true, admin: true },
 ];
 
 function section(path) {
   if (/^\/t\/[^/]+\/reviews(\/|$)/.test(path)) return 'reviews';
   if (/^\/t\/[^/]+\/(pipelines|promotions|promote)(\/|$)/.test(path)) return 'pipelines';
+  if (/^\/t\/[^/]+\/packages(\/|$)/.test(path)) return 'packages';
+  if (/^\/t\/[^/]+\/admin(\/|$)/.test(path)) return 'admin';
   const m = path.match(/^\/t\/[^/]+\/s\/[^/]+\/([^/]+)/);
   return m ? m[1] : null;
 }
@@ -101,7 +106,7 @@ export async function renderHeader(ctx) {
 
   const countBadge = h('span', { class: 'nav-count', hidden: true });
   const nav = h('nav', { class: 'main-nav', 'aria-label': 'Main' },
-    h('ul', {}, NAV.filter((item) => item.tenant || current).map((item) => h('li', {},
+    h('ul', {}, NAV.filter((item) => (item.tenant || current) && (!item.admin || isTenantAdmin(s))).map((item) => h('li', {},
       h('a', {
         href: item.href(tenant, current),
         class: 'nav-link',

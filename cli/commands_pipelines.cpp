@@ -3,6 +3,7 @@
 // import or a promotion until it is done (0), refused (3) or the timeout passes (4).
 
 #include "context.hpp"
+#include "imports.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -362,6 +363,7 @@ struct PromoteArgs {
     std::string conflict;
     std::vector<std::string> overrides;
     std::vector<std::string> bindings;
+    std::vector<std::string> resolutions;
     std::string id;
     std::string pipeline;
     std::string status;
@@ -396,16 +398,18 @@ void add_resolution(json::object& body, const PromoteArgs& a) {
         }
         body["bindings"] = std::move(bindings);
     }
+    if (!a.resolutions.empty()) body["resolutions"] = resolutions_of(a.resolutions);
     if (!a.bypass_reason.empty()) body["bypass_reason"] = a.bypass_reason;
 }
 
 void add_resolution_options(CLI::App* app, PromoteArgs& a) {
     app->add_option("--conflict", a.conflict,
-                    "what to do with objects that exist already in the stage: fail (default), create_new, "
-                    "use_existing, update")
-        ->check(CLI::IsMember({"fail", "create_new", "use_existing", "update"}));
+                    "what to do with objects that exist already in the stage: merge (the server's default), fail, "
+                    "create_new, use_existing, update")
+        ->check(CLI::IsMember({"merge", "fail", "create_new", "use_existing", "update"}));
     app->add_option("--override", a.overrides, "KIND/KEY=POLICY: another conflict policy for one object, repeatable");
     app->add_option("--binding", a.bindings, "NAME=VALUE: a value for a secret the package leaves out, repeatable");
+    app->add_option("--resolve", a.resolutions, resolve_help);
     app->add_option("--bypass-reason", a.bypass_reason,
                     "break-glass: skip the previous-stage, soak, health and freeze checks (needs the bypass_pipeline "
                     "permission; audited)");

@@ -316,8 +316,12 @@ void print_changes(Context& ctx, const std::string& sandbox, const json::value& 
     const Style& style = ctx.out_style();
     std::vector<const json::value*> compared;
     bool any_campaign = false;
+    bool any_create = false;
+    bool any_merge = false;
     for (const auto& item : plan.at("items").as_array()) {
         const std::string action = text_of(item, "action");
+        any_create = any_create || action == "create";
+        any_merge = any_merge || has_merge(item);
         // A merge shows its own changes, path by path, with the three sides (print_merges).
         if ((action == "update" || action == "conflict" || action == "reuse") && text_of(item, "target_id") != "-" &&
             !has_merge(item)) {
@@ -325,13 +329,14 @@ void print_changes(Context& ctx, const std::string& sandbox, const json::value& 
             any_campaign = any_campaign || text_of(item, "kind") == "campaign";
         }
     }
+    if (compared.empty() && !any_create && any_merge) return;  // the merges said it all
     std::cout << "\n" << style.paint("Changes (target -> version)", Colour::bold) << "\n";
     for (const auto& item : plan.at("items").as_array())
         if (text_of(item, "action") == "create")
             std::cout << style.paint("+ " + text_of(item, "kind") + "/" + text_of(item, "key"), Colour::green)
                       << "  (new)\n";
     if (compared.empty()) {
-        std::cout << "  no object in the target changes field by field\n";
+        if (!any_merge) std::cout << "  no object in the target changes field by field\n";
         return;
     }
 
@@ -453,8 +458,8 @@ bool retryable(const Response& r) {
     return r.status == 409 && error_code(r) == "idempotency_in_progress";
 }
 
-int apply_request(Context& ctx, const std::string& sandbox, const json::object& request, const std::string& what) {
-    const std::string body = json::serialize(request);
+int apply_request(Context& ctx, const std::string& sandbox, const json::object& import, const std::string& what) {
+    const std::string body = json::serialize(import);
     // One key for this invocation, sent with every retry: the server applies it at most once.
     const std::string key = "ferry-" + crypto::random_hex(16);
     Request request{"POST", ctx.sandbox_path(sandbox, "/imports"), body, {{"Idempotency-Key", key}}};

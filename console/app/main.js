@@ -13,6 +13,7 @@ import {
 import { renderReviewQueue, renderReview } from './views/reviews.js';
 import { renderPipelines, renderPromotion, renderPromote } from './views/pipelines.js';
 import { renderSandboxSettings } from './views/sandbox-settings.js';
+import { renderDrift } from './views/drift.js';
 
 const S = '/t/:tenant/s/:sandbox';
 
@@ -37,5 +38,6 @@ route('/t/:tenant/pipelines', renderPipelines);
 route('/t/:tenant/promote', renderPromote);
 route('/t/:tenant/promotions/:promotion', renderPromotion);
 route(`${S}/settings`, renderSandboxSettings);
+route(`${S}/drift`, renderDrift);
 
 start({ beforeRender: renderHeader });

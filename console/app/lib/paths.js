@@ -23,6 +23,7 @@ export const paths = {
   promotion: (t, id) => `/t/${e(t)}/promotions/${e(id)}`,
   promote: (t, query) => `/t/${e(t)}/promote${qs(query)}`,
   sandboxSettings: (t, s) => `/t/${e(t)}/s/${e(s)}/settings`,
+  drift: (t, s) => `/t/${e(t)}/s/${e(s)}/drift`,
 };
 
 function qs(query) {

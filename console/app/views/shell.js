@@ -29,6 +29,7 @@ const NAV = [
   { id: 'calendar', label: 'Calendar', href: (t, s) => paths.calendar(t, s) },
   { id: 'segments', label: 'Segments', href: (t, s) => paths.segments(t, s) },
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
+  { id: 'drift', label: 'Drift', href: (t, s) => paths.drift(t, s) },
   { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
@@ -92,7 +93,8 @@ export async function renderHeader(ctx) {
           const next = ev.target.value;
           lastSandbox = next;
           const view = here === 'calendar' ? paths.calendar(tenant, next)
-            : here === 'settings' ? paths.sandboxSettings(tenant, next) : paths.inventory(tenant, next);
+            : here === 'settings' ? paths.sandboxSettings(tenant, next)
+              : here === 'drift' ? paths.drift(tenant, next) : paths.inventory(tenant, next);
           navigate(view);
         },
       }, sandboxes.map((x) => h('option', { value: x.id }, x.type === 'production' ? `${x.id} (production)` : x.id))))

@@ -62,6 +62,7 @@ std::optional<ConflictPolicy> parse_conflict_policy(std::string_view s) {
     if (s == "create_new") return ConflictPolicy::create_new;
     if (s == "use_existing") return ConflictPolicy::use_existing;
     if (s == "update") return ConflictPolicy::update;
+    if (s == "merge") return ConflictPolicy::merge;
     return std::nullopt;
 }
 
@@ -71,6 +72,7 @@ std::string_view to_string(ConflictPolicy p) {
         case ConflictPolicy::create_new: return "create_new";
         case ConflictPolicy::use_existing: return "use_existing";
         case ConflictPolicy::update: return "update";
+        case ConflictPolicy::merge: return "merge";
     }
     return "fail";
 }
@@ -82,13 +84,14 @@ std::string_view to_string(PlanAction a) {
         case PlanAction::reuse: return "reuse";
         case PlanAction::skip: return "skip";
         case PlanAction::conflict: return "conflict";
+        case PlanAction::merge: return "merge";
     }
     return "create";
 }
 
 std::optional<PlanAction> parse_plan_action(std::string_view s) {
-    for (const PlanAction a :
-         {PlanAction::create, PlanAction::update, PlanAction::reuse, PlanAction::skip, PlanAction::conflict})
+    for (const PlanAction a : {PlanAction::create, PlanAction::update, PlanAction::reuse, PlanAction::skip,
+                               PlanAction::conflict, PlanAction::merge})
         if (to_string(a) == s) return a;
     return std::nullopt;
 }
@@ -124,6 +127,100 @@ std::vector<std::string> changed_secrets(const json::object& file, const TargetO
     return changed;
 }
 
+// A file as content: without the fields that only describe its state in one sandbox.
+json::object content_of(const json::object& file) {
+    json::object content = file;
+    content.erase("status");
+    content.erase("live_version");
+    return content;
+}
+
+void put_side(json::object& out, std::string_view name, const MaybeValue& v) {
+    if (v) out[name] = *v;
+}
+
+std::string_view resolution_name(Resolution r) {
+    switch (r) {
+        case Resolution::take_source: return "take_source";
+        case Resolution::keep_target: return "keep_target";
+        case Resolution::value: return "value";
+    }
+    return "keep_target";
+}
+
+// What a three-way merge of the object decides, or std::nullopt when the policy does not merge it
+// (no base, or another policy). Marks the resolutions it used in `used`.
+struct MergeDecision {
+    PlanAction action = PlanAction::merge;
+    std::string reason;
+    std::optional<MergeView> view;
+};
+
+std::optional<MergeDecision> decide_merge(const PackagedObject& o, const TargetObject& t, const std::string& id,
+                                          const PlanOptions& options,
+                                          std::map<std::string, std::set<std::string>>& used) {
+    if (!t.base || !t.form) return std::nullopt;
+    const json::object base = content_of(*t.base);
+    const json::object source = content_of(o.file);
+    const json::object target = content_of(*t.form);
+    const std::string base_digest = content_digest(base);
+    const std::string since =
+        "edited in the target since its last import (version " + std::to_string(t.base_version) + ")";
+    if (base_digest == t.content_digest) return std::nullopt;  // untouched since: a plain update
+    if (base_digest == content_digest_of(o.file))
+        return MergeDecision{PlanAction::reuse,
+                             since + "; this version does not change it: the target's edits are kept", std::nullopt};
+    const MergeResult result = merge3(base, source, target);
+    std::map<std::string, MergeChoice> choices;
+    if (const auto given = options.resolutions.find(id); given != options.resolutions.end()) choices = given->second;
+    std::set<std::string> conflict_paths;
+    for (const auto& c : result.conflicts) conflict_paths.insert(c.path);
+    for (const auto& [path, _] : choices) {
+        if (!conflict_paths.contains(path))
+            throw PlanInputError("resolutions." + id + "." + path, "resolutions." + id + "." + path + ": " + id +
+                                                                       " has no merge conflict at \"" + path + "\"");
+        used[id].insert(path);
+    }
+    MergeView view;
+    view.base_version = t.base_version;
+    const bool decided = choices.size() == result.conflicts.size();
+    const json::value merged = decided ? resolve(result, choices) : result.merged;
+    for (const auto& c : result.conflicts) {
+        json::object entry = to_json(c);
+        const auto choice = choices.find(c.path);
+        entry["resolution"] =
+            choice == choices.end() ? json::value(nullptr) : json::value(resolution_name(choice->second.resolution));
+        if (choice != choices.end()) put_side(entry, "merged", value_at(merged, c.path));
+        view.conflicts.push_back(std::move(entry));
+    }
+    for (const auto& path : differing_paths(target, merged)) {
+        json::object entry{{"path", path}};
+        put_side(entry, "base", value_at(base, path));
+        put_side(entry, "source", value_at(source, path));
+        put_side(entry, "target", value_at(target, path));
+        put_side(entry, "merged", value_at(merged, path));
+        view.changes.push_back(std::move(entry));
+    }
+    view.merged = merged.as_object();
+    if (!decided) {
+        std::string paths;
+        for (const auto& c : result.conflicts)
+            if (!choices.contains(c.path)) paths += (paths.empty() ? "" : ", ") + c.path;
+        return MergeDecision{PlanAction::conflict, since + " and changed by this version: both sides changed " + paths,
+                             std::move(view)};
+    }
+    if (view.changes.empty())
+        return MergeDecision{PlanAction::merge,
+                             since +
+                                 " and changed by this version: the target already holds the merged result; "
+                                 "only its provenance moves to this version",
+                             std::move(view)};
+    return MergeDecision{PlanAction::merge,
+                         since + " and changed by this version: merged field by field" +
+                             (result.conflicts.empty() ? std::string() : " (conflicts decided by resolutions)"),
+                         std::move(view)};
+}
+
 }  // namespace
 
 std::map<std::string, std::string> binding_places(const json::object& file) {
@@ -143,16 +240,22 @@ json::object to_json(const PlanItem& i) {
     json::array missing_b, missing_d;
     for (const auto& b : i.missing_bindings) missing_b.emplace_back(b);
     for (const auto& d : i.missing_dependencies) missing_d.emplace_back(d);
-    return json::object{{"kind", to_string(i.kind)},
-                        {"key", i.key},
-                        {"name", i.name},
-                        {"action", to_string(i.action)},
-                        {"reason", i.reason},
-                        {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
-                        {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
-                        {"as_draft_version", i.as_draft_version},
-                        {"missing_bindings", std::move(missing_b)},
-                        {"missing_dependencies", std::move(missing_d)}};
+    json::object out{{"kind", to_string(i.kind)},
+                     {"key", i.key},
+                     {"name", i.name},
+                     {"action", to_string(i.action)},
+                     {"reason", i.reason},
+                     {"target_id", i.target_id ? json::value(*i.target_id) : json::value(nullptr)},
+                     {"new_key", i.new_key ? json::value(*i.new_key) : json::value(nullptr)},
+                     {"as_draft_version", i.as_draft_version},
+                     {"missing_bindings", std::move(missing_b)},
+                     {"missing_dependencies", std::move(missing_d)}};
+    if (i.merge)
+        out["merge"] = json::object{{"base_version", i.merge->base_version},
+                                    {"changes", i.merge->changes},
+                                    {"conflicts", i.merge->conflicts},
+                                    {"merged", i.merge->merged}};
+    return out;
 }
 
 Plan plan_import(const std::string& package_digest, const std::vector<PackagedObject>& objects,
@@ -176,9 +279,14 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
         keys_taken[o.kind].insert(o.key);
     }
 
+    for (const auto& [id, _] : options.resolutions)
+        if (!in_package.contains(id))
+            throw PlanInputError("resolutions." + id, "resolutions." + id + ": no such object in the version");
+    std::map<std::string, std::set<std::string>> resolutions_used;
+
     Plan plan;
     for (const auto& o : objects) {
-        PlanItem item{o.kind, o.key, o.name, PlanAction::create, "", std::nullopt, std::nullopt, false, {}, {}};
+        PlanItem item{o.kind, o.key, o.name, PlanAction::create, "", std::nullopt, std::nullopt, false, {}, {}, {}};
         const std::string id = id_of(o.kind, o.key);
         const auto found = existing.find(id);
         const auto override_it = options.overrides.find(id);
@@ -221,11 +329,17 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                     item.action = PlanAction::skip;
                     item.reason = "identical";
                 }
+            } else if (auto merged = policy == ConflictPolicy::merge ? decide_merge(o, t, id, options, resolutions_used)
+                                                                     : std::nullopt) {
+                item.action = merged->action;
+                item.reason = std::move(merged->reason);
+                item.merge = std::move(merged->view);
             } else if (edited_since_import || foreign) {
                 const std::string why = edited_since_import ? "edited in the target since it was last imported"
                                                             : "exists in the target and differs (not imported)";
                 switch (policy) {
                     case ConflictPolicy::fail:
+                    case ConflictPolicy::merge:
                         item.action = PlanAction::conflict;
                         item.reason = why;
                         break;
@@ -249,18 +363,23 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
                 item.action = PlanAction::update;
                 item.reason = "unchanged in the target since its last import";
             }
-            if (item.action == PlanAction::update && !t.locked.empty()) {
+            const bool changes_target =
+                item.action == PlanAction::update ||
+                (item.action == PlanAction::merge && item.merge && !item.merge->changes.empty());
+            if (changes_target && !t.locked.empty()) {
                 item.action = PlanAction::conflict;
                 item.reason = t.locked;
             }
-            if (item.action == PlanAction::update && o.kind == ObjectKind::campaign && t.live) {
+            const bool changes_nothing = item.merge && item.merge->changes.empty();
+            if ((item.action == PlanAction::update || item.action == PlanAction::merge) && !changes_nothing &&
+                o.kind == ObjectKind::campaign && t.live) {
                 item.as_draft_version = true;
                 item.reason += "; lands as the draft version (the live one runs on)";
             }
         }
-        if (writes(item.action)) {
+        if (writes(item.action) && !(item.merge && item.merge->changes.empty())) {
             std::set<std::string> needed;
-            collect_bindings(o.file, needed);
+            collect_bindings(item.merge ? item.merge->merged : o.file, needed);
             for (const auto& name : needed)
                 if (!options.bindings.count(name)) item.missing_bindings.push_back(name);
             for (const auto& dep : dependencies_of(o))
@@ -309,10 +428,18 @@ Plan plan_import(const std::string& package_digest, const std::vector<PackagedOb
     for (const auto& [k, p] : options.overrides) overrides[k] = to_string(p);
     json::array bound;
     for (const auto& [name, value] : options.bindings) bound.emplace_back(name);
+    json::object resolutions;
+    for (const auto& [id, choices] : options.resolutions) {
+        json::object paths;
+        for (const auto& [path, choice] : choices)
+            paths[path] = json::object{{"resolution", resolution_name(choice.resolution)}, {"value", choice.value}};
+        resolutions[id] = std::move(paths);
+    }
     plan.digest = content_digest(json::object{{"package", package_digest},
                                               {"policy", to_string(options.policy)},
                                               {"overrides", std::move(overrides)},
                                               {"bindings", std::move(bound)},
+                                              {"resolutions", std::move(resolutions)},
                                               {"items", std::move(items)}});
     return plan;
 }

@@ -173,6 +173,46 @@ json::value resolve(const MergeResult& merge, const std::map<std::string, MergeC
     return resolved;
 }
 
+MaybeValue value_at(const json::value& root, std::string_view pointer) {
+    const json::value* at = &root;
+    for (const auto& key : pointer_keys(pointer)) {
+        if (!at->is_object()) return std::nullopt;
+        at = at->get_object().if_contains(key);
+        if (at == nullptr) return std::nullopt;
+    }
+    return *at;
+}
+
+namespace {
+
+void collect_differences(const std::string& path, const json::value& from, const json::value& to,
+                         std::vector<std::string>& out) {
+    if (from.is_object() && to.is_object()) {
+        const auto& a = from.get_object();
+        const auto& b = to.get_object();
+        for (const auto& [key, value] : a) {
+            const auto* other = b.if_contains(key);
+            if (other == nullptr) {
+                out.push_back(pointer_append(path, key));
+            } else {
+                collect_differences(pointer_append(path, key), value, *other, out);
+            }
+        }
+        for (const auto& [key, _] : b)
+            if (!a.contains(key)) out.push_back(pointer_append(path, key));
+        return;
+    }
+    if (from != to) out.push_back(path);
+}
+
+}  // namespace
+
+std::vector<std::string> differing_paths(const json::value& from, const json::value& to) {
+    std::vector<std::string> out;
+    collect_differences("", from, to, out);
+    return out;
+}
+
 json::object to_json(const MergeConflict& conflict) {
     json::object o{{"path", conflict.path}};
     if (conflict.base) o["base"] = *conflict.base;

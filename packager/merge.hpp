@@ -65,6 +65,14 @@ boost::json::value resolve(const MergeResult& merge, const std::map<std::string,
 // A conflict as plans show it: {path, base, source, target}, a side that is absent left out.
 boost::json::object to_json(const MergeConflict& conflict);
 
+// The value at `pointer` in `root`, or std::nullopt where there is none (an object key missing
+// on the way; an array is one value, never entered).
+MaybeValue value_at(const boost::json::value& root, std::string_view pointer);
+
+// The JSON Pointers where `from` and `to` differ, in document order: objects compared key by
+// key (from's keys, then to's new ones), anything else whole.
+std::vector<std::string> differing_paths(const boost::json::value& from, const boost::json::value& to);
+
 // JSON Pointer of `parent` followed by the key `key`, escaped ("a/b" -> "/a~1b").
 std::string pointer_append(std::string_view parent, std::string_view key);
 

@@ -123,6 +123,16 @@ http::Response cancel_promotion(Context& ctx);
 http::Response list_freeze_windows(Context& ctx);
 http::Response create_freeze_window(Context& ctx);
 http::Response delete_freeze_window(Context& ctx);
+
+// Drift and sync subscriptions (api/sync.cpp, docs/sync.md).
+http::Response list_drift(Context& ctx);
+http::Response adopt_drift(Context& ctx);
+http::Response create_subscription(Context& ctx);
+http::Response list_subscriptions(Context& ctx);
+http::Response get_subscription(Context& ctx);
+http::Response pause_subscription(Context& ctx);
+http::Response resume_subscription(Context& ctx);
+http::Response delete_subscription(Context& ctx);
 http::Response get_import(Context& ctx);
 http::Response rollback_import(Context& ctx);
 

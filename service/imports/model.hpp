@@ -68,6 +68,21 @@ struct ImportOrigin {
     std::int64_t version = 0;
     std::string content_digest;
     std::string import_id;
+    std::string written;  // what the import wrote, as JSON, when it is not the package's file (a merge)
+};
+
+// Drift bookkeeping of one imported object (docs/sync.md): the drifted content last announced
+// as drift.detected, and the content a person adopted as accepted ("" for none).
+struct DriftMark {
+    std::string tenant;
+    std::string sandbox;
+    ObjectKind kind = ObjectKind::campaign;
+    std::string object_id;
+    std::string seen_digest;
+    Timestamp detected_at;
+    std::string adopted_digest;
+    std::string adopted_by;
+    std::optional<Timestamp> adopted_at;
 };
 
 // The first response to a request carrying an Idempotency-Key, scoped to tenant and token.

@@ -94,6 +94,7 @@ json::object to_json(const Promotion& p) {
             {"pipeline", p.pipeline},
             {"package", p.package},
             {"version", p.version},
+            {"subscription", text_or_null(p.subscription)},
             {"stage", p.stage},
             {"previous_stage", text_or_null(p.previous_stage)},
             {"status", to_string(p.status)},
@@ -119,6 +120,7 @@ Promotion promotion_from_json(const json::object& o) {
     p.pipeline = text(o, "pipeline");
     p.package = text(o, "package");
     p.version = o.at("version").to_number<std::int64_t>();
+    p.subscription = text(o, "subscription");
     p.stage = text(o, "stage");
     p.previous_stage = text(o, "previous_stage");
     p.status = parse_promotion_status(o.at("status").as_string()).value_or(PromotionStatus::planned);
@@ -156,6 +158,56 @@ Promotion promotion_from_json(const json::object& o) {
     }
     p.revision = o.at("revision").to_number<std::int64_t>();
     return p;
+}
+
+json::object to_json(const Subscription& s) {
+    json::array bindings;
+    if (const auto* b = s.request.if_contains("bindings"); b != nullptr && b->is_object())
+        for (const auto& kv : b->get_object()) bindings.emplace_back(kv.key());
+    const auto option = [&](std::string_view key, json::value fallback) {
+        const auto* v = s.request.if_contains(key);
+        return v != nullptr ? *v : fallback;
+    };
+    return {{"id", s.id},
+            {"sandbox", s.sandbox},
+            {"package", s.package},
+            {"mode", to_string(s.mode)},
+            {"paused", s.paused},
+            {"conflict_policy", option("conflict_policy", "merge")},
+            {"overrides", option("overrides", json::object{})},
+            {"resolutions", option("resolutions", json::object{})},
+            {"bindings", std::move(bindings)},
+            {"last_version", s.last_version},
+            {"promotion", text_or_null(s.promotion)},
+            {"created_at", format_rfc3339(s.created_at)},
+            {"created_by", s.created_by},
+            {"updated_at", format_rfc3339(s.updated_at)},
+            {"updated_by", s.updated_by},
+            {"revision", s.revision}};
+}
+
+json::object subscription_storage(const Subscription& s) {
+    json::object o = to_json(s);
+    o["request"] = s.request;  // kept, never answered: bindings' values
+    return o;
+}
+
+Subscription subscription_from_json(const json::object& o) {
+    Subscription s;
+    s.id = text(o, "id");
+    s.sandbox = text(o, "sandbox");
+    s.package = text(o, "package");
+    s.mode = parse_sync_mode(text(o, "mode")).value_or(SyncMode::automatic);
+    s.paused = o.at("paused").as_bool();
+    if (const auto* r = o.if_contains("request"); r != nullptr && r->is_object()) s.request = r->as_object();
+    s.last_version = o.at("last_version").to_number<std::int64_t>();
+    s.promotion = text(o, "promotion");
+    s.created_at = time_of(o, "created_at");
+    s.created_by = text(o, "created_by");
+    s.updated_at = time_of(o, "updated_at");
+    s.updated_by = text(o, "updated_by");
+    s.revision = o.at("revision").to_number<std::int64_t>();
+    return s;
 }
 
 json::object to_json(const FreezeWindow& w) {

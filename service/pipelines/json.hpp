@@ -16,6 +16,12 @@ boost::json::object to_json(const Waiting& w);
 boost::json::object to_json(const Promotion& p);
 Promotion promotion_from_json(const boost::json::object& o);
 
+// A subscription as the API answers it: its bindings by name only. The stored form
+// (subscription_storage) keeps their values in `request`.
+boost::json::object to_json(const Subscription& s);
+boost::json::object subscription_storage(const Subscription& s);
+Subscription subscription_from_json(const boost::json::object& o);
+
 boost::json::object to_json(const FreezeWindow& w);
 FreezeWindow freeze_window_from_json(const boost::json::object& o);
 

@@ -17,13 +17,14 @@ constexpr std::array<std::pair<PromotionStatus, std::string_view>, 7> status_nam
     {PromotionStatus::cancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<WaitReason, std::string_view>, 6> reason_names{{
+constexpr std::array<std::pair<WaitReason, std::string_view>, 7> reason_names{{
     {WaitReason::frozen, "frozen"},
     {WaitReason::soak, "soak"},
     {WaitReason::health, "health"},
     {WaitReason::conflicts, "conflicts"},
     {WaitReason::plan_changed, "plan_changed"},
     {WaitReason::blocked, "blocked"},
+    {WaitReason::manual, "manual"},
 }};
 
 }  // namespace
@@ -60,6 +61,14 @@ std::string_view to_string(WaitReason r) {
 std::optional<WaitReason> parse_wait_reason(std::string_view s) {
     for (const auto& [value, name] : reason_names)
         if (name == s) return value;
+    return std::nullopt;
+}
+
+std::string_view to_string(SyncMode m) { return m == SyncMode::manual ? "manual" : "auto"; }
+
+std::optional<SyncMode> parse_sync_mode(std::string_view s) {
+    if (s == "auto") return SyncMode::automatic;
+    if (s == "manual") return SyncMode::manual;
     return std::nullopt;
 }
 

@@ -44,7 +44,8 @@ std::optional<PromotionStatus> parse_promotion_status(std::string_view s);
 bool is_final_attempt(PromotionStatus s);
 
 // Why a promotion cannot apply yet.
-enum class WaitReason { frozen, soak, health, conflicts, plan_changed, blocked };
+// manual: a sync subscription's promotion that a person applies (docs/sync.md).
+enum class WaitReason { frozen, soak, health, conflicts, plan_changed, blocked, manual };
 std::string_view to_string(WaitReason r);
 std::optional<WaitReason> parse_wait_reason(std::string_view s);
 // Whether the scheduler tries it again by itself (frozen, soak, health), or a person must.
@@ -68,9 +69,10 @@ struct HistoryEntry {
 struct Promotion {
     std::string tenant;
     std::string id;
-    std::string pipeline;
+    std::string pipeline;  // "" for a sync into a sandbox that is no stage of a pipeline
     std::string package;
     std::int64_t version = 0;
+    std::string subscription;    // the sync subscription that made it ("" when a person did)
     std::string stage;           // the target sandbox
     std::string previous_stage;  // "" for the first stage
     PromotionStatus status = PromotionStatus::planned;
@@ -95,6 +97,28 @@ struct Promotion {
     // window or a soak at their end, one waiting on health and an applied one at every pass;
     // none when only a person can move it.
     std::optional<Timestamp> due_at() const;
+};
+
+// A sandbox following a package (docs/sync.md): the scheduler promotes each new version into it.
+enum class SyncMode { automatic, manual };
+std::string_view to_string(SyncMode m);
+std::optional<SyncMode> parse_sync_mode(std::string_view s);
+
+struct Subscription {
+    std::string tenant;
+    std::string id;
+    std::string sandbox;
+    std::string package;
+    SyncMode mode = SyncMode::automatic;
+    bool paused = false;
+    boost::json::object request;    // conflict_policy, overrides, resolutions, bindings: the import's options
+    std::int64_t last_version = 0;  // the newest version it made a promotion for (or found applied)
+    std::string promotion;          // that promotion ("" for none yet)
+    Timestamp created_at;
+    std::string created_by;
+    Timestamp updated_at;
+    std::string updated_by;
+    std::int64_t revision = 1;
 };
 
 enum class FreezeKind { once, weekly };

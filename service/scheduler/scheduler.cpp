@@ -3,6 +3,7 @@
 #include "observability/log.hpp"
 #include "workflows/campaigns.hpp"
 #include "workflows/promotions.hpp"
+#include "workflows/sync.hpp"
 
 #include <algorithm>
 
@@ -51,7 +52,7 @@ void Scheduler::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due) {
+std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due, bool look_for_drift) {
     std::lock_guard pass(pass_mutex_);
     // One node at a time runs a pass (with PostgreSQL the lock is shared by every node). Waiting
     // for it, rather than skipping, keeps "run a pass now" (the test clock) meaning what it says.
@@ -72,7 +73,16 @@ std::size_t Scheduler::run_pass(std::chrono::steady_clock::time_point due) {
     }
     // Promotions due by now: scheduled ones whose time came, waiting ones whose window or soak
     // time ended, applied ones whose campaigns may have gone live.
-    if (git_ != nullptr) applied += workflows::advance_promotions(workflows::PromotionServices{store_, *git_, {}}, now);
+    if (git_ != nullptr) {
+        // Subscriptions first: the promotions they record are attempted at once.
+        const workflows::PromotionServices services{store_, *git_, {}};
+        applied += workflows::advance_subscriptions(services, now);
+        applied += workflows::advance_promotions(services, now);
+    }
+    if (look_for_drift || std::chrono::steady_clock::now() >= next_drift_) {
+        next_drift_ = std::chrono::steady_clock::now() + drift_every_;
+        workflows::detect_drift(store_, now);
+    }
     if (metrics_ != nullptr)
         metrics_->scheduler_pass(std::max(0.0, std::chrono::duration<double>(started - due).count()), applied,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

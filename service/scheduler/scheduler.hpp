@@ -30,13 +30,14 @@ public:
     void start();
     void stop();
 
-    // Applies every transition due by now; returns how many it applied. Thread-safe: passes are
-    // serialized.
-    std::size_t run_once() { return run_pass(std::chrono::steady_clock::now()); }
+    // Applies every transition due by now, and looks for drift; returns how many it applied.
+    // Thread-safe: passes are serialized.
+    std::size_t run_once() { return run_pass(std::chrono::steady_clock::now(), true); }
 
 private:
-    // A pass that was due at `due`: its lag is how much later it could start.
-    std::size_t run_pass(std::chrono::steady_clock::time_point due);
+    // A pass that was due at `due`: its lag is how much later it could start. Drift is looked for
+    // at most every drift_every_ (it reads every edited imported object), or when `look_for_drift`.
+    std::size_t run_pass(std::chrono::steady_clock::time_point due, bool look_for_drift = false);
     std::size_t advance(Tx& tx, const CampaignRef& ref, Timestamp now);
 
     Store& store_;
@@ -44,6 +45,8 @@ private:
     std::chrono::milliseconds tick_;
     Metrics* metrics_;
     packager::VersionStore* git_;
+    std::chrono::steady_clock::duration drift_every_ = std::chrono::seconds(30);
+    std::chrono::steady_clock::time_point next_drift_{};
     std::mutex pass_mutex_;
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -251,6 +251,14 @@ public:
     virtual std::vector<pipelines::FreezeWindow> freeze_windows(std::string_view tenant, std::string_view sandbox) = 0;
     virtual void insert_freeze_window(const pipelines::FreezeWindow& window) = 0;
     virtual void delete_freeze_window(std::string_view tenant, std::string_view sandbox, std::string_view id) = 0;
+    // Sync subscriptions (docs/sync.md); one per package and sandbox (the caller checks, the
+    // unique key insists).
+    virtual std::vector<pipelines::Subscription> subscriptions(std::string_view tenant) = 0;
+    virtual std::optional<pipelines::Subscription> subscription(std::string_view tenant, std::string_view id) = 0;
+    virtual void upsert_subscription(const pipelines::Subscription& subscription) = 0;
+    virtual void delete_subscription(std::string_view tenant, std::string_view id) = 0;
+    // (tenant, id) of every subscription of every tenant that is not paused, for the scheduler.
+    virtual std::vector<std::pair<std::string, std::string>> active_subscriptions(std::size_t limit) = 0;
 
     virtual std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) = 0;
     // Newest first.
@@ -267,6 +275,11 @@ public:
     virtual void upsert_import_origin(const ImportOrigin& origin) = 0;
     virtual void delete_import_origin(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                                       std::string_view object_id) = 0;
+    // Drift bookkeeping (docs/sync.md), per imported object of a sandbox.
+    virtual std::vector<DriftMark> drift_marks(std::string_view tenant, std::string_view sandbox) = 0;
+    virtual void upsert_drift_mark(const DriftMark& mark) = 0;
+    // Every sandbox of every tenant that holds imported objects: (tenant, sandbox).
+    virtual std::vector<std::pair<std::string, std::string>> sandboxes_with_origins(std::size_t limit) = 0;
     virtual std::optional<IdempotentResult> idempotent_result(std::string_view tenant, std::string_view token,
                                                               std::string_view key) = 0;
     virtual void insert_idempotent_result(const IdempotentResult& result) = 0;

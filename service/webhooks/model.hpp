@@ -59,7 +59,7 @@ std::string_view to_string(OutboxState s);
 inline constexpr std::string_view event_types[] = {
     "review.requested",  "review.decided",     "campaign.status_changed", "package.published",
     "import.applied",    "import.rolled_back", "promotion.scheduled",     "promotion.waiting",
-    "promotion.applied", "promotion.live",     "promotion.failed"};
+    "promotion.applied", "promotion.live",     "promotion.failed",        "drift.detected"};
 bool is_event_type(std::string_view s);
 
 }  // namespace ferry

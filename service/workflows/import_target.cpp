@@ -71,6 +71,14 @@ std::vector<packager::TargetObject> target_objects(Tx& tx, const std::string& te
         }
         t.content_digest = TargetForms::digest(form, t.key);
         if (origin != origins.end()) t.imported_digest = origin->second.content_digest;
+        // What a merge needs (docs/sync.md), kept only where the object may differ from the file
+        // its last import brought: edited since, or written as a merge. The caller reads the base.
+        if (ours && (t.content_digest != origin->second.content_digest || !origin->second.written.empty())) {
+            json::object package_form = form;
+            package_form["key"] = t.key;
+            t.form = std::move(package_form);
+            t.base_version = origin->second.version;
+        }
         if (ours)
             by_provenance.emplace_back(origin->second.version, std::move(t));
         else

@@ -5,6 +5,7 @@
 #include "core/crypto.hpp"
 #include "core/fields.hpp"
 #include "core/utf8.hpp"
+#include "observability/log.hpp"
 #include "packager/manifest.hpp"
 #include "workflows/import_target.hpp"
 #include "workflows/journal.hpp"
@@ -12,9 +13,11 @@
 #include "workflows/pipelines.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <map>
 #include <set>
+#include <utility>
 
 namespace ferry::workflows {
 
@@ -41,6 +44,24 @@ UnreadableVersion unreadable(const VerifiedVersion& v, const std::string& object
 }
 
 std::string id_of(ObjectKind kind, const std::string& key) { return std::string(to_string(kind)) + "/" + key; }
+
+// Where a version holds an object ("campaigns/<key>.json").
+std::string package_path(ObjectKind kind, const std::string& key) {
+    switch (kind) {
+        case ObjectKind::segment: return "segments/" + key + ".json";
+        case ObjectKind::template_: return "templates/" + key + ".json";
+        case ObjectKind::campaign: break;
+    }
+    return "campaigns/" + key + ".json";
+}
+
+// The paths both sides of a merge changed differently and no resolution decided.
+json::array merge_conflict_paths(const packager::MergeView& merge) {
+    json::array paths;
+    for (const auto& c : merge.conflicts)
+        if (c.as_object().at("resolution").is_null()) paths.push_back(c.as_object().at("path"));
+    return paths;
+}
 
 // Replaces every {"$binding": NAME} with the bound value.
 void bind_values(json::value& v, const std::map<std::string, std::string>& bindings) {
@@ -88,11 +109,9 @@ void restore_campaign(Campaign& c, const json::object& s) {
 
 json::value origin_json(const std::optional<ImportOrigin>& o) {
     if (!o) return nullptr;
-    return json::object{{"package", o->package},
-                        {"source_key", o->source_key},
-                        {"version", o->version},
-                        {"content_digest", o->content_digest},
-                        {"import_id", o->import_id}};
+    return json::object{{"package", o->package},     {"source_key", o->source_key},
+                        {"version", o->version},     {"content_digest", o->content_digest},
+                        {"import_id", o->import_id}, {"written", o->written}};
 }
 
 std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord& r, const ImportTouch& t) {
@@ -106,7 +125,8 @@ std::optional<ImportOrigin> origin_from(const json::value& v, const ImportRecord
                         std::string(o.at("source_key").as_string()),
                         o.at("version").as_int64(),
                         std::string(o.at("content_digest").as_string()),
-                        std::string(o.at("import_id").as_string())};
+                        std::string(o.at("import_id").as_string()),
+                        o.contains("written") ? std::string(o.at("written").as_string()) : std::string()};
 }
 
 // Reads a field of a package file; the files are signed, so a bad one is the package's fault.
@@ -171,10 +191,19 @@ public:
     json::object apply(const PlanItem& item) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         std::optional<std::string> id = item.target_id;
-        if (item.action == PlanAction::create)
+        if (item.action == PlanAction::create) {
             id = create(item, o);
-        else if (item.action == PlanAction::update)
+        } else if (item.action == PlanAction::update) {
             update(item, o);
+        } else if (item.action == PlanAction::merge && item.merge) {
+            // The merge is written as the package's file would be, and kept with the provenance;
+            // when the target holds it already, only the provenance moves to this version.
+            written_ = json::serialize(item.merge->merged);
+            if (item.merge->changes.empty() && id)
+                record_origin(item, *id);
+            else
+                update(item, PackagedObject{o.kind, o.key, o.name, item.merge->merged});
+        }
         if (id && item.kind == ObjectKind::segment) segment_ids_[item.key] = *id;
         if (id && item.kind == ObjectKind::template_) template_ids_[item.key] = *id;
         // A skipped object is identical to the version: from now on it counts as imported from it.
@@ -303,12 +332,14 @@ private:
     void record_origin(const PlanItem& item, const std::string& id) {
         const PackagedObject& o = *objects_.at(id_of(item.kind, item.key));
         // Segments and templates hold no references: their package form is their content as written.
-        const std::string digest = item.kind == ObjectKind::campaign && !record_digest_.empty()
-                                       ? record_digest_
-                                       : packager::content_digest_of(o.file);
+        std::string digest = record_digest_;
+        if (item.kind != ObjectKind::campaign || digest.empty())
+            digest = item.action == PlanAction::merge && item.merge ? packager::content_digest_of(item.merge->merged)
+                                                                    : packager::content_digest_of(o.file);
         record_digest_.clear();
         tx_.upsert_import_origin(ImportOrigin{record_.tenant, record_.sandbox, item.kind, id, version_.version.package,
-                                              item.key, version_.version.version, digest, record_.id});
+                                              item.key, version_.version.version, digest, record_.id,
+                                              std::exchange(written_, std::string())});
     }
 
     json::value provenance() const {
@@ -385,7 +416,39 @@ private:
     std::map<std::string, std::string> template_ids_;
     std::map<std::string, const PackagedObject*> objects_;
     std::string record_digest_;  // the written campaign's digest, for its origin
+    std::string written_;        // a merge's object as written, for its origin
 };
+
+// "resolutions": {"<kind>/<key>": {"<JSON Pointer>": "take_source" | "keep_target" | {"value": V}}}
+std::map<std::string, std::map<std::string, packager::MergeChoice>> read_resolutions(const json::object& body) {
+    std::map<std::string, std::map<std::string, packager::MergeChoice>> out;
+    for (const auto& [key, paths] : body) {
+        const std::string field = "resolutions." + std::string(key);
+        const auto slash = key.find('/');
+        if (slash == std::string_view::npos || !parse_object_kind(key.substr(0, slash)))
+            throw Error::invalid_field(field, "resolution keys are <kind>/<key>, kind campaign, segment or template");
+        if (!paths.is_object())
+            throw Error::invalid_field(field, field + " must be an object of JSON Pointers to resolutions");
+        auto& choices = out[std::string(key)];
+        for (const auto& [path, choice] : paths.get_object()) {
+            const std::string at = field + "." + std::string(path);
+            if (!path.empty() && path.front() != '/') throw Error::invalid_field(at, at + ": not a JSON Pointer");
+            packager::MergeChoice c;
+            if (choice.is_string() && choice.get_string() == "take_source") {
+                c.resolution = packager::Resolution::take_source;
+            } else if (choice.is_string() && choice.get_string() == "keep_target") {
+                c.resolution = packager::Resolution::keep_target;
+            } else if (choice.is_object() && choice.get_object().size() == 1 && choice.get_object().contains("value")) {
+                c.resolution = packager::Resolution::value;
+                c.value = choice.get_object().at("value");
+            } else {
+                throw Error::invalid_field(at, at + " must be \"take_source\", \"keep_target\" or {\"value\": ...}");
+            }
+            choices[std::string(path)] = std::move(c);
+        }
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -401,7 +464,7 @@ ImportRequest read_import_request(const json::object& body) {
         const auto p = packager::parse_conflict_policy(*policy);
         if (!p)
             throw Error::invalid_field("conflict_policy",
-                                       "conflict_policy must be fail, create_new, use_existing or update");
+                                       "conflict_policy must be merge, fail, create_new, use_existing or update");
         r.options.policy = *p;
     }
     if (const auto* overrides = f.optional_object("overrides"))
@@ -411,9 +474,11 @@ ImportRequest read_import_request(const json::object& body) {
             if (slash == std::string_view::npos || !parse_object_kind(key.substr(0, slash)))
                 throw Error::invalid_field(path, "override keys are <kind>/<key>, kind campaign, segment or template");
             const auto p = value.is_string() ? packager::parse_conflict_policy(value.get_string()) : std::nullopt;
-            if (!p) throw Error::invalid_field(path, path + " must be fail, create_new, use_existing or update");
+            if (!p) throw Error::invalid_field(path, path + " must be merge, fail, create_new, use_existing or update");
             r.options.overrides[std::string(key)] = *p;
         }
+    if (const auto* resolutions = f.optional_object("resolutions"))
+        r.options.resolutions = read_resolutions(*resolutions);
     if (const auto* bindings = f.optional_object("bindings"))
         for (const auto& [name, value] : *bindings) {
             if (!value.is_string() || value.get_string().size() > 4096)
@@ -443,15 +508,27 @@ std::string options_digest(const packager::PlanOptions& options) {
     for (const auto& [k, p] : options.overrides) overrides[k] = packager::to_string(p);
     json::object bindings;
     for (const auto& [name, value] : options.bindings) bindings[name] = crypto::sha256_hex(value);
-    return content_digest(json::object{{"policy", packager::to_string(options.policy)},
-                                       {"overrides", std::move(overrides)},
-                                       {"bindings", std::move(bindings)}});
+    json::object digest{{"policy", packager::to_string(options.policy)},
+                        {"overrides", std::move(overrides)},
+                        {"bindings", std::move(bindings)}};
+    if (!options.resolutions.empty()) {
+        json::object resolutions;
+        for (const auto& [id, choices] : options.resolutions) {
+            json::object paths;
+            for (const auto& [path, choice] : choices)
+                paths[path] = json::array{static_cast<int>(choice.resolution), choice.value};
+            resolutions[id] = std::move(paths);
+        }
+        digest["resolutions"] = std::move(resolutions);
+    }
+    return content_digest(digest);
 }
 
 VerifiedVersion load_verified(Store& store, packager::VersionStore& git, const Actor& actor, const std::string& package,
                               std::int64_t number) {
     const std::string& tenant = actor.tenant;
     VerifiedVersion out;
+    out.git = &git;
     std::map<std::string, std::string> keys;  // key id -> public PEM
     store.read([&](Tx& tx) {
         const auto p = tx.package(tenant, package);
@@ -534,8 +611,29 @@ void check_downgrade(Tx& tx, const Actor& actor, const std::string& sandbox, con
 
 Plan plan_for(Tx& tx, const Actor& actor, const std::string& sandbox, const VerifiedVersion& version,
               const ImportRequest& request) {
-    return packager::plan_import(version.version.digest, version.objects,
-                                 imports::target_objects(tx, actor.tenant, sandbox, request.package), request.options);
+    std::vector<packager::TargetObject> target = imports::target_objects(tx, actor.tenant, sandbox, request.package);
+    // The base of each merge: the object's file in the version its last import brought.
+    for (auto& t : target) {
+        if (!t.form || version.git == nullptr) continue;
+        try {
+            const auto file = version.git->read_version_file(actor.tenant, request.package, t.base_version,
+                                                             package_path(t.kind, t.key));
+            if (!file) continue;
+            json::value parsed = json::parse(*file);
+            if (parsed.is_object()) t.base = std::move(parsed.get_object());
+        } catch (const std::exception& e) {
+            // Without its base the object is planned as an edited one without a merge (a conflict).
+            log::warn("merge base unreadable", {{"package", request.package},
+                                                {"version", t.base_version},
+                                                {"object", id_of(t.kind, t.key)},
+                                                {"error", e.what()}});
+        }
+    }
+    try {
+        return packager::plan_import(version.version.digest, version.objects, target, request.options);
+    } catch (const packager::PlanInputError& e) {
+        throw Error::invalid_field(e.field(), e.what());
+    }
 }
 
 namespace {
@@ -543,11 +641,14 @@ namespace {
 json::object conflicts_of(const Plan& plan) {
     json::array conflicts;
     for (const auto& i : plan.items)
-        if (i.action == PlanAction::conflict)
-            conflicts.push_back(json::object{{"kind", to_string(i.kind)},
-                                             {"key", i.key},
-                                             {"reason", i.reason},
-                                             {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}});
+        if (i.action == PlanAction::conflict) {
+            json::object c{{"kind", to_string(i.kind)},
+                           {"key", i.key},
+                           {"reason", i.reason},
+                           {"target_id", i.target_id ? json::value(*i.target_id) : nullptr}};
+            if (i.merge) c["paths"] = merge_conflict_paths(*i.merge);
+            conflicts.push_back(std::move(c));
+        }
     return {{"conflicts", std::move(conflicts)}, {"plan_digest", plan.digest}};
 }
 

@@ -46,6 +46,9 @@ std::string options_digest(const packager::PlanOptions& options);
 struct VerifiedVersion {
     packager::PackageVersion version;
     std::vector<packager::PackagedObject> objects;
+    // The store it was read from, where planning reads the bases of merges (docs/sync.md); none
+    // for a version built in memory, whose edited objects are then planned without a merge.
+    packager::VersionStore* git = nullptr;
 };
 
 // The 422 package_invalid of a version the git store could not read (rather than one that read

@@ -106,7 +106,7 @@ json::array failing_campaigns(Tx& tx, const ImportRecord& r) {
 }
 
 json::object counts_of(const packager::Plan& plan) {
-    json::object counts{{"create", 0}, {"update", 0}, {"reuse", 0}, {"skip", 0}, {"conflict", 0}};
+    json::object counts{{"create", 0}, {"update", 0}, {"merge", 0}, {"reuse", 0}, {"skip", 0}, {"conflict", 0}};
     for (const auto& item : plan.items) {
         auto& n = counts[packager::to_string(item.action)];
         n = n.as_int64() + 1;
@@ -122,11 +122,17 @@ json::array in_the_way(const packager::Plan& plan) {
         json::array bindings, dependencies;
         for (const auto& b : item.missing_bindings) bindings.emplace_back(b);
         for (const auto& d : item.missing_dependencies) dependencies.emplace_back(d);
+        // The paths a merge could not decide, each with its three values (docs/sync.md).
+        json::array conflicts;
+        if (item.merge)
+            for (const auto& c : item.merge->conflicts)
+                if (c.as_object().at("resolution").is_null()) conflicts.push_back(c);
         out.push_back(json::object{{"kind", to_string(item.kind)},
                                    {"key", item.key},
                                    {"name", item.name},
                                    {"action", packager::to_string(item.action)},
                                    {"reason", item.reason},
+                                   {"conflicts", std::move(conflicts)},
                                    {"missing_bindings", std::move(bindings)},
                                    {"missing_dependencies", std::move(dependencies)}});
     }
@@ -145,7 +151,7 @@ ImportRequest request_of(const Promotion& p) {
 // The import options a promotion body may carry, checked as an import would check them.
 json::object import_options(Fields& f, const std::string& package, std::int64_t version) {
     json::object options;
-    for (const char* key : {"conflict_policy", "overrides", "bindings"})
+    for (const char* key : {"conflict_policy", "overrides", "resolutions", "bindings"})
         if (const json::value* v = f.optional_value(key)) options[key] = *v;
     json::object check = options;
     check["package"] = package;
@@ -194,10 +200,12 @@ enum class Who { person, scheduler };
 void attempt(Tx& tx, const Actor& actor, Promotion& p, const VerifiedVersion& version, Who who,
              const CrashHook& crash_hook) {
     const bool bypass = !p.bypass_by.empty();
-    const auto pipeline = tx.pipeline(p.tenant, p.pipeline);
+    // A sync into a sandbox that is no stage of a pipeline has no stage to pass: only freezes hold it.
+    const auto pipeline = p.pipeline.empty() ? std::nullopt : tx.pipeline(p.tenant, p.pipeline);
     const auto position = pipeline ? pipeline->position_of(p.stage) : std::nullopt;
-    if (!position) return fail(tx, actor, p, "pipeline " + p.pipeline + " no longer has the stage " + p.stage);
-    const pipelines::Stage& stage = pipeline->stages[*position];
+    if (!p.pipeline.empty() && !position)
+        return fail(tx, actor, p, "pipeline " + p.pipeline + " no longer has the stage " + p.stage);
+    const pipelines::Stage stage = position ? pipeline->stages[*position] : pipelines::Stage{p.stage, 0, false};
     if (!bypass) {
         const PreviousStage previous = previous_state(tx, p);
         if (!previous.present)
@@ -254,7 +262,8 @@ void attempt(Tx& tx, const Actor& actor, Promotion& p, const VerifiedVersion& ve
     p.plan_digest = plan.digest;
     if (plan.conflicts)
         return wait(tx, actor, p,
-                    Waiting{WaitReason::conflicts, "the plan has conflicts: retry with a conflict policy or overrides",
+                    Waiting{WaitReason::conflicts,
+                            "the plan has conflicts: retry with a conflict policy, overrides or resolutions",
                             std::nullopt, "", in_the_way(plan)});
     if (plan.blocked)
         return wait(tx, actor, p,
@@ -383,6 +392,59 @@ Promotion promote(const PromotionServices& services, const Actor& actor, const s
         return p;
     });
 }
+
+Promotion sync_promotion(Tx& tx, const Actor& actor, const pipelines::Subscription& s, const VerifiedVersion& version,
+                         const CrashHook& crash_hook) {
+    Promotion p;
+    p.tenant = s.tenant;
+    p.id = "prm_" + crypto::random_base62(20);
+    p.package = s.package;
+    p.version = version.version.version;
+    p.subscription = s.id;
+    p.stage = s.sandbox;
+    if (const auto pipeline = tx.pipeline_of_sandbox(s.tenant, s.sandbox)) {
+        const std::size_t position = *pipeline->position_of(s.sandbox);
+        p.pipeline = pipeline->name;
+        p.previous_stage = position > 0 ? pipeline->stages[position - 1].sandbox : "";
+    }
+    p.request = s.request;
+    p.created_at = p.updated_at = actor.at;
+    p.created_by = actor.name();
+    p.revision = 0;
+    enter(p, PromotionStatus::planned, actor, "subscription " + s.id);
+    Journal(tx, actor).record(p.tenant, "promotion.create", "promotions/" + p.id,
+                              {{"pipeline", p.pipeline},
+                               {"package", p.package},
+                               {"version", p.version},
+                               {"stage", p.stage},
+                               {"subscription", s.id},
+                               {"at", nullptr}});
+    if (s.mode == pipelines::SyncMode::manual) {
+        // Planned now, so that whoever applies it sees what it would do.
+        const ImportRequest request = request_of(p);
+        const packager::Plan plan = plan_for(tx, actor, p.stage, version, request);
+        p.plan_digest = plan.digest;
+        p.plan_counts = counts_of(plan);
+        wait(tx, actor, p,
+             Waiting{WaitReason::manual, "the subscription " + s.id + " is manual: retry to apply this version",
+                     std::nullopt, "", in_the_way(plan)});
+        return p;
+    }
+    attempt(tx, actor, p, version, Who::scheduler, crash_hook);
+    return p;
+}
+
+Promotion supersede_promotion(Tx& tx, const Actor& actor, Promotion p, std::int64_t by_version) {
+    p.waiting.reset();
+    enter(p, PromotionStatus::cancelled, actor, "superseded by version " + std::to_string(by_version));
+    save(tx, actor, p, false);
+    Journal(tx, actor).record(
+        p.tenant, "promotion.cancel", "promotions/" + p.id,
+        {{"package", p.package}, {"version", p.version}, {"stage", p.stage}, {"superseded_by", by_version}});
+    return p;
+}
+
+bool is_pending(const Promotion& p) { return pending(p.status); }
 
 Promotion retry_promotion(const PromotionServices& services, const Actor& actor, const std::string& id,
                           const json::object& body) {

@@ -47,6 +47,19 @@ pipelines::Promotion cancel_promotion(Tx& tx, const Actor& actor, pipelines::Pro
 // how many changed status.
 std::size_t advance_promotions(const PromotionServices& services, Timestamp now);
 
+// A sync subscription's promotion of `version` into its sandbox (docs/sync.md), recorded in the
+// caller's transaction: attempted at once as the scheduler would (auto), or planned and left
+// waiting (`manual`) for a person's retry.
+pipelines::Promotion sync_promotion(Tx& tx, const Actor& actor, const pipelines::Subscription& subscription,
+                                    const VerifiedVersion& version, const CrashHook& crash_hook = {});
+
+// A pending sync promotion a newer version replaces: cancelled, with why.
+pipelines::Promotion supersede_promotion(Tx& tx, const Actor& actor, pipelines::Promotion promotion,
+                                         std::int64_t by_version);
+
+// Planned, scheduled or waiting: not finished.
+bool is_pending(const pipelines::Promotion& p);
+
 // The promotion if the actor sees its stage: 404 otherwise.
 pipelines::Promotion visible_promotion(Tx& tx, const Actor& actor, const std::string& id);
 

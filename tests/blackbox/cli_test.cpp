@@ -683,7 +683,8 @@ TEST_F(Cli, ImportApplyIsIdempotentAndConflictsExit3) {
                        acme.admin_token, "*")
                   .status,
               200);
-    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "content.email.subject=Version 2"}).status, 0);
+    // Dev edits the same field differently: the merge cannot decide it.
+    ASSERT_EQ(ferry({"campaigns", "edit", id, "-s", "dev", "--set", "description=edited in dev"}).status, 0);
     ASSERT_EQ(ferry({"packages", "publish", "spring"}).status, 0);
     const Outcome conflicted = run_ferry({"import", "plan", "-s", "prod", "-p", "spring", "--version", "2"}, admin);
     EXPECT_EQ(conflicted.status, 3) << describe(conflicted);

@@ -230,14 +230,18 @@ TEST_F(Imports, ProdEditsAreConflictsAndPoliciesResolveThem) {
     // An activation is not an edit: only the content counts.
     ASSERT_EQ(c->patch(dev + "campaigns/" + dev_campaigns[0], R"({"description":"v2"})", editor, "*").status, 200);
     publish();
-    auto p = plan(body(2)).json();
+    // By default the two edits merge: prod's name, dev's description (docs/sync.md).
+    EXPECT_EQ(actions(plan(body(2)).json()).at("campaign/welcome"), "merge");
+    // fail makes every object edited in the target a conflict.
+    const std::string fail = R"(,"conflict_policy":"fail")";
+    auto p = plan(body(2, fail)).json();
     EXPECT_TRUE(p.at("conflicts").as_bool());
     for (const auto& i : p.at("items").as_array())
         if (i.at("key") == "welcome") {
             EXPECT_EQ(i.at("action"), "conflict");
             EXPECT_NE(str(i.at("reason")).find("edited in the target"), std::string::npos) << i.at("reason");
         }
-    auto refused = apply(body(2));
+    auto refused = apply(body(2, fail));
     EXPECT_EQ(refused.status, 409);
     EXPECT_EQ(refused.error_code(), "conflicts");
     const auto conflicts = refused.json().at("error").at("details").at("conflicts").as_array();
@@ -452,7 +456,7 @@ TEST_F(Imports, BadRequestsAreClearAndChangeNothing) {
     build_dev(1);
     publish();
     EXPECT_EQ(plan(R"({"package":"welcome"})").status, 422);
-    EXPECT_EQ(plan(body(1, R"(,"conflict_policy":"merge")")).error_code(), "invalid_field");
+    EXPECT_EQ(plan(body(1, R"(,"conflict_policy":"sometimes")")).error_code(), "invalid_field");
     EXPECT_EQ(plan(body(1, R"(,"overrides":{"welcome":"update"})")).status, 422);
     EXPECT_EQ(plan(body(9)).status, 404);
     EXPECT_EQ(plan(R"({"package":"nope","version":1})").status, 404);

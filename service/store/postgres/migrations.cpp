@@ -30,7 +30,7 @@ namespace {
 // here the database is shared and every tenant's rows are fenced off in the database as well.
 // No GRANT here: the store grants to the application role at start-up, its name being known only
 // then; nor schema_migrations, which the store creates before applying these.
-constexpr std::array<Migration, 16> all{{
+constexpr std::array<Migration, 17> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT COLLATE "C" PRIMARY KEY,
@@ -766,6 +766,47 @@ CREATE POLICY tenant_isolation ON promotions
 ALTER TABLE freeze_windows ENABLE ROW LEVEL SECURITY;
 ALTER TABLE freeze_windows FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON freeze_windows
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+)sql"},
+    {17, "sync: what an import wrote, drift marks, subscriptions", R"sql(
+-- What the import wrote when it differs from the package's file (a merge): drift compares with it.
+ALTER TABLE import_origins ADD COLUMN written TEXT NOT NULL DEFAULT '';
+-- Per imported object: the drifted content last announced, and the content adopted as accepted.
+CREATE TABLE drift_marks (
+    tenant         TEXT COLLATE "C" NOT NULL,
+    sandbox        TEXT COLLATE "C" NOT NULL,
+    kind           TEXT COLLATE "C" NOT NULL,
+    object_id      TEXT COLLATE "C" NOT NULL,
+    seen_digest    TEXT NOT NULL,
+    detected_at    BIGINT NOT NULL,
+    adopted_digest TEXT NOT NULL,
+    adopted_by     TEXT NOT NULL,
+    adopted_at     BIGINT,
+    PRIMARY KEY (tenant, sandbox, kind, object_id)
+);
+-- Each row keeps the subscription's JSON form beside the columns queries use.
+CREATE TABLE sync_subscriptions (
+    tenant   TEXT COLLATE "C" NOT NULL,
+    id       TEXT COLLATE "C" NOT NULL,
+    sandbox  TEXT COLLATE "C" NOT NULL,
+    package  TEXT COLLATE "C" NOT NULL,
+    paused   BIGINT NOT NULL,
+    body     TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    PRIMARY KEY (tenant, id),
+    UNIQUE (tenant, sandbox, package)
+);
+CREATE INDEX sync_subscriptions_active ON sync_subscriptions(paused, tenant);
+
+ALTER TABLE drift_marks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE drift_marks FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON drift_marks
+    USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
+    WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
+ALTER TABLE sync_subscriptions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sync_subscriptions FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON sync_subscriptions
     USING (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*')
     WITH CHECK (tenant = current_setting('ferry.tenant', true) OR current_setting('ferry.tenant', true) = '*');
 )sql"},

@@ -36,7 +36,7 @@ ImportRecord read_import(const Statement& st) {
 }
 
 constexpr std::string_view origin_columns =
-    "SELECT tenant, sandbox, kind, object_id, package, source_key, version, content_digest, import_id "
+    "SELECT tenant, sandbox, kind, object_id, package, source_key, version, content_digest, import_id, written "
     "FROM import_origins";
 
 ObjectKind read_kind(const Statement& st, int column) {
@@ -45,7 +45,7 @@ ObjectKind read_kind(const Statement& st, int column) {
 
 ImportOrigin read_origin(const Statement& st) {
     return ImportOrigin{st.text(0), st.text(1),    read_kind(st, 2), st.text(3), st.text(4),
-                        st.text(5), st.integer(6), st.text(7),       st.text(8)};
+                        st.text(5), st.integer(6), st.text(7),       st.text(8), st.text(9)};
 }
 
 }  // namespace
@@ -151,10 +151,10 @@ std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant,
 void write_origin(Connection& db, const ImportOrigin& o) {
     db.prepare(
           "INSERT INTO import_origins(tenant, sandbox, kind, object_id, package, source_key, version, "
-          "content_digest, import_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "content_digest, import_id, written) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT(tenant, sandbox, kind, object_id) DO UPDATE SET package = excluded.package, source_key = "
           "excluded.source_key, version = excluded.version, content_digest = excluded.content_digest, import_id = "
-          "excluded.import_id")
+          "excluded.import_id, written = excluded.written")
         .bind(1, o.tenant)
         .bind(2, o.sandbox)
         .bind(3, to_string(o.kind))
@@ -164,7 +164,56 @@ void write_origin(Connection& db, const ImportOrigin& o) {
         .bind(7, o.version)
         .bind(8, o.content_digest)
         .bind(9, o.import_id)
+        .bind(10, o.written)
         .run();
+}
+
+std::vector<DriftMark> list_drift_marks(Connection& db, std::string_view tenant, std::string_view sandbox) {
+    auto st = db.prepare(
+        "SELECT kind, object_id, seen_digest, detected_at, adopted_digest, adopted_by, adopted_at FROM drift_marks "
+        "WHERE tenant = ? AND sandbox = ?");
+    st.bind(1, tenant).bind(2, sandbox);
+    std::vector<DriftMark> out;
+    while (st.step()) {
+        DriftMark m;
+        m.tenant = std::string(tenant);
+        m.sandbox = std::string(sandbox);
+        m.kind = read_kind(st, 0);
+        m.object_id = st.text(1);
+        m.seen_digest = st.text(2);
+        m.detected_at = from_millis(st.integer(3));
+        m.adopted_digest = st.text(4);
+        m.adopted_by = st.text(5);
+        m.adopted_at = time_or_null(st.optional_integer(6));
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+void write_drift_mark(Connection& db, const DriftMark& m) {
+    db.prepare(
+          "INSERT INTO drift_marks(tenant, sandbox, kind, object_id, seen_digest, detected_at, adopted_digest, "
+          "adopted_by, adopted_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tenant, sandbox, kind, object_id) "
+          "DO UPDATE SET seen_digest = excluded.seen_digest, detected_at = excluded.detected_at, adopted_digest = "
+          "excluded.adopted_digest, adopted_by = excluded.adopted_by, adopted_at = excluded.adopted_at")
+        .bind(1, m.tenant)
+        .bind(2, m.sandbox)
+        .bind(3, to_string(m.kind))
+        .bind(4, m.object_id)
+        .bind(5, m.seen_digest)
+        .bind(6, to_millis(m.detected_at))
+        .bind(7, m.adopted_digest)
+        .bind(8, m.adopted_by)
+        .bind(9, millis_or_null(m.adopted_at))
+        .run();
+}
+
+std::vector<std::pair<std::string, std::string>> list_sandboxes_with_origins(Connection& db, std::size_t limit) {
+    auto st = db.prepare("SELECT DISTINCT tenant, sandbox FROM import_origins ORDER BY tenant, sandbox LIMIT ?");
+    st.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) out.emplace_back(st.text(0), st.text(1));
+    return out;
 }
 
 void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, ObjectKind kind,

@@ -25,6 +25,9 @@ std::vector<ImportOrigin> list_origins(Connection& db, std::string_view tenant, 
 std::optional<ImportOrigin> find_origin(Connection& db, std::string_view tenant, std::string_view sandbox,
                                         ObjectKind kind, std::string_view object_id);
 void write_origin(Connection& db, const ImportOrigin& o);
+std::vector<DriftMark> list_drift_marks(Connection& db, std::string_view tenant, std::string_view sandbox);
+void write_drift_mark(Connection& db, const DriftMark& mark);
+std::vector<std::pair<std::string, std::string>> list_sandboxes_with_origins(Connection& db, std::size_t limit);
 void delete_origin(Connection& db, std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                    std::string_view object_id);
 

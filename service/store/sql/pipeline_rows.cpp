@@ -26,7 +26,57 @@ Promotion read_promotion(const Statement& st) {
     return p;
 }
 
+pipelines::Subscription read_subscription(const Statement& st) {
+    pipelines::Subscription s = pipelines::subscription_from_json(json::parse(st.text(1)).as_object());
+    s.tenant = st.text(0);
+    return s;
+}
+
 }  // namespace
+
+std::vector<pipelines::Subscription> list_subscriptions(Connection& db, std::string_view tenant) {
+    auto st = db.prepare("SELECT tenant, body FROM sync_subscriptions WHERE tenant = ? ORDER BY sandbox, package");
+    st.bind(1, tenant);
+    std::vector<pipelines::Subscription> out;
+    while (st.step()) out.push_back(read_subscription(st));
+    return out;
+}
+
+std::optional<pipelines::Subscription> find_subscription(Connection& db, std::string_view tenant, std::string_view id) {
+    auto st = db.prepare("SELECT tenant, body FROM sync_subscriptions WHERE tenant = ? AND id = ?");
+    st.bind(1, tenant).bind(2, id);
+    if (!st.step()) return std::nullopt;
+    auto s = read_subscription(st);
+    st.run();
+    return s;
+}
+
+void write_subscription(Connection& db, const pipelines::Subscription& s) {
+    db.prepare(
+          "INSERT INTO sync_subscriptions(tenant, id, sandbox, package, paused, body, revision) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tenant, id) DO UPDATE SET paused = excluded.paused, "
+          "body = excluded.body, revision = excluded.revision")
+        .bind(1, s.tenant)
+        .bind(2, s.id)
+        .bind(3, s.sandbox)
+        .bind(4, s.package)
+        .bind(5, std::int64_t{s.paused ? 1 : 0})
+        .bind(6, json::serialize(pipelines::subscription_storage(s)))
+        .bind(7, s.revision)
+        .run();
+}
+
+void remove_subscription(Connection& db, std::string_view tenant, std::string_view id) {
+    db.prepare("DELETE FROM sync_subscriptions WHERE tenant = ? AND id = ?").bind(1, tenant).bind(2, id).run();
+}
+
+std::vector<std::pair<std::string, std::string>> list_active_subscriptions(Connection& db, std::size_t limit) {
+    auto st = db.prepare("SELECT tenant, id FROM sync_subscriptions WHERE paused = 0 ORDER BY tenant, id LIMIT ?");
+    st.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) out.emplace_back(st.text(0), st.text(1));
+    return out;
+}
 
 std::vector<Pipeline> list_pipelines(Connection& db, std::string_view tenant) {
     auto st = db.prepare("SELECT tenant, body FROM pipelines WHERE tenant = ? ORDER BY name");

@@ -26,6 +26,12 @@ std::vector<pipelines::Promotion> list_promotions(Connection& db, std::string_vi
 void write_promotion(Connection& db, const pipelines::Promotion& p);
 std::vector<std::pair<std::string, std::string>> list_due_promotions(Connection& db, Timestamp now, std::size_t limit);
 
+std::vector<pipelines::Subscription> list_subscriptions(Connection& db, std::string_view tenant);
+std::optional<pipelines::Subscription> find_subscription(Connection& db, std::string_view tenant, std::string_view id);
+void write_subscription(Connection& db, const pipelines::Subscription& s);
+void remove_subscription(Connection& db, std::string_view tenant, std::string_view id);
+std::vector<std::pair<std::string, std::string>> list_active_subscriptions(Connection& db, std::size_t limit);
+
 std::vector<pipelines::FreezeWindow> list_freeze_windows(Connection& db, std::string_view tenant,
                                                          std::string_view sandbox);
 void insert_freeze(Connection& db, const pipelines::FreezeWindow& w);

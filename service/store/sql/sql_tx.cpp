@@ -937,6 +937,19 @@ public:
     void delete_freeze_window(std::string_view tenant, std::string_view sandbox, std::string_view id) override {
         remove_freeze(db_, tenant, sandbox, id);
     }
+    std::vector<pipelines::Subscription> subscriptions(std::string_view tenant) override {
+        return list_subscriptions(db_, tenant);
+    }
+    std::optional<pipelines::Subscription> subscription(std::string_view tenant, std::string_view id) override {
+        return find_subscription(db_, tenant, id);
+    }
+    void upsert_subscription(const pipelines::Subscription& s) override { write_subscription(db_, s); }
+    void delete_subscription(std::string_view tenant, std::string_view id) override {
+        remove_subscription(db_, tenant, id);
+    }
+    std::vector<std::pair<std::string, std::string>> active_subscriptions(std::size_t limit) override {
+        return list_active_subscriptions(db_, limit);
+    }
 
     std::optional<ImportRecord> import_record(std::string_view tenant, std::string_view id) override {
         return find_import(db_, tenant, id);
@@ -966,6 +979,13 @@ public:
     void delete_import_origin(std::string_view tenant, std::string_view sandbox, ObjectKind kind,
                               std::string_view object_id) override {
         delete_origin(db_, tenant, sandbox, kind, object_id);
+    }
+    std::vector<DriftMark> drift_marks(std::string_view tenant, std::string_view sandbox) override {
+        return list_drift_marks(db_, tenant, sandbox);
+    }
+    void upsert_drift_mark(const DriftMark& mark) override { write_drift_mark(db_, mark); }
+    std::vector<std::pair<std::string, std::string>> sandboxes_with_origins(std::size_t limit) override {
+        return list_sandboxes_with_origins(db_, limit);
     }
     std::optional<IdempotentResult> idempotent_result(std::string_view tenant, std::string_view token,
                                                       std::string_view key) override {

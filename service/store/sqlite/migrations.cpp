@@ -7,7 +7,7 @@ namespace ferry::sqlite {
 namespace {
 
 // Timestamps are integer milliseconds since the Unix epoch (UTC).
-constexpr std::array<Migration, 15> all{{
+constexpr std::array<Migration, 16> all{{
     {1, "tenants, sandboxes, users, tokens, audit", R"sql(
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -516,6 +516,36 @@ CREATE TABLE freeze_windows (
     body       TEXT NOT NULL,
     PRIMARY KEY (tenant, sandbox, id)
 ) WITHOUT ROWID;
+)sql"},
+    {16, "sync: what an import wrote, drift marks, subscriptions", R"sql(
+-- What the import wrote when it differs from the package's file (a merge): drift compares with it.
+ALTER TABLE import_origins ADD COLUMN written TEXT NOT NULL DEFAULT '';
+-- Per imported object: the drifted content last announced, and the content adopted as accepted.
+CREATE TABLE drift_marks (
+    tenant         TEXT NOT NULL,
+    sandbox        TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    object_id      TEXT NOT NULL,
+    seen_digest    TEXT NOT NULL,
+    detected_at    INTEGER NOT NULL,
+    adopted_digest TEXT NOT NULL,
+    adopted_by     TEXT NOT NULL,
+    adopted_at     INTEGER,
+    PRIMARY KEY (tenant, sandbox, kind, object_id)
+) WITHOUT ROWID;
+-- Each row keeps the subscription's JSON form beside the columns queries use.
+CREATE TABLE sync_subscriptions (
+    tenant   TEXT NOT NULL,
+    id       TEXT NOT NULL,
+    sandbox  TEXT NOT NULL,
+    package  TEXT NOT NULL,
+    paused   INTEGER NOT NULL,
+    body     TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id),
+    UNIQUE (tenant, sandbox, package)
+) WITHOUT ROWID;
+CREATE INDEX sync_subscriptions_active ON sync_subscriptions(paused, tenant);
 )sql"},
 }};
 

@@ -412,6 +412,12 @@ int report_unapplicable(const Context& ctx, const Response& r) {
         if (entries == nullptr || !entries->is_array()) continue;
         for (const auto& e : entries->as_array()) {
             std::cerr << "  " << text_of(e, "kind") << "/" << text_of(e, "key") << ": " << item_notes(e) << "\n";
+            // A merge's undecided paths: by name in an apply's answer, with their values in a plan's.
+            if (const auto* paths = e.as_object().if_contains("paths"); paths != nullptr && paths->is_array())
+                for (const auto& p : paths->as_array())
+                    std::cerr << "    " << text_of(p) << ": both sides changed it; decide with --resolve "
+                              << text_of(e, "kind") << "/" << text_of(e, "key") << ":" << text_of(p)
+                              << "=take_source|keep_target|value:JSON\n";
             if (!has_merge(e)) continue;
             if (const auto* conflicts = e.at("merge").as_object().if_contains("conflicts");
                 conflicts != nullptr && conflicts->is_array())

@@ -73,6 +73,12 @@ const json::value* member(const json::value& object, std::string_view name) {
     return object.is_object() ? object.as_object().if_contains(name) : nullptr;
 }
 
+// A side of a merge conflict as compact JSON, "(absent)" when that side has no such field.
+std::string value_text(const json::value& conflict, std::string_view side) {
+    const auto* v = member(conflict, side);
+    return v == nullptr ? "(absent)" : json::serialize(*v);
+}
+
 // ---- pipelines ----
 
 struct PipelineArgs {
@@ -343,6 +349,11 @@ void print_promotion(const Context& ctx, const json::value& p) {
             std::string line = o.is_object() ? text_of(o, "kind") + "/" + text_of(o, "key") : text_of(o);
             if (o.is_object() && text_of(o, "reason") != "-") line += ": " + text_of(o, "reason");
             std::cout << "  " << line << "\n";
+            // A merge's undecided paths, each with its three values (docs/sync.md).
+            if (const auto* conflicts = member(o, "conflicts"); conflicts != nullptr && conflicts->is_array())
+                for (const auto& c : conflicts->as_array())
+                    std::cout << "    " << text_of(c, "path") << ": base " << value_text(c, "base") << ", source "
+                              << value_text(c, "source") << ", target " << value_text(c, "target") << "\n";
         }
     }
     if (const auto* history = member(p, "history"); history != nullptr && history->is_array()) {

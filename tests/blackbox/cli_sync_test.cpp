@@ -102,6 +102,14 @@ std::string line_with(const std::string& text, const std::string& needle) {
         end == std::string::npos ? std::string::npos : end - (start == std::string::npos ? 0 : start + 1));
 }
 
+// The row of an indented table (merges, drift) whose first cell is `path` ("" when none).
+std::string row_of(const std::string& text, const std::string& path) {
+    const auto at = text.find("\n  " + path + " ");
+    if (at == std::string::npos) return "";
+    const auto end = text.find('\n', at + 1);
+    return text.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+}
+
 bool contains_all(const std::string& text, const std::vector<std::string>& parts) {
     for (const auto& p : parts)
         if (text.find(p) == std::string::npos) return false;
@@ -123,7 +131,9 @@ protected:
         editor = acme.token_of.at("editor");  // editor on dev
         auto made = c->post("/v1/tenants/acme/sandboxes", R"({"id":"prod","type":"production"})", admin);
         if (made.status != 201) throw std::runtime_error("create prod: " + made.body);
-        importer = make_user(*c, acme, "ivan", R"([{"sandbox":"prod","role":"importer"}])");
+        // An importer of prod who reads dev, where the package comes from (plans show field changes).
+        importer =
+            make_user(*c, acme, "ivan", R"([{"sandbox":"prod","role":"importer"},{"sandbox":"dev","role":"viewer"}])");
         prod_editor = make_user(*c, acme, "pat", R"([{"sandbox":"prod","role":"editor"}])");
         prod_viewer = make_user(*c, acme, "vera", R"([{"sandbox":"prod","role":"viewer"}])");
         home = fs::temp_directory_path() / ("ferry-cli-sync-" + std::to_string(::getpid()));
@@ -271,9 +281,9 @@ TEST_F(CliSync, ImportPlanMergesKeepsTheTargetsEditsAndResolvesAConflict) {
     // The item's row (the first line naming the target) says merge.
     EXPECT_TRUE(contains_all(line_with(plan.out, id), {"campaign", "promo", "merge"})) << plan.out;
     EXPECT_TRUE(contains_all(plan.out, {"Merges", "~ campaign/promo", "(merge, " + id, "base version 1"})) << plan.out;
-    const std::string sms_row = line_with(plan.out, sms_path);
+    const std::string sms_row = row_of(plan.out, sms_path);
     EXPECT_TRUE(contains_all(sms_row, {"\"A\"", "\"B\""})) << plan.out;
-    EXPECT_EQ(line_with(plan.out, subject_path), "") << "prod's subject is not a change of the merge\n" << plan.out;
+    EXPECT_EQ(row_of(plan.out, subject_path), "") << "prod's subject is not a change of the merge\n" << plan.out;
     EXPECT_NE(plan.out.find("ready"), std::string::npos) << plan.out;
 
     // The JSON is the server's: the merge item with its changes.
@@ -301,30 +311,31 @@ TEST_F(CliSync, ImportPlanMergesKeepsTheTargetsEditsAndResolvesAConflict) {
     edit_content(prod, id, prod_editor, "email", "subject", "Salut");
     const Outcome conflicted = ferry(importer, plan_args(3));
     EXPECT_EQ(conflicted.status, 3) << describe(conflicted);
-    const std::string conflict_row = line_with(conflicted.out, subject_path);
-    EXPECT_TRUE(contains_all(conflict_row, {"\"Bonjour\"", "\"Hi there\"", "\"Salut\"", "undecided"}))
-        << conflicted.out;
+    const std::string conflict_row = row_of(conflicted.out, subject_path);
+    // The base is what v2 brought (its file: the subject "Hello").
+    EXPECT_TRUE(contains_all(conflict_row, {"\"Hello\"", "\"Hi there\"", "\"Salut\"", "undecided"})) << conflicted.out;
     EXPECT_NE(conflicted.out.find("--resolve campaign/promo:PATH"), std::string::npos) << conflicted.out;
-    EXPECT_NE(conflicted.out.find("conflicts"), std::string::npos) << conflicted.out;
     // Applying without deciding is refused (3), naming the path on stderr.
     const Outcome refused = ferry(importer, apply_args(3));
     EXPECT_EQ(refused.status, 3) << describe(refused);
     EXPECT_NE(refused.err.find("campaign/promo"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find(subject_path + ": both sides changed it"), std::string::npos) << refused.err;
+
+    // A path that is not a conflict is refused by the server (422, exit 1), naming it.
+    const Outcome wrong = ferry(importer, with(plan_args(3), {"--resolve", "campaign/promo:/spec/name=take_source"}));
+    EXPECT_EQ(wrong.status, 1) << describe(wrong);
+    EXPECT_NE(wrong.err.find("invalid_field"), std::string::npos) << wrong.err;
 
     // Decided: keep prod's subject.
     const std::vector<std::string> keep{"--resolve", "campaign/promo:" + subject_path + "=keep_target"};
     const Outcome resolved = ferry(importer, with(plan_args(3), keep));
     ASSERT_EQ(resolved.status, 0) << describe(resolved);
-    EXPECT_TRUE(contains_all(line_with(resolved.out, subject_path), {"keep_target", "\"Salut\""})) << resolved.out;
+    EXPECT_TRUE(contains_all(row_of(resolved.out, subject_path), {"keep_target", "\"Salut\""})) << resolved.out;
     const Outcome done = ferry(importer, with(apply_args(3), keep));
     ASSERT_EQ(done.status, 0) << describe(done);
     campaign = prod_object(id);
     EXPECT_EQ(campaign.at("draft_version").at("content").at("email").at("subject"), "Salut") << campaign;
     EXPECT_EQ(campaign.at("draft_version").at("content").at("sms").at("body"), "B") << campaign;
-
-    // A path that is not a conflict is refused by the server (422, exit 1).
-    const Outcome wrong = ferry(importer, with(plan_args(3), {"--resolve", "campaign/promo:/spec/name=take_source"}));
-    EXPECT_EQ(wrong.status, 1) << describe(wrong);
 }
 
 // Drift: a prod edit shown field by field, adopted, made again and re-synced from v1.
@@ -341,7 +352,7 @@ TEST_F(CliSync, DriftListsAdoptsAndResyncs) {
     const Outcome drifted = ferry(prod_viewer, {"drift", "prod"});
     ASSERT_EQ(drifted.status, 0) << describe(drifted);
     EXPECT_TRUE(contains_all(line_with(drifted.out, id), {"campaign", "promo", "1"})) << drifted.out;
-    EXPECT_TRUE(contains_all(line_with(drifted.out, subject_path), {"\"Hello\"", "\"Bonjour\""})) << drifted.out;
+    EXPECT_TRUE(contains_all(row_of(drifted.out, subject_path), {"\"Hello\"", "\"Bonjour\""})) << drifted.out;
     const Outcome drift_json = ferry(prod_viewer, {"drift", "prod", "--json"});
     ASSERT_EQ(drift_json.status, 0) << describe(drift_json);
     const json::value report = json::parse(drift_json.out);
@@ -359,7 +370,7 @@ TEST_F(CliSync, DriftListsAdoptsAndResyncs) {
     // Edited again: drifted again; the re-sync plan brings v1's subject back.
     edit_content(prod, id, prod_editor, "email", "subject", "Salut");
     const Outcome again = ferry(importer, {"drift", "prod"});
-    EXPECT_TRUE(contains_all(line_with(again.out, subject_path), {"\"Hello\"", "\"Salut\""})) << again.out;
+    EXPECT_TRUE(contains_all(row_of(again.out, subject_path), {"\"Hello\"", "\"Salut\""})) << again.out;
     const Outcome resync = ferry(importer, {"drift", "resync", "prod", "campaign", id});
     ASSERT_EQ(resync.status, 0) << describe(resync);
     EXPECT_TRUE(contains_all(line_with(resync.out, id), {"campaign", "promo", "update"})) << resync.out;

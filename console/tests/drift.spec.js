@@ -131,8 +131,8 @@ test('an importer subscribes prod to the package, pauses, resumes and deletes th
 
   await subs.getByRole('button', { name: 'Subscribe' }).click();
   await expect(subs.getByText('Choose a package.')).toBeVisible();
-  await subs.getByLabel('Package').selectOption('promo');
-  await subs.getByLabel('Mode').selectOption('manual');
+  await subs.getByLabel('Package', { exact: true }).selectOption('promo');
+  await subs.getByLabel('Mode', { exact: true }).selectOption('manual');
   await subs.getByRole('button', { name: 'Subscribe' }).click();
   const row = subs.getByRole('row', { name: /promo/ });
   await expect(row).toContainText('Manual');

@@ -82,7 +82,7 @@ function driftCard(ctx, item, may, messages) {
       `Key ${item.key} · imported from ${item.package} v${item.version}`,
       item.detected_at ? ` · edited here since (seen ${formatTime(item.detected_at)})` : ' · edited here since'));
   const changes = item.changes || [];
-  const table = h('table', { class: 'v-table' },
+  const table = h('table', { class: 'v-table v-dr-fields' },
     h('caption', { class: 'v-sr-only' }, `Fields of ${name} that differ from its import`),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Field'),

@@ -175,7 +175,6 @@ json::object to_json(const Subscription& s) {
             {"paused", s.paused},
             {"conflict_policy", option("conflict_policy", "merge")},
             {"overrides", option("overrides", json::object{})},
-            {"resolutions", option("resolutions", json::object{})},
             {"bindings", std::move(bindings)},
             {"last_version", s.last_version},
             {"promotion", text_or_null(s.promotion)},

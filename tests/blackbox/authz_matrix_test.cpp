@@ -173,6 +173,21 @@ protected:
                                           R"({"package":"prm)" + n + R"(","version":1,"at":"2030-01-01T00:00:00Z"})",
                                           tenant.admin_token)));
         }
+        // Subscriptions follow a fresh (empty) package of the role users' sandbox each; drift is
+        // adopted on an object that has not drifted (404 for whoever may adopt).
+        std::string subscription_body;
+        if (row.path.find("subscriptions") != std::string::npos) {
+            auto pkg = c.post(tenant_path + "/packages",
+                              R"({"name":"sub)" + n + R"(","source_sandbox":")" + sandbox + R"(","objects":[]})",
+                              tenant.admin_token);
+            if (pkg.status != 201) throw std::runtime_error("subscription fixture: " + pkg.body);
+            subscription_body = R"({"package":"sub)" + n + R"("})";
+            if (row.path.find("{subscription}") != std::string::npos)
+                replace("subscription", created_id(c.post(tenant_path + "/sandboxes/" + sandbox + "/subscriptions",
+                                                          subscription_body, tenant.admin_token)));
+        }
+        replace("kind", "campaign");
+        replace("object", "cmp_never_drifted");
         const std::string far_freeze = R"({"kind":"once","start":"2031-01-01T00:00:00Z","end":"2031-01-02T00:00:00Z"})";
         if (row.path.find("{window}") != std::string::npos)
             replace("window", created_id(c.post(base + "/freeze-windows", far_freeze, tenant.admin_token)));
@@ -248,6 +263,8 @@ protected:
             body = promotion_body;
         else if (row.method == "POST" && row.path.ends_with("/freeze-windows"))
             body = far_freeze;
+        else if (row.method == "POST" && row.path.ends_with("/subscriptions"))
+            body = subscription_body;
         else if (row.method == "PUT" && row.path.ends_with("/in-app-priority"))
             body = R"({"campaigns":[]})";
         return {path, body};

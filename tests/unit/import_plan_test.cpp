@@ -193,3 +193,96 @@ TEST(ImportPlan, ANewValueForABoundSecretIsAnUpdate) {
     EXPECT_EQ(places.begin()->first, "spec.content.webhook.auth_header");
     EXPECT_EQ(places.begin()->second, "ping.webhook.auth_header");
 }
+
+namespace {
+
+// A target object the last import of the package wrote from `base`, edited since into `now`.
+TargetObject merged_target(const PackagedObject& base, const PackagedObject& now, std::int64_t base_version) {
+    TargetObject t = existing(now, "cmp_1", false);
+    t.imported_digest = content_digest_of(base.file);
+    t.base = base.file;
+    t.base_version = base_version;
+    t.form = now.file;
+    return t;
+}
+
+}  // namespace
+
+TEST(ImportPlanMerge, EditsOnBothSidesOfDifferentFieldsMerge) {
+    const PackagedObject base = campaign("promo", "A");
+    PackagedObject target = campaign("promo", "A");
+    target.file["tags"] = boost::json::array{"prod-only"};
+    const PackagedObject source = campaign("promo", "B");
+    const Plan plan = plan_import("sha256:p", {source}, {merged_target(base, target, 1)}, {});
+    const PlanItem& i = item(plan, "promo");
+    EXPECT_EQ(i.action, PlanAction::merge) << i.reason;
+    ASSERT_TRUE(i.merge);
+    EXPECT_EQ(i.merge->base_version, 1);
+    EXPECT_TRUE(i.merge->conflicts.empty());
+    EXPECT_EQ(i.merge->merged.at("tags"), boost::json::array{"prod-only"});
+    EXPECT_EQ(i.merge->merged.at("spec").at("content").at("email").at("body"), "B");
+    ASSERT_EQ(i.merge->changes.size(), 1U);
+    EXPECT_EQ(i.merge->changes[0].at("path"), "/spec/content/email/body");
+    EXPECT_FALSE(plan.conflicts);
+}
+
+TEST(ImportPlanMerge, TheSameFieldChangedDifferentlyIsAConflictUntilResolved) {
+    const PackagedObject base = campaign("promo", "A");
+    const PackagedObject target = campaign("promo", "T");
+    const PackagedObject source = campaign("promo", "S");
+    const std::vector<TargetObject> in_target{merged_target(base, target, 2)};
+    const Plan plan = plan_import("sha256:p", {source}, in_target, {});
+    const PlanItem& i = item(plan, "promo");
+    EXPECT_EQ(i.action, PlanAction::conflict);
+    EXPECT_TRUE(plan.blocked);
+    ASSERT_EQ(i.merge->conflicts.size(), 1U);
+    EXPECT_EQ(i.merge->conflicts[0].at("base"), "A");
+    EXPECT_EQ(i.merge->conflicts[0].at("source"), "S");
+    EXPECT_EQ(i.merge->conflicts[0].at("target"), "T");
+
+    PlanOptions take;
+    take.resolutions["campaign/promo"]["/spec/content/email/body"] = MergeChoice{Resolution::take_source, {}};
+    const Plan taken = plan_import("sha256:p", {source}, in_target, take);
+    EXPECT_EQ(item(taken, "promo").action, PlanAction::merge);
+    EXPECT_EQ(item(taken, "promo").merge->merged.at("spec").at("content").at("email").at("body"), "S");
+    EXPECT_NE(taken.digest, plan.digest);
+
+    PlanOptions keep;
+    keep.resolutions["campaign/promo"]["/spec/content/email/body"] = MergeChoice{Resolution::keep_target, {}};
+    const PlanItem& kept = item(plan_import("sha256:p", {source}, in_target, keep), "promo");
+    EXPECT_EQ(kept.action, PlanAction::merge) << "only the provenance moves";
+    EXPECT_TRUE(kept.merge->changes.empty());
+    EXPECT_FALSE(kept.as_draft_version);
+
+    PlanOptions stray;
+    stray.resolutions["campaign/promo"]["/spec/name"] = MergeChoice{Resolution::keep_target, {}};
+    EXPECT_THROW(plan_import("sha256:p", {source}, in_target, stray), PlanInputError);
+    PlanOptions unknown;
+    unknown.resolutions["campaign/other"]["/spec/name"] = MergeChoice{Resolution::keep_target, {}};
+    EXPECT_THROW(plan_import("sha256:p", {source}, in_target, unknown), PlanInputError);
+}
+
+TEST(ImportPlanMerge, UntouchedTargetsUpdateUnchangedSourcesKeepTheEditsAndOtherPoliciesStand) {
+    const PackagedObject base = campaign("promo", "A");
+    // The target as its import left it: a plain update.
+    TargetObject untouched = merged_target(base, base, 1);
+    EXPECT_EQ(item(plan_import("sha256:p", {campaign("promo", "B")}, {untouched}, {}), "promo").action,
+              PlanAction::update);
+    // The version does not change the object: the target's edits are kept.
+    const TargetObject edited = merged_target(base, campaign("promo", "T"), 1);
+    EXPECT_EQ(item(plan_import("sha256:p", {base}, {edited}, {}), "promo").action, PlanAction::reuse);
+    // fail and update keep their meaning; without a base, merge is fail.
+    PlanOptions fail;
+    fail.policy = ConflictPolicy::fail;
+    EXPECT_EQ(item(plan_import("sha256:p", {campaign("promo", "S")}, {edited}, fail), "promo").action,
+              PlanAction::conflict);
+    PlanOptions update;
+    update.policy = ConflictPolicy::update;
+    EXPECT_EQ(item(plan_import("sha256:p", {campaign("promo", "S")}, {edited}, update), "promo").action,
+              PlanAction::update);
+    TargetObject no_base = edited;
+    no_base.base.reset();
+    no_base.form.reset();
+    EXPECT_EQ(item(plan_import("sha256:p", {campaign("promo", "S")}, {no_base}, {}), "promo").action,
+              PlanAction::conflict);
+}

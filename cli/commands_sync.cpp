@@ -149,7 +149,6 @@ struct SyncArgs {
     std::string mode;
     std::string policy;
     std::vector<std::string> overrides;
-    std::vector<std::string> resolutions;
     std::vector<std::string> bindings;
     std::string id;
 };
@@ -201,7 +200,6 @@ void add_sync(CLI::App& root, Commands& commands) {
                 }
                 body["overrides"] = std::move(overrides);
             }
-            if (!create->resolutions.empty()) body["resolutions"] = resolutions_of(create->resolutions);
             if (!create->bindings.empty()) {
                 json::object bindings;
                 for (const auto& b : create->bindings) {
@@ -227,7 +225,6 @@ void add_sync(CLI::App& root, Commands& commands) {
         ->check(CLI::IsMember({"merge", "fail", "create_new", "use_existing", "update"}));
     c->add_option("--override", create->overrides,
                   "KIND/KEY=POLICY: another conflict policy for one object, repeatable");
-    c->add_option("--resolve", create->resolutions, resolve_help);
     c->add_option("--binding", create->bindings,
                   "NAME=VALUE: a value for a secret the package leaves out, kept with the subscription (never shown), "
                   "repeatable");

@@ -124,7 +124,9 @@ const std::string sms_path = "/spec/content/sms/body";
 class CliSync : public ::testing::Test {
 protected:
     void SetUp() override {
-        server = std::make_unique<FerrydProcess>(FerrydOptions{});
+        // The test clock: a second advanced is a scheduler pass (subscriptions sync then).
+        server = std::make_unique<FerrydProcess>(
+            FerrydOptions{{"--test-clock", "--test-clock-start", "2026-12-07T10:00:00Z"}, {}});
         c = std::make_unique<HttpClient>(server->base_url());
         acme = make_tenant(*c, server->operator_token(), "acme", {"dev"});
         admin = acme.admin_token;
@@ -217,6 +219,10 @@ protected:
         auto got = c->get(prod + "campaigns/" + id, admin);
         if (got.status != 200) throw std::runtime_error("get " + id + ": " + got.body);
         return got.json();
+    }
+
+    void scheduler_pass() {
+        ASSERT_EQ(c->post("/v1/operator/clock", R"({"advance_seconds":1})", server->operator_token()).status, 200);
     }
 
     std::vector<std::string> plan_args(int version) const {
@@ -423,4 +429,40 @@ TEST_F(CliSync, SyncSubscriptionsRoundTrip) {
     EXPECT_NE(deleted.out.find("deleted"), std::string::npos) << deleted.out;
     EXPECT_EQ(ferry(importer, {"sync", "list"}).out, "no subscription\n");
     EXPECT_EQ(ferry(importer, {"sync", "get", id}).status, 1);  // 404
+}
+
+// A subscription's sync waits on a conflict: `promotions get` names the path with its three values,
+// and `promotions retry --resolve` decides it.
+TEST_F(CliSync, ASyncWaitingOnAConflictIsDecidedWithPromotionsRetryResolve) {
+    publish_v1();
+    ASSERT_EQ(ferry(importer, apply_args(1)).status, 0);
+    const std::string id = prod_campaign();
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(c->post(prod + "campaigns/" + id + "/actions/activate", "{}", admin).status, 200);
+    const Outcome made = ferry(importer, {"sync", "create", "prod", "promo", "-o", "name"});
+    ASSERT_EQ(made.status, 0) << describe(made);
+    const std::string sub = made.out.substr(0, made.out.find('\n'));
+
+    edit_content(prod, id, prod_editor, "email", "subject", "Salut");
+    edit_content(dev, dev_campaign, editor, "email", "subject", "Hi there");
+    publish();  // v2
+    scheduler_pass();
+    const Outcome got = ferry(importer, {"sync", "get", sub, "--json"});
+    ASSERT_EQ(got.status, 0) << describe(got);
+    const json::value s = json::parse(got.out);
+    EXPECT_EQ(s.at("last_version"), 2) << got.out;
+    ASSERT_TRUE(s.at("promotion").is_string()) << got.out;
+    const std::string promotion = str(s.at("promotion"));
+    EXPECT_NE(line_with(ferry(importer, {"sync", "list"}).out, sub).find(promotion), std::string::npos);
+
+    const Outcome waiting = ferry(importer, {"promotions", "get", promotion});
+    ASSERT_EQ(waiting.status, 0) << describe(waiting);
+    EXPECT_TRUE(contains_all(waiting.out, {"conflicts", "campaign/promo",
+                                           subject_path + ": base \"Hello\", source \"Hi there\", target \"Salut\""}))
+        << waiting.out;
+    EXPECT_EQ(ferry(importer, {"promotions", "retry", promotion}).status, 3);
+    const Outcome retried = ferry(
+        importer, {"promotions", "retry", promotion, "--resolve", "campaign/promo:" + subject_path + "=take_source"});
+    EXPECT_EQ(retried.status, 0) << describe(retried);
+    EXPECT_EQ(prod_object(id).at("draft_version").at("content").at("email").at("subject"), "Hi there");
 }

@@ -1,9 +1,11 @@
-// Imports of package versions into a sandbox: plan (what would happen), apply (idempotent,
-// retried safely), status, list and rollback.
+// Imports of package versions into a sandbox: plan (what would happen, merges field by field
+// included), apply (idempotent, retried safely), status, list and rollback.
 
 #include "context.hpp"
 #include "core/crypto.hpp"
+#include "imports.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
@@ -26,6 +28,7 @@ struct ImportArgs {
     std::string conflict;
     std::vector<std::string> overrides;
     std::vector<std::string> bindings;
+    std::vector<std::string> resolutions;
     bool allow_downgrade = false;
     std::string plan_digest;
     std::string id;
@@ -67,13 +70,14 @@ json::object import_body(const ImportArgs& a) {
         }
         body["bindings"] = bindings;
     }
+    if (!a.resolutions.empty()) body["resolutions"] = resolutions_of(a.resolutions);
     if (a.allow_downgrade) body["allow_downgrade"] = true;
     return body;
 }
 
 Colour action_colour(const std::string& action) {
     if (action == "create") return Colour::green;
-    if (action == "update") return Colour::yellow;
+    if (action == "update" || action == "merge") return Colour::yellow;
     if (action == "conflict") return Colour::red;
     return Colour::dim;
 }
@@ -147,10 +151,82 @@ void print_verdict(const Context& ctx, const json::value& plan) {
     std::cout << "\n";
     if (conflicts || blocked)
         std::cout << style.paint(conflicts ? "conflicts" : "blocked", Colour::red)
-                  << ": resolve them (--conflict, --override, --binding) before applying\n";
+                  << ": resolve them (--resolve, --conflict, --override, --binding) before applying\n";
     else
         std::cout << style.paint("ready", Colour::green)
                   << ": 'ferry import apply' with the same options applies this plan\n";
+}
+
+// ---- merges (docs/sync.md) ----
+
+bool has_merge(const json::value& item) {
+    const auto* merge = item.is_object() ? item.as_object().if_contains("merge") : nullptr;
+    return merge != nullptr && merge->is_object();
+}
+
+// One side of a merged path for a table cell: compact JSON ("Bonjour" in quotes, so that a string
+// and a number read apart), "(absent)" when the side has no such field; long values cut unless wide.
+std::string side_text(const json::value& entry, std::string_view side, bool wide) {
+    const auto* v = entry.is_object() ? entry.as_object().if_contains(side) : nullptr;
+    if (v == nullptr) return "(absent)";
+    std::string text = json::serialize(*v);
+    constexpr std::size_t cut = 60;
+    if (!wide && text.size() > cut) text = text.substr(0, cut - 3) + "...";
+    return text;
+}
+
+std::string resolution_text(const json::value& conflict) {
+    const auto* r = conflict.is_object() ? conflict.as_object().if_contains("resolution") : nullptr;
+    if (r == nullptr || r->is_null()) return "undecided";
+    return r->is_string() ? std::string(r->as_string()) : json::serialize(*r);
+}
+
+// Each merge item: the paths the apply changes (base, source, target, merged) and the paths both
+// sides changed differently, with how each is decided.
+void print_merges(const Context& ctx, const json::value& plan) {
+    const Style& style = ctx.out_style();
+    bool any = false;
+    for (const auto& item : plan.at("items").as_array()) {
+        if (!has_merge(item)) continue;
+        if (!any)
+            std::cout << "\n"
+                      << style.paint("Merges (base: the last import; source: the version; target: the sandbox)",
+                                     Colour::bold)
+                      << "\n";
+        any = true;
+        const json::value& merge = item.at("merge");
+        const std::string action = text_of(item, "action");
+        std::cout << style.paint("~ " + text_of(item, "kind") + "/" + text_of(item, "key"),
+                                 action == "conflict" ? Colour::red : Colour::yellow)
+                  << "  (" << action << ", " << text_of(item, "target_id") << ", base version "
+                  << text_of(merge, "base_version") << ")\n";
+        const auto* changes = merge.as_object().if_contains("changes");
+        if (changes != nullptr && changes->is_array() && !changes->as_array().empty()) {
+            Table table({"  CHANGE", "BASE", "SOURCE", "TARGET", "MERGED"});
+            for (const auto& c : changes->as_array())
+                table.add({"  " + text_of(c, "path"), side_text(c, "base", ctx.wide()),
+                           side_text(c, "source", ctx.wide()), side_text(c, "target", ctx.wide()),
+                           side_text(c, "merged", ctx.wide())});
+            table.print(std::cout, style);
+        } else {
+            std::cout << "  no field of the target changes\n";
+        }
+        const auto* conflicts = merge.as_object().if_contains("conflicts");
+        if (conflicts != nullptr && conflicts->is_array() && !conflicts->as_array().empty()) {
+            Table table({"  CONFLICT", "BASE", "SOURCE", "TARGET", "RESOLUTION", "MERGED"});
+            for (const auto& c : conflicts->as_array()) {
+                const std::string resolution = resolution_text(c);
+                table.add({"  " + text_of(c, "path"), side_text(c, "base", ctx.wide()),
+                           side_text(c, "source", ctx.wide()), side_text(c, "target", ctx.wide()), resolution,
+                           resolution == "undecided" ? "-" : side_text(c, "merged", ctx.wide())});
+                table.colour_last(4, resolution == "undecided" ? Colour::red : Colour::green);
+            }
+            table.print(std::cout, style);
+            if (action == "conflict")
+                std::cout << "  decide each with --resolve " << text_of(item, "kind") << "/" << text_of(item, "key")
+                          << ":PATH=take_source|keep_target|value:JSON\n";
+        }
+    }
 }
 
 // One field that differs between the target's object and the version's, by dotted path.
@@ -236,24 +312,31 @@ json::value comparable(json::value file) {
 
 // The field-level changes a plan would make, object by object, as `kubectl diff` shows them: the
 // version's files (read from the package) against the target's objects (read from the sandbox).
-void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
+void print_changes(Context& ctx, const std::string& sandbox, const json::value& plan) {
     const Style& style = ctx.out_style();
     std::vector<const json::value*> compared;
     bool any_campaign = false;
+    bool any_create = false;
+    bool any_merge = false;
     for (const auto& item : plan.at("items").as_array()) {
         const std::string action = text_of(item, "action");
-        if ((action == "update" || action == "conflict" || action == "reuse") && text_of(item, "target_id") != "-") {
+        any_create = any_create || action == "create";
+        any_merge = any_merge || has_merge(item);
+        // A merge shows its own changes, path by path, with the three sides (print_merges).
+        if ((action == "update" || action == "conflict" || action == "reuse") && text_of(item, "target_id") != "-" &&
+            !has_merge(item)) {
             compared.push_back(&item);
             any_campaign = any_campaign || text_of(item, "kind") == "campaign";
         }
     }
+    if (compared.empty() && !any_create && any_merge) return;  // the merges said it all
     std::cout << "\n" << style.paint("Changes (target -> version)", Colour::bold) << "\n";
     for (const auto& item : plan.at("items").as_array())
         if (text_of(item, "action") == "create")
             std::cout << style.paint("+ " + text_of(item, "kind") + "/" + text_of(item, "key"), Colour::green)
                       << "  (new)\n";
     if (compared.empty()) {
-        std::cout << "  no object in the target changes field by field\n";
+        if (!any_merge) std::cout << "  no object in the target changes field by field\n";
         return;
     }
 
@@ -268,7 +351,7 @@ void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
     std::map<std::string, std::string> keys;  // segment and template ids in the target -> keys
     if (any_campaign)
         for (const char* kind : {"/segments?include_archived=true", "/templates?include_archived=true"})
-            if (const Response r = ctx.get(ctx.sandbox_path(a.sandbox, kind)); r.ok())
+            if (const Response r = ctx.get(ctx.sandbox_path(sandbox, kind)); r.ok())
                 for (const auto& o : items_of(r.json())) keys[text_of(o, "id")] = text_of(o, "key");
 
     for (const json::value* item : compared) {
@@ -279,7 +362,7 @@ void print_changes(Context& ctx, const ImportArgs& a, const json::value& plan) {
                   << action << ", " << text_of(*item, "target_id") << ")\n";
         const json::value file = member_or_null(objects, kind + "s/" + key + ".json");
         const Response target =
-            ctx.get(ctx.sandbox_path(a.sandbox, "/" + kind + "s/" + url_escape(text_of(*item, "target_id"))));
+            ctx.get(ctx.sandbox_path(sandbox, "/" + kind + "s/" + url_escape(text_of(*item, "target_id"))));
         if (file.is_null() || !target.ok()) {
             std::cout << "    (cannot read both sides to compare)\n";
             continue;
@@ -327,8 +410,22 @@ int report_unapplicable(const Context& ctx, const Response& r) {
             details != nullptr && details->is_object())
             entries = details->as_object().if_contains(list);
         if (entries == nullptr || !entries->is_array()) continue;
-        for (const auto& e : entries->as_array())
+        for (const auto& e : entries->as_array()) {
             std::cerr << "  " << text_of(e, "kind") << "/" << text_of(e, "key") << ": " << item_notes(e) << "\n";
+            // A merge's undecided paths: by name in an apply's answer, with their values in a plan's.
+            if (const auto* paths = e.as_object().if_contains("paths"); paths != nullptr && paths->is_array())
+                for (const auto& p : paths->as_array())
+                    std::cerr << "    " << text_of(p) << ": both sides changed it; decide with --resolve "
+                              << text_of(e, "kind") << "/" << text_of(e, "key") << ":" << text_of(p)
+                              << "=take_source|keep_target|value:JSON\n";
+            if (!has_merge(e)) continue;
+            if (const auto* conflicts = e.at("merge").as_object().if_contains("conflicts");
+                conflicts != nullptr && conflicts->is_array())
+                for (const auto& c : conflicts->as_array())
+                    std::cerr << "    " << text_of(c, "path") << ": base " << side_text(c, "base", true) << ", source "
+                              << side_text(c, "source", true) << ", target " << side_text(c, "target", true) << " ("
+                              << resolution_text(c) << ")\n";
+        }
     }
     return to_int(ExitCode::conflicts);
 }
@@ -367,17 +464,16 @@ bool retryable(const Response& r) {
     return r.status == 409 && error_code(r) == "idempotency_in_progress";
 }
 
-int apply(Context& ctx, const ImportArgs& a) {
-    const std::string body = json::serialize(import_body(a));
+int apply_request(Context& ctx, const std::string& sandbox, const json::object& import, const std::string& what) {
+    const std::string body = json::serialize(import);
     // One key for this invocation, sent with every retry: the server applies it at most once.
     const std::string key = "ferry-" + crypto::random_hex(16);
-    Request request{"POST", ctx.sandbox_path(a.sandbox, "/imports"), body, {{"Idempotency-Key", key}}};
+    Request request{"POST", ctx.sandbox_path(sandbox, "/imports"), body, {{"Idempotency-Key", key}}};
     Client& client = ctx.client();
-    const std::string what = a.plan_digest.empty() ? a.package + " v" + std::to_string(a.version) : a.plan_digest;
 
     std::chrono::milliseconds wait = first_backoff;
     for (int attempt = 1;; ++attempt) {
-        progress("applying " + what + " to " + ctx.sandbox(a.sandbox) +
+        progress("applying " + what + " to " + ctx.sandbox(sandbox) +
                  (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "") + "...");
         std::optional<Response> r;
         std::string failure;
@@ -420,40 +516,102 @@ int apply(Context& ctx, const ImportArgs& a) {
     }
 }
 
+int apply(Context& ctx, const ImportArgs& a) {
+    const std::string what = a.plan_digest.empty() ? a.package + " v" + std::to_string(a.version) : a.plan_digest;
+    return apply_request(ctx, a.sandbox, import_body(a), what);
+}
+
+int plan_request(Context& ctx, const std::string& sandbox, const json::object& request) {
+    const Response r = ctx.expect_ok(ctx.post(ctx.sandbox_path(sandbox, "/imports/plan"), request));
+    const json::value body = r.json();
+    if (!ctx.print_json(r)) {
+        print_plan(ctx, body);
+        print_merges(ctx, body);
+        print_changes(ctx, sandbox, body);
+        print_verdict(ctx, body);
+    }
+    return to_int(flag(body, "conflicts") || flag(body, "blocked") ? ExitCode::conflicts : ExitCode::ok);
+}
+
 void add_target_options(CLI::App* app, ImportArgs& a) {
     add_sandbox_option(app, a.sandbox, "the sandbox to import into");
     app->add_option("-p,--package", a.package, "package name");
     app->add_option("--version", a.version, "the package version")->check(CLI::Range(1, 1000000));
-    app->add_option("--conflict", a.conflict,
-                    "what to do with objects that exist already: fail (default), create_new, use_existing, update")
-        ->check(CLI::IsMember({"fail", "create_new", "use_existing", "update"}));
+    app->add_option("--conflict,--policy", a.conflict,
+                    "what to do with objects that exist already: merge (the server's default: field by field, "
+                    "keeping the sandbox's edits since the last import), fail, create_new, use_existing, update")
+        ->check(CLI::IsMember({"merge", "fail", "create_new", "use_existing", "update"}));
     app->add_option("--override", a.overrides, "KIND/KEY=POLICY: another conflict policy for one object, repeatable");
     app->add_option("--binding", a.bindings, "NAME=VALUE: a value for a secret the package leaves out, repeatable");
+    app->add_option("--resolve", a.resolutions, resolve_help);
     app->add_flag("--allow-downgrade", a.allow_downgrade,
                   "allow importing an older version than the one imported last");
 }
 
 }  // namespace
 
+const char* const resolve_help =
+    "KIND/KEY:/PATH=CHOICE: decide one conflict of a merge, repeatable; CHOICE is take_source, keep_target or "
+    "value:JSON, e.g. --resolve campaign/promo:/spec/content/email/subject=keep_target";
+
+json::object resolutions_of(const std::vector<std::string>& specs) {
+    json::object out;
+    for (const auto& spec : specs) {
+        const auto bad = [&spec](const std::string& why) {
+            return UsageError("--resolve takes KIND/KEY:/PATH=take_source|keep_target|value:JSON (" + why + "), not '" +
+                              spec + "'");
+        };
+        const auto colon = spec.find(":/");
+        if (colon == std::string::npos) throw bad("the path is a JSON Pointer after a colon");
+        const std::string object = spec.substr(0, colon);
+        const auto slash = object.find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == object.size()) throw bad("KIND/KEY first");
+        const std::string rest = spec.substr(colon + 1);
+        std::string path;
+        json::value choice;
+        if (const auto value = rest.find("=value:"); value != std::string::npos) {
+            path = rest.substr(0, value);
+            try {
+                choice = json::object{{"value", json::parse(rest.substr(value + 7))}};
+            } catch (const std::exception&) {
+                throw bad("the value after value: is JSON, e.g. value:\"Hi\" or value:3");
+            }
+        } else {
+            const auto eq = rest.rfind('=');
+            if (eq == std::string::npos) throw bad("a choice after =");
+            path = rest.substr(0, eq);
+            const std::string word = rest.substr(eq + 1);
+            if (word != "take_source" && word != "keep_target")
+                throw bad("the choice is take_source, keep_target or value:JSON");
+            choice = json::string(word);
+        }
+        if (path.empty()) throw bad("the path is a JSON Pointer such as /spec/content/email/subject");
+        json::value& entry = out[object];
+        if (!entry.is_object()) entry = json::object();
+        entry.as_object()[path] = std::move(choice);
+    }
+    return out;
+}
+
+int show_import_plan(Context& ctx, const std::string& sandbox, const json::object& request) {
+    return plan_request(ctx, sandbox, request);
+}
+
+int apply_import(Context& ctx, const std::string& sandbox, const json::object& request, const std::string& what) {
+    return apply_request(ctx, sandbox, request, what);
+}
+
 void add_import_commands(CLI::App& root, Commands& commands) {
     CLI::App* imports = commands.group(root, "import", "import package versions into a sandbox");
 
     auto plan = std::make_shared<ImportArgs>();
-    CLI::App* p = commands.leaf(
-        *imports, "plan", "show what an import would do; exit 3 when it has conflicts or is blocked",
-        [plan](Context& ctx) {
-            progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " +
-                     ctx.sandbox(plan->sandbox) + "...");
-            const Response r =
-                ctx.expect_ok(ctx.post(ctx.sandbox_path(plan->sandbox, "/imports/plan"), import_body(*plan)));
-            const json::value body = r.json();
-            if (!ctx.print_json(r)) {
-                print_plan(ctx, body);
-                print_changes(ctx, *plan, body);
-                print_verdict(ctx, body);
-            }
-            return to_int(flag(body, "conflicts") || flag(body, "blocked") ? ExitCode::conflicts : ExitCode::ok);
-        });
+    CLI::App* p =
+        commands.leaf(*imports, "plan", "show what an import would do; exit 3 when it has conflicts or is blocked",
+                      [plan](Context& ctx) {
+                          progress("planning " + plan->package + " v" + std::to_string(plan->version) + " into " +
+                                   ctx.sandbox(plan->sandbox) + "...");
+                          return plan_request(ctx, plan->sandbox, import_body(*plan));
+                      });
     add_target_options(p, *plan);
 
     auto apply_args = std::make_shared<ImportArgs>();

@@ -3,6 +3,7 @@
 // import or a promotion until it is done (0), refused (3) or the timeout passes (4).
 
 #include "context.hpp"
+#include "imports.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -70,6 +71,12 @@ std::string duration_text(std::int64_t seconds) {
 
 const json::value* member(const json::value& object, std::string_view name) {
     return object.is_object() ? object.as_object().if_contains(name) : nullptr;
+}
+
+// A side of a merge conflict as compact JSON, "(absent)" when that side has no such field.
+std::string value_text(const json::value& conflict, std::string_view side) {
+    const auto* v = member(conflict, side);
+    return v == nullptr ? "(absent)" : json::serialize(*v);
 }
 
 // ---- pipelines ----
@@ -342,6 +349,11 @@ void print_promotion(const Context& ctx, const json::value& p) {
             std::string line = o.is_object() ? text_of(o, "kind") + "/" + text_of(o, "key") : text_of(o);
             if (o.is_object() && text_of(o, "reason") != "-") line += ": " + text_of(o, "reason");
             std::cout << "  " << line << "\n";
+            // A merge's undecided paths, each with its three values (docs/sync.md).
+            if (const auto* conflicts = member(o, "conflicts"); conflicts != nullptr && conflicts->is_array())
+                for (const auto& c : conflicts->as_array())
+                    std::cout << "    " << text_of(c, "path") << ": base " << value_text(c, "base") << ", source "
+                              << value_text(c, "source") << ", target " << value_text(c, "target") << "\n";
         }
     }
     if (const auto* history = member(p, "history"); history != nullptr && history->is_array()) {
@@ -362,6 +374,7 @@ struct PromoteArgs {
     std::string conflict;
     std::vector<std::string> overrides;
     std::vector<std::string> bindings;
+    std::vector<std::string> resolutions;
     std::string id;
     std::string pipeline;
     std::string status;
@@ -396,16 +409,18 @@ void add_resolution(json::object& body, const PromoteArgs& a) {
         }
         body["bindings"] = std::move(bindings);
     }
+    if (!a.resolutions.empty()) body["resolutions"] = resolutions_of(a.resolutions);
     if (!a.bypass_reason.empty()) body["bypass_reason"] = a.bypass_reason;
 }
 
 void add_resolution_options(CLI::App* app, PromoteArgs& a) {
     app->add_option("--conflict", a.conflict,
-                    "what to do with objects that exist already in the stage: fail (default), create_new, "
-                    "use_existing, update")
-        ->check(CLI::IsMember({"fail", "create_new", "use_existing", "update"}));
+                    "what to do with objects that exist already in the stage: merge (the server's default), fail, "
+                    "create_new, use_existing, update")
+        ->check(CLI::IsMember({"merge", "fail", "create_new", "use_existing", "update"}));
     app->add_option("--override", a.overrides, "KIND/KEY=POLICY: another conflict policy for one object, repeatable");
     app->add_option("--binding", a.bindings, "NAME=VALUE: a value for a secret the package leaves out, repeatable");
+    app->add_option("--resolve", a.resolutions, resolve_help);
     app->add_option("--bypass-reason", a.bypass_reason,
                     "break-glass: skip the previous-stage, soak, health and freeze checks (needs the bypass_pipeline "
                     "permission; audited)");

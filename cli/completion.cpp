@@ -147,7 +147,9 @@ std::vector<std::string> option_values(Context& ctx, const std::string& option, 
         return names;
     }
     if (option == "--output") return {"table", "wide", "json", "yaml", "name"};
-    if (option == "--conflict") return {"fail", "create_new", "use_existing", "update"};
+    if (option == "--conflict" || option == "--policy")
+        return {"merge", "fail", "create_new", "use_existing", "update"};
+    if (option == "--mode") return {"auto", "manual"};
     if (option == "--state") return {"pending", "approved", "changes_requested", "withdrawn", "all"};
     if (option == "--type") {
         if (command_path(line.command) == "ferry sandboxes create") return {"development", "production"};
@@ -190,6 +192,10 @@ std::vector<std::string> positional_values(Context& ctx, const Line& line) {
     if (path == "ferry wait review") return ids_of(ctx, ctx.tenant_path("/reviews"), "id");
     if (group == "ferry freeze") return option_values(ctx, "--sandbox", line);
     if (path == "ferry promote") return option_values(ctx, "--package", line);
+    if (path == "ferry drift" || path == "ferry sync create") return option_values(ctx, "--sandbox", line);
+    if (path == "ferry sync pause" || path == "ferry sync resume" || path == "ferry sync delete" ||
+        path == "ferry sync get")
+        return ids_of(ctx, ctx.tenant_path("/subscriptions"), "id");
     return {};
 }
 

@@ -190,6 +190,7 @@ void add_review_commands(CLI::App& root, Commands& commands);
 void add_package_commands(CLI::App& root, Commands& commands);
 void add_import_commands(CLI::App& root, Commands& commands);
 void add_pipeline_commands(CLI::App& root, Commands& commands);
+void add_sync_commands(CLI::App& root, Commands& commands);
 void add_sample_commands(CLI::App& root, Commands& commands);
 void add_completion_command(CLI::App& root, Commands& commands);
 

@@ -18,8 +18,8 @@ constexpr const char* exit_codes_footer = R"(Exit codes:
   1  error: the server refused (its error code and message are printed), a file cannot be read
      or written; 'packages diff --exit-code': the versions differ
   2  usage: bad flags or arguments, or no server/tenant/token/sandbox configured
-  3  an import plan or apply has conflicts or is blocked; 'wait' and 'promote --wait': refused,
-     failed, cancelled or in conflict
+  3  an import plan or apply (also 'drift resync') has conflicts or is blocked; 'wait' and
+     'promote --wait': refused, failed, cancelled or in conflict
   4  waiting on approval: publishing opened a review instead of publishing; 'wait' and
      'promote --wait': still waiting at the timeout
   5  verification failed: a package export or the audit log does not verify
@@ -82,8 +82,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
 int main(int argc, char** argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
-    CLI::App app{"ferry: the command-line client of ferryd (campaigns, approvals, packages, imports, promotions).",
-                 "ferry"};
+    CLI::App app{
+        "ferry: the command-line client of ferryd (campaigns, approvals, packages, imports, promotions, drift, sync "
+        "subscriptions).",
+        "ferry"};
     app.set_version_flag("--version", "ferry " FERRY_VERSION);
     app.require_subcommand(1);
     // Global flags may follow the subcommand: `ferry campaigns ls --sandbox dev --json`.
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
     add_package_commands(app, commands);
     add_import_commands(app, commands);
     add_pipeline_commands(app, commands);
+    add_sync_commands(app, commands);
     add_sample_commands(app, commands);
     add_completion_command(app, commands);
     // Set last: subcommands copy their parent's footer when they are created.

@@ -20,6 +20,7 @@ import {
 } from './views/admin.js';
 import { renderAdminPolicies, renderAdminPolicy } from './views/admin-policies.js';
 import { renderPackages, renderPackage, renderPackageVersion, renderPackageDiff } from './views/packages.js';
+import { renderDrift } from './views/drift.js';
 
 const S = '/t/:tenant/s/:sandbox';
 
@@ -63,5 +64,6 @@ route('/t/:tenant/admin/policies/:policy', renderAdminPolicy);
 route('/t/:tenant/admin/webhooks', renderAdminWebhooks);
 route('/t/:tenant/admin/audit', renderAdminAudit);
 route('/t/:tenant/admin/keys', renderAdminKeys);
+route(`${S}/drift`, renderDrift);
 
 start({ beforeRender: renderHeader });

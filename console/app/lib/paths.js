@@ -33,6 +33,7 @@ export const paths = {
   packageVersion: (t, p, v) => `/t/${e(t)}/packages/${e(p)}/versions/${e(v)}`,
   packageDiff: (t, p, from, to) => `/t/${e(t)}/packages/${e(p)}/diff${qs({ from, to })}`,
   admin: (t, section) => `/t/${e(t)}/admin${section ? `/${e(section)}` : ''}`,
+  drift: (t, s) => `/t/${e(t)}/s/${e(s)}/drift`,
 };
 
 function qs(query) {

@@ -1,12 +1,13 @@
 // A sandbox's settings: its freeze windows (docs/pipelines.md), listed for whoever sees the
 // sandbox with the one in force now, added (one-off or weekly in a time zone) and removed by
-// tenant admins.
+// tenant admins; and its sync subscriptions (docs/sync.md, the card comes from drift.js).
 
 import { h, uid } from '../lib/dom.js';
 import { api, isTenantAdmin, sandboxPath } from '../lib/api.js';
 import { formatTime, confirmDialog, toast } from '../lib/ui.js';
 import { field, input, select, showError, fromInputTime, localError } from './forms-common.js';
 import { ensureViewStyles } from './render.js';
+import { subscriptionsCard } from './drift.js';
 
 ensureViewStyles();
 
@@ -52,6 +53,7 @@ export async function renderSandboxSettings(ctx) {
     h('h2', { class: 'v-card-title', id: titleId }, 'Freeze windows'),
     h('p', { class: 'v-card-intro' }, 'During a freeze window, imports, promotions and activations in this sandbox are held; scheduled promotions wait for its end.'));
   page.appendChild(card);
+  page.appendChild(await subscriptionsCard(ctx, messages));
   if (data.active) {
     card.appendChild(h('div', { class: 'banner banner-info v-banner v-pl-frozen-now', role: 'status' },
       h('p', {}, `Frozen now until ${formatTime(data.active.ends_at)}${data.active.reason ? ` (${data.active.reason})` : ''}.`)));

@@ -31,6 +31,7 @@ const NAV = [
   { id: 'templates', label: 'Templates', href: (t, s) => paths.templates(t, s) },
   { id: 'reports', label: 'Reports', href: (t, s) => paths.sandboxReports(t, s) },
   { id: 'imports', label: 'Imports', href: (t, s) => paths.imports(t, s) },
+  { id: 'drift', label: 'Drift', href: (t, s) => paths.drift(t, s) },
   { id: 'settings', label: 'Settings', href: (t, s) => paths.sandboxSettings(t, s) },
   { id: 'reviews', label: 'Reviews', href: (t) => paths.reviews(t), tenant: true },
   { id: 'pipelines', label: 'Pipelines', href: (t) => paths.pipelines(t), tenant: true },
@@ -98,7 +99,8 @@ export async function renderHeader(ctx) {
           const next = ev.target.value;
           lastSandbox = next;
           const view = here === 'calendar' ? paths.calendar(tenant, next)
-            : here === 'settings' ? paths.sandboxSettings(tenant, next) : paths.inventory(tenant, next);
+            : here === 'settings' ? paths.sandboxSettings(tenant, next)
+              : here === 'drift' ? paths.drift(tenant, next) : paths.inventory(tenant, next);
           navigate(view);
         },
       }, sandboxes.map((x) => h('option', { value: x.id }, x.type === 'production' ? `${x.id} (production)` : x.id))))

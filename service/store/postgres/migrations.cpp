@@ -816,7 +816,6 @@ CREATE POLICY tenant_isolation ON sync_subscriptions
 -- signing_keys already has its row-level security policy (migration 8).
 ALTER TABLE signing_keys ADD COLUMN wrapped_private TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql"},
-)sql"},
     {19, "delivery figures per campaign, channel, live version and hour (days after 30 days); figure batches", R"sql(
 -- One row per bucket: hourly, rolled up into one daily row per day once older than 30 days
 -- (docs/reports.md). Batches add into buckets; reports read buckets, never batches.

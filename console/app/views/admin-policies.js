@@ -176,7 +176,7 @@ export async function renderAdminPolicy(ctx) {
   if (p) scope.disabled = true;
   const byRole = !p || !!p.approvers.role;
   const approverKind = select({ name: 'approver_kind' }, [['role', 'Anyone with a role'], ['users', 'Named users']], byRole ? 'role' : 'users');
-  const role = select({ name: 'approvers.role' }, ROLES.map((r) => [r, r]), p && p.approvers.role ? p.approvers.role : 'reviewer');
+  const role = select({ name: 'approvers.role' }, ROLES.filter((r) => r !== 'reporter').map((r) => [r, r]), p && p.approvers.role ? p.approvers.role : 'reviewer');
   const users = input({ name: 'approvers.users', type: 'text', value: p && p.approvers.users ? p.approvers.users.join(', ') : '', autocomplete: 'off' });
   const required = input({ name: 'required_approvals', type: 'number', min: '1', max: '10', value: p ? String(p.required_approvals) : '1' });
   const active = h('input', { type: 'checkbox', id: uid('active'), checked: true });

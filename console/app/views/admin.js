@@ -14,8 +14,12 @@ import {
   header, card, dl, time, table, empty, messages as messageArea,
 } from './kit.js';
 
-export const ROLES = ['admin', 'editor', 'reviewer', 'importer', 'viewer'];
-export const EVENTS = ['review.requested', 'review.decided', 'campaign.status_changed', 'package.published', 'import.applied'];
+// reporter: a delivery engine's token role (docs/reports.md); it never approves.
+export const ROLES = ['admin', 'editor', 'reviewer', 'importer', 'viewer', 'reporter'];
+export const EVENTS = [
+  'review.requested', 'review.decided', 'campaign.status_changed', 'package.published', 'import.applied', 'import.rolled_back',
+  'promotion.scheduled', 'promotion.waiting', 'promotion.applied', 'promotion.live', 'promotion.failed', 'drift.detected',
+];
 
 const SECTIONS = [
   ['sandboxes', 'Sandboxes'],

@@ -295,7 +295,8 @@ TEST_F(StoreTest, LiveInAppCampaignsFromBeforePrioritiesEnterTheOrderWhenTheSche
     const auto version = database_ ? "15" : "14";
     const std::string undo =
         "DROP TABLE in_app_ranks; DROP TABLE pipelines; DROP TABLE pipeline_stages; DROP TABLE promotions; "
-        "DROP TABLE freeze_windows; DELETE FROM schema_migrations WHERE version >= " +
+        "DROP TABLE freeze_windows; ALTER TABLE signing_keys DROP COLUMN wrapped_private; "
+        "DELETE FROM schema_migrations WHERE version >= " +
         std::string(version);
     {
         auto store = open();

@@ -1036,17 +1036,12 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
         return GitRaceError("publish " + package + " v" + std::to_string(version) + ": " + what);
     };
     const auto show = [](const std::optional<git_oid>& id) { return id ? hex(*id) : std::string("nothing"); };
-    // Pushes go from refs of the mirror's own namespace, which nothing else reads; the mirror's
-    // branch and tag are set only once the server holds them.
-    const std::string staged_branch = "refs/ferry/push/heads/packages/" + package;
-    const std::string staged_tag = "refs/ferry/push/tags/" + tag;
-    struct Unstage {
-        git_repository* repo;
-        std::vector<std::string> refs;
-        ~Unstage() {
-            for (const auto& r : refs) drop_ref(repo, r);
-        }
-    } unstage{repo, {staged_branch, staged_tag}};
+    // Pushes go from two refs of the package in the mirror's own namespace, which nothing else
+    // reads, fetches or serves; the mirror's branch and tag are set only once the server holds
+    // them. They are overwritten, never deleted: libgit2 removes a deleted ref's emptied
+    // directories, which would pull them from under another package's publisher.
+    const std::string staged_branch = "refs/ferry/push/" + package + "/branch";
+    const std::string staged_tag = "refs/ferry/push/" + package + "/tag";
     put_ref(repo, staged_branch, commit_id, "stage branch");
     put_ref(repo, staged_tag, tag_id, "stage tag");
 
@@ -1176,7 +1171,7 @@ void GitStore::set_network_branch(const std::string& tenant, const std::string& 
                                   const std::optional<std::string>& commit) {
     std::lock_guard serialize(lock_for(tenant));
     const std::string branch = "refs/heads/packages/" + package;
-    const std::string staged = "refs/ferry/push/heads/packages/" + package;
+    const std::string staged = "refs/ferry/push/" + package + "/branch";
     Repo repo;
     open_repository(repo, repository_path(tenant));
     if (commit) {
@@ -1186,11 +1181,6 @@ void GitStore::set_network_branch(const std::string& tenant, const std::string& 
         if (!git_odb_exists(odb.get(), &id)) fetch_mirror(tenant);
         put_ref(repo.get(), staged, id, "stage branch");
     }
-    struct Unstage {
-        git_repository* repo;
-        std::string ref;
-        ~Unstage() { drop_ref(repo, ref); }
-    } unstage{repo.get(), staged};
     const bool done = with_retries([&] {
         Connection server(credentials_, repo.get(), tenant_url(tenant), GIT_DIRECTION_PUSH, credentials_.password);
         const auto now = find_ref(server.refs(), branch);

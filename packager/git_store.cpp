@@ -958,7 +958,9 @@ void GitStore::set_branch(const std::string& tenant, const std::string& package,
 }
 
 void GitStore::clear_stale_locks(const std::string& tenant) {
-    remove_locks(repository_path(tenant), std::nullopt);
+    // With a network remote, this node's other publishers (other packages) write to the mirror at
+    // the same time: only locks old enough to be a dead process's are removed there.
+    remove_locks(repository_path(tenant), url_ ? std::optional(remote_lock_max_age) : std::nullopt);
     // A network remote's locks are its server's own business.
     if (remote_) remove_locks(truth_path(tenant), remote_lock_max_age);
 }

@@ -436,6 +436,23 @@ private:
     Remote remote_;
 };
 
+// Runs `f` again (3 tries in all) when it fails with a GitError that is not a lost race: a git
+// server's connection may be closed under a request (a keep-alive timeout, a busy server), and
+// libgit2 does not reconnect by itself.
+template <class F>
+auto with_retries(F&& f) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return f();
+        } catch (const GitRaceError&) {
+            throw;
+        } catch (const GitError&) {
+            if (attempt == 3) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt * attempt));
+        }
+    }
+}
+
 std::optional<git_oid> find_ref(const std::map<std::string, git_oid>& refs, const std::string& name) {
     const auto it = refs.find(name);
     if (it == refs.end()) return std::nullopt;
@@ -729,6 +746,11 @@ PublishedVersion GitStore::publish(const std::string& tenant, const std::string&
 }
 
 void GitStore::fetch_mirror(const std::string& tenant) {
+    if (url_) return with_retries([&] { fetch_mirror_once(tenant); });
+    fetch_mirror_once(tenant);
+}
+
+void GitStore::fetch_mirror_once(const std::string& tenant) {
     Repo local;
     open_repository(local, repository_path(tenant));
     Remote remote;
@@ -936,7 +958,9 @@ void GitStore::set_branch(const std::string& tenant, const std::string& package,
 }
 
 void GitStore::clear_stale_locks(const std::string& tenant) {
-    remove_locks(repository_path(tenant), std::nullopt);
+    // With a network remote, this node's other publishers (other packages) write to the mirror at
+    // the same time: only locks old enough to be a dead process's are removed there.
+    remove_locks(repository_path(tenant), url_ ? std::optional(remote_lock_max_age) : std::nullopt);
     // A network remote's locks are its server's own business.
     if (remote_) remove_locks(truth_path(tenant), remote_lock_max_age);
 }
@@ -971,8 +995,11 @@ std::string GitStore::serve_git_upload(const std::string& tenant, const std::vec
 // ---- the network remote ----
 
 std::optional<std::string> GitStore::network_ref(const std::string& tenant, const std::string& ref) {
-    Connection server(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, credentials_.password);
-    const auto id = find_ref(server.refs(), ref);
+    const auto id = with_retries([&] {
+        return find_ref(
+            Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, credentials_.password).refs(),
+            ref);
+    });
     if (!id) return std::nullopt;
     return hex(*id);
 }
@@ -1011,17 +1038,12 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
         return GitRaceError("publish " + package + " v" + std::to_string(version) + ": " + what);
     };
     const auto show = [](const std::optional<git_oid>& id) { return id ? hex(*id) : std::string("nothing"); };
-    // Pushes go from refs of the mirror's own namespace, which nothing else reads; the mirror's
-    // branch and tag are set only once the server holds them.
-    const std::string staged_branch = "refs/ferry/push/heads/packages/" + package;
-    const std::string staged_tag = "refs/ferry/push/tags/" + tag;
-    struct Unstage {
-        git_repository* repo;
-        std::vector<std::string> refs;
-        ~Unstage() {
-            for (const auto& r : refs) drop_ref(repo, r);
-        }
-    } unstage{repo, {staged_branch, staged_tag}};
+    // Pushes go from two refs of the package in the mirror's own namespace, which nothing else
+    // reads, fetches or serves; the mirror's branch and tag are set only once the server holds
+    // them. They are overwritten, never deleted: libgit2 removes a deleted ref's emptied
+    // directories, which would pull them from under another package's publisher.
+    const std::string staged_branch = "refs/ferry/push/" + package + "/branch";
+    const std::string staged_tag = "refs/ferry/push/" + package + "/tag";
     put_ref(repo, staged_branch, commit_id, "stage branch");
     put_ref(repo, staged_tag, tag_id, "stage tag");
 
@@ -1030,7 +1052,17 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
     // goes next on the same connection: its old id, as advertised when it opened, is "none".
     bool moved = false;
     std::optional<Connection> server;
-    server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
+    const auto connect = [&] {
+        server.reset();
+        with_retries([&] { server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret); });
+    };
+    const auto remote_ref = [&](const std::string& name) {
+        return with_retries([&] {
+            return find_ref(Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
+                            name);
+        });
+    };
+    connect();
     {
         const auto refs = server->refs();
         const auto tag_now = find_ref(refs, tag_ref);
@@ -1044,21 +1076,26 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
                        (expected_parent ? *expected_parent : std::string("nothing")));
         } else {
             std::optional<std::string> refused;
-            try {
-                refused = server->push(staged_branch + ":" + branch);
-            } catch (const GitError&) {
-                // The answer may be what got lost (a connection closed under it): if the server
-                // moved the branch, go on to the tag on a new connection; else nothing moved.
-                server.reset();
-                std::optional<git_oid> after;
+            for (int attempt = 1;; ++attempt) {
                 try {
-                    after = find_ref(
-                        Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
-                        branch);
+                    refused = server->push(staged_branch + ":" + branch);
+                    break;
                 } catch (const GitError&) {
+                    // The answer may be what got lost (a connection closed under it): if the server
+                    // moved the branch, go on to the tag on a new connection; if it is still at the
+                    // parent, push again; anything else, or a third failure, fails the publish.
+                    server.reset();
+                    std::optional<git_oid> after;
+                    try {
+                        after = remote_ref(branch);
+                    } catch (const GitError&) {
+                        throw;
+                    }
+                    const bool still = expected_parent ? after && hex(*after) == *expected_parent : !after;
+                    if (!same(after, commit_id) && (!still || attempt == 3)) throw;
+                    connect();
+                    if (same(after, commit_id)) break;
                 }
-                if (!same(after, commit_id)) throw;
-                server.emplace(credentials_, repo, tenant_url(tenant), GIT_DIRECTION_PUSH, secret);
             }
             if (refused) throw lost("the git server refused to move branch " + branch + ": " + *refused);
             moved = true;
@@ -1069,26 +1106,34 @@ PublishedVersion GitStore::push_version(void* repository, const std::string& ten
     // Tag: created where none exists, never forced.
     std::optional<std::string> failure;
     bool race = false;
-    try {
-        const auto now = find_ref(server->refs(), tag_ref);
-        if (now && !same(now, tag_id)) {
-            race = true;
-            failure = "tag " + tag + " was created meanwhile (" + hex(*now) + ")";
-        } else if (!now) {
-            if (const auto refused = server->push(staged_tag + ":" + tag_ref)) {
-                race = true;
-                failure = "the git server refused tag " + tag + ": " + *refused;
-            }
-        }
-    } catch (const GitError& e) {
-        failure = e.what();
-        // The answer may be what got lost: ask again whether the server holds the tag.
+    for (int attempt = 1;; ++attempt) {
         try {
-            if (same(find_ref(Connection(credentials_, nullptr, tenant_url(tenant), GIT_DIRECTION_FETCH, secret).refs(),
-                              tag_ref),
-                     tag_id))
-                failure.reset();
-        } catch (const GitError&) {
+            failure.reset();
+            if (!server) connect();
+            const auto now = find_ref(server->refs(), tag_ref);
+            if (now && !same(now, tag_id)) {
+                race = true;
+                failure = "tag " + tag + " was created meanwhile (" + hex(*now) + ")";
+            } else if (!now) {
+                if (const auto refused = server->push(staged_tag + ":" + tag_ref)) {
+                    race = true;
+                    failure = "the git server refused tag " + tag + ": " + *refused;
+                }
+            }
+            break;
+        } catch (const GitError& e) {
+            failure = e.what();
+            server.reset();
+            // The answer may be what got lost: ask again whether the server holds the tag.
+            try {
+                if (same(remote_ref(tag_ref), tag_id)) {
+                    failure.reset();
+                    break;
+                }
+            } catch (const GitError&) {
+                break;
+            }
+            if (attempt == 3) break;
         }
     }
     server.reset();
@@ -1128,7 +1173,7 @@ void GitStore::set_network_branch(const std::string& tenant, const std::string& 
                                   const std::optional<std::string>& commit) {
     std::lock_guard serialize(lock_for(tenant));
     const std::string branch = "refs/heads/packages/" + package;
-    const std::string staged = "refs/ferry/push/heads/packages/" + package;
+    const std::string staged = "refs/ferry/push/" + package + "/branch";
     Repo repo;
     open_repository(repo, repository_path(tenant));
     if (commit) {
@@ -1138,16 +1183,15 @@ void GitStore::set_network_branch(const std::string& tenant, const std::string& 
         if (!git_odb_exists(odb.get(), &id)) fetch_mirror(tenant);
         put_ref(repo.get(), staged, id, "stage branch");
     }
-    struct Unstage {
-        git_repository* repo;
-        std::string ref;
-        ~Unstage() { drop_ref(repo, ref); }
-    } unstage{repo.get(), staged};
-    Connection server(credentials_, repo.get(), tenant_url(tenant), GIT_DIRECTION_PUSH, credentials_.password);
-    const auto now = find_ref(server.refs(), branch);
-    if (commit ? same(now, parse_oid(*commit)) : !now) return;
-    if (const auto refused = server.push(commit ? "+" + staged + ":" + branch : ":" + branch))
-        throw GitError("the git server refused to reset branch " + branch + ": " + *refused);
+    const bool done = with_retries([&] {
+        Connection server(credentials_, repo.get(), tenant_url(tenant), GIT_DIRECTION_PUSH, credentials_.password);
+        const auto now = find_ref(server.refs(), branch);
+        if (commit ? same(now, parse_oid(*commit)) : !now) return true;
+        if (const auto refused = server.push(commit ? "+" + staged + ":" + branch : ":" + branch))
+            throw GitError("the git server refused to reset branch " + branch + ": " + *refused);
+        return false;
+    });
+    if (done) return;
     try {
         if (commit)
             put_ref(repo.get(), branch, parse_oid(*commit), "recovery");

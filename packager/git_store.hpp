@@ -204,6 +204,7 @@ private:
     std::filesystem::path truth_path(const std::string& tenant) const;
     // Fetches the remote's package branches and tags into the mirror (throws GitError).
     void fetch_mirror(const std::string& tenant);
+    void fetch_mirror_once(const std::string& tenant);
     // The local repository holding every version of the tenant now, for serving it to git clients.
     std::filesystem::path servable_repository(const std::string& tenant);
     // With a remote: makes sure the mirror holds the object the remote's tag names and returns the

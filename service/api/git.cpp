@@ -84,6 +84,4 @@ http::Response git_upload_pack(Context& ctx) {
     }
 }
 
-http::Response git_receive_pack(Context&) { throw read_only(); }
-
 }  // namespace ferry::api

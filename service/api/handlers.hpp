@@ -142,6 +142,5 @@ http::Response rollback_import(Context& ctx);
 // Git's smart HTTP protocol, read-only (api/git.cpp).
 http::Response git_info_refs(Context& ctx);
 http::Response git_upload_pack(Context& ctx);
-http::Response git_receive_pack(Context& ctx);
 
 }  // namespace ferry::api

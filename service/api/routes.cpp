@@ -116,8 +116,6 @@ std::vector<http::Route> routes(bool test_clock) {
          "git smart HTTP: the refs of the packages the caller may read (?service=git-upload-pack)"},
         {"POST", t + "/git/git-upload-pack", P::tenant_member, git_upload_pack,
          "git smart HTTP: fetch those packages' objects (git clone, git fetch)"},
-        {"POST", t + "/git/git-receive-pack", P::tenant_member, git_receive_pack,
-         "git smart HTTP: pushing is refused (403): the store is read-only over git"},
         {"GET", t + "/signing-key", P::tenant_member, get_signing_key, "the tenant's public signing key(s)"},
         {"POST", t + "/signing-key/rotate", P::tenant_admin, rotate_signing_key,
          "a new signing key; the old public keys stay for verification"},

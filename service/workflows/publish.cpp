@@ -216,7 +216,16 @@ auto serialized(const PublishServices& services, const std::string& tenant, cons
     // One publisher per package at a time, across nodes: reservation, git and record happen in order.
     const std::unique_ptr<Lease> serialize = services.store.lock(package_lock_name(tenant, package));
     // A node that died mid-publish left its version half-done: settle it before numbering the next.
-    settle_package(services.store, services.git, tenant, package);
+    // Settling reads the git store, which may be a git server out of reach just now: 503.
+    const auto settle = [&](bool check_branch) {
+        try {
+            settle_package(services.store, services.git, tenant, package, check_branch);
+        } catch (const packager::GitError& e) {
+            log::error("settling a package failed", {{"request_id", services.request_id}, {"error", e.what()}});
+            throw Error(ErrorKind::unavailable, "store_failed", "the package store cannot be read now; retry");
+        }
+    };
+    settle(false);
     for (int n = 1;; ++n) {
         try {
             return attempt();
@@ -226,7 +235,7 @@ auto serialized(const PublishServices& services, const std::string& tenant, cons
             log::warn("publish lost a race in the package store",
                       {{"request_id", services.request_id}, {"error", e.what()}, {"attempt", n}});
             if (n == 3) throw Error(ErrorKind::unavailable, "store_failed", "the package store kept moving; retry");
-            settle_package(services.store, services.git, tenant, package, true);
+            settle(true);
         }
     }
 }

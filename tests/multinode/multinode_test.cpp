@@ -43,6 +43,8 @@ const int publishers = std::max(3, static_cast<int>(20 * scale));
 const int versions_each = std::max(3, static_cast<int>(50 * scale));
 constexpr int scheduled_campaigns = 24;
 const std::string operator_secret = "fry_multinodeoperatorAAAAAAAAAAAA_AAAAAA";
+// The nodes' shared key-encryption key (32 bytes, hex): each unwraps the tenant's signing key from the database.
+const std::string key_encryption_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const std::string T = "/v1/tenants/acme/";
 
 std::string rfc3339_in(std::chrono::seconds from_now) {
@@ -68,12 +70,13 @@ public:
                 << "username=" << git_user << "\npassword=" << git_password << "\n";
         }
         for (int i = 0; i < node_count; ++i) {
-            // Until signing keys live in the database (issue 24, keys part), the nodes still share
-            // one keys directory: the one thing besides PostgreSQL and the git server they share.
+            // Each node has a data directory of its own and no keys directory in common: the
+            // signing keys live in the database, wrapped under the key-encryption key every node
+            // is given (docs/deployment.md). PostgreSQL and the git server are all they share.
             FerrydOptions options{
                 {"--git-remote", git_server_.url(), "--git-credentials-file", (root_ / "git-credentials").string(),
-                 "--keys-dir", (root_ / "keys").string(), "--scheduler-interval", "0.2", "--workers", "16"},
-                {{"FERRY_OPERATOR_TOKEN", operator_secret}}};
+                 "--scheduler-interval", "0.2", "--workers", "16"},
+                {{"FERRY_OPERATOR_TOKEN", operator_secret}, {"FERRY_KEK", key_encryption_key}}};
             nodes_.push_back(std::make_unique<FerrydProcess>(std::move(options), database_));
         }
     }

@@ -3,8 +3,8 @@
 #include "observability/log.hpp"
 #include "workflows/campaigns.hpp"
 #include "workflows/promotions.hpp"
-#include "workflows/sync.hpp"
 #include "workflows/reports.hpp"
+#include "workflows/sync.hpp"
 
 #include <algorithm>
 

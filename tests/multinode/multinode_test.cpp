@@ -60,23 +60,37 @@ std::string str(const json::value& v) { return std::string(v.as_string()); }
 
 class Cluster {
 public:
-    Cluster() : database_(std::make_shared<TestDatabase>()), git_server_(git_user, git_password) {
+    // The shared store: a directory of bare repositories by default; with
+    // FERRY_MULTINODE_GIT_SERVER=1, a real git HTTP server (lighttpd + git-http-backend) on
+    // loopback. Under CI's load the server drops pushes often enough to stall a package for
+    // minutes (docs/git-access.md, "Known gap"), so CI runs the directory store.
+    static bool over_http() {
+        const char* v = std::getenv("FERRY_MULTINODE_GIT_SERVER");
+        return v != nullptr && std::string(v) == "1";
+    }
+
+    Cluster() : database_(std::make_shared<TestDatabase>()) {
         std::string templ = (fs::temp_directory_path() / "ferry-multinode-XXXXXX").string();
         if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         root_ = templ;
-        git_server_.create_repository("acme.git");
-        {
+        std::vector<std::string> remote{"--git-remote", (root_ / "remote").string()};
+        if (over_http()) {
+            git_server_ = std::make_unique<GitHttpServer>(git_user, git_password);
+            git_server_->create_repository("acme.git");
             std::ofstream(root_ / "git-credentials")
                 << "username=" << git_user << "\npassword=" << git_password << "\n";
+            remote = {"--git-remote", git_server_->url(), "--git-credentials-file",
+                      (root_ / "git-credentials").string()};
+        } else {
+            fs::create_directories(root_ / "remote");
         }
         for (int i = 0; i < node_count; ++i) {
             // Each node has a data directory of its own and no keys directory in common: the
             // signing keys live in the database, wrapped under the key-encryption key every node
-            // is given (docs/deployment.md). PostgreSQL and the git server are all they share.
-            FerrydOptions options{
-                {"--git-remote", git_server_.url(), "--git-credentials-file", (root_ / "git-credentials").string(),
-                 "--scheduler-interval", "0.2", "--workers", "16"},
-                {{"FERRY_OPERATOR_TOKEN", operator_secret}, {"FERRY_KEK", key_encryption_key}}};
+            // is given (docs/deployment.md). PostgreSQL and the git store are all they share.
+            FerrydOptions options{remote,
+                                  {{"FERRY_OPERATOR_TOKEN", operator_secret}, {"FERRY_KEK", key_encryption_key}}};
+            for (const char* arg : {"--scheduler-interval", "0.2", "--workers", "16"}) options.args.emplace_back(arg);
             nodes_.push_back(std::make_unique<FerrydProcess>(std::move(options), database_));
         }
     }
@@ -88,14 +102,16 @@ public:
 
     FerrydProcess& node(int i) { return *nodes_[static_cast<std::size_t>(i)]; }
     // The tenant's repository on the git server's disk, for checking it with git as its operator would.
-    fs::path remote_repo() const { return git_server_.repository_path("acme.git"); }
-    const GitHttpServer& git_server() const { return git_server_; }
+    fs::path remote_repo() const {
+        return git_server_ ? git_server_->repository_path("acme.git") : root_ / "remote" / "acme.git";
+    }
+    std::string git_server_log() const { return git_server_ ? git_server_->error_log() : std::string(); }
 
 private:
     static constexpr const char* git_user = "ferry-nodes";
     static constexpr const char* git_password = "multinode-git-Password-1";
     std::shared_ptr<TestDatabase> database_;
-    GitHttpServer git_server_;
+    std::unique_ptr<GitHttpServer> git_server_;
     fs::path root_;
     std::vector<std::unique_ptr<FerrydProcess>> nodes_;
 };
@@ -273,7 +289,7 @@ TEST(Multinode, ThreeNodesPublishContiguouslyThroughAKillAndRunTransitionsOnce) 
             }
         }
         std::cout << "git server:\n"
-                  << cluster.git_server().error_log().substr(0, 4000) << "\n"
+                  << cluster.git_server_log().substr(0, 4000) << "\n"
                   << run_command("find " + cluster.remote_repo().string() + " -name '*.lock' -o -name gc.log").second
                   << std::endl;
     }

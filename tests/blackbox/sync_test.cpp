@@ -77,7 +77,8 @@ protected:
               const std::string& sms, const std::string& token) {
         const auto current = c->get(sandbox_path + "campaigns/" + campaign, token);
         ASSERT_EQ(current.status, 200) << current.body;
-        const auto* draft = current.json().as_object().if_contains("draft_version");
+        const json::value campaign_json = current.json();
+        const auto* draft = campaign_json.as_object().if_contains("draft_version");
         if (draft != nullptr && !draft->is_null()) {
             const std::string body = R"({"name":"Promo","description":"","channels":["email","sms"],"content":)" +
                                      content(subject, sms) + "}";

@@ -249,7 +249,8 @@ TEST(ImportPlanMerge, TheSameFieldChangedDifferentlyIsAConflictUntilResolved) {
 
     PlanOptions keep;
     keep.resolutions["campaign/promo"]["/spec/content/email/body"] = MergeChoice{Resolution::keep_target, {}};
-    const PlanItem& kept = item(plan_import("sha256:p", {source}, in_target, keep), "promo");
+    const Plan kept_plan = plan_import("sha256:p", {source}, in_target, keep);
+    const PlanItem& kept = item(kept_plan, "promo");
     EXPECT_EQ(kept.action, PlanAction::merge) << "only the provenance moves";
     EXPECT_TRUE(kept.merge->changes.empty());
     EXPECT_FALSE(kept.as_draft_version);
